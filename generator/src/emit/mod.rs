@@ -1,0 +1,143 @@
+//! emit: the IR → the generated crate's files (path → text), in memory.
+//!
+//! One module per artifact. Rust files are built with quote and formatted once by prettyplease; the non-Rust files
+//! (Cargo.toml, README.md) are rendered from the minijinja templates in `templates/`. Support code (the
+//! `Nullable` type, ...) is real Rust kept in `generator/support/` and copied with the generated header in front.
+
+mod client;
+mod crate_files;
+mod lib_rs;
+mod models;
+mod server;
+mod tokens;
+
+use crate::ir::{Api, Ty};
+use crate::Error;
+
+/// What to generate and how to describe it in headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The spec path as shown in headers (relative to the repository, so output does not depend on the machine).
+    pub spec_display: String,
+    /// The command that regenerates the output, shown in headers.
+    pub regenerate: String,
+    /// Emit the `client` module and feature.
+    pub client: bool,
+    /// Emit the `server` module and feature.
+    pub server: bool,
+    /// Add an empty `[workspace]` so the crate builds on its own inside another workspace's tree.
+    pub standalone: bool,
+}
+
+/// One generated file: its path relative to the output directory, and its full text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// The marker every generated file carries in its first line; the writer only ever deletes files that have it.
+pub const MARKER: &str = "@generated";
+
+pub(crate) fn header_line(opts: &Options) -> String {
+    format!(
+        "{MARKER} by apigen from {}. Do not edit: regenerate with `{}`.",
+        opts.spec_display, opts.regenerate
+    )
+}
+
+fn rust_file(
+    opts: &Options,
+    name: &str,
+    tokens: proc_macro2::TokenStream,
+) -> Result<GeneratedFile, Error> {
+    let body = tokens::format_file(name, tokens)?;
+    Ok(GeneratedFile {
+        path: name.to_owned(),
+        contents: format!("// {}\n\n{body}", header_line(opts)),
+    })
+}
+
+fn support_file(opts: &Options, name: &str, source: &str) -> GeneratedFile {
+    GeneratedFile {
+        path: name.to_owned(),
+        contents: format!(
+            "// {}\n// (copied from the generator's support code)\n\n{source}",
+            header_line(opts)
+        ),
+    }
+}
+
+/// Which optional dependencies the models need.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub(crate) struct Uses {
+    uuid: bool,
+    chrono: bool,
+    indexmap: bool,
+}
+
+impl Uses {
+    fn of(api: &Api) -> Uses {
+        fn visit(t: &Ty, u: &mut Uses) {
+            match t {
+                Ty::Uuid => u.uuid = true,
+                Ty::DateTime | Ty::Date => u.chrono = true,
+                Ty::Map(inner) => {
+                    u.indexmap = true;
+                    visit(inner, u);
+                }
+                Ty::List(inner) => visit(inner, u),
+                _ => {}
+            }
+        }
+        let mut u = Uses::default();
+        for s in &api.structs {
+            for f in &s.fields {
+                visit(&f.ty, &mut u);
+            }
+        }
+        for r in &api.resources {
+            for op in &r.operations {
+                for p in op.path_params.iter().chain(&op.query_params) {
+                    visit(&p.ty, &mut u);
+                }
+            }
+        }
+        u
+    }
+}
+
+/// Every file of the generated crate, sorted by path.
+pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let uses = Uses::of(api);
+    let client_files = if opts.client {
+        client::files(api, opts)?
+    } else {
+        Vec::new()
+    };
+    let server_files = if opts.server {
+        server::files(api, opts)?
+    } else {
+        Vec::new()
+    };
+    // A feature's module is declared only when its emitter produced it.
+    let modules = lib_rs::Modules {
+        client: !client_files.is_empty(),
+        server: !server_files.is_empty(),
+    };
+    let mut files = vec![
+        crate_files::cargo_toml(api, opts, uses)?,
+        crate_files::readme(api, opts)?,
+        rust_file(opts, "src/lib.rs", lib_rs::emit(api, opts, modules))?,
+        rust_file(opts, "src/models.rs", models::emit(api))?,
+        support_file(
+            opts,
+            "src/nullable.rs",
+            include_str!("../../support/nullable.rs"),
+        ),
+    ];
+    files.extend(client_files);
+    files.extend(server_files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

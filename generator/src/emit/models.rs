@@ -1,0 +1,242 @@
+//! Emits `src/models.rs`: one serde struct per struct role (response, create body, PATCH body, page envelope) and
+//! one enum per spec enum, each with the spec's docs.
+
+use super::tokens::{doc, field_ty, ident};
+use crate::ir::{Api, Constraints, Enum, Field, Presence, Struct, StructRole};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit(api: &Api) -> TokenStream {
+    let structs = api.structs.iter().map(emit_struct);
+    let enums = api.enums.iter().map(emit_enum);
+    quote! {
+        #![doc = " The API's data types: response models, request bodies, enums and page envelopes."]
+        #![doc = ""]
+        #![doc = " Available with no cargo feature enabled."]
+
+        use serde::{Deserialize, Serialize};
+        pub use crate::nullable::Nullable;
+
+        #(#structs)*
+        #(#enums)*
+    }
+}
+
+fn field_doc(f: &Field) -> String {
+    let mut text = f.doc.clone();
+    let mut facts = Vec::new();
+    if f.rust_name.trim_start_matches("r#") != f.wire_name {
+        facts.push(format!("Wire name: `{}`.", f.wire_name.replace('`', "'")));
+    }
+    facts.extend(constraint_facts(&f.constraints));
+    match f.presence() {
+        Presence::Required => {}
+        Presence::Nullable => facts.push("May be null.".into()),
+        Presence::Optional => facts.push("May be absent.".into()),
+        Presence::Tristate => facts.push("May be absent or null.".into()),
+    }
+    if !facts.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&facts.join(" "));
+    }
+    text
+}
+
+fn constraint_facts(c: &Constraints) -> Vec<String> {
+    let mut facts = Vec::new();
+    if let Some(n) = c.min_length {
+        facts.push(format!("At least {n} characters."));
+    }
+    if let Some(n) = c.max_length {
+        facts.push(format!("At most {n} characters."));
+    }
+    if let Some(p) = &c.pattern {
+        facts.push(format!("Matches the pattern `{}`.", p.replace('`', "\\`")));
+    }
+    if let Some(n) = c.minimum {
+        facts.push(format!("Minimum {n}."));
+    }
+    if let Some(n) = c.maximum {
+        facts.push(format!("Maximum {n}."));
+    }
+    facts
+}
+
+fn emit_field(f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let docs = doc(&field_doc(f));
+    let rust_ty = field_ty(f);
+    let wire = &f.wire_name;
+    let rename = (f.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
+    let presence = match f.presence() {
+        Presence::Required | Presence::Nullable => quote! {},
+        Presence::Optional => quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
+        Presence::Tristate => {
+            quote! { #[serde(default, skip_serializing_if = "Nullable::is_absent")] }
+        }
+    };
+    quote! {
+        #docs
+        #rename
+        #presence
+        pub #name: #rust_ty,
+    }
+}
+
+fn emit_struct(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let docs = doc(&s.doc);
+    let fields = s.fields.iter().map(emit_field);
+    // Default is only honest when every field may be left out: then `Default` is the empty request.
+    let all_optional = s
+        .fields
+        .iter()
+        .all(|f| matches!(f.presence(), Presence::Optional | Presence::Tristate));
+    let default = (all_optional && matches!(s.role, StructRole::Patch | StructRole::Create))
+        .then(|| quote! { Default, });
+    // Requests may be refused for unknown fields; responses are always read leniently so a newer server that adds
+    // fields does not break an older client.
+    let deny = (s.reject_unknown_fields
+        && matches!(s.role, StructRole::Create | StructRole::Patch))
+    .then(|| quote! { #[serde(deny_unknown_fields)] });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #deny
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_enum(e: &Enum) -> TokenStream {
+    let name = ident(&e.rust_name);
+    let docs = doc(&format!(
+        "{}\n\nValues: {}.{}",
+        e.doc,
+        e.variants
+            .iter()
+            .map(|v| format!("`{}`", v.wire_name.replace('`', "'")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if e.open {
+            " Open: a value this version does not know is kept as `Unknown`."
+        } else {
+            ""
+        }
+    ));
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let wires: Vec<_> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
+    let variant_docs = e.variants.iter().map(|v| {
+        doc(v
+            .doc
+            .as_deref()
+            .unwrap_or(&format!("The value `{}`.", v.wire_name.replace('`', "'"))))
+    });
+    let all_doc = format!(" Every known value of [`{}`], in spec order.", e.rust_name);
+    if e.open {
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #( #variant_docs #variants, )*
+                /// A value this version of the crate does not know, kept as sent.
+                Unknown(String),
+            }
+
+            impl #name {
+                #[doc = #all_doc]
+                pub const ALL: &'static [#name] = &[ #( #name::#variants ),* ];
+
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( #name::#variants => #wires, )*
+                        #name::Unknown(value) => value,
+                    }
+                }
+            }
+
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #wires => #name::#variants, )*
+                        other => #name::Unknown(other.to_owned()),
+                    }
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = std::convert::Infallible;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    // Borrowing would fail for escaped strings, so take an owned String: unknown values keep it.
+                    let value = String::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
+                }
+            }
+        }
+    } else {
+        let err = format!(
+            "unknown {} value `{{}}`; expected one of: {}",
+            e.wire_name,
+            wires
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+            pub enum #name {
+                #( #variant_docs #[serde(rename = #wires)] #variants, )*
+            }
+
+            impl #name {
+                #[doc = #all_doc]
+                pub const ALL: &'static [#name] = &[ #( #name::#variants ),* ];
+
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #( #name::#variants => #wires, )*
+                    }
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = String;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    match value {
+                        #( #wires => Ok(#name::#variants), )*
+                        other => Err(format!(#err, other)),
+                    }
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Token-building helpers shared by the Rust emitters: identifiers, types, doc attributes, formatting.
+
+use crate::ident;
+use crate::ir::{Field, Presence, Ty};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// An identifier, raw (`r#type`) where the name is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if ident::is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        format_ident!("{}", name)
+    }
+}
+
+/// `#[doc = "..."]` lines for a doc text; each line gets a leading space so it renders as `/// text`.
+pub fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The Rust type of a resolved type.
+pub fn ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::String | Ty::Uri | Ty::Email => quote! { String },
+        Ty::I64 => quote! { i64 },
+        Ty::F64 => quote! { f64 },
+        Ty::Bool => quote! { bool },
+        Ty::Uuid => quote! { uuid::Uuid },
+        Ty::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        Ty::Date => quote! { chrono::NaiveDate },
+        Ty::Json => quote! { serde_json::Value },
+        Ty::List(inner) => {
+            let inner = ty(inner);
+            quote! { Vec<#inner> }
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner);
+            quote! { indexmap::IndexMap<String, #inner> }
+        }
+        Ty::Named(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+    }
+}
+
+/// The Rust type of a field, with its presence (Option, Nullable) and boxing applied.
+pub fn field_ty(f: &Field) -> TokenStream {
+    let base = ty(&f.ty);
+    let base = if f.boxed {
+        quote! { Box<#base> }
+    } else {
+        base
+    };
+    match f.presence() {
+        Presence::Required => base,
+        Presence::Nullable | Presence::Optional => quote! { Option<#base> },
+        Presence::Tristate => quote! { Nullable<#base> },
+    }
+}
+
+/// Formats a token stream as a Rust file. Emitters build valid syntax, so a parse failure is a generator bug;
+/// it is reported as an error value naming the file rather than a panic.
+pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, crate::Error> {
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| crate::Error::Internal(format!("{name}: emitted tokens do not parse: {e}")))?;
+    Ok(prettyplease::unparse(&file))
+}

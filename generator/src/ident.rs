@@ -1,0 +1,136 @@
+//! Identifier rules: wire names → valid, idiomatic, unique Rust names.
+//!
+//! One place decides how a name from the spec becomes Rust: case conversion (heck), Rust keywords (raw identifiers,
+//! or a trailing `_` for the four that cannot be raw), leading digits, characters that cannot appear in an
+//! identifier, and uniqueness within a scope. The wire name is always kept beside the Rust name in the IR.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of every edition, strict and reserved.
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is an error).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Keeps the ASCII letters and digits of `wire`, turning every other run of characters into a word break, so heck
+/// sees `a-b.c d` as the words `a b c d`. Non-ASCII letters are spelt as their code point (`é` → `u00e9`) so two
+/// names that differ only there still differ.
+fn words(wire: &str) -> String {
+    let mut out = String::with_capacity(wire.len());
+    for c in wire.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:04x} ", c as u32));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+fn finish(name: String, fallback: &str) -> String {
+    let name = if name.is_empty() {
+        fallback.to_owned()
+    } else {
+        name
+    };
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("_{name}");
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        return format!("{name}_");
+    }
+    name
+}
+
+/// A type or variant name: `insight_variables` → `InsightVariables`, `1st` → `_1st`, `self` → `Self_`.
+pub fn type_name(wire: &str) -> String {
+    // A name already written as a Rust type name keeps its spelling: `HogQLQuery` stays, heck would give `HogQlQuery`.
+    if wire.starts_with(|c: char| c.is_ascii_uppercase())
+        && wire.chars().all(|c| c.is_ascii_alphanumeric())
+        && wire != "Self"
+    {
+        return wire.to_owned();
+    }
+    let camel = words(wire).to_upper_camel_case();
+    finish(camel, "Empty")
+}
+
+/// A field, method or module name: `codeName` → `code_name`, `type` → `type` (emit as `r#type`), `self` → `self_`.
+pub fn value_name(wire: &str) -> String {
+    let snake = words(wire).to_snake_case();
+    finish(snake, "empty")
+}
+
+/// True if the name must be written as a raw identifier (`r#type`).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name) && !NOT_RAW.contains(&name)
+}
+
+/// Makes `name` unique among `taken` by appending `_2`, `_3`, ...; records the result in `taken`.
+pub fn unique(name: String, taken: &mut Vec<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{name}_{n}");
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_case() {
+        assert_eq!(type_name("insight_variables"), "InsightVariables");
+        assert_eq!(
+            type_name("ExternalDataSourceSerializers"),
+            "ExternalDataSourceSerializers"
+        );
+        assert_eq!(value_name("codeName"), "code_name");
+        assert_eq!(value_name("a-b.c d"), "a_b_c_d");
+        assert_eq!(type_name("Billing limits too low"), "BillingLimitsTooLow");
+        assert_eq!(type_name("HogQLQuery"), "HogQLQuery");
+        assert_eq!(type_name("Self"), "Self_");
+    }
+
+    #[test]
+    fn handles_keywords_digits_and_empties() {
+        assert_eq!(value_name("type"), "type");
+        assert!(is_keyword("type"));
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(type_name("self"), "Self_");
+        assert_eq!(value_name("crate"), "crate_");
+        assert_eq!(value_name("1st"), "_1st");
+        assert_eq!(type_name("1min"), "_1min");
+        assert_eq!(type_name(""), "Empty");
+        assert_eq!(value_name("--"), "empty");
+        assert!(!is_keyword("self_"));
+    }
+
+    #[test]
+    fn keeps_non_ascii_distinct() {
+        assert_ne!(value_name("café"), value_name("cafe"));
+        assert!(value_name("名前")
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    }
+
+    #[test]
+    fn uniquifies() {
+        let mut taken = Vec::new();
+        assert_eq!(unique("a".into(), &mut taken), "a");
+        assert_eq!(unique("a".into(), &mut taken), "a_2");
+        assert_eq!(unique("a".into(), &mut taken), "a_3");
+    }
+}

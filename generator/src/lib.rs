@@ -1,0 +1,84 @@
+//! apigen: a concise YAML API spec in, a Rust crate out (serde models, an async reqwest client, axum server stubs).
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`load`] (YAML → [`spec`] types with positions) → [`validate`] (every problem at once) → [`lower`] (→ [`ir`])
+//! → [`emit`] (→ file contents) → [`write`] (the only stage with IO). [`generate`] runs the pure part.
+
+pub mod diagnostic;
+pub mod emit;
+pub mod ident;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod spec;
+pub mod validate;
+pub mod write;
+mod yaml;
+
+pub use diagnostic::Diagnostic;
+pub use emit::{GeneratedFile, Options};
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong, as values.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec has problems; `rendered` is the human-readable report (file:line:col, source line, hint).
+    #[error("{rendered}")]
+    Spec {
+        diagnostics: Vec<Diagnostic>,
+        rendered: String,
+    },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: the spec file is not UTF-8 text (invalid byte at offset {offset})", path.display())]
+    NotUtf8 { path: PathBuf, offset: usize },
+    #[error("{}: the output path exists and is not a directory; point --out at a directory", .0.display())]
+    OutNotDir(PathBuf),
+    /// A bug in the generator (emitted tokens that do not parse, a template that does not render).
+    #[error("internal error (please report): {0}")]
+    Internal(String),
+}
+
+/// Runs the pure pipeline on spec text: load → validate → lower → emit. `path` is only used in messages.
+pub fn generate(
+    path: &str,
+    source: &str,
+    opts: &Options,
+    color: bool,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let api = lower_source(path, source, color)?;
+    emit::emit(&api, opts)
+}
+
+/// load → validate → lower, with diagnostics rendered against `source`.
+pub fn lower_source(path: &str, source: &str, color: bool) -> Result<ir::Api, Error> {
+    let spec_error = |diagnostics: Vec<Diagnostic>| {
+        let rendered = diagnostic::render(&diagnostics, path, source, color);
+        Error::Spec {
+            diagnostics,
+            rendered,
+        }
+    };
+    let spec = load::load(source).map_err(spec_error)?;
+    let diagnostics = validate::validate(&spec);
+    if !diagnostics.is_empty() {
+        return Err(spec_error(diagnostics));
+    }
+    Ok(lower::lower(&spec))
+}
+
+/// Reads a spec file, refusing text that is not UTF-8 with the offset of the first bad byte.
+pub fn read_spec(path: &std::path::Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}

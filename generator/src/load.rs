@@ -1,0 +1,852 @@
+//! load: YAML source → [`Spec`], collecting every shape error (unknown keys, wrong kinds, missing keys) at once.
+//!
+//! Decoding is written by hand over [`yaml::Node`] rather than derived with serde because each error must carry
+//! the position of the offending node and a hint (a "did you mean" for a misspelt key), and because decoding goes
+//! on after an error so that one run reports every problem.
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Span};
+use crate::spec::*;
+use crate::yaml::{self, Node, NodeKind};
+
+/// Parses and decodes a spec. All problems found are returned together.
+pub fn load(source: &str) -> Result<Spec, Vec<Diagnostic>> {
+    let root = yaml::parse(source)?;
+    let mut cx = Cx { diags: Vec::new() };
+    let spec = cx.spec(&root);
+    match spec {
+        Some(spec) if cx.diags.is_empty() => Ok(spec),
+        _ => {
+            if cx.diags.is_empty() {
+                // Decoding only gives up after saying why; keep the promise visible if that ever changes.
+                cx.diags
+                    .push(Diagnostic::error(root.span, "the spec could not be read"));
+            }
+            Err(cx.diags)
+        }
+    }
+}
+
+struct Cx {
+    diags: Vec<Diagnostic>,
+}
+
+/// A mapping being decoded: remembers which keys are allowed so unknown ones are reported once, with a suggestion.
+struct Obj<'n> {
+    node: &'n Node,
+    entries: &'n [(Node, Node)],
+}
+
+impl<'n> Obj<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+}
+
+fn opt_text(s: Option<Name>) -> Option<String> {
+    s.map(|n| n.value)
+}
+
+impl Cx {
+    fn err(&mut self, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::error(span, msg).with_hint(hint));
+    }
+
+    /// Opens `node` as a mapping whose keys must be among `known`.
+    fn obj<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Obj<'n>> {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (k, _) in entries {
+                    let key = k.as_str().unwrap_or_default();
+                    if !known.contains(&key) {
+                        let hint = match did_you_mean(key, known.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("{what} takes: {}", known.join(", ")),
+                        };
+                        self.err(k.span, format!("unknown key `{key}` in {what}"), hint);
+                    }
+                }
+                Some(Obj { node, entries })
+            }
+            _ => {
+                self.err(
+                    node.span,
+                    format!("{what} must be a mapping, found {}", node.kind_name()),
+                    format!(
+                        "write it as `key: value` lines; {what} takes: {}",
+                        known.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn require<'n>(&mut self, o: &Obj<'n>, key: &str, what: &str) -> Option<&'n Node> {
+        let v = o.get(key);
+        if v.is_none() {
+            self.err(
+                o.node.span,
+                format!("{what} is missing the required key `{key}`"),
+                format!("add `{key}:` to {what}"),
+            );
+        }
+        v
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<Name> {
+        match &node.kind {
+            NodeKind::Scalar { text, .. } if !node.is_null() => {
+                Some(Spanned::new(text.clone(), node.span))
+            }
+            _ => {
+                self.err(node.span, format!("{what} must be a string, found {}", node.kind_name()), "write a single value on the same line, quoted if it contains `: ` or starts with a special character");
+                None
+            }
+        }
+    }
+
+    fn opt_string(&mut self, o: &Obj, key: &str, what: &str) -> Option<Name> {
+        let node = o.get(key)?;
+        self.string(node, &format!("`{key}` of {what}"))
+    }
+
+    fn req_string(&mut self, o: &Obj, key: &str, what: &str) -> Option<Name> {
+        let node = self.require(o, key, what)?;
+        self.string(node, &format!("`{key}` of {what}"))
+    }
+
+    fn bool(&mut self, o: &Obj, key: &str, what: &str) -> Option<bool> {
+        let node = o.get(key)?;
+        match (&node.kind, node.as_str().and_then(yaml::parse_bool)) {
+            (NodeKind::Scalar { quoted: false, .. }, Some(b)) => Some(b),
+            _ => {
+                self.err(
+                    node.span,
+                    format!(
+                        "`{key}` of {what} must be `true` or `false`, found {}",
+                        describe(node)
+                    ),
+                    "write true or false, without quotes",
+                );
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, node: &Node, what: &str) -> Option<i64> {
+        match (&node.kind, node.as_str().map(str::parse::<i64>)) {
+            (NodeKind::Scalar { quoted: false, .. }, Some(Ok(i))) => Some(i),
+            _ => {
+                self.err(
+                    node.span,
+                    format!("{what} must be an integer, found {}", describe(node)),
+                    "write a whole number, without quotes",
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_int(&mut self, o: &Obj, key: &str, what: &str) -> Option<i64> {
+        let node = o.get(key)?;
+        self.int(node, &format!("`{key}` of {what}"))
+    }
+
+    fn opt_float(&mut self, o: &Obj, key: &str, what: &str) -> Option<f64> {
+        let node = o.get(key)?;
+        match (&node.kind, node.as_str().map(str::parse::<f64>)) {
+            (NodeKind::Scalar { quoted: false, .. }, Some(Ok(f))) if f.is_finite() => Some(f),
+            _ => {
+                self.err(
+                    node.span,
+                    format!(
+                        "`{key}` of {what} must be a number, found {}",
+                        describe(node)
+                    ),
+                    "write a number, without quotes",
+                );
+                None
+            }
+        }
+    }
+
+    /// Iterates a mapping of named entries (models, resources, fields ...).
+    fn entries<'n>(&mut self, node: &'n Node, what: &str) -> &'n [(Node, Node)] {
+        match &node.kind {
+            NodeKind::Map(entries) => entries,
+            _ if node.is_null() => &[],
+            _ => {
+                self.err(
+                    node.span,
+                    format!(
+                        "{what} must be a mapping of names to definitions, found {}",
+                        node.kind_name()
+                    ),
+                    "write one `name:` per entry",
+                );
+                &[]
+            }
+        }
+    }
+
+    fn seq<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+        match &node.kind {
+            NodeKind::Seq(items) => items,
+            _ if node.is_null() => &[],
+            _ => {
+                self.err(
+                    node.span,
+                    format!("{what} must be a list, found {}", node.kind_name()),
+                    "write `[a, b]` or one `- item` per line",
+                );
+                &[]
+            }
+        }
+    }
+
+    fn name(&mut self, key: &Node) -> Name {
+        Spanned::new(key.as_str().unwrap_or_default().to_owned(), key.span)
+    }
+
+    fn type_expr(&mut self, node: &Node, what: &str) -> Option<Spanned<TypeExpr>> {
+        let text = self.string(node, what)?;
+        match parse_type(&text.value) {
+            Ok(ty) => Some(Spanned::new(ty, node.span)),
+            Err(msg) => {
+                self.err(node.span, format!("{what}: {msg}"), "a type is a primitive (string, integer, number, boolean, uuid, datetime, date, uri, email, json), a model name, `list<T>`, `map<T>`, `page<T>`, `create<Model>`, `patch<Model>` or `none`");
+                None
+            }
+        }
+    }
+
+    fn spec(&mut self, root: &Node) -> Option<Spec> {
+        if root.is_null() {
+            self.err(root.span, "the spec is empty", "start from the example in docs/spec-language.md: `api:`, `models:` and `resources:` at the top level");
+            return None;
+        }
+        let o = self.obj(
+            root,
+            "the spec",
+            &["api", "pagination", "errors", "models", "resources"],
+        )?;
+        let api = self
+            .require(&o, "api", "the spec")
+            .and_then(|n| self.api(n));
+        let pagination = o
+            .get("pagination")
+            .map(|n| self.pagination(n))
+            .unwrap_or_default();
+        let errors = o.get("errors").and_then(|n| self.errors(n));
+        let models = o.get("models").map(|n| self.models(n)).unwrap_or_default();
+        let resources = self
+            .require(&o, "resources", "the spec")
+            .map(|n| self.resources(n))
+            .unwrap_or_default();
+        let errors = errors.unwrap_or(Errors {
+            span: root.span,
+            models: Vec::new(),
+            answers: Vec::new(),
+        });
+        Some(Spec {
+            api: api?,
+            pagination,
+            errors,
+            models,
+            resources,
+        })
+    }
+
+    fn api(&mut self, node: &Node) -> Option<Api> {
+        const KEYS: &[&str] = &[
+            "name",
+            "title",
+            "version",
+            "description",
+            "server",
+            "server_env",
+            "auth",
+            "base_path",
+            "base_params",
+        ];
+        let o = self.obj(node, "`api`", KEYS)?;
+        let name = self.req_string(&o, "name", "`api`");
+        let title = self.req_string(&o, "title", "`api`");
+        let version = self.req_string(&o, "version", "`api`");
+        let description = opt_text(self.opt_string(&o, "description", "`api`"));
+        let server = self.req_string(&o, "server", "`api`");
+        let server_env = self.opt_string(&o, "server_env", "`api`");
+        let auth = o.get("auth").and_then(|n| self.auth(n));
+        let base_path = self.opt_string(&o, "base_path", "`api`");
+        let base_params = o
+            .get("base_params")
+            .map(|n| self.params(n, "`api.base_params`", true))
+            .unwrap_or_default();
+        Some(Api {
+            name: name?,
+            title: title?.value,
+            version: version?,
+            description,
+            server: server?,
+            server_env,
+            auth,
+            base_path,
+            base_params,
+        })
+    }
+
+    fn auth(&mut self, node: &Node) -> Option<Auth> {
+        const KEYS: &[&str] = &[
+            "scheme",
+            "name",
+            "env",
+            "description",
+            "wildcard_scope",
+            "implied_scopes",
+        ];
+        let o = self.obj(node, "`api.auth`", KEYS)?;
+        let scheme = self.req_string(&o, "scheme", "`api.auth`");
+        let mut implied_scopes = Vec::new();
+        if let Some(rules) = o.get("implied_scopes") {
+            for rule in self.seq(rules, "`implied_scopes`") {
+                if let Some(r) = self.obj(rule, "a scope rule", &["from", "grants"]) {
+                    let from = self.req_string(&r, "from", "a scope rule");
+                    let grants = self.req_string(&r, "grants", "a scope rule");
+                    if let (Some(from), Some(grants)) = (from, grants) {
+                        implied_scopes.push(ScopeRule { from, grants });
+                    }
+                }
+            }
+        }
+        Some(Auth {
+            scheme: scheme?,
+            name: self.opt_string(&o, "name", "`api.auth`"),
+            env: self.opt_string(&o, "env", "`api.auth`"),
+            description: opt_text(self.opt_string(&o, "description", "`api.auth`")),
+            wildcard_scope: self.opt_string(&o, "wildcard_scope", "`api.auth`"),
+            implied_scopes,
+        })
+    }
+
+    fn pagination(&mut self, node: &Node) -> Vec<PaginationStyle> {
+        const KEYS: &[&str] = &[
+            "style",
+            "description",
+            "limit_param",
+            "offset_param",
+            "default_limit",
+            "page_param",
+            "page_size",
+            "count",
+            "next",
+            "previous",
+            "results",
+        ];
+        let mut out = Vec::new();
+        for (key, value) in self.entries(node, "`pagination`") {
+            let name = self.name(key);
+            let what = format!("pagination style `{}`", name.value);
+            let Some(o) = self.obj(value, &what, KEYS) else {
+                continue;
+            };
+            let Some(style) = self.req_string(&o, "style", &what) else {
+                continue;
+            };
+            out.push(PaginationStyle {
+                name,
+                style,
+                description: opt_text(self.opt_string(&o, "description", &what)),
+                limit_param: self.opt_string(&o, "limit_param", &what),
+                offset_param: self.opt_string(&o, "offset_param", &what),
+                default_limit: self.opt_int(&o, "default_limit", &what),
+                page_param: self.opt_string(&o, "page_param", &what),
+                page_size: self.opt_int(&o, "page_size", &what),
+                count: self.opt_string(&o, "count", &what),
+                next: self.opt_string(&o, "next", &what),
+                previous: self.opt_string(&o, "previous", &what),
+                results: self.opt_string(&o, "results", &what),
+            });
+        }
+        out
+    }
+
+    fn errors(&mut self, node: &Node) -> Option<Errors> {
+        const KEYS: &[&str] = &[
+            "models",
+            "unauthenticated",
+            "invalid_credentials",
+            "missing_scope",
+            "validation",
+            "not_found",
+            "method_not_allowed",
+            "payload_too_large",
+        ];
+        let o = self.obj(node, "`errors`", KEYS)?;
+        let mut models = Vec::new();
+        if let Some(list) = self.require(&o, "models", "`errors`") {
+            for item in self.seq(list, "`errors.models`") {
+                if let Some(n) = self.string(item, "an error model") {
+                    models.push(n);
+                }
+            }
+        }
+        let mut answers = Vec::new();
+        for (key, value) in o.entries {
+            let kind = self.name(key);
+            if kind.value == "models" || !KEYS.contains(&kind.value.as_str()) {
+                continue;
+            }
+            let what = format!("error answer `{}`", kind.value);
+            let Some(a) = self.obj(value, &what, &["status", "model", "body", "description"])
+            else {
+                continue;
+            };
+            let status = self
+                .require(&a, "status", &what)
+                .and_then(|n| self.int(n, "`status`").map(|s| Spanned::new(s, n.span)));
+            let model = self.req_string(&a, "model", &what);
+            let body = self.require(&a, "body", &what);
+            let description = opt_text(self.opt_string(&a, "description", &what));
+            if let (Some(status), Some(model), Some(body)) = (status, model, body) {
+                answers.push(ErrorAnswer {
+                    kind,
+                    status,
+                    model,
+                    body: body.to_json(),
+                    body_span: body.span,
+                    description,
+                });
+            }
+        }
+        Some(Errors {
+            span: node.span,
+            models,
+            answers,
+        })
+    }
+
+    fn models(&mut self, node: &Node) -> Vec<Model> {
+        let mut out = Vec::new();
+        for (key, value) in self.entries(node, "`models`") {
+            let name = self.name(key);
+            let what = format!("model `{}`", name.value);
+            let is_enum = matches!(&value.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("enum")));
+            if is_enum {
+                let Some(o) = self.obj(value, &what, &["description", "enum", "open"]) else {
+                    continue;
+                };
+                let description = opt_text(self.opt_string(&o, "description", &what));
+                let open = self.bool(&o, "open", &what).unwrap_or(false);
+                let mut values = Vec::new();
+                for item in self.seq(o.get("enum").expect("checked above"), "`enum`") {
+                    if matches!(item.kind, NodeKind::Map(_)) {
+                        if let Some(v) = self.obj(item, "an enum value", &["value", "description"])
+                        {
+                            if let Some(value) = self.req_string(&v, "value", "an enum value") {
+                                values.push(EnumValue {
+                                    value,
+                                    description: opt_text(self.opt_string(
+                                        &v,
+                                        "description",
+                                        "an enum value",
+                                    )),
+                                });
+                            }
+                        }
+                    } else if let NodeKind::Scalar { text, .. } = &item.kind {
+                        // `- ""` and `- null`-looking words are still values here: enum values are strings on the wire.
+                        values.push(EnumValue {
+                            value: Spanned::new(text.clone(), item.span),
+                            description: None,
+                        });
+                    } else {
+                        self.err(
+                            item.span,
+                            format!("an enum value must be a string, found {}", item.kind_name()),
+                            "write each value as a string, or as `{value: ..., description: ...}`",
+                        );
+                    }
+                }
+                out.push(Model {
+                    name,
+                    description,
+                    kind: ModelKind::Enum { values, open },
+                });
+            } else {
+                let Some(o) = self.obj(value, &what, &["description", "fields", "unknown_fields"])
+                else {
+                    continue;
+                };
+                let description = opt_text(self.opt_string(&o, "description", &what));
+                let reject_unknown_fields = match self.opt_string(&o, "unknown_fields", &what) {
+                    None => false,
+                    Some(s) if s.value == "ignore" => false,
+                    Some(s) if s.value == "reject" => true,
+                    Some(s) => {
+                        self.err(s.span, format!("`unknown_fields` must be `ignore` or `reject`, found `{}`", s.value), "ignore (the default) accepts and drops unknown request fields; reject refuses them with a validation error");
+                        false
+                    }
+                };
+                let mut fields = Vec::new();
+                if let Some(f) = self.require(&o, "fields", &what) {
+                    for (fk, fv) in self.entries(f, &format!("`fields` of {what}")) {
+                        if let Some(field) = self.field(fk, fv, &what) {
+                            fields.push(field);
+                        }
+                    }
+                }
+                out.push(Model {
+                    name,
+                    description,
+                    kind: ModelKind::Struct {
+                        fields,
+                        reject_unknown_fields,
+                    },
+                });
+            }
+        }
+        out
+    }
+
+    fn field(&mut self, key: &Node, value: &Node, model: &str) -> Option<Field> {
+        const KEYS: &[&str] = &[
+            "type",
+            "description",
+            "nullable",
+            "optional",
+            "read_only",
+            "write_only",
+            "required_on_create",
+            "max_length",
+            "min_length",
+            "pattern",
+            "minimum",
+            "maximum",
+            "example",
+            "rust_name",
+        ];
+        let name = self.name(key);
+        let what = format!("field `{}` of {model}", name.value);
+        if let NodeKind::Scalar { .. } = value.kind {
+            let ty = self.type_expr(value, &format!("the type of {what}"))?;
+            return Some(Field {
+                name,
+                ty,
+                description: None,
+                nullable: false,
+                optional: false,
+                read_only: false,
+                write_only: false,
+                required_on_create: false,
+                constraints: Constraints::default(),
+                example: None,
+                rust_name: None,
+            });
+        }
+        let o = self.obj(value, &what, KEYS)?;
+        let ty = self
+            .require(&o, "type", &what)
+            .and_then(|n| self.type_expr(n, &format!("the type of {what}")));
+        let constraints = Constraints {
+            max_length: self.opt_int(&o, "max_length", &what),
+            min_length: self.opt_int(&o, "min_length", &what),
+            pattern: self.opt_string(&o, "pattern", &what),
+            minimum: self.opt_float(&o, "minimum", &what),
+            maximum: self.opt_float(&o, "maximum", &what),
+        };
+        Some(Field {
+            name,
+            description: opt_text(self.opt_string(&o, "description", &what)),
+            nullable: self.bool(&o, "nullable", &what).unwrap_or(false),
+            optional: self.bool(&o, "optional", &what).unwrap_or(false),
+            read_only: self.bool(&o, "read_only", &what).unwrap_or(false),
+            write_only: self.bool(&o, "write_only", &what).unwrap_or(false),
+            required_on_create: self.bool(&o, "required_on_create", &what).unwrap_or(false),
+            constraints,
+            example: o.get("example").map(Node::to_json),
+            rust_name: self.opt_string(&o, "rust_name", &what),
+            ty: ty?,
+        })
+    }
+
+    fn params(&mut self, node: &Node, what: &str, path: bool) -> Vec<Param> {
+        let mut out = Vec::new();
+        for (key, value) in self.entries(node, what) {
+            let name = self.name(key);
+            let pwhat = format!("parameter `{}`", name.value);
+            if let NodeKind::Scalar { .. } = value.kind {
+                if let Some(ty) = self.type_expr(value, &format!("the type of {pwhat}")) {
+                    out.push(Param {
+                        name,
+                        ty,
+                        description: None,
+                        required: path,
+                        example: None,
+                    });
+                }
+                continue;
+            }
+            let Some(o) = self.obj(
+                value,
+                &pwhat,
+                &["type", "description", "required", "example"],
+            ) else {
+                continue;
+            };
+            let ty = self
+                .require(&o, "type", &pwhat)
+                .and_then(|n| self.type_expr(n, &format!("the type of {pwhat}")));
+            let description = opt_text(self.opt_string(&o, "description", &pwhat));
+            let required = self.bool(&o, "required", &pwhat);
+            if let (Some(false), Some(n)) = (required.filter(|_| path), o.get("required")) {
+                self.err(n.span, format!("path {pwhat} cannot be optional"), "a path segment is always present; remove `required: false` or move the parameter to `query`");
+            }
+            let example = o.get("example").map(Node::to_json);
+            if let Some(ty) = ty {
+                out.push(Param {
+                    name,
+                    ty,
+                    description,
+                    required: path || required.unwrap_or(false),
+                    example,
+                });
+            }
+        }
+        out
+    }
+
+    fn resources(&mut self, node: &Node) -> Vec<Resource> {
+        let mut out = Vec::new();
+        for (key, value) in self.entries(node, "`resources`") {
+            let name = self.name(key);
+            let what = format!("resource `{}`", name.value);
+            let Some(o) = self.obj(value, &what, &["description", "path", "operations"]) else {
+                continue;
+            };
+            let description = opt_text(self.opt_string(&o, "description", &what));
+            let path = self.req_string(&o, "path", &what);
+            let mut operations = Vec::new();
+            if let Some(ops) = self.require(&o, "operations", &what) {
+                for (ok, ov) in self.entries(ops, &format!("`operations` of {what}")) {
+                    if let Some(op) = self.operation(ok, ov) {
+                        operations.push(op);
+                    }
+                }
+            }
+            if let Some(path) = path {
+                out.push(Resource {
+                    name,
+                    description,
+                    path,
+                    operations,
+                });
+            }
+        }
+        out
+    }
+
+    fn operation(&mut self, key: &Node, value: &Node) -> Option<Operation> {
+        const KEYS: &[&str] = &[
+            "method",
+            "path",
+            "operation_id",
+            "summary",
+            "description",
+            "scopes",
+            "auth",
+            "params",
+            "query",
+            "body",
+            "responses",
+            "pagination",
+            "idempotent",
+        ];
+        let name = self.name(key);
+        let what = format!("operation `{}`", name.value);
+        let o = self.obj(value, &what, KEYS)?;
+        let method = self.req_string(&o, "method", &what);
+        let summary = self.req_string(&o, "summary", &what);
+        let mut scopes = Vec::new();
+        if let Some(s) = o.get("scopes") {
+            for item in self.seq(s, "`scopes`") {
+                if let Some(scope) = self.string(item, "a scope") {
+                    scopes.push(scope);
+                }
+            }
+        }
+        let params = o
+            .get("params")
+            .map(|n| self.params(n, &format!("`params` of {what}"), true))
+            .unwrap_or_default();
+        let query = o
+            .get("query")
+            .map(|n| self.params(n, &format!("`query` of {what}"), false))
+            .unwrap_or_default();
+        let body = o
+            .get("body")
+            .and_then(|n| self.type_expr(n, &format!("the body of {what}")));
+        let mut responses = Vec::new();
+        if let Some(r) = self.require(&o, "responses", &what) {
+            for (sk, sv) in self.entries(r, &format!("`responses` of {what}")) {
+                let Some(status) = self.int(sk, "a response status") else {
+                    continue;
+                };
+                let status = Spanned::new(status, sk.span);
+                let rwhat = format!("response {} of {what}", status.value);
+                if let NodeKind::Scalar { .. } = sv.kind {
+                    if let Some(ty) = self.type_expr(sv, &rwhat) {
+                        responses.push(Response {
+                            status,
+                            ty,
+                            description: None,
+                        });
+                    }
+                    continue;
+                }
+                let Some(ro) = self.obj(sv, &rwhat, &["type", "description"]) else {
+                    continue;
+                };
+                let ty = self
+                    .require(&ro, "type", &rwhat)
+                    .and_then(|n| self.type_expr(n, &rwhat));
+                let description = opt_text(self.opt_string(&ro, "description", &rwhat));
+                if let Some(ty) = ty {
+                    responses.push(Response {
+                        status,
+                        ty,
+                        description,
+                    });
+                }
+            }
+        }
+        Some(Operation {
+            path: self.opt_string(&o, "path", &what),
+            operation_id: self.opt_string(&o, "operation_id", &what),
+            description: opt_text(self.opt_string(&o, "description", &what)),
+            auth: self.bool(&o, "auth", &what).unwrap_or(true),
+            pagination: self.opt_string(&o, "pagination", &what),
+            idempotent: self.bool(&o, "idempotent", &what),
+            name,
+            method: method?,
+            summary: summary?.value,
+            scopes,
+            params,
+            query,
+            body,
+            responses,
+        })
+    }
+}
+
+fn describe(node: &Node) -> String {
+    match node.as_str() {
+        Some(text) if !node.is_null() => format!("`{text}`"),
+        _ => node.kind_name().to_owned(),
+    }
+}
+
+/// Parses a type expression such as `list<map<InsightVariable>>`.
+pub fn parse_type(text: &str) -> Result<TypeExpr, String> {
+    let text = text.trim();
+    if let Some(open) = text.find('<') {
+        let Some(inner) = text[open + 1..].strip_suffix('>') else {
+            return Err(format!(
+                "`{text}` has a `<` without a matching `>` at the end"
+            ));
+        };
+        let head = text[..open].trim();
+        let inner_ty = parse_type(inner)?;
+        let model_name = |ty: TypeExpr| match ty {
+            TypeExpr::Named(n) => Ok(n),
+            _ => Err(format!("`{head}<...>` takes a model name, found `{inner}`")),
+        };
+        return match head {
+            "list" => Ok(TypeExpr::List(Box::new(inner_ty))),
+            "map" => Ok(TypeExpr::Map(Box::new(inner_ty))),
+            "page" => Ok(TypeExpr::Page(Box::new(inner_ty))),
+            "create" => model_name(inner_ty).map(TypeExpr::Create),
+            "patch" => model_name(inner_ty).map(TypeExpr::Patch),
+            other => {
+                let hint = did_you_mean(other, ["list", "map", "page", "create", "patch"])
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                Err(format!("unknown type constructor `{other}`{hint}"))
+            }
+        };
+    }
+    if text == "none" {
+        return Ok(TypeExpr::None);
+    }
+    if let Some((_, prim)) = Prim::ALL.iter().find(|(n, _)| *n == text) {
+        return Ok(TypeExpr::Prim(*prim));
+    }
+    if text.is_empty()
+        || !text.chars().all(|c| c.is_alphanumeric() || c == '_')
+        || text.contains('>')
+    {
+        return Err(format!("`{text}` is not a type"));
+    }
+    Ok(TypeExpr::Named(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_type_expressions() {
+        assert_eq!(
+            parse_type("list<map<Foo>>"),
+            Ok(TypeExpr::List(Box::new(TypeExpr::Map(Box::new(
+                TypeExpr::Named("Foo".into())
+            )))))
+        );
+        assert_eq!(parse_type("uuid"), Ok(TypeExpr::Prim(Prim::Uuid)));
+        assert_eq!(parse_type("patch<Foo>"), Ok(TypeExpr::Patch("Foo".into())));
+        assert!(parse_type("patch<list<Foo>>").is_err());
+        assert!(parse_type("lst<Foo>")
+            .unwrap_err()
+            .contains("did you mean `list`"));
+        assert!(parse_type("list<Foo").is_err());
+        assert!(parse_type("a b").is_err());
+    }
+
+    #[test]
+    fn reports_every_shape_error_at_once() {
+        let src = "api:\n  titel: x\n  name: n\nresources:\n  r:\n    path: /r\n    operations:\n      get:\n        method: GET\n        responses: {200: Foo}\n";
+        let errs = load(src).unwrap_err();
+        let msgs: Vec<_> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("unknown key `titel`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("missing the required key `summary`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("missing the required key `version`")),
+            "{msgs:?}"
+        );
+        let titel = errs.iter().find(|d| d.message.contains("titel")).unwrap();
+        assert_eq!((titel.span.line, titel.span.col), (2, 3));
+        assert_eq!(titel.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn wrong_kinds_are_named() {
+        let src = "api: [1]\nresources: {}\n";
+        let errs = load(src).unwrap_err();
+        assert!(
+            errs[0]
+                .message
+                .contains("`api` must be a mapping, found a sequence"),
+            "{errs:?}"
+        );
+    }
+}
