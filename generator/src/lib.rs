@@ -63,8 +63,14 @@ pub fn lower_source(path: &str, source: &str, color: bool) -> Result<ir::Api, Er
             rendered,
         }
     };
-    let spec = load::load(source).map_err(spec_error)?;
-    let diagnostics = validate::validate(&spec);
+    let (spec, mut diagnostics) = load::load_partial(source);
+    let Some(spec) = spec else {
+        return Err(spec_error(diagnostics));
+    };
+    // Validation runs even after load errors, on what could be read, so one run reports every problem.
+    diagnostics.extend(validate::validate(&spec));
+    // Report in reading order, as a compiler does.
+    diagnostics.sort_by_key(|d| (d.span.line, d.span.col));
     if !diagnostics.is_empty() {
         return Err(spec_error(diagnostics));
     }

@@ -10,20 +10,29 @@ use crate::yaml::{self, Node, NodeKind};
 
 /// Parses and decodes a spec. All problems found are returned together.
 pub fn load(source: &str) -> Result<Spec, Vec<Diagnostic>> {
-    let root = yaml::parse(source)?;
+    match load_partial(source) {
+        (Some(spec), diags) if diags.is_empty() => Ok(spec),
+        (_, diags) => Err(diags),
+    }
+}
+
+/// Like [`load`], but also returns what could be decoded despite errors, so that validation can still report the
+/// problems of the rest in the same run. A YAML syntax error gives no spec at all.
+pub fn load_partial(source: &str) -> (Option<Spec>, Vec<Diagnostic>) {
+    let root = match yaml::parse(source) {
+        Ok(root) => root,
+        Err(diags) => return (None, diags),
+    };
     let mut cx = Cx { diags: Vec::new() };
     let spec = cx.spec(&root);
-    match spec {
-        Some(spec) if cx.diags.is_empty() => Ok(spec),
-        _ => {
-            if cx.diags.is_empty() {
-                // Decoding only gives up after saying why; keep the promise visible if that ever changes.
-                cx.diags
-                    .push(Diagnostic::error(root.span, "the spec could not be read"));
-            }
-            Err(cx.diags)
-        }
+    if spec.is_none() && cx.diags.is_empty() {
+        // Decoding only gives up after saying why; keep the promise visible if that ever changes.
+        cx.diags.push(
+            Diagnostic::error(root.span, "the spec could not be read")
+                .with_hint("check the structure against docs/spec-language.md"),
+        );
     }
+    (spec, cx.diags)
 }
 
 struct Cx {
@@ -742,8 +751,9 @@ impl Cx {
 }
 
 fn describe(node: &Node) -> String {
-    match node.as_str() {
-        Some(text) if !node.is_null() => format!("`{text}`"),
+    match &node.kind {
+        NodeKind::Scalar { text, quoted: true } => format!("the quoted string \"{text}\""),
+        NodeKind::Scalar { text, .. } if !node.is_null() => format!("`{text}`"),
         _ => node.kind_name().to_owned(),
     }
 }

@@ -4,10 +4,11 @@
 //! the command that fixes it, when the committed output is stale (CI runs it).
 
 use apigen::write::{self, CheckReport};
-use apigen::{Error, Options};
+use apigen::Error;
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
+
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -37,13 +38,6 @@ enum Command {
     },
 }
 
-fn workspace_root() -> PathBuf {
-    // CARGO_MANIFEST_DIR is xtask/; its parent is the workspace.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -53,34 +47,13 @@ fn main() -> ExitCode {
 
 fn codegen(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> ExitCode {
     let started = Instant::now();
-    let root = workspace_root();
-    let custom = spec.is_some() || out.is_some();
-    let spec_path = spec
-        .clone()
-        .unwrap_or_else(|| root.join("spec/posthog.yaml"));
-    let out_dir = out.clone().unwrap_or_else(|| root.join("generated"));
-    // Headers name the spec relative to the workspace so output is the same on every machine.
-    let spec_display = spec.as_ref().map_or_else(
-        || "spec/posthog.yaml".to_owned(),
-        |p| p.display().to_string(),
-    );
-    let regenerate = if custom {
-        format!(
-            "cargo xtask codegen --spec {} --out {}",
-            spec_display,
-            out.as_ref()
-                .map_or("generated".into(), |o| o.display().to_string())
-        )
-    } else {
-        "cargo xtask codegen".to_owned()
-    };
-    let opts = Options {
-        spec_display: spec_display.clone(),
-        regenerate: regenerate.clone(),
-        client: true,
-        server: true,
-        standalone: out.is_some(),
-    };
+    let xtask::Job {
+        spec: spec_path,
+        out: out_dir,
+        options: opts,
+    } = xtask::job(spec, out);
+    let regenerate = opts.regenerate.clone();
+    let spec_display = opts.spec_display.clone();
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
 
