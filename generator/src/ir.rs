@@ -44,6 +44,9 @@ pub struct Struct {
     pub doc: String,
     pub role: StructRole,
     pub fields: Vec<Field>,
+    /// Response role only: the model's write-only fields, which the Rust type leaves out. Kept so that documents
+    /// describing the whole model (OpenAPI, API reference) still show them.
+    pub write_only_fields: Vec<Field>,
     pub reject_unknown_fields: bool,
 }
 
@@ -73,6 +76,18 @@ pub struct Field {
     pub boxed: bool,
     pub constraints: Constraints,
     pub example: Option<serde_json::Value>,
+    /// Whether the field appears in responses, requests, or both.
+    pub access: Access,
+}
+
+/// Which direction a field travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// Only in responses.
+    ReadOnly,
+    /// Only in requests.
+    WriteOnly,
 }
 
 impl Field {

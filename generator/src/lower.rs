@@ -5,7 +5,7 @@
 //! because validation already checked it, and the fallback is harmless.
 
 use crate::ident;
-use crate::ir::{self, Presence, Ty};
+use crate::ir::{self, Ty};
 use crate::spec::{self, ModelKind, Prim, TypeExpr};
 use crate::validate::{join_path, page_name, page_params, path_params};
 
@@ -110,6 +110,7 @@ impl<'s> Lower<'s> {
                 boxed: false,
                 constraints: ir::Constraints::default(),
                 example: None,
+                access: ir::Access::ReadOnly,
             };
             self.structs.push(ir::Struct {
                 rust_name: name.clone(),
@@ -122,6 +123,7 @@ impl<'s> Lower<'s> {
                     }
                 ),
                 role: ir::StructRole::Page,
+                write_only_fields: Vec::new(),
                 fields: vec![
                     field(
                         &p.count,
@@ -239,58 +241,79 @@ impl<'s> Lower<'s> {
             _ => (base.clone(), doc_or(&m.description, || format!("The `{}` model.", m.name.value))),
         };
         let mut taken = Vec::new();
-        let fields = fields
+        let in_role = |f: &&spec::Field| match role {
+            ir::StructRole::Response | ir::StructRole::Page => !f.write_only,
+            ir::StructRole::Create | ir::StructRole::Patch => !f.read_only,
+        };
+        let lowered: Vec<ir::Field> = fields
             .iter()
-            .filter(|f| match role {
-                ir::StructRole::Response | ir::StructRole::Page => !f.write_only,
-                ir::StructRole::Create | ir::StructRole::Patch => !f.read_only,
-            })
-            .map(|f| {
-                let optional = match role {
-                    ir::StructRole::Response | ir::StructRole::Page => f.optional,
-                    ir::StructRole::Create => !f.required_on_create,
-                    ir::StructRole::Patch => true,
-                };
-                // A create body leaves optional fields out rather than sending null, so a nullable optional field
-                // there is a plain Option; only PATCH (and responses) need the three states.
-                let nullable = f.nullable && !(role == ir::StructRole::Create && optional);
-                let rust_name = f
-                    .rust_name
-                    .as_ref()
-                    .map_or_else(|| ident::value_name(&f.name.value), |r| r.value.clone());
-                let mut doc = doc_or(&f.description, || format!("The `{}` field.", f.name.value));
-                if f.write_only && role != ir::StructRole::Response {
-                    doc.push_str("\n\nWrite-only: the server never returns it.");
-                }
-                let field = ir::Field {
-                    rust_name: ident::unique(rust_name, &mut taken),
-                    wire_name: f.name.value.clone(),
-                    doc,
-                    ty: self.ty(&f.ty.value),
-                    optional,
-                    nullable,
-                    boxed: self.refers_back(&f.ty.value, &m.name.value),
-                    constraints: ir::Constraints {
-                        max_length: f.constraints.max_length,
-                        min_length: f.constraints.min_length,
-                        pattern: f.constraints.pattern.as_ref().map(|p| p.value.clone()),
-                        minimum: f.constraints.minimum,
-                        maximum: f.constraints.maximum,
-                    },
-                    example: f.example.clone(),
-                };
-                debug_assert!(field.presence() != Presence::Tristate || field.optional);
-                field
-            })
+            .filter(in_role)
+            .map(|f| self.field(f, m, role, &mut taken))
             .collect();
+        let write_only_fields = match role {
+            ir::StructRole::Response => fields
+                .iter()
+                .filter(|f| f.write_only)
+                .map(|f| self.field(f, m, role, &mut taken))
+                .collect(),
+            _ => Vec::new(),
+        };
         self.structs.push(ir::Struct {
             rust_name,
             wire_name: m.name.value.clone(),
             doc,
             role,
-            fields,
+            fields: lowered,
+            write_only_fields,
             reject_unknown_fields,
         });
+    }
+
+    fn field(
+        &self,
+        f: &spec::Field,
+        m: &spec::Model,
+        role: ir::StructRole,
+        taken: &mut Vec<String>,
+    ) -> ir::Field {
+        let optional = match role {
+            ir::StructRole::Response | ir::StructRole::Page => f.optional,
+            ir::StructRole::Create => !f.required_on_create,
+            ir::StructRole::Patch => true,
+        };
+        // A create body leaves optional fields out rather than sending null, so a nullable optional field
+        // there is a plain Option; only PATCH (and responses) need the three states.
+        let nullable = f.nullable && !(role == ir::StructRole::Create && optional);
+        let rust_name = f
+            .rust_name
+            .as_ref()
+            .map_or_else(|| ident::value_name(&f.name.value), |r| r.value.clone());
+        let mut doc = doc_or(&f.description, || format!("The `{}` field.", f.name.value));
+        if f.write_only && role != ir::StructRole::Response {
+            doc.push_str("\n\nWrite-only: the server never returns it.");
+        }
+        ir::Field {
+            rust_name: ident::unique(rust_name, taken),
+            wire_name: f.name.value.clone(),
+            doc,
+            ty: self.ty(&f.ty.value),
+            optional,
+            nullable,
+            boxed: self.refers_back(&f.ty.value, &m.name.value),
+            constraints: ir::Constraints {
+                max_length: f.constraints.max_length,
+                min_length: f.constraints.min_length,
+                pattern: f.constraints.pattern.as_ref().map(|p| p.value.clone()),
+                minimum: f.constraints.minimum,
+                maximum: f.constraints.maximum,
+            },
+            example: f.example.clone(),
+            access: match (f.read_only, f.write_only) {
+                (true, _) => ir::Access::ReadOnly,
+                (_, true) => ir::Access::WriteOnly,
+                _ => ir::Access::ReadWrite,
+            },
+        }
     }
 
     /// True if a field of type `t` in model `owner` leads back to `owner` without a list or map in between,

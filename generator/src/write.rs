@@ -3,7 +3,7 @@
 //! - An unchanged file is not rewritten, so its mtime stays and cargo rebuilds nothing.
 //! - A changed file is written to a temporary file in the same directory, then renamed over the old one: a reader
 //!   (or a run killed mid-write) sees the old or the new version, never a mix.
-//! - A file left over from an earlier generation is removed, but only if its first line carries our header: a file
+//! - A file left over from an earlier generation is removed, but only if it carries our header: a file
 //!   written by a person is never deleted.
 
 use crate::emit::GeneratedFile;
@@ -92,7 +92,8 @@ fn first_line_is_ours(path: &Path) -> bool {
         .and_then(|mut f| f.read(&mut buf))
         .unwrap_or(0);
     let head = String::from_utf8_lossy(&buf[..n]);
-    head.lines().next().is_some_and(|l| l.contains(OWN_MARKER))
+    // JSON has no comments, so there the header is the first key, on the second line.
+    head.lines().take(2).any(|l| l.contains(OWN_MARKER))
 }
 
 /// Writes `files` under `out`, changing only what differs, and removes our stale files.

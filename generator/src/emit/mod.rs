@@ -8,6 +8,7 @@ mod client;
 mod crate_files;
 mod lib_rs;
 mod models;
+mod openapi;
 mod server;
 mod tokens;
 
@@ -135,6 +136,7 @@ pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
             "src/nullable.rs",
             include_str!("../../support/nullable.rs"),
         ),
+        openapi::file(api, opts)?,
     ];
     files.extend(client_files);
     files.extend(server_files);
