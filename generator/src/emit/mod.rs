@@ -4,6 +4,7 @@
 //! (Cargo.toml, README.md) are rendered from the minijinja templates in `templates/`. Support code (the
 //! `Nullable` type, ...) is real Rust kept in `generator/support/` and copied with the generated header in front.
 
+mod api_doc;
 mod client;
 mod crate_files;
 mod lib_rs;
@@ -137,6 +138,7 @@ pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
             include_str!("../../support/nullable.rs"),
         ),
         openapi::file(api, opts)?,
+        api_doc::file(api, opts, &|_, _| None)?,
     ];
     files.extend(client_files);
     files.extend(server_files);
