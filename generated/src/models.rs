@@ -4,7 +4,7 @@
 //!
 //! Available with no cargo feature enabled.
 use serde::{Deserialize, Serialize};
-pub use crate::nullable::Nullable;
+pub use super::nullable::Nullable;
 /// PostHog's standard error body (drf-exceptions-hog). It always describes one error: the first one found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {

@@ -4,6 +4,8 @@
 //! [`load`] (YAML → [`spec`] types with positions) → [`validate`] (every problem at once) → [`lower`] (→ [`ir`])
 //! → [`emit`] (→ file contents) → [`write`] (the only stage with IO). [`generate`] runs the pure part.
 
+pub mod builder;
+pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod ident;
@@ -15,6 +17,7 @@ pub mod validate;
 pub mod write;
 mod yaml;
 
+pub use builder::Builder;
 pub use diagnostic::Diagnostic;
 pub use emit::{GeneratedFile, Options};
 

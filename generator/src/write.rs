@@ -98,6 +98,17 @@ fn first_line_is_ours(path: &Path) -> bool {
 
 /// Writes `files` under `out`, changing only what differs, and removes our stale files.
 pub fn write(out: &Path, files: &[GeneratedFile]) -> Result<WriteReport, Error> {
+    let mut report = write_files(out, files)?;
+    for (rel, path) in stale_files(out, files)? {
+        fs::remove_file(&path).map_err(|e| io_err(&path, e))?;
+        report.removed.push(rel);
+    }
+    Ok(report)
+}
+
+/// Writes `files` under `out`, changing only what differs; leaves every other file alone (for directories that
+/// hold other tools' output too, such as a build script's `OUT_DIR`).
+pub fn write_files(out: &Path, files: &[GeneratedFile]) -> Result<WriteReport, Error> {
     check_out_dir(out)?;
     let mut report = WriteReport::default();
     for f in files {
@@ -110,10 +121,6 @@ pub fn write(out: &Path, files: &[GeneratedFile]) -> Result<WriteReport, Error> 
         fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         write_atomic(&target, f.contents.as_bytes())?;
         report.written.push(f.path.clone());
-    }
-    for (rel, path) in stale_files(out, files)? {
-        fs::remove_file(&path).map_err(|e| io_err(&path, e))?;
-        report.removed.push(rel);
     }
     Ok(report)
 }

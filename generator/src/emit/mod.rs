@@ -9,6 +9,7 @@ mod client;
 mod crate_files;
 mod lib_rs;
 mod models;
+pub mod module;
 mod openapi;
 mod server;
 mod tokens;
@@ -41,7 +42,7 @@ pub struct GeneratedFile {
 /// The marker every generated file carries in its first line; the writer only ever deletes files that have it.
 pub const MARKER: &str = "@generated";
 
-pub(crate) fn header_line(opts: &Options) -> String {
+pub fn header_line(opts: &Options) -> String {
     format!(
         "{MARKER} by apigen from {}. Do not edit: regenerate with `{}`.",
         opts.spec_display, opts.regenerate

@@ -15,7 +15,8 @@ pub fn emit(api: &Api) -> TokenStream {
         #![doc = " Available with no cargo feature enabled."]
 
         use serde::{Deserialize, Serialize};
-        pub use crate::nullable::Nullable;
+        // `super`, not `crate`: the same code also works as a module inside another crate (`Builder::compile`).
+        pub use super::nullable::Nullable;
 
         #(#structs)*
         #(#enums)*

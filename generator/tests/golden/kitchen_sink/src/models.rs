@@ -4,7 +4,7 @@
 //!
 //! Available with no cargo feature enabled.
 use serde::{Deserialize, Serialize};
-pub use crate::nullable::Nullable;
+pub use super::nullable::Nullable;
 /// An error body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {

@@ -1,0 +1,61 @@
+//! The `apigen` command: generate a Rust crate from a spec, for teams outside this repository.
+//!
+//! `cargo install --path generator` (or `--git`), then `apigen --spec api.yaml --out my-api-client`.
+
+use apigen::Options;
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Generate a Rust crate (serde models, async reqwest client, axum server stubs) from a YAML API spec.
+///
+/// Exit codes: 0 success; 1 spec errors, stale output (with --check) or IO errors; 2 usage errors.
+#[derive(Parser)]
+#[command(name = "apigen", version, about, long_about = None)]
+struct Args {
+    /// The spec to read (YAML; see the spec language in the README).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// The directory of the crate to generate (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Write nothing; exit 1 with a diff if the crate in --out differs from what the spec generates.
+    #[arg(long)]
+    check: bool,
+    /// Leave out the async client (the `client` module and feature).
+    #[arg(long)]
+    no_client: bool,
+    /// Leave out the axum server stubs (the `server` module and feature).
+    #[arg(long)]
+    no_server: bool,
+    /// The crate will be a member of an enclosing cargo workspace (no `[workspace]` table of its own).
+    #[arg(long)]
+    workspace_member: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let spec_display = args.spec.display().to_string();
+    let mut regenerate = format!(
+        "apigen --spec {} --out {}",
+        spec_display,
+        args.out.display()
+    );
+    for (flag, on) in [
+        (" --no-client", args.no_client),
+        (" --no-server", args.no_server),
+        (" --workspace-member", args.workspace_member),
+    ] {
+        if on {
+            regenerate.push_str(flag);
+        }
+    }
+    let opts = Options {
+        spec_display,
+        regenerate,
+        client: !args.no_client,
+        server: !args.no_server,
+        standalone: !args.workspace_member,
+    };
+    ExitCode::from(apigen::cli::run(&args.spec, &args.out, &opts, args.check))
+}

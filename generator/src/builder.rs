@@ -1,0 +1,123 @@
+//! A builder for `build.rs` scripts, in the convention of prost-build and tonic-build.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     apigen::Builder::new("api.yaml").server(false).compile()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! pub mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/my_api.rs"));
+//! }
+//! ```
+
+use crate::emit::{self, Options};
+use crate::write::WriteReport;
+use crate::Error;
+use std::path::{Path, PathBuf};
+
+/// Configures and runs one generation from a `build.rs` (or any program).
+#[derive(Debug, Clone)]
+pub struct Builder {
+    spec: PathBuf,
+    out_dir: Option<PathBuf>,
+    file_name: Option<String>,
+    client: bool,
+    server: bool,
+}
+
+impl Builder {
+    /// Starts from the spec at `spec` (relative paths are relative to the current directory, which in a build
+    /// script is the package's directory). By default the client is emitted and the server is not.
+    pub fn new(spec: impl Into<PathBuf>) -> Self {
+        Builder {
+            spec: spec.into(),
+            out_dir: None,
+            file_name: None,
+            client: true,
+            server: false,
+        }
+    }
+
+    /// Emit the async client (needs reqwest and friends in the including crate's dependencies).
+    pub fn client(mut self, on: bool) -> Self {
+        self.client = on;
+        self
+    }
+
+    /// Emit the axum server stubs (needs axum and friends in the including crate's dependencies).
+    pub fn server(mut self, on: bool) -> Self {
+        self.server = on;
+        self
+    }
+
+    /// Where [`Builder::compile`] writes (default: `$OUT_DIR`).
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// The module file's name (default: the spec's crate name, e.g. `my_api.rs`).
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    fn options(&self, standalone: bool) -> Options {
+        let spec_display = self.spec.display().to_string();
+        Options {
+            regenerate: "cargo build (the build script runs apigen)".into(),
+            spec_display,
+            client: self.client,
+            server: self.server,
+            standalone,
+        }
+    }
+
+    /// Generates one module file into the output directory, to be `include!`d, and tells cargo to re-run the build
+    /// script when the spec changes. Returns the file's path. An unchanged file is not rewritten.
+    pub fn compile(self) -> Result<PathBuf, Error> {
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    Error::Internal(
+                        "OUT_DIR is not set: call Builder::out_dir outside a build script".into(),
+                    )
+                })?,
+        };
+        println!("cargo:rerun-if-changed={}", self.spec.display());
+        let source = crate::read_spec(&self.spec)?;
+        let opts = self.options(false);
+        let api = crate::lower_source(&opts.spec_display, &source, false)?;
+        let files = emit::emit(&api, &opts)?;
+        let text = emit::module::assemble(&files, &emit::header_line(&opts))?;
+        let name = self
+            .file_name
+            .clone()
+            .unwrap_or_else(|| format!("{}.rs", api.crate_name));
+        let file = emit::GeneratedFile {
+            path: name.clone(),
+            contents: text,
+        };
+        std::fs::create_dir_all(&out_dir).map_err(|source| Error::Io {
+            path: out_dir.clone(),
+            source,
+        })?;
+        crate::write::write_files(&out_dir, &[file])?;
+        Ok(out_dir.join(name))
+    }
+
+    /// Generates a whole standalone crate into `dir` (as the `apigen` command does).
+    pub fn generate_crate(self, dir: impl AsRef<Path>) -> Result<WriteReport, Error> {
+        let source = crate::read_spec(&self.spec)?;
+        let opts = self.options(true);
+        let files = crate::generate(&opts.spec_display, &source, &opts, false)?;
+        crate::write::write(dir.as_ref(), &files)
+    }
+}
