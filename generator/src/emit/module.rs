@@ -12,7 +12,7 @@ use crate::Error;
 /// The single module text of `files` (which must hold `src/lib.rs`).
 pub fn assemble(files: &[GeneratedFile], header: &str) -> Result<String, Error> {
     let mut out = format!("// {header}\n// Include it with `mod NAME {{ include!(concat!(env!(\"OUT_DIR\"), \"/FILE\")); }}`.\n\n");
-    inline(files, "src/lib.rs", true, &mut out, 0)?;
+    inline(files, "src/lib.rs", true, &mut out)?;
     Ok(out)
 }
 
@@ -44,13 +44,7 @@ fn mod_declaration(line: &str) -> Option<(&str, &str)> {
     (valid_vis && valid_name).then_some((vis, rest))
 }
 
-fn inline(
-    files: &[GeneratedFile],
-    path: &str,
-    root: bool,
-    out: &mut String,
-    depth: usize,
-) -> Result<(), Error> {
+fn inline(files: &[GeneratedFile], path: &str, root: bool, out: &mut String) -> Result<(), Error> {
     let file = find(files, path)
         .ok_or_else(|| Error::Internal(format!("module assembly: {path} is not generated")))?;
     for line in file.contents.lines() {
@@ -81,7 +75,7 @@ fn inline(
                     format!("{vis} ")
                 };
                 out.push_str(&format!("{indent}{vis}mod {name} {{\n"));
-                inline(files, &child, false, out, depth + 1)?;
+                inline(files, &child, false, out)?;
                 out.push_str(&format!("{indent}}}\n"));
                 continue;
             }
