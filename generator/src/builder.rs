@@ -8,7 +8,7 @@
 //! }
 //! ```
 //!
-//! ```ignore
+//! ```text
 //! // src/lib.rs
 //! pub mod api {
 //!     include!(concat!(env!("OUT_DIR"), "/my_api.rs"));

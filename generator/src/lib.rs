@@ -37,8 +37,13 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: the spec file is not UTF-8 text (invalid byte at offset {offset})", path.display())]
-    NotUtf8 { path: PathBuf, offset: usize },
+    #[error("{}:{line}:{col}: the spec file is not UTF-8 text (invalid byte at offset {offset}); save it as UTF-8", path.display())]
+    NotUtf8 {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+        col: usize,
+    },
     #[error("{}: the output path exists and is not a directory; point --out at a directory", .0.display())]
     OutNotDir(PathBuf),
     /// A bug in the generator (emitted tokens that do not parse, a template that does not render).
@@ -59,7 +64,9 @@ pub fn generate(
 
 /// load → validate → lower, with diagnostics rendered against `source`.
 pub fn lower_source(path: &str, source: &str, color: bool) -> Result<ir::Api, Error> {
-    let spec_error = |diagnostics: Vec<Diagnostic>| {
+    let spec_error = |mut diagnostics: Vec<Diagnostic>| {
+        // Report in reading order, as a compiler does.
+        diagnostics.sort_by_key(|d| (d.span.line, d.span.col));
         let rendered = diagnostic::render(&diagnostics, path, source, color);
         Error::Spec {
             diagnostics,
@@ -72,8 +79,6 @@ pub fn lower_source(path: &str, source: &str, color: bool) -> Result<ir::Api, Er
     };
     // Validation runs even after load errors, on what could be read, so one run reports every problem.
     diagnostics.extend(validate::validate(&spec));
-    // Report in reading order, as a compiler does.
-    diagnostics.sort_by_key(|d| (d.span.line, d.span.col));
     if !diagnostics.is_empty() {
         return Err(spec_error(diagnostics));
     }
@@ -86,8 +91,17 @@ pub fn read_spec(path: &std::path::Path) -> Result<String, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        // The prefix before the bad byte is valid UTF-8, so line and column can be counted in characters.
+        let before = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::NotUtf8 {
+            path: path.to_path_buf(),
+            offset,
+            line,
+            col,
+        }
     })
 }

@@ -787,7 +787,11 @@ impl<'s> Validator<'s> {
             let declared: Vec<&Name> = op.params.iter().map(|p| &p.name).collect();
             let own_path = op_path.map_or("", |p| p.value.as_str());
             self.path_matches(
-                own_path,
+                if own_path.is_empty() {
+                    &r.path.value
+                } else {
+                    own_path
+                },
                 path_span,
                 &declared,
                 &format!("`params` of {what}"),

@@ -284,13 +284,20 @@ pub fn parse(source: &str) -> Result<Node, Vec<Diagnostic>> {
                     span,
                     anchor,
                     ..
-                }) => Some((
-                    Node {
-                        kind: NodeKind::Map(entries),
-                        span,
-                    },
-                    anchor,
-                )),
+                }) => {
+                    // yaml-rust2 marks a block mapping where its first value starts; its first key is where a reader
+                    // sees it begin.
+                    let span = entries
+                        .first()
+                        .map_or(span, |(k, _)| Span { len: 1, ..k.span });
+                    Some((
+                        Node {
+                            kind: NodeKind::Map(entries),
+                            span,
+                        },
+                        anchor,
+                    ))
+                }
                 _ => unreachable!("yaml-rust2 balances mapping events"),
             },
             Event::Alias(id) => {
