@@ -34,6 +34,9 @@ enum Place {
     Response { paginated: bool },
 }
 
+/// Routes seen so far: (method, normalised path) → (operation name, where it was defined).
+type Routes = HashMap<(String, String), (String, Span)>;
+
 pub const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /// Splits a path into its `{param}` names, or says what is malformed.
@@ -107,9 +110,10 @@ impl<'s> Validator<'s> {
             "resource",
             ident::value_name,
         );
-        let mut routes: Vec<(String, String, String, Span)> = Vec::new();
-        let mut op_ids: Vec<(String, Span)> = Vec::new();
-        let mut type_names: Vec<(String, Span)> = Vec::new();
+        // Maps, not lists: specs with thousands of operations must stay linear to check.
+        let mut routes: Routes = HashMap::new();
+        let mut op_ids: HashMap<String, Span> = HashMap::new();
+        let mut type_names: HashMap<String, Span> = HashMap::new();
         for r in &spec.resources {
             self.resource(r, &mut routes, &mut op_ids, &mut type_names);
         }
@@ -122,10 +126,10 @@ impl<'s> Validator<'s> {
         what: &str,
         convert: fn(&str) -> String,
     ) {
-        let mut seen: Vec<(String, &Name)> = Vec::new();
+        let mut seen: HashMap<String, &Name> = HashMap::new();
         for name in names {
             let rust = convert(&name.value);
-            if let Some((_, first)) = seen.iter().find(|(r, _)| *r == rust) {
+            if let Some(first) = seen.get(&rust) {
                 let same = first.value == name.value;
                 let msg = if same {
                     format!("{what} `{}` is defined twice", name.value)
@@ -137,7 +141,7 @@ impl<'s> Validator<'s> {
                 };
                 self.err(name.span, msg, format!("rename one of the two {what}s"));
             } else {
-                seen.push((rust, name));
+                seen.insert(rust, name);
             }
         }
     }
@@ -701,13 +705,14 @@ impl<'s> Validator<'s> {
                 }
             }
         }
+        let by_rust_name: HashMap<String, &Model> = self
+            .spec
+            .models
+            .iter()
+            .map(|m| (ident::type_name(&m.name.value), m))
+            .collect();
         for (name, span) in derived {
-            if let Some(m) = self
-                .spec
-                .models
-                .iter()
-                .find(|m| ident::type_name(&m.name.value) == name)
-            {
+            if let Some(m) = by_rust_name.get(&name) {
                 self.err(
                     m.name.span,
                     format!("model `{}` has the name of a generated type", m.name.value),
@@ -727,9 +732,9 @@ impl<'s> Validator<'s> {
     fn resource(
         &mut self,
         r: &'s Resource,
-        routes: &mut Vec<(String, String, String, Span)>,
-        op_ids: &mut Vec<(String, Span)>,
-        type_names: &mut Vec<(String, Span)>,
+        routes: &mut Routes,
+        op_ids: &mut HashMap<String, Span>,
+        type_names: &mut HashMap<String, Span>,
     ) {
         if !r.path.value.starts_with('/') {
             self.err(
@@ -813,10 +818,8 @@ impl<'s> Validator<'s> {
             }
             let full = join_path(&[base, &r.path.value, own_path]);
             let route = normalize_route(&full);
-            if let Some((_, _, first_op, first_span)) = routes
-                .iter()
-                .find(|(m, p, _, _)| *m == method && *p == route)
-            {
+            let key = (method.clone(), route);
+            if let Some((first_op, first_span)) = routes.get(&key) {
                 let msg = format!(
                     "{method} {full} is already defined by operation `{first_op}` (line {})",
                     first_span.line
@@ -827,13 +830,13 @@ impl<'s> Validator<'s> {
                     "two operations cannot share a method and path; change the path or the method",
                 );
             } else {
-                routes.push((method.clone(), route, op.name.value.clone(), op.name.span));
+                routes.insert(key, (op.name.value.clone(), op.name.span));
             }
             let op_id = op.operation_id.as_ref().map_or_else(
                 || format!("{}_{}", r.name.value, op.name.value),
                 |o| o.value.clone(),
             );
-            if let Some((_, first)) = op_ids.iter().find(|(id, _)| *id == op_id) {
+            if let Some(first) = op_ids.get(&op_id) {
                 let msg = format!(
                     "operation id `{op_id}` is already used (line {})",
                     first.line
@@ -844,18 +847,18 @@ impl<'s> Validator<'s> {
                     "operation ids must be unique across the API",
                 );
             } else {
-                op_ids.push((op_id, op.name.span));
+                op_ids.insert(op_id, op.name.span);
             }
             let type_name = format!(
                 "{}{}",
                 ident::type_name(&r.name.value),
                 ident::type_name(&op.name.value)
             );
-            if let Some((_, first)) = type_names.iter().find(|(t, _)| *t == type_name) {
+            if let Some(first) = type_names.get(&type_name) {
                 let msg = format!("operation `{}` gives the Rust type name `{type_name}`, already taken at line {}", op.name.value, first.line);
                 self.err(op.name.span, msg, "rename the operation or the resource");
             } else {
-                type_names.push((type_name, op.name.span));
+                type_names.insert(type_name, op.name.span);
             }
             for s in &op.scopes {
                 if !is_valid_scope(&s.value) {

@@ -101,7 +101,10 @@ fn a_very_large_spec_is_checked_whole() {
         Err(Error::Spec { diagnostics, .. }) => {
             assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
             assert_eq!(diagnostics[0].span.line, expected_line);
-            assert_eq!(diagnostics[0].hint.as_deref(), Some("did you mean `Problem`?"));
+            assert_eq!(
+                diagnostics[0].hint.as_deref(),
+                Some("did you mean `Problem`?")
+            );
         }
         other => panic!("expected one diagnostic, got {:?}", other.map(|f| f.len())),
     }
