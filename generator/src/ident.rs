@@ -52,15 +52,24 @@ fn finish(name: String, fallback: &str) -> String {
 
 /// A type or variant name: `insight_variables` → `InsightVariables`, `1st` → `_1st`, `self` → `Self_`.
 pub fn type_name(wire: &str) -> String {
+    type_name_of(&[wire])
+}
+
+/// A type name made of several parts, escaped once as a whole: `["Self", "Create"]` → `SelfCreate` (not
+/// `Self_Create`, which is not UpperCamelCase), `["type", "match"]` → `TypeMatch`.
+pub fn type_name_of(parts: &[&str]) -> String {
+    finish(parts.iter().map(|p| camel_stem(p)).collect(), "Empty")
+}
+
+/// The UpperCamelCase words of a wire name, without any escaping.
+pub fn camel_stem(wire: &str) -> String {
     // A name already written as a Rust type name keeps its spelling: `HogQLQuery` stays, heck would give `HogQlQuery`.
     if wire.starts_with(|c: char| c.is_ascii_uppercase())
         && wire.chars().all(|c| c.is_ascii_alphanumeric())
-        && wire != "Self"
     {
         return wire.to_owned();
     }
-    let camel = words(wire).to_upper_camel_case();
-    finish(camel, "Empty")
+    words(wire).to_upper_camel_case()
 }
 
 /// A field, method or module name: `codeName` → `code_name`, `type` → `type` (emit as `r#type`), `self` → `self_`.
@@ -74,12 +83,27 @@ pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name) && !NOT_RAW.contains(&name)
 }
 
-/// Makes `name` unique among `taken` by appending `_2`, `_3`, ...; records the result in `taken`.
+/// Makes a snake_case `name` unique among `taken` by appending `_2`, `_3`, ...; records the result in `taken`.
 pub fn unique(name: String, taken: &mut Vec<String>) -> String {
+    unique_with(name, "_", taken)
+}
+
+/// Makes an UpperCamelCase `name` unique among `taken` by appending `2`, `3`, ... (an `_` would break the case).
+pub fn unique_type(name: String, taken: &mut Vec<String>) -> String {
+    unique_with(name, "", taken)
+}
+
+fn unique_with(name: String, separator: &str, taken: &mut Vec<String>) -> String {
     let mut candidate = name.clone();
+    // An escaped keyword (`Self_`) drops its escape once a number follows: `Self2` is no keyword.
+    let stem = if separator.is_empty() {
+        name.trim_end_matches('_')
+    } else {
+        name.as_str()
+    };
     let mut n = 2;
     while taken.contains(&candidate) {
-        candidate = format!("{name}_{n}");
+        candidate = format!("{stem}{separator}{n}");
         n += 1;
     }
     taken.push(candidate.clone());
@@ -132,5 +156,17 @@ mod tests {
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a_2");
         assert_eq!(unique("a".into(), &mut taken), "a_3");
+        let mut types = Vec::new();
+        assert_eq!(unique_type("Self_".into(), &mut types), "Self_");
+        assert_eq!(unique_type("Self_".into(), &mut types), "Self2");
+        assert_eq!(unique_type("AB".into(), &mut types), "AB");
+        assert_eq!(unique_type("AB".into(), &mut types), "AB2");
+    }
+
+    #[test]
+    fn composes_type_names_before_escaping() {
+        assert_eq!(type_name_of(&["Self", "Create"]), "SelfCreate");
+        assert_eq!(type_name_of(&["type", "match"]), "TypeMatch");
+        assert_eq!(type_name_of(&["1st", "Patch"]), "_1stPatch");
     }
 }

@@ -59,8 +59,8 @@ impl<'s> Lower<'s> {
             TypeExpr::Map(i) => Ty::Map(Box::new(self.ty(i))),
             TypeExpr::Named(n) => Ty::Named(ident::type_name(n)),
             TypeExpr::Page(i) => Ty::Named(page_name(i)),
-            TypeExpr::Create(n) => Ty::Named(format!("{}Create", ident::type_name(n))),
-            TypeExpr::Patch(n) => Ty::Named(format!("{}Patch", ident::type_name(n))),
+            TypeExpr::Create(n) => Ty::Named(ident::type_name_of(&[n, "Create"])),
+            TypeExpr::Patch(n) => Ty::Named(ident::type_name_of(&[n, "Patch"])),
             // `none` never reaches a place that needs a type: responses handle it before calling this.
             TypeExpr::None => Ty::Json,
         }
@@ -213,7 +213,7 @@ impl<'s> Lower<'s> {
         let variants = values
             .iter()
             .map(|v| ir::Variant {
-                rust_name: ident::unique(ident::type_name(&v.value.value), &mut taken),
+                rust_name: ident::unique_type(ident::type_name(&v.value.value), &mut taken),
                 wire_name: v.value.value.clone(),
                 doc: v.description.clone(),
             })
@@ -236,8 +236,8 @@ impl<'s> Lower<'s> {
     ) {
         let base = ident::type_name(&m.name.value);
         let (rust_name, doc) = match role {
-            ir::StructRole::Create => (format!("{base}Create"), format!("The create request body of [`{base}`]: every field except the read-only ones.")),
-            ir::StructRole::Patch => (format!("{base}Patch"), format!("The partial-update (PATCH) request body of [`{base}`]: every field is optional; nullable fields can be sent as null.")),
+            ir::StructRole::Create => (ident::type_name_of(&[&m.name.value, "Create"]), format!("The create request body of [`{base}`]: every field except the read-only ones.")),
+            ir::StructRole::Patch => (ident::type_name_of(&[&m.name.value, "Patch"]), format!("The partial-update (PATCH) request body of [`{base}`]: every field is optional; nullable fields can be sent as null.")),
             _ => (base.clone(), doc_or(&m.description, || format!("The `{}` model.", m.name.value))),
         };
         let mut taken = Vec::new();
@@ -488,11 +488,7 @@ impl<'s> Lower<'s> {
         };
         ir::Operation {
             rust_name: ident::value_name(&op.name.value),
-            type_name: format!(
-                "{}{}",
-                ident::type_name(&r.name.value),
-                ident::type_name(&op.name.value)
-            ),
+            type_name: ident::type_name_of(&[&r.name.value, &op.name.value]),
             wire_name: op.name.value.clone(),
             operation_id: op.operation_id.as_ref().map_or_else(
                 || format!("{}_{}", r.name.value, op.name.value),

@@ -690,10 +690,10 @@ impl<'s> Validator<'s> {
                 if let Some(b) = &op.body {
                     match &b.value {
                         TypeExpr::Create(m) => {
-                            derived.push((format!("{}Create", ident::type_name(m)), b.span))
+                            derived.push((ident::type_name_of(&[m, "Create"]), b.span))
                         }
                         TypeExpr::Patch(m) => {
-                            derived.push((format!("{}Patch", ident::type_name(m)), b.span))
+                            derived.push((ident::type_name_of(&[m, "Patch"]), b.span))
                         }
                         _ => {}
                     }
@@ -849,11 +849,7 @@ impl<'s> Validator<'s> {
             } else {
                 op_ids.insert(op_id, op.name.span);
             }
-            let type_name = format!(
-                "{}{}",
-                ident::type_name(&r.name.value),
-                ident::type_name(&op.name.value)
-            );
+            let type_name = ident::type_name_of(&[&r.name.value, &op.name.value]);
             if let Some(first) = type_names.get(&type_name) {
                 let msg = format!("operation `{}` gives the Rust type name `{type_name}`, already taken at line {}", op.name.value, first.line);
                 self.err(op.name.span, msg, "rename the operation or the resource");
@@ -1052,14 +1048,14 @@ pub fn page_params(style: &PaginationStyle) -> Vec<(String, Option<i64>)> {
 pub fn page_name(item: &TypeExpr) -> String {
     fn stem(t: &TypeExpr) -> String {
         match t {
-            TypeExpr::Prim(p) => ident::type_name(p.name()),
+            TypeExpr::Prim(p) => ident::camel_stem(p.name()),
             TypeExpr::List(i) => format!("{}List", stem(i)),
             TypeExpr::Map(i) => format!("{}Map", stem(i)),
-            TypeExpr::Named(n) => ident::type_name(n),
+            TypeExpr::Named(n) => ident::camel_stem(n),
             _ => "Item".into(),
         }
     }
-    format!("Paginated{}List", stem(item))
+    ident::type_name_of(&["Paginated", &stem(item), "List"])
 }
 
 /// Joins path pieces with single slashes: `["/api", "/items", "/{id}/"]` → `/api/items/{id}/`.
