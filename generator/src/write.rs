@@ -243,4 +243,69 @@ mod tests {
             Err(Error::OutNotDir(_))
         ));
     }
+
+    #[test]
+    fn readers_see_the_old_or_the_new_file_never_a_mix() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().to_path_buf();
+        let old = GeneratedFile {
+            path: "big.rs".into(),
+            contents: "a".repeat(1 << 20),
+        };
+        let new = GeneratedFile {
+            path: "big.rs".into(),
+            contents: "b".repeat(1 << 21),
+        };
+        write_files(&out, std::slice::from_ref(&old)).unwrap();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (done, path) = (done.clone(), out.join("big.rs"));
+            std::thread::spawn(move || {
+                let mut reads = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) || reads == 0 {
+                    let text = fs::read_to_string(&path).unwrap();
+                    let whole = (text.len() == 1 << 20 && text.bytes().all(|b| b == b'a'))
+                        || (text.len() == 1 << 21 && text.bytes().all(|b| b == b'b'));
+                    assert!(
+                        whole,
+                        "a reader saw a partly written file ({} bytes)",
+                        text.len()
+                    );
+                    reads += 1;
+                }
+                reads
+            })
+        };
+        for i in 0..20 {
+            write_files(
+                &out,
+                std::slice::from_ref(if i % 2 == 0 { &new } else { &old }),
+            )
+            .unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_state_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write(out, &[file("keep.rs", "old")]).unwrap();
+        // A directory where a file should go makes the final rename fail, as a crash between write and rename would
+        // leave things: the other file keeps its old content and no temporary file stays behind.
+        fs::create_dir(out.join("blocked.rs")).unwrap();
+        let result = write(out, &[file("blocked.rs", "new"), file("keep.rs", "old")]);
+        assert!(result.is_err());
+        assert_eq!(
+            fs::read_to_string(out.join("keep.rs")).unwrap(),
+            format!("// {OWN_MARKER} test\nold")
+        );
+        let temps: Vec<_> = fs::read_dir(out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(temps.is_empty());
+    }
 }
