@@ -15,9 +15,23 @@ pub fn stderr_color() -> bool {
 
 /// Generates `spec` into `out` (or, with `check`, compares without writing) and returns the exit code.
 pub fn run(spec: &Path, out: &Path, opts: &Options, check: bool) -> u8 {
+    run_with(spec, out, opts, check, false)
+}
+
+/// [`run`], optionally printing the time of each stage, the lines generated and the peak memory (for benchmarks).
+pub fn run_with(spec: &Path, out: &Path, opts: &Options, check: bool, timings: bool) -> u8 {
     let started = Instant::now();
-    let result = crate::read_spec(spec)
-        .and_then(|source| crate::generate(&opts.spec_display, &source, opts, stderr_color()));
+    let mut stages = crate::Timings::default();
+    let result = crate::read_spec(spec).and_then(|source| {
+        if timings {
+            crate::generate_timed(&opts.spec_display, &source, opts).map(|(files, t)| {
+                stages = t;
+                files
+            })
+        } else {
+            crate::generate(&opts.spec_display, &source, opts, stderr_color())
+        }
+    });
     let files = match result {
         Ok(files) => files,
         Err(e @ Error::Spec { .. }) => {
@@ -62,10 +76,37 @@ pub fn run(spec: &Path, out: &Path, opts: &Options, check: bool) -> u8 {
             0
         })
     };
+    let write_time = started
+        .elapsed()
+        .saturating_sub(stages.load + stages.validate + stages.lower + stages.emit + stages.format);
+    if timings {
+        let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "timings: load {:.1} ms, validate {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms, write {:.1} ms, total {:.1} ms; {} lines in {} files; peak memory {} KiB",
+            ms(stages.load),
+            ms(stages.validate),
+            ms(stages.lower),
+            ms(stages.emit),
+            ms(stages.format),
+            ms(write_time),
+            ms(started.elapsed()),
+            lines,
+            files.len(),
+            peak_memory_kib().map_or_else(|| "unknown".to_owned(), |k| k.to_string()),
+        );
+    }
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e}");
         1
     })
+}
+
+/// The process's peak resident memory, from `/proc/self/status` (Linux); `None` elsewhere.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn print_stale(report: &CheckReport, out: &Path) {

@@ -51,6 +51,56 @@ pub enum Error {
     Internal(String),
 }
 
+/// How long each stage took, for benchmarks (`apigen --timings`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    pub load: std::time::Duration,
+    pub validate: std::time::Duration,
+    pub lower: std::time::Duration,
+    /// Building tokens and rendering templates (formatting excluded).
+    pub emit: std::time::Duration,
+    /// syn parsing and prettyplease formatting of the emitted Rust.
+    pub format: std::time::Duration,
+}
+
+/// [`generate`], timing each stage.
+pub fn generate_timed(
+    path: &str,
+    source: &str,
+    opts: &Options,
+) -> Result<(Vec<GeneratedFile>, Timings), Error> {
+    use std::time::Instant;
+    let mut t = Timings::default();
+    let started = Instant::now();
+    let (spec, mut diagnostics) = load::load_partial(source);
+    t.load = started.elapsed();
+    let started = Instant::now();
+    if let Some(spec) = &spec {
+        diagnostics.extend(validate::validate(spec));
+    }
+    t.validate = started.elapsed();
+    let spec = match spec {
+        Some(spec) if diagnostics.is_empty() => spec,
+        _ => {
+            diagnostics.sort_by_key(|d| (d.span.line, d.span.col));
+            let rendered = diagnostic::render(&diagnostics, path, source, false);
+            return Err(Error::Spec {
+                diagnostics,
+                rendered,
+            });
+        }
+    };
+    let started = Instant::now();
+    let api = lower::lower(&spec);
+    t.lower = started.elapsed();
+    emit::tokens::FORMAT_TIME.with(|f| f.set(std::time::Duration::ZERO));
+    let started = Instant::now();
+    let files = emit::emit(&api, opts)?;
+    t.format = emit::tokens::FORMAT_TIME.with(|f| f.get());
+    t.emit = started.elapsed().saturating_sub(t.format);
+    Ok((files, t))
+}
+
 /// Runs the pure pipeline on spec text: load → validate → lower → emit. `path` is only used in messages.
 pub fn generate(
     path: &str,

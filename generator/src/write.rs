@@ -125,6 +125,9 @@ pub fn write_files(out: &Path, files: &[GeneratedFile]) -> Result<WriteReport, E
     Ok(report)
 }
 
+/// Writes via a temporary file and a rename, which other processes (and a run killed half-way) see as one step.
+/// There is no fsync: generated files can always be regenerated, so surviving a power cut is not worth the
+/// seconds an fsync of every file costs.
 fn write_atomic(target: &Path, contents: &[u8]) -> Result<(), Error> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
@@ -135,7 +138,6 @@ fn write_atomic(target: &Path, contents: &[u8]) -> Result<(), Error> {
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(contents)?;
-        f.sync_all()?;
         fs::rename(&tmp, target)
     })();
     result.map_err(|e| {

@@ -1,5 +1,7 @@
 //! What `cargo xtask codegen` generates by default, shared by the command and by the freshness test.
 
+pub mod synth;
+
 use apigen::Options;
 use std::path::{Path, PathBuf};
 

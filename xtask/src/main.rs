@@ -31,6 +31,15 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write a benchmark spec: the shipped spec's resources repeated N times (N = 50 gives 900 operations).
+    Synth {
+        /// How many copies of the API.
+        #[arg(long)]
+        copies: usize,
+        /// Where to write the spec.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -38,6 +47,30 @@ fn main() -> ExitCode {
         Command::Codegen { check, spec, out } => {
             let job = xtask::job(spec, out);
             ExitCode::from(apigen::cli::run(&job.spec, &job.out, &job.options, check))
+        }
+        Command::Synth { copies, out } => {
+            let spec = xtask::workspace_root().join("spec/posthog.yaml");
+            let result = std::fs::read_to_string(&spec)
+                .map_err(|e| format!("{}: {e}", spec.display()))
+                .and_then(|text| xtask::synth::synth(&text, copies.max(1)))
+                .and_then(|text| {
+                    std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))
+                });
+            match result {
+                Ok(()) => {
+                    println!(
+                        "synth: {} ({} copies, {} operations)",
+                        out.display(),
+                        copies.max(1),
+                        copies.max(1) * 18
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
     }
 }

@@ -31,6 +31,9 @@ struct Args {
     /// The crate will be a member of an enclosing cargo workspace (no `[workspace]` table of its own).
     #[arg(long)]
     workspace_member: bool,
+    /// Print the time of each stage, the lines generated and the peak memory.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -57,5 +60,11 @@ fn main() -> ExitCode {
         server: !args.no_server,
         standalone: !args.workspace_member,
     };
-    ExitCode::from(apigen::cli::run(&args.spec, &args.out, &opts, args.check))
+    ExitCode::from(apigen::cli::run_with(
+        &args.spec,
+        &args.out,
+        &opts,
+        args.check,
+        args.timings,
+    ))
 }

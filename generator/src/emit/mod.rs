@@ -12,7 +12,7 @@ mod models;
 pub mod module;
 mod openapi;
 mod server;
-mod tokens;
+pub(crate) mod tokens;
 
 use crate::ir::{Api, Ty};
 use crate::Error;

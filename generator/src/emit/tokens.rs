@@ -70,7 +70,16 @@ pub fn field_ty(f: &Field) -> TokenStream {
 /// Formats a token stream as a Rust file. Emitters build valid syntax, so a parse failure is a generator bug;
 /// it is reported as an error value naming the file rather than a panic.
 pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, crate::Error> {
+    let started = std::time::Instant::now();
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| crate::Error::Internal(format!("{name}: emitted tokens do not parse: {e}")))?;
-    Ok(prettyplease::unparse(&file))
+    let text = prettyplease::unparse(&file);
+    FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));
+    Ok(text)
+}
+
+thread_local! {
+    /// Time spent formatting on this thread, so that benchmarks can report the format stage apart from emit
+    /// without the emitters having to thread a timer through.
+    pub static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
 }
