@@ -40,6 +40,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Measure generation (per stage) and the generated crate's build time; prints Markdown tables.
+    Bench {
+        /// Scaled sizes to measure besides the shipped spec (copies of the 18 operations).
+        #[arg(long, value_delimiter = ',', default_value = "10,50,250")]
+        sizes: Vec<usize>,
+        /// Measured runs per figure (after one warm-up); the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Skip the build-time measurements.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Run a command and print the peak memory of its processes (used by `bench`).
+    #[command(hide = true)]
+    Measure {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -48,6 +66,14 @@ fn main() -> ExitCode {
             let job = xtask::job(spec, out);
             ExitCode::from(apigen::cli::run(&job.spec, &job.out, &job.options, check))
         }
+        Command::Bench { sizes, runs, no_build } => match xtask::bench::bench(&sizes, runs.max(1), !no_build) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Measure { command } => xtask::bench::measure_main(&command),
         Command::Synth { copies, out } => {
             let spec = xtask::workspace_root().join("spec/posthog.yaml");
             let result = std::fs::read_to_string(&spec)

@@ -1,0 +1,173 @@
+//! `cargo xtask bench`: generation time per stage, peak memory and lines generated for the shipped spec and scaled
+//! copies of it, and the build time of the generated crate alone (dependencies already built) per feature set.
+//!
+//! Benchmarks are not tests: nothing here asserts on time. Results go to stdout as Markdown tables, and into
+//! BENCHMARKS.md by hand, with the machine they were measured on.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Runs a command to completion and returns its wall time and the peak resident memory (KiB) of the largest process
+/// it started. The command runs under `xtask measure`, a fresh process whose only children are the command's, so
+/// `getrusage(RUSAGE_CHILDREN)` there sees exactly this command.
+pub fn measured(cmd: &mut Command) -> Result<(Duration, u64), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut wrapper = Command::new(exe);
+    wrapper.arg("measure").arg("--").arg(cmd.get_program()).args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapper.current_dir(dir);
+    }
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => wrapper.env(k, v),
+            None => wrapper.env_remove(k),
+        };
+    }
+    let started = Instant::now();
+    let out = wrapper.output().map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("{:?} failed:\n{}{}", cmd, stdout, String::from_utf8_lossy(&out.stderr)));
+    }
+    let peak = stdout.lines().rev().find_map(|l| l.strip_prefix("peak-rss-kib ")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    Ok((elapsed, peak))
+}
+
+/// The `xtask measure -- CMD...` side: run CMD, then print the children's peak RSS.
+pub fn measure_main(args: &[String]) -> std::process::ExitCode {
+    let Some((program, rest)) = args.split_first() else {
+        eprintln!("usage: xtask measure -- CMD [ARGS...]");
+        return std::process::ExitCode::from(2);
+    };
+    let status = Command::new(program).args(rest).status();
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a full `rusage` into the pointer it is given, which points at enough space.
+    let peak = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init().ru_maxrss
+    };
+    println!("peak-rss-kib {peak}");
+    match status {
+        Ok(s) if s.success() => std::process::ExitCode::SUCCESS,
+        _ => std::process::ExitCode::from(1),
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn run_ok(cmd: &mut Command) -> Result<String, String> {
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// One size of the benchmark: a spec and where its crate goes.
+struct Case {
+    label: String,
+    spec: PathBuf,
+    out: PathBuf,
+}
+
+pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
+    let root = crate::workspace_root();
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run_ok(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "apigen"]).current_dir(&root))?;
+    let apigen = root.join("target/release/apigen");
+
+    let mut cases = vec![Case { label: "shipped (18 ops)".into(), spec: root.join("spec/posthog.yaml"), out: dir.join("seed") }];
+    let text = std::fs::read_to_string(root.join("spec/posthog.yaml")).map_err(|e| e.to_string())?;
+    for &n in sizes {
+        let spec = dir.join(format!("n{n}.yaml"));
+        std::fs::write(&spec, crate::synth::synth(&text, n)?).map_err(|e| e.to_string())?;
+        cases.push(Case { label: format!("N={n} ({} ops)", n * 18), spec, out: dir.join(format!("n{n}")) });
+    }
+
+    println!("## Generation (release build of apigen, whole process, median of {runs} after 1 warm-up)\n");
+    println!("| spec | total | load | validate | lower | emit | format | write | peak memory | lines |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for case in &cases {
+        let mut totals = Vec::new();
+        let mut last = String::new();
+        for i in 0..=runs {
+            // Remove the output so every run writes every file, as a first generation does.
+            let _ = std::fs::remove_dir_all(&case.out);
+            let mut cmd = Command::new(&apigen);
+            cmd.arg("--spec").arg(&case.spec).arg("--out").arg(&case.out).arg("--timings");
+            let started = Instant::now();
+            let stdout = run_ok(&mut cmd)?;
+            if i > 0 {
+                totals.push(started.elapsed());
+                last = stdout;
+            }
+        }
+        let timings = last.lines().find(|l| l.starts_with("timings:")).unwrap_or_default();
+        let field = |name: &str| {
+            timings.split([',', ';']).map(str::trim).find_map(|p| p.strip_prefix(name).map(|v| v.trim().to_owned())).unwrap_or_default()
+        };
+        let peak = field("peak memory").replace("KiB", "").trim().parse::<u64>().unwrap_or(0);
+        let lines = timings.split(';').nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("?").to_owned();
+        println!(
+            "| {} | {:.0} ms | {} | {} | {} | {} | {} | {} | {:.1} MiB | {} |",
+            case.label,
+            median(totals).as_secs_f64() * 1000.0,
+            field("timings: load"),
+            field("validate"),
+            field("lower"),
+            field("emit"),
+            field("format"),
+            field("write"),
+            peak as f64 / 1024.0,
+            lines
+        );
+    }
+    if !build {
+        return Ok(());
+    }
+
+    println!("\n## Build of the generated crate alone (deps built, CARGO_INCREMENTAL=0, `touch src/lib.rs`, median of {runs})\n");
+    println!("| spec | features | build time | peak compiler memory |");
+    println!("|---|---|---|---|");
+    let target = dir.join("target");
+    for case in &cases {
+        let _ = std::fs::remove_dir_all(&case.out);
+        run_ok(Command::new(&apigen).arg("--spec").arg(&case.spec).arg("--out").arg(&case.out))?;
+        let features: [(&str, &[&str]); 4] = [
+            ("models only", &["--no-default-features"]),
+            ("models + client", &["--no-default-features", "--features", "client"]),
+            ("models + server", &["--no-default-features", "--features", "server"]),
+            ("models + client + server", &["--all-features"]),
+        ];
+        for (label, flags) in features {
+            let cargo = |touch: bool| -> Result<(Duration, u64), String> {
+                if touch {
+                    let lib = case.out.join("src/lib.rs");
+                    let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+                    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+                }
+                let mut cmd = Command::new(env!("CARGO"));
+                cmd.args(["build", "--quiet"]).args(flags).current_dir(&case.out).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0");
+                measured(&mut cmd)
+            };
+            // The first build compiles the dependencies; only the crate's own rebuilds are measured.
+            cargo(false)?;
+            let mut times = Vec::new();
+            let mut peak = 0;
+            for _ in 0..runs {
+                let (t, p) = cargo(true)?;
+                times.push(t);
+                peak = peak.max(p);
+            }
+            println!("| {} | {} | {:.2} s | {:.0} MiB |", case.label, label, median(times).as_secs_f64(), peak as f64 / 1024.0);
+        }
+    }
+    Ok(())
+}
+
