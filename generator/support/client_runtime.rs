@@ -451,7 +451,9 @@ impl<C: BuildClient> ClientBuilder<C> {
                 Some(key) => self.api_key = Some(key.trim().to_owned()),
                 None => {
                     return Err(Error::Config {
-                        message: format!("the environment variable {name} (the API key) is not set"),
+                        message: format!(
+                            "the environment variable {name} (the API key) is not set"
+                        ),
                     })
                 }
             }
@@ -480,7 +482,9 @@ impl<C: BuildClient> ClientBuilder<C> {
             None => None,
         };
         let user_agent = HeaderValue::from_str(self.user_agent.as_deref().unwrap_or(C::USER_AGENT))
-            .map_err(|_| config("the user agent contains characters a header cannot carry".into()))?;
+            .map_err(|_| {
+                config("the user agent contains characters a header cannot carry".into())
+            })?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -508,13 +512,17 @@ fn parse_base_url(raw: &str) -> Result<Url, String> {
         format!("the base URL {raw:?} is not a URL ({e}); write it like https://example.com")
     })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("the base URL {raw:?} must start with http:// or https://"));
+        return Err(format!(
+            "the base URL {raw:?} must start with http:// or https://"
+        ));
     }
     if url.host().is_none() {
         return Err(format!("the base URL {raw:?} has no host"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("the base URL {raw:?} must not have a query or fragment"));
+        return Err(format!(
+            "the base URL {raw:?} must not have a query or fragment"
+        ));
     }
     let path = url.path().trim_end_matches('/').to_owned();
     url.set_path(&path);
@@ -595,7 +603,10 @@ impl<B> fmt::Debug for Runtime<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("api_key", &self.inner.authorization.as_ref().map(|_| "<redacted>"))
+            .field(
+                "api_key",
+                &self.inner.authorization.as_ref().map(|_| "<redacted>"),
+            )
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -831,7 +842,6 @@ impl<B: ErrorBody> Runtime<B> {
         Paginator::new(pages)
     }
 
-
     /// Serializes a request body.
     pub fn to_json<T: Serialize>(&self, op: Operation, body: &T) -> Result<Vec<u8>, Error<B>> {
         serde_json::to_vec(body).map_err(|e| Error::InvalidRequest {
@@ -878,7 +888,12 @@ impl RawResponse {
                     format!("at `{path}`: {inner}")
                 }
             })
-            .and_then(|value| deserializer.end().map(|()| value).map_err(|e| e.to_string()))
+            .and_then(|value| {
+                deserializer
+                    .end()
+                    .map(|()| value)
+                    .map_err(|e| e.to_string())
+            })
             .map_err(|message| Error::Decode {
                 operation: self.operation,
                 status: self.status,
@@ -1055,11 +1070,18 @@ mod tests {
 
     #[test]
     fn bad_base_urls_are_configuration_errors() {
-        for bad in ["example.com", "ftp://example.com", "https://example.com/?a=1", "not a url"] {
+        for bad in [
+            "example.com",
+            "ftp://example.com",
+            "https://example.com/?a=1",
+            "not a url",
+        ] {
             let built = ClientBuilder::<TestClient>::new().base_url(bad).build();
             assert!(matches!(built, Err(Error::Config { .. })), "{bad}");
         }
-        let built = ClientBuilder::<TestClient>::new().api_key("bad\nkey").build();
+        let built = ClientBuilder::<TestClient>::new()
+            .api_key("bad\nkey")
+            .build();
         assert!(matches!(built, Err(Error::Config { .. })));
     }
 
@@ -1070,7 +1092,9 @@ mod tests {
             "TEST_HOST" => Some("http://127.0.0.1:1234".to_owned()),
             _ => None,
         };
-        let builder = ClientBuilder::<TestClient>::new().read_env_with(env).unwrap();
+        let builder = ClientBuilder::<TestClient>::new()
+            .read_env_with(env)
+            .unwrap();
         assert_eq!(builder.api_key.as_deref(), Some("secret"));
         let rt = builder.build().unwrap().0;
         assert_eq!(rt.base_url().as_str(), "http://127.0.0.1:1234/");
@@ -1087,7 +1111,9 @@ mod tests {
         let current = Url::parse("http://127.0.0.1:8000/api/items/?page=1").unwrap();
         let follow = |next: &str| -> Result<Url> { rt.follow(GET_ITEM, &current, next) };
         assert_eq!(
-            follow("http://127.0.0.1:8000/api/items/?page=2").unwrap().as_str(),
+            follow("http://127.0.0.1:8000/api/items/?page=2")
+                .unwrap()
+                .as_str(),
             "http://127.0.0.1:8000/api/items/?page=2"
         );
         assert_eq!(
@@ -1101,7 +1127,10 @@ mod tests {
             "//evil.example/api/items/?page=2",
             "http://127.0.0.1:8000/api/items/?page=1",
         ] {
-            assert!(matches!(follow(other), Err(Error::PageRefused { .. })), "{other}");
+            assert!(
+                matches!(follow(other), Err(Error::PageRefused { .. })),
+                "{other}"
+            );
         }
     }
 
@@ -1111,7 +1140,10 @@ mod tests {
         assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(90));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(90)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(90))
+        );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(90));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(
@@ -1141,10 +1173,16 @@ mod tests {
         assert_eq!(policy.delay(0, None, 1.0), Duration::from_millis(100));
         assert_eq!(policy.delay(2, None, 1.0), Duration::from_millis(400));
         assert_eq!(policy.delay(10, None, 1.0), Duration::from_secs(1));
-        assert_eq!(policy.delay(u32::MAX, None, 0.0), Duration::from_millis(500));
+        assert_eq!(
+            policy.delay(u32::MAX, None, 0.0),
+            Duration::from_millis(500)
+        );
         for retry in 0..6 {
             let d = policy.delay(retry, None, fastrand::f64());
-            assert!(d >= Duration::from_millis(50) && d <= Duration::from_secs(1), "{d:?}");
+            assert!(
+                d >= Duration::from_millis(50) && d <= Duration::from_secs(1),
+                "{d:?}"
+            );
         }
         assert_eq!(RetryPolicy::none().retries(), 0);
     }
@@ -1164,14 +1202,20 @@ mod tests {
         };
         let err = raw.json::<Item, Text>().unwrap_err();
         let text = err.to_string();
-        assert!(text.starts_with("items.get: the 200 OK answer did not decode: at `id`"), "{text}");
+        assert!(
+            text.starts_with("items.get: the 200 OK answer did not decode: at `id`"),
+            "{text}"
+        );
         assert!(text.contains(r#"{\"id\": \"x\"}"#), "{text}");
 
         let raw = RawResponse {
             body: br#"{"id": 1} trailing"#.to_vec(),
             ..raw
         };
-        assert!(matches!(raw.json::<Item, Text>(), Err(Error::Decode { .. })));
+        assert!(matches!(
+            raw.json::<Item, Text>(),
+            Err(Error::Decode { .. })
+        ));
     }
 
     #[test]
@@ -1186,7 +1230,10 @@ mod tests {
         assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(err.api_body(), Some(&Text("gone".into())));
         assert_eq!(err.operation(), Some("items.get"));
-        assert_eq!(err.to_string(), "items.get: the server answered 404 Not Found: gone");
+        assert_eq!(
+            err.to_string(),
+            "items.get: the server answered 404 Not Found: gone"
+        );
     }
 
     #[test]

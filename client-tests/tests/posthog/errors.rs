@@ -3,7 +3,9 @@
 
 use super::support::*;
 use posthog_data_warehouse::client::{ApiErrorBody, Client, Error, RetryPolicy};
-use posthog_data_warehouse::models::{ErrorResponse, ErrorType, InsightVariableType, MessageResponse};
+use posthog_data_warehouse::models::{
+    ErrorResponse, ErrorType, InsightVariableType, MessageResponse,
+};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 
@@ -65,7 +67,10 @@ async fn action_errors_decode_as_message_response() {
         .unwrap_err();
     match err.api_body() {
         Some(ApiErrorBody::MessageResponse(MessageResponse { message })) => {
-            assert_eq!(message, "CDC prerequisite checks are only supported for Postgres.")
+            assert_eq!(
+                message,
+                "CDC prerequisite checks are only supported for Postgres."
+            )
         }
         other => panic!("unexpected body {other:?}"),
     }
@@ -83,7 +88,12 @@ async fn unknown_error_types_still_decode() {
         })))
         .mount(&server)
         .await;
-    let err = client.insight_variables().list(PROJECT).send().await.unwrap_err();
+    let err = client
+        .insight_variables()
+        .list(PROJECT)
+        .send()
+        .await
+        .unwrap_err();
     match err.api_body() {
         Some(ApiErrorBody::ErrorResponse(body)) => {
             assert_eq!(body.r#type, ErrorType::Unknown("quota_error".into()))
@@ -124,7 +134,9 @@ async fn other_bodies_are_kept_as_raw_text() {
         .await
         .unwrap_err();
     assert_eq!(err.api_body(), Some(&ApiErrorBody::Raw(String::new())));
-    assert!(err.to_string().ends_with("500 Internal Server Error: (empty body)"));
+    assert!(err
+        .to_string()
+        .ends_with("500 Internal Server Error: (empty body)"));
 }
 
 #[tokio::test]
@@ -152,7 +164,10 @@ async fn undecodable_success_bodies_name_the_field_and_keep_a_snippet() {
         panic!("not a decode error: {err:?}")
     };
     assert_eq!(*operation, "insight_variables.retrieve");
-    assert!(message.starts_with("at `type`: unknown variant `Colour`"), "{message}");
+    assert!(
+        message.starts_with("at `type`: unknown variant `Colour`"),
+        "{message}"
+    );
     assert!(snippet.starts_with('{'), "{snippet}");
     assert!(err.to_string().contains("the 200 OK answer did not decode"));
 
@@ -186,7 +201,9 @@ async fn missing_required_body_fields_fail_before_sending() {
         matches!(&err, Error::InvalidRequest { message, .. } if message.contains("`name`")),
         "{err:?}"
     );
-    assert!(err.to_string().starts_with("insight_variables.create: invalid request"));
+    assert!(err
+        .to_string()
+        .starts_with("insight_variables.create: invalid request"));
     assert!(received(&server).await.is_empty());
 }
 
@@ -199,18 +216,34 @@ async fn unreachable_servers_give_a_transport_error() {
     let client = Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .api_key(KEY)
-        .retry_policy(RetryPolicy::default().max_retries(1).initial_backoff(std::time::Duration::ZERO))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(1)
+                .initial_backoff(std::time::Duration::ZERO),
+        )
         .build()
         .unwrap();
-    let err = client.insight_variables().list(PROJECT).send().await.unwrap_err();
+    let err = client
+        .insight_variables()
+        .list(PROJECT)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert!(err.to_string().starts_with("insight_variables.list: the request failed"));
+    assert!(err
+        .to_string()
+        .starts_with("insight_variables.list: the request failed"));
     assert!(std::error::Error::source(&err).is_some());
 }
 
 #[tokio::test]
 async fn bad_configuration_is_reported_not_panicked() {
-    for bad in ["us.posthog.com", "ftp://example.com", "https://example.com/?x=1", ""] {
+    for bad in [
+        "us.posthog.com",
+        "ftp://example.com",
+        "https://example.com/?x=1",
+        "",
+    ] {
         let err = Client::new(bad, KEY).unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{bad:?}: {err:?}");
         assert!(err.to_string().starts_with("invalid client configuration"));

@@ -34,12 +34,15 @@ async fn reload_sends_no_body_and_ignores_an_answer_body() {
 #[tokio::test]
 async fn revenue_analytics_config_sends_only_the_fields_set() {
     let (server, client) = setup().await;
-    expect_json("PATCH", &format!("/external_data_sources/{ID}/revenue_analytics_config/"))
-        .and(body_json(json!({"enabled": false})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(source()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_json(
+        "PATCH",
+        &format!("/external_data_sources/{ID}/revenue_analytics_config/"),
+    )
+    .and(body_json(json!({"enabled": false})))
+    .respond_with(ResponseTemplate::new(200).set_body_json(source()))
+    .expect(1)
+    .mount(&server)
+    .await;
     let source = client
         .external_data_sources()
         .revenue_analytics_config(PROJECT, id())
@@ -56,12 +59,17 @@ async fn revenue_analytics_config_sends_only_the_fields_set() {
 #[tokio::test]
 async fn update_webhook_inputs_sends_the_inputs_map() {
     let (server, client) = setup().await;
-    expect_json("POST", &format!("/external_data_sources/{ID}/update_webhook_inputs/"))
-        .and(body_json(json!({"inputs": {"signing_secret": "whsec_1", "retries": 3}})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_json(
+        "POST",
+        &format!("/external_data_sources/{ID}/update_webhook_inputs/"),
+    )
+    .and(body_json(
+        json!({"inputs": {"signing_secret": "whsec_1", "retries": 3}}),
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
+    .expect(1)
+    .mount(&server)
+    .await;
     let answer = client
         .external_data_sources()
         .update_webhook_inputs(PROJECT, id())
@@ -205,7 +213,10 @@ async fn database_schema_sends_open_enum_values_as_written() {
         .unwrap();
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].rows, Some(42));
-    assert_eq!(tables[0].sync_type, Some(SyncTypeEnum::Unknown("xmin".into())));
+    assert_eq!(
+        tables[0].sync_type,
+        Some(SyncTypeEnum::Unknown("xmin".into()))
+    );
     assert_eq!(tables[0].available_columns[0].r#type, "integer");
 }
 
@@ -213,7 +224,9 @@ async fn database_schema_sends_open_enum_values_as_written() {
 async fn source_prefix_sends_its_body_and_returns_unit() {
     let (server, client) = setup().await;
     expect_json("POST", "/external_data_sources/source_prefix/")
-        .and(body_json(json!({"source_type": "Stripe", "prefix": "prod"})))
+        .and(body_json(
+            json!({"source_type": "Stripe", "prefix": "prod"}),
+        ))
         .respond_with(ResponseTemplate::new(200))
         .expect(1)
         .mount(&server)
@@ -283,7 +296,9 @@ async fn insight_variables_list_sends_the_page_and_decodes_the_envelope() {
 async fn insight_variables_create_sends_required_and_set_fields() {
     let (server, client) = setup().await;
     expect_json("POST", "/insight_variables/")
-        .and(body_json(json!({"name": "Country", "type": "String", "default_value": "US"})))
+        .and(body_json(
+            json!({"name": "Country", "type": "String", "default_value": "US"}),
+        ))
         .respond_with(ResponseTemplate::new(201).set_body_json(insight_variable("Country")))
         .expect(1)
         .mount(&server)
@@ -427,7 +442,9 @@ async fn saved_queries_create_tells_created_from_updated() {
             query: "SELECT 1".into(),
         });
     let first = request.clone().send().await.unwrap();
-    assert!(matches!(first, WarehouseSavedQueriesCreateResponse::Created(ref q) if q.name == "my_view"));
+    assert!(
+        matches!(first, WarehouseSavedQueriesCreateResponse::Created(ref q) if q.name == "my_view")
+    );
     assert_eq!(first.status(), 201);
     let second = request.send().await.unwrap();
     assert!(matches!(second, WarehouseSavedQueriesCreateResponse::Ok(_)));

@@ -36,11 +36,7 @@ async fn mount_three_pages(server: &MockServer) {
         .await;
     expect("GET", "/insight_variables/")
         .and(query_param("page", "3"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(
-            5,
-            None,
-            variables(&["e"]),
-        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(5, None, variables(&["e"]))))
         .expect(1)
         .mount(server)
         .await;
@@ -104,7 +100,10 @@ async fn the_stream_is_a_futures_stream() {
 #[tokio::test]
 async fn query_parameters_travel_with_the_first_page_and_links_are_followed_verbatim() {
     let (server, client) = setup().await;
-    let list = format!("{}/api/projects/{PROJECT}/warehouse_saved_queries/", server.uri());
+    let list = format!(
+        "{}/api/projects/{PROJECT}/warehouse_saved_queries/",
+        server.uri()
+    );
     expect("GET", "/warehouse_saved_queries/")
         .and(query_param("search", "rev"))
         .and(query_param_is_missing("page"))
@@ -159,9 +158,17 @@ async fn a_next_link_to_another_port_is_refused_without_a_request() {
     assert_eq!(items.next().await.unwrap().unwrap().name, "a");
     let err = items.next().await.unwrap().unwrap_err();
     assert!(matches!(err, Error::PageRefused { .. }), "{err:?}");
-    assert!(err.to_string().starts_with("insight_variables.list: refused to follow"));
-    assert!(items.next().await.is_none(), "the stream ends after the error");
-    assert!(received(&elsewhere).await.is_empty(), "the other server was contacted");
+    assert!(err
+        .to_string()
+        .starts_with("insight_variables.list: refused to follow"));
+    assert!(
+        items.next().await.is_none(),
+        "the stream ends after the error"
+    );
+    assert!(
+        received(&elsewhere).await.is_empty(),
+        "the other server was contacted"
+    );
 }
 
 #[tokio::test]

@@ -49,7 +49,11 @@ async fn awkward_ids_arrive_intact_in_one_segment() {
         );
         assert_eq!(segments[..3], ["", "api", "projects"], "{path}");
         assert_eq!(decode(segments[3]), *project, "{path}");
-        assert_eq!(segments[4..], ["external_data_sources", "wizard", ""], "{path}");
+        assert_eq!(
+            segments[4..],
+            ["external_data_sources", "wizard", ""],
+            "{path}"
+        );
         assert_eq!(request.url.query(), None, "{path}");
     }
     // Exact encodings: reserved characters and non-ASCII bytes are escaped, `@` reads as written.

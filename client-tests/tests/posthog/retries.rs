@@ -20,7 +20,10 @@ fn fast_retries(retries: u32) -> RetryPolicy {
 #[tokio::test]
 async fn retry_after_in_seconds_is_honoured_then_the_call_succeeds() {
     let server = wiremock::MockServer::start().await;
-    let client = builder(&server).retry_policy(fast_retries(3)).build().unwrap();
+    let client = builder(&server)
+        .retry_policy(fast_retries(3))
+        .build()
+        .unwrap();
     expect("GET", &format!("/insight_variables/{ID}/"))
         .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "1"))
         .up_to_n_times(1)
@@ -44,7 +47,10 @@ async fn retry_after_in_seconds_is_honoured_then_the_call_succeeds() {
 #[tokio::test]
 async fn retry_after_as_an_http_date_and_429_are_retried() {
     let server = wiremock::MockServer::start().await;
-    let client = builder(&server).retry_policy(fast_retries(3)).build().unwrap();
+    let client = builder(&server)
+        .retry_policy(fast_retries(3))
+        .build()
+        .unwrap();
     // A date in the past means "now".
     let date = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
     expect("GET", "/external_data_sources/wizard/")
@@ -71,7 +77,10 @@ async fn retry_after_as_an_http_date_and_429_are_retried() {
 async fn retries_stop_at_the_policy_bound() {
     for status in [502, 503, 504] {
         let server = wiremock::MockServer::start().await;
-        let client = builder(&server).retry_policy(fast_retries(2)).build().unwrap();
+        let client = builder(&server)
+            .retry_policy(fast_retries(2))
+            .build()
+            .unwrap();
         expect("GET", "/external_data_sources/connections/")
             .respond_with(ResponseTemplate::new(status))
             .mount(&server)
@@ -111,7 +120,10 @@ async fn long_retry_after_is_capped() {
 #[tokio::test]
 async fn other_errors_are_not_retried() {
     let server = wiremock::MockServer::start().await;
-    let client = builder(&server).retry_policy(fast_retries(3)).build().unwrap();
+    let client = builder(&server)
+        .retry_policy(fast_retries(3))
+        .build()
+        .unwrap();
     expect("GET", "/external_data_sources/connections/")
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
@@ -129,7 +141,10 @@ async fn other_errors_are_not_retried() {
 #[tokio::test]
 async fn non_idempotent_operations_are_not_retried() {
     let server = wiremock::MockServer::start().await;
-    let client = builder(&server).retry_policy(fast_retries(3)).build().unwrap();
+    let client = builder(&server)
+        .retry_policy(fast_retries(3))
+        .build()
+        .unwrap();
     expect_json("POST", "/insight_variables/")
         .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
         .mount(&server)
@@ -178,7 +193,10 @@ async fn non_idempotent_operations_are_retried_when_the_policy_says_so() {
 #[tokio::test]
 async fn retries_can_be_turned_off() {
     let server = wiremock::MockServer::start().await;
-    let client = builder(&server).retry_policy(fast_retries(0)).build().unwrap();
+    let client = builder(&server)
+        .retry_policy(fast_retries(0))
+        .build()
+        .unwrap();
     expect("GET", "/external_data_sources/connections/")
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)

@@ -30,7 +30,15 @@ pub fn files(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
 /// Methods of `Client` itself; a resource accessor with one of these names gets a suffix.
 const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "base_url", "clone", "fmt"];
 /// Methods every request builder has; a setter with one of these names gets a suffix.
-const BUILDER_METHODS: &[&str] = &["send", "body", "pages", "items", "query_pairs", "clone", "fmt"];
+const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "body",
+    "pages",
+    "items",
+    "query_pairs",
+    "clone",
+    "fmt",
+];
 
 fn emit(api: &Api) -> Result<TokenStream, Error> {
     let module_doc = doc_lines(&module_doc(api));
@@ -139,7 +147,10 @@ fn doc_link(t: &Ty) -> String {
         Ty::Named(name) => format!("[`{name}`](crate::models::{name})"),
         Ty::List(inner) => format!("a list of {}", doc_link(inner)),
         Ty::Map(inner) => format!("a map from strings to {}", doc_link(inner)),
-        other => format!("`{}`", super::tokens::ty(other).to_string().replace(' ', "")),
+        other => format!(
+            "`{}`",
+            super::tokens::ty(other).to_string().replace(' ', "")
+        ),
     }
 }
 
@@ -149,7 +160,11 @@ fn doc_ty(api: &Api, t: &Ty) -> String {
         Ty::Named(name) => format!("{}::models::{name}", api.crate_name),
         Ty::List(inner) => format!("Vec<{}>", doc_ty(api, inner)),
         Ty::Map(inner) => format!("indexmap::IndexMap<String, {}>", doc_ty(api, inner)),
-        other => super::tokens::ty(other).to_string().replace(" :: ", "::").replace(" < ", "<").replace(" >", ">"),
+        other => super::tokens::ty(other)
+            .to_string()
+            .replace(" :: ", "::")
+            .replace(" < ", "<")
+            .replace(" >", ">"),
     }
 }
 
@@ -182,13 +197,22 @@ fn emit_error_body(api: &Api) -> TokenStream {
         .iter()
         .map(|model| {
             // `Raw` is the fallback variant's name.
-            let variant = if model == "Raw" { "RawModel" } else { model.as_str() };
+            let variant = if model == "Raw" {
+                "RawModel"
+            } else {
+                model.as_str()
+            };
             let doc = api
                 .structs
                 .iter()
                 .find(|s| s.rust_name == *model)
                 .map(|s| s.doc.clone())
-                .or_else(|| api.enums.iter().find(|e| e.rust_name == *model).map(|e| e.doc.clone()))
+                .or_else(|| {
+                    api.enums
+                        .iter()
+                        .find(|e| e.rust_name == *model)
+                        .map(|e| e.doc.clone())
+                })
                 .unwrap_or_else(|| format!("A `{model}` error body."));
             (ident(variant), rust_ty(&Ty::Named(model.clone())), doc)
         })
@@ -276,9 +300,15 @@ fn emit_client(api: &Api) -> TokenStream {
         (Some(key), Some(url)) => env_doc.push_str(&format!(
             ": the API key from `{key}`, the base URL from `{url}` (default `{server}`)."
         )),
-        (Some(key), None) => env_doc.push_str(&format!(": the API key from `{key}`; the base URL is `{server}`.")),
-        (None, Some(url)) => env_doc.push_str(&format!(": the base URL from `{url}` (default `{server}`).")),
-        (None, None) => env_doc.push_str(&format!(" (this API names no variables: the base URL is `{server}`).")),
+        (Some(key), None) => env_doc.push_str(&format!(
+            ": the API key from `{key}`; the base URL is `{server}`."
+        )),
+        (None, Some(url)) => env_doc.push_str(&format!(
+            ": the base URL from `{url}` (default `{server}`)."
+        )),
+        (None, None) => env_doc.push_str(&format!(
+            " (this API names no variables: the base URL is `{server}`)."
+        )),
     }
     env_doc.push_str("\n\nFails if a required variable is unset or a value is invalid.");
     let env_doc = doc(&env_doc);
@@ -424,7 +454,11 @@ impl<'a> Shape<'a> {
     fn of(api: &'a Api, op: &'a Operation) -> Shape<'a> {
         let mut arg_names = Vec::new();
         let mut args = Vec::new();
-        for p in op.path_params.iter().chain(op.query_params.iter().filter(|q| q.required)) {
+        for p in op
+            .path_params
+            .iter()
+            .chain(op.query_params.iter().filter(|q| q.required))
+        {
             args.push((p, unique(p.rust_name.clone(), &mut arg_names)));
         }
         let mut methods: Vec<String> = BUILDER_METHODS.iter().map(|s| s.to_string()).collect();
@@ -434,7 +468,10 @@ impl<'a> Shape<'a> {
             .filter(|q| !q.required)
             .map(|q| {
                 let setter = unique(q.rust_name.clone(), &mut methods);
-                let set = unique(format!("set_{}", setter.trim_start_matches('_')), &mut methods);
+                let set = unique(
+                    format!("set_{}", setter.trim_start_matches('_')),
+                    &mut methods,
+                );
                 (q, setter, set)
             })
             .collect();
@@ -455,9 +492,13 @@ impl<'a> Shape<'a> {
                             let setter = unique(f.rust_name.clone(), &mut methods);
                             let bare = setter.trim_start_matches('_').to_owned();
                             let set = unique(format!("set_{bare}"), &mut methods);
-                            let null = matches!(f.presence(), Presence::Nullable | Presence::Tristate)
-                                .then(|| unique(format!("{setter}_null"), &mut methods));
-                            let slot = unique(format!("body_{}", f.rust_name.trim_start_matches('_')), &mut slot_names);
+                            let null =
+                                matches!(f.presence(), Presence::Nullable | Presence::Tristate)
+                                    .then(|| unique(format!("{setter}_null"), &mut methods));
+                            let slot = unique(
+                                format!("body_{}", f.rust_name.trim_start_matches('_')),
+                                &mut slot_names,
+                            );
                             BodySlot {
                                 field: f,
                                 slot: format_ident!("{}", slot),
@@ -579,7 +620,9 @@ fn emit_method(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Toke
             let slot = &s.slot;
             let empty = match s.field.presence() {
                 Presence::Required | Presence::Optional => quote! { None },
-                Presence::Nullable | Presence::Tristate => quote! { crate::nullable::Nullable::Absent },
+                Presence::Nullable | Presence::Tristate => {
+                    quote! { crate::nullable::Nullable::Absent }
+                }
             };
             inits.push(quote! { #slot: #empty });
         }
@@ -617,7 +660,12 @@ fn method_doc(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Strin
     } else if op.scopes.is_empty() {
         text.push_str("\nRequired scopes: none (any valid API key).\n");
     } else {
-        let scopes = op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        let scopes = op
+            .scopes
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         text.push_str(&format!("\nRequired scopes: {scopes}.\n"));
     }
     if op.idempotent {
@@ -631,11 +679,18 @@ fn method_doc(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Strin
     if !shape.args.is_empty() || shape.body_arg.is_some() {
         text.push_str("\n# Arguments\n\n");
         for (p, arg) in &shape.args {
-            let what = p.doc.as_deref().map(one_line).unwrap_or_else(|| format!("The `{}` parameter.", p.wire_name));
+            let what = p
+                .doc
+                .as_deref()
+                .map(one_line)
+                .unwrap_or_else(|| format!("The `{}` parameter.", p.wire_name));
             text.push_str(&format!("- `{arg}`: {what}\n"));
         }
         if shape.body_arg.is_some() {
-            text.push_str(&format!("- `{}`: the request body.\n", shape.body_arg_name()));
+            text.push_str(&format!(
+                "- `{}`: the request body.\n",
+                shape.body_arg_name()
+            ));
         }
     }
     text.push_str("\n# Answers\n\n");
@@ -650,7 +705,11 @@ fn method_doc(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Strin
         } else if shape.single().is_some() {
             format!("returns {body}")
         } else {
-            format!("returns [`{}::{}`] with {body}", response_type(op), resp.variant)
+            format!(
+                "returns [`{}::{}`] with {body}",
+                response_type(op),
+                resp.variant
+            )
         };
         text.push_str(&format!("- `{}` → {how}: {what}\n", resp.status));
     }
@@ -682,12 +741,21 @@ fn one_line(text: &str) -> String {
 /// A literal for a value of type `t` in an example, or `None` when it must come from a hidden argument.
 fn example_literal(api: &Api, t: &Ty, example: Option<&serde_json::Value>) -> Option<String> {
     match t {
-        Ty::String | Ty::Uri | Ty::Email => {
-            Some(format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("value")))
-        }
+        Ty::String | Ty::Uri | Ty::Email => Some(format!(
+            "{:?}",
+            example.and_then(|e| e.as_str()).unwrap_or("value")
+        )),
         Ty::I64 => Some(example.and_then(|e| e.as_i64()).unwrap_or(1).to_string()),
-        Ty::F64 => Some(format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0))),
-        Ty::Bool => Some(example.and_then(|e| e.as_bool()).unwrap_or(true).to_string()),
+        Ty::F64 => Some(format!(
+            "{:?}",
+            example.and_then(|e| e.as_f64()).unwrap_or(1.0)
+        )),
+        Ty::Bool => Some(
+            example
+                .and_then(|e| e.as_bool())
+                .unwrap_or(true)
+                .to_string(),
+        ),
         Ty::Named(name) => {
             let e = api.enums.iter().find(|e| e.rust_name == *name)?;
             let wanted = example.and_then(|e| e.as_str());
@@ -722,7 +790,8 @@ fn example(api: &Api, op: &Operation, accessor: &str, make_client: bool) -> Stri
     let mut hidden = Vec::new();
     let mut prologue = String::new();
     if make_client {
-        let how = if api.auth.as_ref().is_some_and(|a| a.env.is_some()) || api.server_env.is_some() {
+        let how = if api.auth.as_ref().is_some_and(|a| a.env.is_some()) || api.server_env.is_some()
+        {
             "from_env()"
         } else {
             "builder().build()"
@@ -746,14 +815,23 @@ fn example(api: &Api, op: &Operation, accessor: &str, make_client: bool) -> Stri
     if let Some(t) = shape.body_arg {
         args.push(value("body", t, None));
     }
-    let mut call = format!("client\n    .{}()\n    .{}({})\n", raw_name(accessor), raw_name(&op.rust_name), args.join(", "));
+    let mut call = format!(
+        "client\n    .{}()\n    .{}({})\n",
+        raw_name(accessor),
+        raw_name(&op.rust_name),
+        args.join(", ")
+    );
     if let Some((_, slots)) = &shape.body_struct {
         let required: Vec<&BodySlot> = slots
             .iter()
             .filter(|s| matches!(s.field.presence(), Presence::Required | Presence::Nullable))
             .collect();
         // With nothing required (a PATCH body), one optional field shows how the setters read.
-        let shown = if required.is_empty() { slots.iter().take(1).collect() } else { required };
+        let shown = if required.is_empty() {
+            slots.iter().take(1).collect()
+        } else {
+            required
+        };
         for s in shown {
             let v = value(&s.field.rust_name, &s.field.ty, s.field.example.as_ref());
             call.push_str(&format!("    .{}({v})\n", raw_name(&s.setter)));
@@ -795,7 +873,11 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
     let mut setters = Vec::new();
     let mut query_pushes = Vec::new();
     let mut required_query = Vec::new();
-    for (p, _) in shape.args.iter().filter(|(p, _)| !op.path_params.iter().any(|pp| std::ptr::eq(pp, *p))) {
+    for (p, _) in shape
+        .args
+        .iter()
+        .filter(|(p, _)| !op.path_params.iter().any(|pp| std::ptr::eq(pp, *p)))
+    {
         let slot = slot_name(op, p);
         let wire = &p.wire_name;
         let text = param_text(&p.ty, quote! { self.#slot });
@@ -807,9 +889,18 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
         fields.push(quote! { #slot: Option<#ty> });
         let setter = ident(setter);
         let set = ident(set);
-        let what = q.doc.clone().unwrap_or_else(|| format!("The `{}` query parameter.", q.wire_name));
-        let setter_doc = doc(&format!("{what}\n\nQuery parameter `{}`; left out unless set.", q.wire_name));
-        let set_doc = doc(&format!("Sets or clears the `{}` query parameter.", q.wire_name));
+        let what = q
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` query parameter.", q.wire_name));
+        let setter_doc = doc(&format!(
+            "{what}\n\nQuery parameter `{}`; left out unless set.",
+            q.wire_name
+        ));
+        let set_doc = doc(&format!(
+            "Sets or clears the `{}` query parameter.",
+            q.wire_name
+        ));
         setters.push(quote! {
             #setter_doc
             pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
@@ -844,8 +935,16 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
             let slot = &b.slot;
             let name = ident(&f.rust_name);
             let base = rust_ty(&f.ty);
-            let stored = if f.boxed { quote! { Box<#base> } } else { base.clone() };
-            let wrap = if f.boxed { quote! { Box::new(value.into()) } } else { quote! { value.into() } };
+            let stored = if f.boxed {
+                quote! { Box<#base> }
+            } else {
+                base.clone()
+            };
+            let wrap = if f.boxed {
+                quote! { Box::new(value.into()) }
+            } else {
+                quote! { value.into() }
+            };
             let wire = &f.wire_name;
             let setter = ident(&b.setter);
             let set = ident(&b.set);
@@ -855,7 +954,10 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
                 Presence::Optional => "Optional: left out unless set.",
                 Presence::Tristate => "Optional: left out unless set; may be set to null.",
             };
-            let setter_doc = doc(&format!("{}\n\nBody field `{wire}`. {facts}", f.doc.trim_end()));
+            let setter_doc = doc(&format!(
+                "{}\n\nBody field `{wire}`. {facts}",
+                f.doc.trim_end()
+            ));
             let (slot_ty, set_value, take, from) = match f.presence() {
                 Presence::Required => (
                     quote! { Option<#stored> },
@@ -910,7 +1012,9 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
             });
             if let Some(null) = &b.null {
                 let null = ident(null);
-                let null_doc = doc(&format!("Sends the body field `{wire}` as `null` (clears it)."));
+                let null_doc = doc(&format!(
+                    "Sends the body field `{wire}` as `null` (clears it)."
+                ));
                 setters.push(quote! {
                     #null_doc
                     pub fn #null(mut self) -> Self {
@@ -955,10 +1059,17 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
             }
         }
     });
-    let query_arg = if has_query { quote! { &self.query_pairs() } } else { quote! { &[] } };
+    let query_arg = if has_query {
+        quote! { &self.query_pairs() }
+    } else {
+        quote! { &[] }
+    };
     // The query is read before the body is built: building it moves the body fields out of `self`.
     let (query_let, query_ref) = if has_query {
-        (quote! { let query = self.query_pairs(); }, quote! { &query })
+        (
+            quote! { let query = self.query_pairs(); },
+            quote! { &query },
+        )
     } else {
         (quote! {}, quote! { &[] })
     };
@@ -985,7 +1096,11 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
     let decode = emit_decode(op, shape);
     let send_doc = doc(&format!(
         "Sends the request and decodes the answer{}.",
-        if op.pagination.is_some() { " (one page)" } else { "" }
+        if op.pagination.is_some() {
+            " (one page)"
+        } else {
+            ""
+        }
     ));
     let paging = op.pagination.as_ref().map(|p| {
         let envelope = rust_ty(&Ty::Named(p.envelope.clone()));
@@ -1174,13 +1289,18 @@ fn emit_page_impls(api: &Api) -> Result<TokenStream, Error> {
         }
         done.push(&p.envelope);
         let style = api.pagination.get(p.style).ok_or_else(|| {
-            Error::Internal(format!("{}: pagination style {} does not exist", op.operation_id, p.style))
+            Error::Internal(format!(
+                "{}: pagination style {} does not exist",
+                op.operation_id, p.style
+            ))
         })?;
         let envelope = api
             .structs
             .iter()
             .find(|s| s.rust_name == p.envelope)
-            .ok_or_else(|| Error::Internal(format!("page envelope {} does not exist", p.envelope)))?;
+            .ok_or_else(|| {
+                Error::Internal(format!("page envelope {} does not exist", p.envelope))
+            })?;
         let field = |wire: &str| {
             envelope
                 .fields
