@@ -164,7 +164,7 @@ impl ExternalDataSourcesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns no body: The sync was started (empty body).
+    /// - `200` → returns nothing (no body): The sync was started (empty body).
     /// - `400` → an [`Error::Api`](runtime::Error::Api) with [`MessageResponse`](crate::models::MessageResponse): The source cannot sync, e.g. `Monthly sync limit reached. Please increase your billing limit to resume syncing.`
     /// - `404` → an [`Error::Api`](runtime::Error::Api) with [`ErrorResponse`](crate::models::ErrorResponse): No external data source with this id in the project.
     ///
@@ -531,7 +531,7 @@ impl ExternalDataSourcesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns no body: The prefix can be used (empty body).
+    /// - `200` → returns nothing (no body): The prefix can be used (empty body).
     /// - `400` → an [`Error::Api`](runtime::Error::Api) with [`MessageResponse`](crate::models::MessageResponse): `Source type already exists. Prefix is required`, `Prefix already exists`, `Direct query mode is currently supported only for Postgres sources.`, or `Name is required for direct query sources`.
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
@@ -1549,7 +1549,7 @@ impl InsightVariablesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `204` → returns no body: Deleted.
+    /// - `204` → returns nothing (no body): Deleted.
     /// - `404` → an [`Error::Api`](runtime::Error::Api) with [`ErrorResponse`](crate::models::ErrorResponse): No insight variable with this id in the project.
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
@@ -2434,8 +2434,8 @@ impl WarehouseSavedQueriesCreateRequest {
             .send(Self::OPERATION, &[self.path_project_id.as_str()], &[], Some(body))
             .await?;
         match raw.status().as_u16() {
-            200u16 => raw.json().map(WarehouseSavedQueriesCreateResponse::Ok),
-            201u16 => raw.json().map(WarehouseSavedQueriesCreateResponse::Created),
+            200 => raw.json().map(WarehouseSavedQueriesCreateResponse::Ok),
+            201 => raw.json().map(WarehouseSavedQueriesCreateResponse::Created),
             _ => Err(raw.into_error()),
         }
     }
@@ -2453,8 +2453,8 @@ impl WarehouseSavedQueriesCreateResponse {
     /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
         match self {
-            WarehouseSavedQueriesCreateResponse::Ok(_) => 200u16,
-            WarehouseSavedQueriesCreateResponse::Created(_) => 201u16,
+            WarehouseSavedQueriesCreateResponse::Ok(_) => 200,
+            WarehouseSavedQueriesCreateResponse::Created(_) => 201,
         }
     }
     /// The answer's value, whichever status carried it.

@@ -609,7 +609,12 @@ fn emit_method(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Toke
         let arg = ident(&shape.body_arg_name());
         let ty = rust_ty(t);
         params.push(quote! { #arg: #ty });
-        inits.push(quote! { body: #arg });
+        // Field init shorthand when the argument is called `body` too (clippy: redundant_field_names).
+        inits.push(if arg == "body" {
+            quote! { body }
+        } else {
+            quote! { body: #arg }
+        });
     }
     for (q, _, _) in &shape.optional_query {
         let slot = field_name("query", &q.rust_name);
@@ -698,7 +703,7 @@ fn method_doc(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Strin
         let what = resp.doc.as_deref().map(one_line).unwrap_or_default();
         let body = match &resp.ty {
             Some(t) => doc_link(t),
-            None => "no body".to_owned(),
+            None => "nothing (no body)".to_owned(),
         };
         let how = if !shape.outcomes.iter().any(|o| std::ptr::eq(*o, resp)) {
             format!("an [`Error::Api`](runtime::Error::Api) with {body}")
@@ -1186,7 +1191,7 @@ fn emit_decode(op: &Operation, shape: &Shape) -> TokenStream {
         None => {
             let enum_name = response_type(op);
             let arms = shape.outcomes.iter().map(|o| {
-                let status = o.status;
+                let status = proc_macro2::Literal::u16_unsuffixed(o.status);
                 let variant = ident(&o.variant);
                 match &o.ty {
                     Some(_) => quote! { #status => raw.json().map(#enum_name::#variant), },
@@ -1231,7 +1236,7 @@ fn emit_response_enum(op: &Operation, shape: &Shape) -> TokenStream {
     });
     let status_arms = shape.outcomes.iter().map(|o| {
         let variant = ident(&o.variant);
-        let status = o.status;
+        let status = proc_macro2::Literal::u16_unsuffixed(o.status);
         match o.ty {
             Some(_) => quote! { #name::#variant(_) => #status, },
             None => quote! { #name::#variant => #status, },

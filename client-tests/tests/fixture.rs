@@ -1,5 +1,5 @@
-//! Limit/offset pagination, with a client generated at build time from `spec/paged.yaml` (whose envelope names its
-//! fields `total`, `next_page`, `previous_page` and `data`): three pages followed through `next_page` links.
+//! The client generated at build time from `spec/paged.yaml`: limit/offset pagination (the envelope names its
+//! fields `total`, `next_page`, `previous_page` and `data`) and the operation shapes the PostHog spec lacks.
 
 include!(concat!(env!("OUT_DIR"), "/paged.rs"));
 
@@ -156,4 +156,99 @@ async fn error_bodies_decode_into_the_fixture_model() {
             error: "missing thing:read".into()
         }))
     );
+}
+
+// ----- shapes the PostHog spec does not have --------------------------------------------------------------------
+
+#[tokio::test]
+async fn upsert_sends_enum_path_values_required_query_and_a_list_body_without_auth() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/v1/edge/green/7/"))
+        .and(query_param("send", "true"))
+        .and(query_param("at", "3"))
+        .and(wiremock::matchers::body_json(json!(["a", "b"])))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"id": 1, "name": "blocker"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let answer = client_for(&server)
+        .builder_2()
+        .upsert(models::Colour::Green, 7, true, vec!["a".into(), "b".into()])
+        .at(3)
+        .send()
+        .await
+        .unwrap();
+    // A documented 4xx answer whose model is not an error model is an outcome, not an error.
+    assert_eq!(
+        answer,
+        client::BuilderUpsertResponse::Conflict(models::Thing {
+            id: 1,
+            name: "blocker".into()
+        })
+    );
+    assert_eq!(answer.status(), 409);
+    let requests = server.received_requests().await.unwrap_or_default();
+    // `auth: false`: the key stays home.
+    assert!(requests[0].headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn upsert_maps_each_documented_status_to_its_variant() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(202))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "no such colour"})))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let upsert = client
+        .builder_2()
+        .upsert(models::Colour::Red, 1, false, Vec::new());
+    let accepted = upsert.clone().send().await.unwrap();
+    assert_eq!(accepted, client::BuilderUpsertResponse::Accepted);
+    let err = upsert.send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+}
+
+#[tokio::test]
+async fn required_nullable_fields_must_be_set_and_may_be_null() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/edge/tag"))
+        .and(wiremock::matchers::body_json(
+            json!({"send": "x", "body": 2, "note": null, "label": null}),
+        ))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    // `note` may be null but must be sent: leaving it out fails before anything is sent.
+    let err = client
+        .builder_2()
+        .tag()
+        .send_2("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { message, .. } if message.contains("`note`")),
+        "{err:?}"
+    );
+    client
+        .builder_2()
+        .tag()
+        .send_2("x")
+        .body_2(2)
+        .note_null()
+        .label_null()
+        .send()
+        .await
+        .unwrap();
 }
