@@ -498,3 +498,16 @@ async fn saved_queries_partial_update_sends_three_state_fields() {
         .unwrap();
     assert_eq!(updated.id, id());
 }
+
+#[test]
+fn clients_requests_futures_and_streams_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    fn assert_send<T: Send>(_: &T) {}
+    let client = posthog_data_warehouse::client::Client::new("http://127.0.0.1:9", KEY).unwrap();
+    assert_send_sync(&client);
+    let request = client.insight_variables().list(PROJECT);
+    assert_send_sync(&request);
+    // Compile-time checks: a `send` future or a stream that is not `Send` could not be spawned on tokio.
+    assert_send(&request.clone().send());
+    assert_send(&request.items());
+}

@@ -1334,3 +1334,62 @@ fn emit_page_impls(api: &Api) -> Result<TokenStream, Error> {
     }
     Ok(quote! { #(#impls)* })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::Options;
+
+    /// The client module generated from a small spec: `api` lines are added under `api:`, and with `auth` the
+    /// error answers an authenticated API must declare.
+    fn client_module(api: &str, auth: bool) -> String {
+        let answer = |name: &str| format!("  {name}:\n    status: 400\n    model: Problem\n    body: {{error: x}}\n");
+        let mut errors = answer("validation") + &answer("not_found");
+        if auth {
+            for name in ["unauthenticated", "invalid_credentials", "missing_scope"] {
+                errors.push_str(&answer(name));
+            }
+        }
+        let spec = format!(
+            "api:\n  name: t\n  title: T\n  version: 1.0.0\n  server: https://t.example\n{api}\
+             errors:\n  models: [Problem]\n{errors}\
+             models:\n  Problem:\n    fields:\n      error: string\n\
+             resources:\n  things:\n    path: /things\n    operations:\n      get:\n\
+             \x20       method: GET\n        summary: Get\n        responses:\n          200: Problem\n"
+        );
+        let opts = Options {
+            spec_display: "t.yaml".into(),
+            regenerate: "test".into(),
+            client: true,
+            server: false,
+            standalone: true,
+        };
+        let files = match crate::generate("t.yaml", &spec, &opts, false) {
+            Ok(files) => files,
+            Err(e) => panic!("{e}"),
+        };
+        let module = files.iter().find(|f| f.path == "src/client/mod.rs");
+        module.map(|f| f.contents.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_api_without_auth_takes_only_a_base_url() {
+        let text = client_module("", false);
+        assert!(text.contains("pub fn new(base_url: impl Into<String>) -> Result<Self, Error>"));
+        assert!(text.contains("const API_KEY_ENV: Option<&'static str> = None;"));
+        assert!(text.contains("auth: false,"));
+    }
+
+    #[test]
+    fn an_api_with_auth_takes_a_key_and_names_its_variables() {
+        let api = "  server_env: T_HOST\n  auth:\n    scheme: bearer\n    env: T_KEY\n";
+        let text = client_module(api, true);
+        assert!(text.contains("api_key: impl Into<String>"), "{text}");
+        assert!(text.contains(r#"Some("T_KEY")"#) && text.contains(r#"Some("T_HOST")"#));
+        assert!(text.contains("auth: true,"));
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        assert_eq!(client_module("", false), client_module("", false));
+    }
+}
