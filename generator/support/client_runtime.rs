@@ -206,7 +206,7 @@ impl<B: fmt::Debug + fmt::Display> std::error::Error for Error<B> {
     }
 }
 
-/// The first [`SNIPPET_CHARS`] characters of a body, lossily decoded, for messages.
+/// The first 200 characters of a body (`SNIPPET_CHARS`), lossily decoded, for messages.
 pub fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     match text.char_indices().nth(SNIPPET_CHARS) {

@@ -1342,7 +1342,9 @@ mod tests {
     /// The client module generated from a small spec: `api` lines are added under `api:`, and with `auth` the
     /// error answers an authenticated API must declare.
     fn client_module(api: &str, auth: bool) -> String {
-        let answer = |name: &str| format!("  {name}:\n    status: 400\n    model: Problem\n    body: {{error: x}}\n");
+        let answer = |name: &str| {
+            format!("  {name}:\n    status: 400\n    model: Problem\n    body: {{error: x}}\n")
+        };
         let mut errors = answer("validation") + &answer("not_found");
         if auth {
             for name in ["unauthenticated", "invalid_credentials", "missing_scope"] {
