@@ -12,6 +12,7 @@ pub mod ident;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod prose;
 pub mod spec;
 pub mod validate;
 pub mod write;

@@ -6,6 +6,7 @@
 
 use crate::ident;
 use crate::ir::{self, Ty};
+use crate::prose::doc_safe;
 use crate::spec::{self, ModelKind, Prim, TypeExpr};
 use crate::validate::{join_path, page_name, page_params, path_params};
 
@@ -29,9 +30,14 @@ struct Lower<'s> {
     pages: Vec<(String, Ty, usize)>,
 }
 
+/// A spec description as IR doc text: trailing space trimmed, code blocks made safe for rustdoc (see [`doc_safe`]).
+fn prose(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(|t| doc_safe(t.trim_end()))
+}
+
 fn doc_or(text: &Option<String>, fallback: impl FnOnce() -> String) -> String {
     match text {
-        Some(t) if !t.trim().is_empty() => t.trim_end().to_owned(),
+        Some(t) if !t.trim().is_empty() => doc_safe(t.trim_end()),
         _ => fallback(),
     }
 }
@@ -169,7 +175,7 @@ impl<'s> Lower<'s> {
                     status: u16::try_from(a.status.value).unwrap_or(500),
                     model: ident::type_name(&a.model.value),
                     body: a.body.clone(),
-                    doc: a.description.clone(),
+                    doc: prose(&a.description),
                 })
                 .collect(),
         };
@@ -178,7 +184,7 @@ impl<'s> Lower<'s> {
             crate_name: api.name.value.replace('-', "_"),
             title: api.title.clone(),
             version: api.version.value.clone(),
-            description: api.description.clone(),
+            description: prose(&api.description),
             server: api.server.value.trim_end_matches('/').to_owned(),
             server_env: api.server_env.as_ref().map(|e| e.value.clone()),
             auth: api.auth.as_ref().map(|a| ir::Auth {
@@ -187,7 +193,7 @@ impl<'s> Lower<'s> {
                     .as_ref()
                     .map_or_else(|| "BearerAuth".to_owned(), |n| n.value.clone()),
                 env: a.env.as_ref().map(|e| e.value.clone()),
-                description: a.description.clone(),
+                description: prose(&a.description),
                 wildcard_scope: a.wildcard_scope.as_ref().map(|w| w.value.clone()),
                 implied_scopes: a
                     .implied_scopes
@@ -215,7 +221,7 @@ impl<'s> Lower<'s> {
             .map(|v| ir::Variant {
                 rust_name: ident::unique_type(ident::type_name(&v.value.value), &mut taken),
                 wire_name: v.value.value.clone(),
-                doc: v.description.clone(),
+                doc: prose(&v.description),
             })
             .collect();
         ir::Enum {
@@ -341,7 +347,7 @@ impl<'s> Lower<'s> {
         ir::Param {
             rust_name: ident::value_name(&p.name.value),
             wire_name: p.name.value.clone(),
-            doc: p.description.clone(),
+            doc: prose(&p.description),
             ty: self.ty(&p.ty.value),
             required: path || p.required,
             example: p.example.clone(),
@@ -358,7 +364,7 @@ impl<'s> Lower<'s> {
             rust_name: ident::value_name(&r.name.value),
             type_name: ident::type_name(&r.name.value),
             wire_name: r.name.value.clone(),
-            doc: r.description.clone(),
+            doc: prose(&r.description),
             operations,
         }
     }
@@ -473,7 +479,7 @@ impl<'s> Lower<'s> {
                 ir::Response {
                     status,
                     ty,
-                    doc: resp.description.clone(),
+                    doc: prose(&resp.description),
                     variant: status_variant(status),
                     is_success: (200..300).contains(&status),
                 }
@@ -497,8 +503,8 @@ impl<'s> Lower<'s> {
             method,
             path,
             segments,
-            summary: op.summary.trim().to_owned(),
-            description: op.description.as_ref().map(|d| d.trim_end().to_owned()),
+            summary: doc_safe(op.summary.trim()),
+            description: prose(&op.description),
             scopes: op.scopes.iter().map(|s| s.value.clone()).collect(),
             auth: op.auth && api.auth.is_some(),
             path_params,
@@ -531,7 +537,7 @@ fn lower_pagination(p: &spec::PaginationStyle) -> ir::Pagination {
     };
     ir::Pagination {
         name: p.name.value.clone(),
-        doc: p.description.clone(),
+        doc: prose(&p.description),
         style,
         count: name(&p.count, "count"),
         next: name(&p.next, "next"),

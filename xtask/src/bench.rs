@@ -14,7 +14,11 @@ use std::time::{Duration, Instant};
 pub fn measured(cmd: &mut Command) -> Result<(Duration, u64), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut wrapper = Command::new(exe);
-    wrapper.arg("measure").arg("--").arg(cmd.get_program()).args(cmd.get_args());
+    wrapper
+        .arg("measure")
+        .arg("--")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
     if let Some(dir) = cmd.get_current_dir() {
         wrapper.current_dir(dir);
     }
@@ -29,9 +33,19 @@ pub fn measured(cmd: &mut Command) -> Result<(Duration, u64), String> {
     let elapsed = started.elapsed();
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        return Err(format!("{:?} failed:\n{}{}", cmd, stdout, String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{:?} failed:\n{}{}",
+            cmd,
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
-    let peak = stdout.lines().rev().find_map(|l| l.strip_prefix("peak-rss-kib ")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+    let peak = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("peak-rss-kib "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
     Ok((elapsed, peak))
 }
 
@@ -63,7 +77,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn run_ok(cmd: &mut Command) -> Result<String, String> {
     let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
     if !out.status.success() {
-        return Err(format!("{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{cmd:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -79,19 +96,34 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
     let root = crate::workspace_root();
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    run_ok(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "apigen"]).current_dir(&root))?;
+    run_ok(
+        Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet", "-p", "apigen"])
+            .current_dir(&root),
+    )?;
     let apigen = root.join("target/release/apigen");
 
-    let mut cases = vec![Case { label: "shipped (18 ops)".into(), spec: root.join("spec/posthog.yaml"), out: dir.join("seed") }];
-    let text = std::fs::read_to_string(root.join("spec/posthog.yaml")).map_err(|e| e.to_string())?;
+    let mut cases = vec![Case {
+        label: "shipped (18 ops)".into(),
+        spec: root.join("spec/posthog.yaml"),
+        out: dir.join("seed"),
+    }];
+    let text =
+        std::fs::read_to_string(root.join("spec/posthog.yaml")).map_err(|e| e.to_string())?;
     for &n in sizes {
         let spec = dir.join(format!("n{n}.yaml"));
         std::fs::write(&spec, crate::synth::synth(&text, n)?).map_err(|e| e.to_string())?;
-        cases.push(Case { label: format!("N={n} ({} ops)", n * 18), spec, out: dir.join(format!("n{n}")) });
+        cases.push(Case {
+            label: format!("N={n} ({} ops)", n * 18),
+            spec,
+            out: dir.join(format!("n{n}")),
+        });
     }
 
     println!("## Generation (release build of apigen, whole process, median of {runs} after 1 warm-up)\n");
-    println!("| spec | total | load | validate | lower | emit | format | write | peak memory | lines |");
+    println!(
+        "| spec | total | load | validate | lower | emit | format | write | peak memory | lines |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for case in &cases {
         let mut totals = Vec::new();
@@ -100,7 +132,11 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
             // Remove the output so every run writes every file, as a first generation does.
             let _ = std::fs::remove_dir_all(&case.out);
             let mut cmd = Command::new(&apigen);
-            cmd.arg("--spec").arg(&case.spec).arg("--out").arg(&case.out).arg("--timings");
+            cmd.arg("--spec")
+                .arg(&case.spec)
+                .arg("--out")
+                .arg(&case.out)
+                .arg("--timings");
             let started = Instant::now();
             let stdout = run_ok(&mut cmd)?;
             if i > 0 {
@@ -108,12 +144,28 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
                 last = stdout;
             }
         }
-        let timings = last.lines().find(|l| l.starts_with("timings:")).unwrap_or_default();
+        let timings = last
+            .lines()
+            .find(|l| l.starts_with("timings:"))
+            .unwrap_or_default();
         let field = |name: &str| {
-            timings.split([',', ';']).map(str::trim).find_map(|p| p.strip_prefix(name).map(|v| v.trim().to_owned())).unwrap_or_default()
+            timings
+                .split([',', ';'])
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix(name).map(|v| v.trim().to_owned()))
+                .unwrap_or_default()
         };
-        let peak = field("peak memory").replace("KiB", "").trim().parse::<u64>().unwrap_or(0);
-        let lines = timings.split(';').nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("?").to_owned();
+        let peak = field("peak memory")
+            .replace("KiB", "")
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(0);
+        let lines = timings
+            .split(';')
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .unwrap_or("?")
+            .to_owned();
         println!(
             "| {} | {:.0} ms | {} | {} | {} | {} | {} | {} | {:.1} MiB | {} |",
             case.label,
@@ -138,11 +190,23 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
     let target = dir.join("target");
     for case in &cases {
         let _ = std::fs::remove_dir_all(&case.out);
-        run_ok(Command::new(&apigen).arg("--spec").arg(&case.spec).arg("--out").arg(&case.out))?;
+        run_ok(
+            Command::new(&apigen)
+                .arg("--spec")
+                .arg(&case.spec)
+                .arg("--out")
+                .arg(&case.out),
+        )?;
         let features: [(&str, &[&str]); 4] = [
             ("models only", &["--no-default-features"]),
-            ("models + client", &["--no-default-features", "--features", "client"]),
-            ("models + server", &["--no-default-features", "--features", "server"]),
+            (
+                "models + client",
+                &["--no-default-features", "--features", "client"],
+            ),
+            (
+                "models + server",
+                &["--no-default-features", "--features", "server"],
+            ),
             ("models + client + server", &["--all-features"]),
         ];
         for (label, flags) in features {
@@ -153,7 +217,11 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
                     std::fs::write(&lib, text).map_err(|e| e.to_string())?;
                 }
                 let mut cmd = Command::new(env!("CARGO"));
-                cmd.args(["build", "--quiet"]).args(flags).current_dir(&case.out).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0");
+                cmd.args(["build", "--quiet"])
+                    .args(flags)
+                    .current_dir(&case.out)
+                    .env("CARGO_TARGET_DIR", &target)
+                    .env("CARGO_INCREMENTAL", "0");
                 measured(&mut cmd)
             };
             // The first build compiles the dependencies; only the crate's own rebuilds are measured.
@@ -165,9 +233,14 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
                 times.push(t);
                 peak = peak.max(p);
             }
-            println!("| {} | {} | {:.2} s | {:.0} MiB |", case.label, label, median(times).as_secs_f64(), peak as f64 / 1024.0);
+            println!(
+                "| {} | {} | {:.2} s | {:.0} MiB |",
+                case.label,
+                label,
+                median(times).as_secs_f64(),
+                peak as f64 / 1024.0
+            );
         }
     }
     Ok(())
 }
-

@@ -66,7 +66,11 @@ fn main() -> ExitCode {
             let job = xtask::job(spec, out);
             ExitCode::from(apigen::cli::run(&job.spec, &job.out, &job.options, check))
         }
-        Command::Bench { sizes, runs, no_build } => match xtask::bench::bench(&sizes, runs.max(1), !no_build) {
+        Command::Bench {
+            sizes,
+            runs,
+            no_build,
+        } => match xtask::bench::bench(&sizes, runs.max(1), !no_build) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -32,6 +32,7 @@ pub fn emit(api: &Api, opts: &Options, modules: Modules) -> TokenStream {
     let client = modules.client.then(|| {
         quote! {
             #[cfg(feature = "client")]
+            #[rustfmt::skip]
             pub mod client;
         }
     });

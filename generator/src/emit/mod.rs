@@ -139,7 +139,13 @@ pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
             include_str!("../../support/nullable.rs"),
         ),
         openapi::file(api, opts)?,
-        api_doc::file(api, opts, &|_, _| None)?,
+        api_doc::file(api, opts, &|api, op| {
+            if opts.client {
+                client::rust_example(api, op)
+            } else {
+                None
+            }
+        })?,
     ];
     files.extend(client_files);
     files.extend(server_files);

@@ -60,6 +60,13 @@ fn inline(files: &[GeneratedFile], path: &str, root: bool, out: &mut String) -> 
         {
             continue;
         }
+        // Examples name the standalone crate (`my_api::client::Client`); inside another crate that path does not
+        // exist, so they are shown but not compiled.
+        if trimmed == "//! ```no_run" || trimmed == "/// ```no_run" {
+            out.push_str(&line.replace("```no_run", "```ignore"));
+            out.push('\n');
+            continue;
+        }
         if let Some((vis, name)) = mod_declaration(line) {
             let [flat, nested] = child_path(path, name);
             let child = if find(files, &flat).is_some() {

@@ -11,3 +11,6 @@
 pub mod models;
 pub mod nullable;
 pub use nullable::Nullable;
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;

@@ -3,7 +3,7 @@
 //! # Torture "test" */ API
 //!
 //! Prose that must survive: */ /* `code` "quotes" 'single' \backslash\ #[attr] <b>html</b> &amp; <!-- -->
-//! ```
+//! ```text
 //! fn not_rust() {
 //! ```
 //! A line with trailing backslash \
@@ -15,3 +15,6 @@
 pub mod models;
 pub mod nullable;
 pub use nullable::Nullable;
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;

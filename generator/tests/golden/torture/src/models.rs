@@ -114,7 +114,7 @@ pub struct Self_ {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub very_long: Option<String>,
     /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
-    /// ```rust
+    /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
     /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
@@ -230,7 +230,7 @@ pub struct SelfCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub very_long: Option<String>,
     /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
-    /// ```rust
+    /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
     /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
@@ -346,7 +346,7 @@ pub struct SelfPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub very_long: Option<String>,
     /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
-    /// ```rust
+    /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
     /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
