@@ -41,6 +41,20 @@ impl Diagnostic {
 /// Renders diagnostics as rustc-style text: `error: ...`, `--> file:line:col`, the source line, a caret, a hint.
 /// `color` adds ANSI colours (the caller decides: a terminal, and `NO_COLOR` unset).
 pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool) -> String {
+    // Show the text as the parser read it (lone CRs are line breaks), with other control characters as `?`: the
+    // renderer measures columns by character width, and invisible characters would skew its arithmetic. Both
+    // replacements keep every byte offset.
+    let display: String = crate::yaml::normalize_line_breaks(source)
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let source = display.as_str();
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -49,7 +63,10 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
     let mut out = String::new();
     for d in diagnostics {
         // annotate-snippets wants a byte range inside the source; an empty span still deserves one caret.
-        let start = d.span.offset.min(source.len());
+        let mut start = d.span.offset.min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
         let mut end = (start + d.span.len.max(1)).min(source.len());
         while end < source.len() && !source.is_char_boundary(end) {
             end += 1;

@@ -16,7 +16,7 @@ pub mod prose;
 pub mod spec;
 pub mod validate;
 pub mod write;
-mod yaml;
+pub mod yaml;
 
 pub use builder::Builder;
 pub use diagnostic::Diagnostic;

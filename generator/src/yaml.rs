@@ -112,6 +112,21 @@ impl Node {
     }
 }
 
+/// Replaces every `\r` not followed by `\n` with `\n`. Byte offsets are unchanged.
+pub fn normalize_line_breaks(source: &str) -> String {
+    let bytes = source.as_bytes();
+    source
+        .char_indices()
+        .map(|(i, c)| {
+            if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                '\n'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// YAML 1.2 core-schema booleans.
 pub fn parse_bool(text: &str) -> Option<bool> {
     match text {
@@ -186,6 +201,10 @@ enum Open {
 
 /// Parses one YAML document. Errors are diagnostics pointing into `source`.
 pub fn parse(source: &str) -> Result<Node, Vec<Diagnostic>> {
+    // YAML reads a lone `\r` as a line break; spans count lines by `\n`. Turning lone CRs into LFs (same length, same
+    // meaning) keeps the two in step.
+    let normalized = normalize_line_breaks(source);
+    let source = normalized.as_str();
     let positions = Positions::new(source);
     let mut parser = Parser::new_from_str(source);
     let mut stack: Vec<Open> = Vec::new();
