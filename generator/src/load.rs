@@ -73,6 +73,8 @@ impl Cx {
                     if !known.contains(&key) {
                         let hint = match did_you_mean(key, known.iter().copied()) {
                             Some(s) => format!("did you mean `{s}`?"),
+                            // Prose as a key is the mark of a comma inside `{ ... }`, which starts a new key.
+                            None if key.contains(' ') => "inside `{ ... }` a comma starts a new key: quote a value that contains a comma".to_owned(),
                             None => format!("{what} takes: {}", known.join(", ")),
                         };
                         self.err(k.span, format!("unknown key `{key}` in {what}"), hint);
