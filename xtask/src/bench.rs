@@ -244,3 +244,220 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Where the competitors are installed (see shared/bench/README.md): `cargo-progenitor`, and a Python environment
+/// with `openapi-generator-cli` and PyYAML.
+pub struct Competitors {
+    pub progenitor: PathBuf,
+    pub venv: PathBuf,
+    pub bench_dir: PathBuf,
+}
+
+/// Generation time of progenitor and openapi-generator on the seed OpenAPI document and its N=50 scale, next to
+/// ours on the same API, in the same run; and the build time of progenitor's crate.
+pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
+    let root = crate::workspace_root();
+    let dir = root.join("target/bench/competitors");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run_ok(
+        Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet", "-p", "apigen"])
+            .current_dir(&root),
+    )?;
+    let apigen = root.join("target/release/apigen");
+    let seed_openapi = c.bench_dir.join("seed-openapi.yaml");
+    let n50_openapi = dir.join("n50-openapi.yaml");
+    run_ok(
+        Command::new(c.venv.join("bin/python"))
+            .arg(c.bench_dir.join("scale-openapi.py"))
+            .arg("50")
+            .arg("-o")
+            .arg(&n50_openapi),
+    )?;
+    let ours_n50 = dir.join("n50.yaml");
+    let text =
+        std::fs::read_to_string(root.join("spec/posthog.yaml")).map_err(|e| e.to_string())?;
+    std::fs::write(&ours_n50, crate::synth::synth(&text, 50)?).map_err(|e| e.to_string())?;
+
+    let time = |make: &dyn Fn() -> Command, out: &PathBuf| -> Result<(Duration, u64), String> {
+        let mut times = Vec::new();
+        let mut peak = 0;
+        for i in 0..=runs {
+            let _ = std::fs::remove_dir_all(out);
+            let (t, p) = measured(&mut make())?;
+            if i > 0 {
+                times.push(t);
+                peak = peak.max(p);
+            }
+        }
+        Ok((median(times), peak))
+    };
+    println!("## Generation, same API, same run (whole process, median of {runs} after 1 warm-up; peak memory)\n");
+    println!("| tool | seed (18 ops) | N=50 (900 ops) |");
+    println!("|---|---|---|");
+    let mut rows: Vec<(String, [(Duration, u64); 2])> = Vec::new();
+    let sizes = [
+        ("seed", root.join("spec/posthog.yaml"), seed_openapi.clone()),
+        ("n50", ours_n50.clone(), n50_openapi.clone()),
+    ];
+    let mut ours = Vec::new();
+    let mut prog = Vec::new();
+    let mut og_rust = Vec::new();
+    let mut og_axum = Vec::new();
+    for (label, spec, openapi) in &sizes {
+        let out = dir.join(format!("apigen-{label}"));
+        ours.push(time(
+            &|| {
+                let mut c = Command::new(&apigen);
+                c.arg("--spec").arg(spec).arg("--out").arg(&out);
+                c
+            },
+            &out,
+        )?);
+        let out = dir.join(format!("prog-{label}"));
+        prog.push(time(
+            &|| {
+                let mut c = Command::new(&c.progenitor);
+                c.args(["progenitor", "-i"])
+                    .arg(openapi)
+                    .arg("-o")
+                    .arg(&out)
+                    .args(["-n", "posthog-prog", "-v", "0.1.0"]);
+                c
+            },
+            &out,
+        )?);
+        for (generator, results) in [("rust", &mut og_rust), ("rust-axum", &mut og_axum)] {
+            let out = dir.join(format!("og-{generator}-{label}"));
+            results.push(time(
+                &|| {
+                    let mut cmd = Command::new(c.venv.join("bin/openapi-generator-cli"));
+                    cmd.args(["generate", "-g", generator, "-i"])
+                        .arg(openapi)
+                        .arg("-o")
+                        .arg(&out);
+                    cmd
+                },
+                &out,
+            )?);
+        }
+    }
+    rows.push((
+        "apigen (models + client + server + OpenAPI + docs)".into(),
+        [ours[0], ours[1]],
+    ));
+    rows.push(("progenitor 0.15 (client)".into(), [prog[0], prog[1]]));
+    rows.push((
+        "openapi-generator rust (client)".into(),
+        [og_rust[0], og_rust[1]],
+    ));
+    rows.push((
+        "openapi-generator rust-axum (server)".into(),
+        [og_axum[0], og_axum[1]],
+    ));
+    for (name, [a, b]) in &rows {
+        println!(
+            "| {name} | {:.0} ms ({:.0} MiB) | {:.0} ms ({:.0} MiB) |",
+            a.0.as_secs_f64() * 1e3,
+            a.1 as f64 / 1024.0,
+            b.0.as_secs_f64() * 1e3,
+            b.1 as f64 / 1024.0
+        );
+    }
+    println!(
+        "\nRatio apigen / progenitor: seed {:.2}, N=50 {:.2}",
+        ours[0].0.as_secs_f64() / prog[0].0.as_secs_f64(),
+        ours[1].0.as_secs_f64() / prog[1].0.as_secs_f64()
+    );
+
+    println!("\n## Build of the generated crate alone (deps built, CARGO_INCREMENTAL=0, touch src/lib.rs, median of {runs})\n");
+    println!("| crate | seed | N=50 |");
+    println!("|---|---|---|");
+    let target = dir.join("target");
+    let build = |crate_dir: &PathBuf, flags: &[&str]| -> Result<(Duration, u64), String> {
+        let cargo = |touch: bool| -> Result<(Duration, u64), String> {
+            if touch {
+                let lib = crate_dir.join("src/lib.rs");
+                let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+                std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+            }
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.args(["build", "--quiet"])
+                .args(flags)
+                .current_dir(crate_dir)
+                .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_INCREMENTAL", "0");
+            measured(&mut cmd)
+        };
+        cargo(false)?;
+        let mut times = Vec::new();
+        let mut peak = 0;
+        for _ in 0..runs {
+            let (t, p) = cargo(true)?;
+            times.push(t);
+            peak = peak.max(p);
+        }
+        Ok((median(times), peak))
+    };
+    let mut results = Vec::new();
+    for (name, prefix, flags) in [
+        (
+            "apigen models + client + server",
+            "apigen",
+            &["--all-features"][..],
+        ),
+        ("apigen models + client", "apigen", &[][..]),
+        ("progenitor client", "prog", &[][..]),
+    ] {
+        let mut cells = Vec::new();
+        for label in ["seed", "n50"] {
+            let crate_dir = dir.join(format!("{prefix}-{label}"));
+            // Regenerate: the timing loop above removed the directory after its last run.
+            let _ = std::fs::remove_dir_all(&crate_dir);
+            if prefix == "apigen" {
+                let spec = if label == "seed" {
+                    root.join("spec/posthog.yaml")
+                } else {
+                    ours_n50.clone()
+                };
+                run_ok(
+                    Command::new(&apigen)
+                        .arg("--spec")
+                        .arg(spec)
+                        .arg("--out")
+                        .arg(&crate_dir),
+                )?;
+            } else {
+                let openapi = if label == "seed" {
+                    &seed_openapi
+                } else {
+                    &n50_openapi
+                };
+                run_ok(
+                    Command::new(&c.progenitor)
+                        .args(["progenitor", "-i"])
+                        .arg(openapi)
+                        .arg("-o")
+                        .arg(&crate_dir)
+                        .args(["-n", "posthog-prog", "-v", "0.1.0"]),
+                )?;
+            }
+            cells.push(build(&crate_dir, flags)?);
+        }
+        println!(
+            "| {name} | {:.2} s ({:.0} MiB) | {:.2} s ({:.0} MiB) |",
+            cells[0].0.as_secs_f64(),
+            cells[0].1 as f64 / 1024.0,
+            cells[1].0.as_secs_f64(),
+            cells[1].1 as f64 / 1024.0
+        );
+        results.push(cells);
+    }
+    println!(
+        "\nRatio apigen (all features) / progenitor: build seed {:.2}, N=50 {:.2}; peak memory N=50 {:.2}",
+        results[0][0].0.as_secs_f64() / results[2][0].0.as_secs_f64(),
+        results[0][1].0.as_secs_f64() / results[2][1].0.as_secs_f64(),
+        results[0][1].1 as f64 / results[2][1].1.max(1) as f64
+    );
+    Ok(())
+}

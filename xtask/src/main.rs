@@ -51,6 +51,12 @@ enum Command {
         /// Skip the build-time measurements.
         #[arg(long)]
         no_build: bool,
+        /// Also measure the competitors side by side: the `cargo-progenitor` binary ...
+        #[arg(long, requires = "venv")]
+        progenitor: Option<PathBuf>,
+        /// ... and a Python virtualenv with `openapi-generator-cli` and PyYAML (see shared/bench/README.md).
+        #[arg(long, requires = "progenitor")]
+        venv: Option<PathBuf>,
     },
     /// Run a command and print the peak memory of its processes (used by `bench`).
     #[command(hide = true)]
@@ -70,13 +76,32 @@ fn main() -> ExitCode {
             sizes,
             runs,
             no_build,
-        } => match xtask::bench::bench(&sizes, runs.max(1), !no_build) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
+            progenitor,
+            venv,
+        } => {
+            let ours = xtask::bench::bench(&sizes, runs.max(1), !no_build);
+            let theirs = |()| match (progenitor, venv) {
+                (Some(progenitor), Some(venv)) => {
+                    let bench_dir = xtask::workspace_root().join("../shared/bench");
+                    xtask::bench::competitors(
+                        &xtask::bench::Competitors {
+                            progenitor,
+                            venv,
+                            bench_dir,
+                        },
+                        runs.max(1),
+                    )
+                }
+                _ => Ok(()),
+            };
+            match ours.and_then(theirs) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
         Command::Measure { command } => xtask::bench::measure_main(&command),
         Command::Synth { copies, out } => {
             let spec = xtask::workspace_root().join("spec/posthog.yaml");
