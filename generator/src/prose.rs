@@ -73,7 +73,7 @@ pub fn doc_safe(text: &str) -> String {
                     out.push_str("```\n");
                     indented = false;
                 }
-                out.push_str(line);
+                out.push_str(&escape_brackets(line));
             }
         }
         previous_blank = trimmed.is_empty();
@@ -89,6 +89,44 @@ pub fn doc_safe(text: &str) -> String {
     let keep_newline = text.ends_with('\n');
     if !keep_newline {
         out.pop();
+    }
+    out
+}
+
+/// Escapes `[text]` that is not a Markdown link, outside inline code: rustdoc would read it as a link to a Rust
+/// item (`[NotAType]`) and warn that it does not resolve. `[text](url)`, `[text][ref]` and `[ref]: url` stay links.
+fn escape_brackets(line: &str) -> String {
+    if line.trim_start().starts_with('[') && line.contains("]:") {
+        return line.to_owned();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut in_code = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+        } else if c == '[' && !in_code && (i == 0 || chars[i - 1] != '\\') {
+            let close = chars[i + 1..]
+                .iter()
+                .position(|&x| x == ']')
+                .map(|p| i + 1 + p);
+            match close {
+                Some(end) if matches!(chars.get(end + 1), Some('(') | Some('[')) => out.push(c),
+                Some(end) => {
+                    out.push_str("\\[");
+                    out.extend(&chars[i + 1..end]);
+                    out.push_str("\\]");
+                    i = end;
+                }
+                None => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+        i += 1;
     }
     out
 }
@@ -121,8 +159,17 @@ mod tests {
     }
 
     #[test]
+    fn brackets_that_are_not_links_are_escaped() {
+        assert_eq!(
+            doc_safe("[broken] [`NotAType`] [ok](https://x) `[code]`"),
+            "\\[broken\\] \\[`NotAType`\\] [ok](https://x) `[code]`"
+        );
+        assert_eq!(doc_safe("[ref]: https://x"), "[ref]: https://x");
+    }
+
+    #[test]
     fn other_prose_is_untouched() {
-        let text = "*/ \"quotes\" \\ `tick` <b>html</b> #[attr]\n- list\n  continued";
+        let text = "*/ \"quotes\" \\ `tick` <b>html</b> `#[attr]`\n- list\n  continued";
         assert_eq!(doc_safe(text), text);
     }
 }

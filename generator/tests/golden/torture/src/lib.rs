@@ -2,7 +2,7 @@
 
 //! # Torture "test" */ API
 //!
-//! Prose that must survive: */ /* `code` "quotes" 'single' \backslash\ #[attr] <b>html</b> &amp; <!-- -->
+//! Prose that must survive: */ /* `code` "quotes" 'single' \backslash\ #\[attr\] <b>html</b> &amp; <!-- -->
 //! ```text
 //! fn not_rust() {
 //! ```

@@ -113,11 +113,11 @@ pub struct Self_ {
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub very_long: Option<String>,
-    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
+    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
     /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
-    /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
+    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
     ///
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,11 +229,11 @@ pub struct SelfCreate {
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub very_long: Option<String>,
-    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
+    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
     /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
-    /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
+    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
     ///
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,11 +345,11 @@ pub struct SelfPatch {
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub very_long: Option<String>,
-    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
+    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
     /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
-    /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
+    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
     ///
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -592,11 +592,11 @@ impl TypeSelfRequest {
         self.body_very_long = value;
         self
     }
-    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
+    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
     /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
-    /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
+    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
     ///
     /// Body field `doc_torture`. Optional: left out unless set.
     pub fn doc_torture(mut self, value: impl Into<String>) -> Self {
@@ -949,11 +949,11 @@ impl Type1stRequest {
         self.body_very_long = value;
         self
     }
-    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #[derive(Debug)] #![no_std] <div class="x">html</div>
+    /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
     /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
-    /// [broken link] [`NotAType`] <https://example.com> *emphasis* _under_ ~strike~
+    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
     ///
     /// Body field `doc_torture`. Optional: left out unless set.
     pub fn doc_torture(mut self, value: impl Into<String>) -> Self {
