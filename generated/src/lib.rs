@@ -37,3 +37,6 @@
 pub mod models;
 pub mod nullable;
 pub use nullable::Nullable;
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
