@@ -27,7 +27,14 @@ pub fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         bytes
     };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(body_error)?;
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        // Decoding stops at the first wrong value; a body that is not JSON at all is reported as such, wherever
+        // its syntax error is (only failures pay for this second pass).
+        match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Err(syntax) => parse_error(syntax),
+            Ok(_) => body_error(error),
+        }
+    })?;
     deserializer.end().map_err(parse_error)?;
     Ok(value)
 }
