@@ -9,9 +9,8 @@ use posthog_data_warehouse::models::{
     AccessMethodEnum, AvailableColumn, CdcManagementMode, CdcPrerequisitesResult,
     CheckCdcPrerequisitesRequest, DatabaseSchemaRequest, DatabaseSchemaTable,
     ExternalDataSourceConnectionOption, ExternalDataSourceRevenueAnalyticsConfig,
-    ExternalDataSourceType, ExternalWebhookInfo, MessageResponse, Nullable,
-    SourcePrefixRequest, UpdateWebhookInputsRequest, UpdateWebhookInputsResponse,
-    WebhookHogFunction, WebhookInfo,
+    ExternalDataSourceType, ExternalWebhookInfo, MessageResponse, Nullable, SourcePrefixRequest,
+    UpdateWebhookInputsRequest, UpdateWebhookInputsResponse, WebhookHogFunction, WebhookInfo,
 };
 use posthog_data_warehouse::server::{
     ApiError, ExternalDataSourcesApi, ExternalDataSourcesCheckCdcPrerequisitesResponse,
@@ -53,7 +52,11 @@ fn demo_tables(source_type: &ExternalDataSourceType) -> Option<Vec<DatabaseSchem
         nullable,
     };
     let (tables, webhooks, cdc): (&[&str], bool, Option<bool>) = match source_type {
-        ExternalDataSourceType::Stripe => (&["Charge", "Customer", "Invoice", "Subscription"], true, None),
+        ExternalDataSourceType::Stripe => (
+            &["Charge", "Customer", "Invoice", "Subscription"],
+            true,
+            None,
+        ),
         ExternalDataSourceType::Hubspot => (&["contacts", "companies", "deals"], false, None),
         ExternalDataSourceType::Postgres => (&["accounts", "orders"], false, Some(true)),
         _ => return None,
@@ -84,10 +87,7 @@ fn demo_tables(source_type: &ExternalDataSourceType) -> Option<Vec<DatabaseSchem
     )
 }
 
-fn find<'p>(
-    sources: &'p IndexMap<Uuid, Source>,
-    id: &Uuid,
-) -> Result<&'p Source, ApiError> {
+fn find<'p>(sources: &'p IndexMap<Uuid, Source>, id: &Uuid) -> Result<&'p Source, ApiError> {
     sources.get(id).ok_or(ApiError::NotFound)
 }
 
@@ -222,10 +222,7 @@ impl ExternalDataSourcesApi for ReferenceServer {
                         exists: true,
                         hog_function: Some(WebhookHogFunction {
                             id: webhook.id,
-                            name: format!(
-                                "{} webhook",
-                                source.source.source_type
-                            ),
+                            name: format!("{} webhook", source.source.source_type),
                             enabled: true,
                             created_at: webhook.created_at,
                             status: Some(json!({"state": 1, "tokens": 10000})),
@@ -235,7 +232,13 @@ impl ExternalDataSourcesApi for ReferenceServer {
                         external_status: Nullable::Value(ExternalWebhookInfo {
                             exists: true,
                             url: Some(url),
-                            enabled_events: Some(webhook.schema_mapping.keys().map(|k| format!("{k}.updated")).collect()),
+                            enabled_events: Some(
+                                webhook
+                                    .schema_mapping
+                                    .keys()
+                                    .map(|k| format!("{k}.updated"))
+                                    .collect(),
+                            ),
                             status: Some("enabled".into()),
                             description: Some("PostHog data warehouse".into()),
                             created_at: Some(webhook.created_at.to_rfc3339()),
@@ -352,7 +355,11 @@ impl ExternalDataSourcesApi for ReferenceServer {
     ) -> Result<ExternalDataSourcesSourcePrefixResponse, ApiError> {
         use ExternalDataSourcesSourcePrefixResponse as Answer;
         let project = self.project(&project_id)?;
-        let prefix = body.prefix.value().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+        let prefix = body
+            .prefix
+            .value()
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty());
         if body.access_method == Some(AccessMethodEnum::Direct) {
             if body.source_type != "Postgres" {
                 return Ok(Answer::BadRequest(message(
@@ -376,7 +383,11 @@ impl ExternalDataSourcesApi for ReferenceServer {
                 None if !same_type.is_empty() => {
                     Answer::BadRequest(message("Source type already exists. Prefix is required"))
                 }
-                Some(prefix) if same_type.iter().any(|s| s.source.prefix.as_deref() == Some(&prefix)) => {
+                Some(prefix)
+                    if same_type
+                        .iter()
+                        .any(|s| s.source.prefix.as_deref() == Some(&prefix)) =>
+                {
                     Answer::BadRequest(message("Prefix already exists"))
                 }
                 _ => Answer::Ok,
@@ -390,9 +401,7 @@ impl ExternalDataSourcesApi for ReferenceServer {
         project_id: String,
     ) -> Result<ExternalDataSourcesWizardResponse, ApiError> {
         self.project(&project_id)?;
-        let field = |name: &str, label: &str, kind: &str| {
-            json!({"name": name, "label": label, "type": kind, "required": true, "placeholder": ""})
-        };
+        let field = |name: &str, label: &str, kind: &str| json!({"name": name, "label": label, "type": kind, "required": true, "placeholder": ""});
         let config = |name: &str, caption: &str, fields: Vec<Value>, webhook_fields: Vec<Value>| {
             json!({
                 "name": name,
@@ -449,7 +458,15 @@ mod tests {
 
     #[test]
     fn recognizes_internal_hosts() {
-        for host in ["localhost", "127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.0.9", "[::1]", "0.0.0.0"] {
+        for host in [
+            "localhost",
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.0.9",
+            "[::1]",
+            "0.0.0.0",
+        ] {
             assert!(internal_host(host), "{host}");
         }
         for host in ["db.example.com", "8.8.8.8", "172.32.0.1"] {
@@ -459,7 +476,10 @@ mod tests {
 
     #[test]
     fn offers_demo_tables_for_known_types() {
-        assert_eq!(demo_tables(&ExternalDataSourceType::Stripe).unwrap().len(), 4);
+        assert_eq!(
+            demo_tables(&ExternalDataSourceType::Stripe).unwrap().len(),
+            4
+        );
         assert!(demo_tables(&ExternalDataSourceType::Unknown("Nope".into())).is_none());
     }
 }

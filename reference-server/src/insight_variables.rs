@@ -8,9 +8,9 @@ use posthog_data_warehouse::models::{
     PaginatedInsightVariableList,
 };
 use posthog_data_warehouse::server::{
-    ApiError, InsightVariablesApi, InsightVariablesCreateResponse,
-    InsightVariablesDestroyResponse, InsightVariablesListQuery, InsightVariablesListResponse,
-    InsightVariablesPartialUpdateResponse, InsightVariablesRetrieveResponse, RequestContext,
+    ApiError, InsightVariablesApi, InsightVariablesCreateResponse, InsightVariablesDestroyResponse,
+    InsightVariablesListQuery, InsightVariablesListResponse, InsightVariablesPartialUpdateResponse,
+    InsightVariablesRetrieveResponse, RequestContext,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -71,7 +71,10 @@ fn shown(variable: &InsightVariable) -> InsightVariable {
 }
 
 fn duplicate_code_name() -> ApiError {
-    ApiError::validation("invalid_input", "Variable with this code name already exists")
+    ApiError::validation(
+        "invalid_input",
+        "Variable with this code name already exists",
+    )
 }
 
 impl InsightVariablesApi for ReferenceServer {

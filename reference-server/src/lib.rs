@@ -114,7 +114,9 @@ impl ReferenceServer {
             .map(|(token, id)| {
                 let user = User {
                     id,
-                    uuid: uuid::Uuid::from_u128(0x0000_0000_0000_4000_8000_1000_0000_0000 + id as u128),
+                    uuid: uuid::Uuid::from_u128(
+                        0x0000_0000_0000_4000_8000_1000_0000_0000 + id as u128,
+                    ),
                     email: format!("user{id}@example.com"),
                     scopes: token.scopes.clone(),
                 };
@@ -195,9 +197,14 @@ mod tests {
 
     #[test]
     fn parses_tokens() {
-        let token: TokenSpec = "k1=insight_variable:read, warehouse_view:write".parse().unwrap();
+        let token: TokenSpec = "k1=insight_variable:read, warehouse_view:write"
+            .parse()
+            .unwrap();
         assert_eq!(token.key, "k1");
-        assert_eq!(token.scopes, ["insight_variable:read", "warehouse_view:write"]);
+        assert_eq!(
+            token.scopes,
+            ["insight_variable:read", "warehouse_view:write"]
+        );
         let empty: TokenSpec = "k2=".parse().unwrap();
         assert!(empty.scopes.is_empty());
         assert!("no-equals".parse::<TokenSpec>().is_err());

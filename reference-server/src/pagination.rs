@@ -80,14 +80,26 @@ mod tests {
         let items: Vec<u32> = (0..5).collect();
         let first = paginate(&ctx("/x/"), items.clone(), None, 2).unwrap();
         assert_eq!((first.count, first.results.clone()), (5, vec![0, 1]));
-        assert_eq!(first.next.as_deref(), Some("http://127.0.0.1:8010/x/?page=2"));
+        assert_eq!(
+            first.next.as_deref(),
+            Some("http://127.0.0.1:8010/x/?page=2")
+        );
         assert_eq!(first.previous, None);
         let second = paginate(&ctx("/x/?page=2&search=a"), items.clone(), Some(2), 2).unwrap();
-        assert_eq!(second.previous.as_deref(), Some("http://127.0.0.1:8010/x/?search=a"));
-        assert_eq!(second.next.as_deref(), Some("http://127.0.0.1:8010/x/?page=3&search=a"));
+        assert_eq!(
+            second.previous.as_deref(),
+            Some("http://127.0.0.1:8010/x/?search=a")
+        );
+        assert_eq!(
+            second.next.as_deref(),
+            Some("http://127.0.0.1:8010/x/?page=3&search=a")
+        );
         let last = paginate(&ctx("/x/?page=3"), items.clone(), Some(3), 2).unwrap();
         assert_eq!((last.results, last.next), (vec![4], None));
-        assert_eq!(last.previous.as_deref(), Some("http://127.0.0.1:8010/x/?page=2"));
+        assert_eq!(
+            last.previous.as_deref(),
+            Some("http://127.0.0.1:8010/x/?page=2")
+        );
     }
 
     #[test]

@@ -7,8 +7,8 @@ use crate::store::Project;
 use crate::{Principal, ReferenceServer};
 use posthog_data_warehouse::models::{
     DataWarehouseSavedQuery, DataWarehouseSavedQueryCreate, DataWarehouseSavedQueryMinimal,
-    DataWarehouseSavedQueryPatch, DataWarehouseSavedQueryStatus, HogQLQuery, Nullable,
-    OriginEnum, PaginatedDataWarehouseSavedQueryMinimalList, UserBasic,
+    DataWarehouseSavedQueryPatch, DataWarehouseSavedQueryStatus, HogQLQuery, Nullable, OriginEnum,
+    PaginatedDataWarehouseSavedQueryMinimalList, UserBasic,
 };
 use posthog_data_warehouse::server::{
     ApiError, RequestContext, WarehouseSavedQueriesApi, WarehouseSavedQueriesCreateResponse,
@@ -34,7 +34,11 @@ const SYSTEM_TABLES: &[&str] = &[
 ];
 
 fn name_taken() -> ApiError {
-    ApiError::field("name", "invalid_input", "A table with this name already exists.")
+    ApiError::field(
+        "name",
+        "invalid_input",
+        "A table with this name already exists.",
+    )
 }
 
 fn not_staff() -> ApiError {
@@ -97,9 +101,17 @@ fn columns(select: &str) -> Vec<Value> {
             ')' => depth -= 1,
             _ => {}
         }
-        let rest: String = bytes[i..].iter().take(6).collect::<String>().to_ascii_lowercase();
+        let rest: String = bytes[i..]
+            .iter()
+            .take(6)
+            .collect::<String>()
+            .to_ascii_lowercase();
         let at_word_start = i == 0 || bytes[i - 1].is_whitespace();
-        if depth == 0 && at_word_start && rest.starts_with("from") && rest[4..].starts_with(char::is_whitespace) {
+        if depth == 0
+            && at_word_start
+            && rest.starts_with("from")
+            && rest[4..].starts_with(char::is_whitespace)
+        {
             break;
         }
         if depth == 0 && c == ',' {
@@ -184,7 +196,11 @@ struct Change {
 }
 
 /// Applies `change` to the saved query `id`, checking it first; nothing is changed when it is refused.
-fn apply(project: &mut Project, id: Uuid, change: Change) -> Result<DataWarehouseSavedQuery, ApiError> {
+fn apply(
+    project: &mut Project,
+    id: Uuid,
+    change: Change,
+) -> Result<DataWarehouseSavedQuery, ApiError> {
     let current = project
         .saved_queries
         .get(&id)

@@ -28,7 +28,10 @@ impl Store {
                 return f(project);
             }
         }
-        let mut projects = self.projects.write().unwrap_or_else(PoisonError::into_inner);
+        let mut projects = self
+            .projects
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         f(projects.entry(id).or_insert_with(|| Project::demo(id)))
     }
 
@@ -36,7 +39,10 @@ impl Store {
     pub fn write<R>(&self, id: i64, f: impl FnOnce(&mut Project) -> R) -> R {
         // A panic in another request cannot leave a project half-updated in a way that matters here: every
         // mutation is a single assignment or insert, so the data behind a poisoned lock is still consistent.
-        let mut projects = self.projects.write().unwrap_or_else(PoisonError::into_inner);
+        let mut projects = self
+            .projects
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         f(projects.entry(id).or_insert_with(|| Project::demo(id)))
     }
 }
@@ -156,7 +162,10 @@ impl Project {
             webhook: Some(Webhook {
                 id: Uuid::new_v4(),
                 created_at: now,
-                inputs: IndexMap::from([("signing_secret".to_owned(), serde_json::json!("whsec_demo"))]),
+                inputs: IndexMap::from([(
+                    "signing_secret".to_owned(),
+                    serde_json::json!("whsec_demo"),
+                )]),
                 schema_mapping: IndexMap::from([
                     ("charge".to_owned(), "Charge".to_owned()),
                     ("customer".to_owned(), "Customer".to_owned()),
@@ -218,6 +227,9 @@ mod tests {
         let store = Store::default();
         store.write(1, |p| p.last_history_id = 7);
         assert_eq!(store.read(1, |p| p.last_history_id), 7);
-        assert_eq!(store.read(2, |p| (p.last_history_id, p.sources.len())), (0, 4));
+        assert_eq!(
+            store.read(2, |p| (p.last_history_id, p.sources.len())),
+            (0, 4)
+        );
     }
 }

@@ -30,10 +30,22 @@ async fn every_operation_refuses_missing_and_unknown_keys() {
     assert_eq!(ops.len(), 18);
     for op in &ops {
         let none = server.raw(op.method, &op.path, None, body_of(op)).await;
-        assert_eq!((none.status, &none.json), (401, &unauthenticated()), "{}", op.name);
+        assert_eq!(
+            (none.status, &none.json),
+            (401, &unauthenticated()),
+            "{}",
+            op.name
+        );
         assert_eq!(none.headers["www-authenticate"], "Bearer", "{}", op.name);
-        let unknown = server.raw(op.method, &op.path, Some("not-a-key"), body_of(op)).await;
-        assert_eq!((unknown.status, &unknown.json), (401, &invalid_key()), "{}", op.name);
+        let unknown = server
+            .raw(op.method, &op.path, Some("not-a-key"), body_of(op))
+            .await;
+        assert_eq!(
+            (unknown.status, &unknown.json),
+            (401, &invalid_key()),
+            "{}",
+            op.name
+        );
     }
 }
 
@@ -42,11 +54,25 @@ async fn every_operation_names_the_missing_scope() {
     let server = start().await;
     let (variable, query) = seed(&server).await;
     for op in operations(&variable, &query) {
-        let answer = server.raw(op.method, &op.path, Some(NO_SCOPES), body_of(&op)).await;
-        assert_eq!((answer.status, &answer.json), (403, &missing(op.scope)), "{}", op.name);
+        let answer = server
+            .raw(op.method, &op.path, Some(NO_SCOPES), body_of(&op))
+            .await;
+        assert_eq!(
+            (answer.status, &answer.json),
+            (403, &missing(op.scope)),
+            "{}",
+            op.name
+        );
         if op.scope.ends_with(":write") {
-            let reader = server.raw(op.method, &op.path, Some(READER), body_of(&op)).await;
-            assert_eq!((reader.status, &reader.json), (403, &missing(op.scope)), "{}", op.name);
+            let reader = server
+                .raw(op.method, &op.path, Some(READER), body_of(&op))
+                .await;
+            assert_eq!(
+                (reader.status, &reader.json),
+                (403, &missing(op.scope)),
+                "{}",
+                op.name
+            );
         }
     }
 }
@@ -56,7 +82,9 @@ async fn the_wildcard_scope_grants_every_operation() {
     let server = start().await;
     let (variable, query) = seed(&server).await;
     for op in operations(&variable, &query) {
-        let answer = server.raw(op.method, &op.path, Some(ADMIN), body_of(&op)).await;
+        let answer = server
+            .raw(op.method, &op.path, Some(ADMIN), body_of(&op))
+            .await;
         assert_eq!(answer.status, op.status, "{}: {}", op.name, answer.text);
     }
 }
@@ -66,7 +94,9 @@ async fn write_scopes_grant_the_matching_reads() {
     let server = start().await;
     let (variable, query) = seed(&server).await;
     for op in operations(&variable, &query) {
-        let answer = server.raw(op.method, &op.path, Some(WRITER), body_of(&op)).await;
+        let answer = server
+            .raw(op.method, &op.path, Some(WRITER), body_of(&op))
+            .await;
         assert_eq!(answer.status, op.status, "{}: {}", op.name, answer.text);
         if op.scope.ends_with(":read") {
             let reader = server.raw(op.method, &op.path, Some(READER), None).await;
@@ -80,9 +110,27 @@ async fn credentials_are_checked_before_the_body() {
     let server = start().await;
     let path = "/api/projects/1/insight_variables/";
     let malformed = Some(b"{not json".to_vec());
-    assert_eq!(server.raw("POST", path, None, malformed.clone()).await.status, 401);
-    assert_eq!(server.raw("POST", path, Some(READER), malformed.clone()).await.status, 403);
-    assert_eq!(server.raw("POST", path, Some(WRITER), malformed).await.status, 400);
+    assert_eq!(
+        server
+            .raw("POST", path, None, malformed.clone())
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        server
+            .raw("POST", path, Some(READER), malformed.clone())
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .raw("POST", path, Some(WRITER), malformed)
+            .await
+            .status,
+        400
+    );
 }
 
 #[tokio::test]

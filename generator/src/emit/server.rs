@@ -225,7 +225,8 @@ impl<'a> Emitter<'a> {
         let response = response_enum_name(op);
         // `self`, the context, the path parameters, query and body: past seven clippy asks for a struct, but the
         // arguments mirror the spec, so the lint is quieted rather than the signature bent.
-        let arg_count = 2 + params.len() + usize::from(query.is_some()) + usize::from(body.is_some());
+        let arg_count =
+            2 + params.len() + usize::from(query.is_some()) + usize::from(body.is_some());
         let allow = (arg_count > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
         quote! {
             #docs
@@ -495,7 +496,9 @@ impl<'a> Emitter<'a> {
         }
         let mut routes = Vec::new();
         for (path, methods) in &paths {
-            let (first, rest) = methods.split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));
+            let (first, rest) = methods
+                .split_first()
+                .map_or((None, &[][..]), |(f, r)| (Some(f), r));
             let chain = quote! { axum::routing::#first #(.#rest)* };
             let other = match path.strip_suffix('/') {
                 Some(bare) if !bare.is_empty() => bare.to_owned(),
@@ -575,7 +578,9 @@ impl<'a> Emitter<'a> {
             Some(w) => quote! { Some(#w) },
             None => quote! { None },
         };
-        let implied = implied.iter().map(|(from, grants)| quote! { (#from, #grants) });
+        let implied = implied
+            .iter()
+            .map(|(from, grants)| quote! { (#from, #grants) });
         quote! {
             /// The API's scope rules: its wildcard scope and which scopes imply which.
             pub fn scope_rules() -> ScopeRules {
@@ -610,7 +615,13 @@ impl<'a> Emitter<'a> {
 
     fn field_checks(&mut self, f: &Field) -> TokenStream {
         let wire = &f.wire_name;
-        let checks = self.checks(&f.ty, Some(&f.constraints), quote! { value }, &[quote! { #wire }], 0);
+        let checks = self.checks(
+            &f.ty,
+            Some(&f.constraints),
+            quote! { value },
+            &[quote! { #wire }],
+            0,
+        );
         if checks.is_empty() {
             return checks;
         }
@@ -706,12 +717,16 @@ impl<'a> Emitter<'a> {
                 let mut inner_path = path.to_vec();
                 let (pattern, iter) = if matches!(t, Ty::List(_)) {
                     inner_path.push(quote! { &#key.to_string() });
-                    (quote! { (#key, #item) }, quote! { #value.iter().enumerate() })
+                    (
+                        quote! { (#key, #item) },
+                        quote! { #value.iter().enumerate() },
+                    )
                 } else {
                     inner_path.push(quote! { #key });
                     (quote! { (#key, #item) }, quote! { #value.iter() })
                 };
-                let inner_checks = self.checks(inner, None, quote! { #item }, &inner_path, depth + 1);
+                let inner_checks =
+                    self.checks(inner, None, quote! { #item }, &inner_path, depth + 1);
                 out.push(quote! { for #pattern in #iter { #inner_checks } });
             }
             _ => {}
@@ -880,7 +895,11 @@ fn validated_structs(api: &Api) -> BTreeSet<String> {
     let mut validated = BTreeSet::new();
     loop {
         let before = validated.len();
-        for s in api.structs.iter().filter(|s| reachable.contains(&s.rust_name)) {
+        for s in api
+            .structs
+            .iter()
+            .filter(|s| reachable.contains(&s.rust_name))
+        {
             if !validated.contains(&s.rust_name)
                 && s.fields
                     .iter()

@@ -167,7 +167,14 @@ pub fn operations(variable: &str, saved_query: &str) -> Vec<Operation> {
         status,
     };
     vec![
-        op("reload", "POST", source_path(1, DemoSource::Stripe, "reload"), "external_data_source:write", None, 200),
+        op(
+            "reload",
+            "POST",
+            source_path(1, DemoSource::Stripe, "reload"),
+            "external_data_source:write",
+            None,
+            200,
+        ),
         op(
             "revenue_analytics_config",
             "PATCH",
@@ -184,16 +191,32 @@ pub fn operations(variable: &str, saved_query: &str) -> Vec<Operation> {
             Some(json!({"inputs": {"signing_secret": "whsec_new"}})),
             200,
         ),
-        op("webhook_info", "GET", source_path(1, DemoSource::Stripe, "webhook_info"), "external_data_source:read", None, 200),
+        op(
+            "webhook_info",
+            "GET",
+            source_path(1, DemoSource::Stripe, "webhook_info"),
+            "external_data_source:read",
+            None,
+            200,
+        ),
         op(
             "check_cdc_prerequisites",
             "POST",
             format!("{eds}/check_cdc_prerequisites/"),
             "external_data_source:write",
-            Some(json!({"source_type": "Postgres", "host": "db.example.com", "port": 5432, "database": "app", "user": "posthog", "password": "secret", "schema": "public"})),
+            Some(
+                json!({"source_type": "Postgres", "host": "db.example.com", "port": 5432, "database": "app", "user": "posthog", "password": "secret", "schema": "public"}),
+            ),
             200,
         ),
-        op("connections", "GET", format!("{eds}/connections/"), "external_data_source:read", None, 200),
+        op(
+            "connections",
+            "GET",
+            format!("{eds}/connections/"),
+            "external_data_source:read",
+            None,
+            200,
+        ),
         op(
             "database_schema",
             "POST",
@@ -210,8 +233,22 @@ pub fn operations(variable: &str, saved_query: &str) -> Vec<Operation> {
             Some(json!({"source_type": "Hubspot"})),
             200,
         ),
-        op("wizard", "GET", format!("{eds}/wizard/"), "external_data_source:read", None, 200),
-        op("insight_variables.list", "GET", "/api/projects/1/insight_variables/".into(), "insight_variable:read", None, 200),
+        op(
+            "wizard",
+            "GET",
+            format!("{eds}/wizard/"),
+            "external_data_source:read",
+            None,
+            200,
+        ),
+        op(
+            "insight_variables.list",
+            "GET",
+            "/api/projects/1/insight_variables/".into(),
+            "insight_variable:read",
+            None,
+            200,
+        ),
         op(
             "insight_variables.create",
             "POST",
@@ -244,13 +281,22 @@ pub fn operations(variable: &str, saved_query: &str) -> Vec<Operation> {
             None,
             204,
         ),
-        op("warehouse_saved_queries.list", "GET", "/api/projects/1/warehouse_saved_queries/".into(), "warehouse_view:read", None, 200),
+        op(
+            "warehouse_saved_queries.list",
+            "GET",
+            "/api/projects/1/warehouse_saved_queries/".into(),
+            "warehouse_view:read",
+            None,
+            200,
+        ),
         op(
             "warehouse_saved_queries.create",
             "POST",
             "/api/projects/1/warehouse_saved_queries/".into(),
             "warehouse_view:write",
-            Some(json!({"name": "another_view", "query": {"kind": "HogQLQuery", "query": "SELECT 1 AS one"}})),
+            Some(
+                json!({"name": "another_view", "query": {"kind": "HogQLQuery", "query": "SELECT 1 AS one"}}),
+            ),
             201,
         ),
         op(
