@@ -275,28 +275,6 @@ pub mod check {
         Ok(())
     }
 
-    /// At most `max` items.
-    pub fn max_items<T>(value: &[T], max: usize) -> Result<(), ApiError> {
-        if value.len() > max {
-            return Err(ApiError::validation(
-                "max_length",
-                format!("Ensure this field has no more than {max} elements."),
-            ));
-        }
-        Ok(())
-    }
-
-    /// At least `min` items.
-    pub fn min_items<T>(value: &[T], min: usize) -> Result<(), ApiError> {
-        if value.len() < min {
-            return Err(ApiError::validation(
-                "min_length",
-                format!("Ensure this field has at least {min} elements."),
-            ));
-        }
-        Ok(())
-    }
-
     /// Matches `pattern` (anywhere, as the pattern's own anchors say).
     pub fn pattern(value: &str, pattern: &Regex) -> Result<(), ApiError> {
         if !pattern.is_match(value) {
@@ -511,8 +489,6 @@ mod tests {
             ))
         );
         assert!(check::min_length("", 1).is_err());
-        assert!(check::max_items(&[1, 2], 1).is_err());
-        assert!(check::min_items::<i32>(&[], 1).is_err());
         let pattern = Regex::new("^[a-z]+$").expect("a valid pattern");
         assert!(check::pattern("abc", &pattern).is_ok());
         assert!(check::pattern("a-c", &pattern).is_err());

@@ -679,16 +679,6 @@ impl<'a> Emitter<'a> {
                         out.push(quote! { extract::check::pattern(#value, &#stat)#place?; });
                     }
                 }
-                Ty::List(_) => {
-                    if let Some(n) = c.min_length {
-                        let n = length(n);
-                        out.push(quote! { extract::check::min_items(#value, #n)#place?; });
-                    }
-                    if let Some(n) = c.max_length {
-                        let n = length(n);
-                        out.push(quote! { extract::check::max_items(#value, #n)#place?; });
-                    }
-                }
                 Ty::I64 | Ty::F64 => {
                     let number = if *t == Ty::I64 {
                         quote! { *#value as f64 }
@@ -862,7 +852,6 @@ fn has_constraints(f: &Field) -> bool {
         Ty::String | Ty::Uri | Ty::Email => {
             c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()
         }
-        Ty::List(_) => c.min_length.is_some() || c.max_length.is_some(),
         Ty::I64 | Ty::F64 => c.minimum.is_some() || c.maximum.is_some(),
         _ => false,
     }
@@ -911,5 +900,168 @@ fn validated_structs(api: &Api) -> BTreeSet<String> {
         if validated.len() == before {
             return validated;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small API exercising what PostHog's spec does not: no auth, an open route, a required query parameter,
+    /// constraints nested in lists and maps, an enum path parameter.
+    const NO_AUTH: &str = r#"
+api:
+  name: things
+  title: Things
+  version: 1.0.0
+  server: https://things.example
+errors:
+  models: [Problem]
+  validation: {status: 422, model: Problem, body: {why: "{detail}", field: "{attr}"}}
+  not_found: {status: 404, model: Problem, body: {why: missing, field: null}}
+models:
+  Problem:
+    fields:
+      why: string
+      field: {type: string, nullable: true}
+  Kind:
+    enum: [small, large]
+  Tag:
+    fields:
+      label: {type: string, max_length: 10, pattern: "^[a-z]+$"}
+      weight: {type: integer, minimum: -1, maximum: 5}
+  Thing:
+    fields:
+      id: {type: uuid, read_only: true}
+      tags: "list<Tag>"
+      by_name: {type: "map<Tag>", optional: true}
+resources:
+  things:
+    path: /things
+    operations:
+      search:
+        method: GET
+        path: "/{kind}/"
+        summary: Search things
+        params:
+          kind: Kind
+        query:
+          q: {type: string, required: true}
+        responses: {200: "list<Thing>", 204: none}
+      create:
+        method: POST
+        summary: Create a thing
+        body: create<Thing>
+        responses: {201: Thing}
+"#;
+
+    fn server_module(spec: &str) -> Result<String, Error> {
+        let api = crate::lower_source("test.yaml", spec, false)?;
+        let opts = Options {
+            spec_display: "test.yaml".into(),
+            regenerate: "test".into(),
+            client: false,
+            server: true,
+            standalone: true,
+        };
+        let files = files(&api, &opts)?;
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "src/server/mod.rs",
+                "src/server/auth.rs",
+                "src/server/error.rs",
+                "src/server/extract.rs",
+                "src/server/runtime.rs"
+            ]
+        );
+        Ok(files[0].contents.clone())
+    }
+
+    /// The module text without whitespace and the trailing commas prettyplease adds when it breaks a line, so
+    /// checks do not depend on line breaks.
+    fn squeezed(text: &str) -> String {
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        text.replace(",>", ">").replace(",)", ")")
+    }
+
+    #[test]
+    fn an_api_without_auth_passes_unit_callers() {
+        let module = squeezed(&server_module(NO_AUTH).unwrap());
+        assert!(
+            module.contains("pubtraitThingsApi:Send+Sync+'static{"),
+            "{module}"
+        );
+        assert!(module.contains("ctx:RequestContext<()>"));
+        assert!(!module.contains("authorize"));
+        assert!(module.contains("RequestContext::new((),parts)"));
+        // An enum path parameter is a choice; a required query parameter has no `Option`.
+        assert!(module.contains(
+            "extract::path_param::<models::Kind>(&path,\"kind\",&extract::Invalid::CHOICE)"
+        ));
+        assert!(module.contains("pubq:String,"));
+        assert!(module.contains("pairs.required::<String>(\"q\",&extract::Invalid::TEXT)"));
+        assert!(module.contains("Self::NoContent=>runtime::status(204).into_response()"));
+        // Answers come from the spec, placeholders and all.
+        assert!(module.contains("kind:\"validation\",status:422,body:serde_json::json!({\"why\":\"{detail}\",\"field\":\"{attr}\"})"));
+        assert!(module.contains("ScopeRules::new(None,&[])"));
+    }
+
+    #[test]
+    fn nested_constraints_are_checked_with_their_path() {
+        let module = squeezed(&server_module(NO_AUTH).unwrap());
+        assert!(module.contains("implValidateformodels::Tag{"));
+        assert!(module
+            .contains("extract::check::max_length(value,10).map_err(|e|e.in_field(\"label\"))?;"));
+        assert!(module.contains(
+            "extract::check::minimum(*valueasf64,-1.0).map_err(|e|e.in_field(\"weight\"))?;"
+        ));
+        assert!(module.contains(
+            "for(key_0,item_0)invalue.iter().enumerate(){item_0.validate().map_err(|e|e.in_field(&key_0.to_string()).in_field(\"tags\"))?;}"
+        ));
+        assert!(module.contains("for(key_0,item_0)invalue.iter(){item_0.validate().map_err(|e|e.in_field(key_0).in_field(\"by_name\"))?;}"));
+        assert!(module.contains("body.validate()?;"));
+        // `Thing` itself is only a response: no impl for it, only for its create body.
+        assert!(module.contains("implValidateformodels::ThingCreate{"));
+        assert!(!module.contains("implValidateformodels::Thing{"));
+    }
+
+    #[test]
+    fn open_routes_identify_the_caller_optionally() {
+        let spec = NO_AUTH
+            .replace(
+                "  server: https://things.example\n",
+                "  server: https://things.example\n  auth:\n    scheme: bearer\n    wildcard_scope: all\n",
+            )
+            .replace(
+                "  not_found:",
+                "  unauthenticated: {status: 401, model: Problem, body: {why: who, field: null}}\n  invalid_credentials: {status: 401, model: Problem, body: {why: bad, field: null}}\n  missing_scope: {status: 403, model: Problem, body: {why: \"{scope}\", field: null}}\n  not_found:",
+            )
+            .replace("        summary: Search things\n", "        summary: Search things\n        auth: false\n")
+            .replace("        summary: Create a thing\n", "        summary: Create a thing\n        scopes: [\"thing:write\"]\n");
+        let module = squeezed(&server_module(&spec).unwrap());
+        assert!(module.contains("pubtraitThingsApi:Authenticate{"));
+        assert!(module.contains("ctx:RequestContext<Option<Self::Caller>>"));
+        assert!(module.contains("letcaller=state.identify(&parts.headers).await;"));
+        assert!(module.contains("state.authorize(&parts.headers,&[\"thing:write\"]).await"));
+        assert!(module.contains("ScopeRules::new(Some(\"all\"),&[])"));
+    }
+
+    #[test]
+    fn patterns_rust_cannot_compile_are_refused() {
+        let spec = NO_AUTH.replace("^[a-z]+$", "^(?=a)b$");
+        match server_module(&spec) {
+            Err(Error::Internal(message)) => assert!(message.contains("(?=a)"), "{message}"),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_values_become_json_macro_tokens() {
+        let value = serde_json::json!({"a": [1, -2, 1.5, true, null, "{x}"], "b": {}});
+        let tokens = json_tokens(&value).to_string();
+        let back: serde_json::Value = serde_json::from_str(&tokens.replace(' ', "")).unwrap();
+        assert_eq!(back, value);
     }
 }
