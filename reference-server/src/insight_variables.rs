@@ -77,6 +77,24 @@ fn duplicate_code_name() -> ApiError {
     )
 }
 
+impl ReferenceServer {
+    /// The insight variable `id` of a project, as `retrieve` answers it. Public so that the benchmark's
+    /// hand-written axum route runs exactly the same lookup as the generated one.
+    pub fn insight_variable(
+        &self,
+        project_id: &str,
+        id: Uuid,
+    ) -> Result<InsightVariable, ApiError> {
+        let project = self.project(project_id)?;
+        self.store.read(project, |p| {
+            p.insight_variables
+                .get(&id)
+                .map(shown)
+                .ok_or(ApiError::NotFound)
+        })
+    }
+}
+
 impl InsightVariablesApi for ReferenceServer {
     async fn list(
         &self,
@@ -140,13 +158,8 @@ impl InsightVariablesApi for ReferenceServer {
         project_id: String,
         id: Uuid,
     ) -> Result<InsightVariablesRetrieveResponse, ApiError> {
-        let project = self.project(&project_id)?;
-        self.store.read(project, |p| {
-            p.insight_variables
-                .get(&id)
-                .map(|v| InsightVariablesRetrieveResponse::Ok(shown(v)))
-                .ok_or(ApiError::NotFound)
-        })
+        self.insight_variable(&project_id, id)
+            .map(InsightVariablesRetrieveResponse::Ok)
     }
 
     async fn partial_update(

@@ -131,6 +131,11 @@ impl ReferenceServer {
 }
 
 impl ReferenceServer {
+    /// The in-memory store (to seed data, e.g. in benchmarks).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// The project a path names: a positive number, or `@current` (project 1 for every key here).
     fn project(&self, project_id: &str) -> Result<i64, ApiError> {
         match project_id {

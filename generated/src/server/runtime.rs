@@ -108,22 +108,20 @@ impl<T> ServerState<T> {
         R: IntoResponse,
         F: Future<Output = Result<R, ApiError>>,
     {
-        let answered = AssertUnwindSafe(async move {
-            match call.await {
-                Ok(response) => response.into_response(),
-                Err(error) => self.error_response(&error),
+        // The future is wrapped where it stands rather than moved into another async block: it holds the whole
+        // request context, and every move of it is a copy.
+        match AssertUnwindSafe(call).catch_unwind().await {
+            Ok(Ok(response)) => response.into_response(),
+            Ok(Err(error)) => self.error_response(&error),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                self.error_response(&ApiError::Internal(format!("handler panicked: {message}")))
             }
-        })
-        .catch_unwind()
-        .await;
-        answered.unwrap_or_else(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            self.error_response(&ApiError::Internal(format!("handler panicked: {message}")))
-        })
+        }
     }
 }
 
