@@ -204,10 +204,10 @@ mod tests {
 
     #[test]
     fn exact_scopes_are_allowed() {
-        let caller = Scopes(&["insight_variable:read"]);
-        assert!(rules().allows(&caller, "insight_variable:read"));
-        assert!(!rules().allows(&caller, "insight_variable:write"));
-        assert!(!rules().allows(&caller, "warehouse_view:read"));
+        let caller = Scopes(&["things:read"]);
+        assert!(rules().allows(&caller, "things:read"));
+        assert!(!rules().allows(&caller, "things:write"));
+        assert!(!rules().allows(&caller, "widgets:read"));
     }
 
     #[test]
@@ -220,11 +220,11 @@ mod tests {
 
     #[test]
     fn write_implies_read_but_not_the_reverse() {
-        let writer = Scopes(&["insight_variable:write"]);
-        assert!(rules().allows(&writer, "insight_variable:read"));
-        assert!(!rules().allows(&writer, "warehouse_view:read"));
-        let reader = Scopes(&["insight_variable:read"]);
-        assert!(!rules().allows(&reader, "insight_variable:write"));
+        let writer = Scopes(&["things:write"]);
+        assert!(rules().allows(&writer, "things:read"));
+        assert!(!rules().allows(&writer, "widgets:read"));
+        let reader = Scopes(&["things:read"]);
+        assert!(!rules().allows(&reader, "things:write"));
     }
 
     #[test]

@@ -171,18 +171,30 @@ pub fn app(config: &Config) -> axum::Router {
     }
 }
 
-/// Prints `METHOD PATH STATUS DURATION` once the response is ready.
+/// Prints one line per request once its response is ready.
 async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     println!(
-        "{method} {path} {} {:.1}ms",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
+        "{}",
+        log_line(
+            method.as_str(),
+            &path,
+            response.status().as_u16(),
+            started.elapsed()
+        )
     );
     response
+}
+
+/// `METHOD PATH STATUS DURATION`, e.g. `GET /api/projects/1/insight_variables/ 200 0.3ms`.
+fn log_line(method: &str, path: &str, status: u16, duration: std::time::Duration) -> String {
+    format!(
+        "{method} {path} {status} {:.1}ms",
+        duration.as_secs_f64() * 1000.0
+    )
 }
 
 /// Serves [`app`] on `listener` until `shutdown` completes, then finishes the requests in flight.
@@ -199,6 +211,17 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logs_one_line_per_request() {
+        let line = log_line(
+            "GET",
+            "/api/x/",
+            200,
+            std::time::Duration::from_micros(1250),
+        );
+        assert_eq!(line, "GET /api/x/ 200 1.2ms");
+    }
 
     #[test]
     fn parses_tokens() {
