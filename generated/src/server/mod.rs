@@ -199,7 +199,6 @@ pub fn scope_rules() -> ScopeRules {
 /// Create, Read, Update and Delete External data Sources. This spec covers the sources' actions: syncing,
 /// webhooks, revenue analytics settings, and the checks the source wizard runs before a source is created.
 ///
-///
 /// The server side of the `external_data_sources` operations: implement it (with the other resources' traits) and serve the implementation with [`router`].
 pub trait ExternalDataSourcesApi: Authenticate {
     /// Create external data sources reload

@@ -152,8 +152,10 @@ impl<'a> Emitter<'a> {
         let name = format_ident!("{}", trait_name(r));
         let mut text = r
             .doc
-            .clone()
-            .unwrap_or_else(|| format!("The `{}` resource.", r.wire_name));
+            .as_deref()
+            .map(str::trim_end)
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| format!("The `{}` resource.", r.wire_name), str::to_owned);
         text.push_str(&format!(
             "\n\nThe server side of the `{}` operations: implement it (with the other resources' traits) and \
              serve the implementation with [`router`].",
