@@ -17,10 +17,6 @@ pub use auth::{Authenticate, Caller, ScopeRules};
 pub use error::ApiError;
 pub use extract::Validate;
 pub use runtime::{RequestContext, ServerOptions};
-use crate::models;
-use axum::response::{IntoResponse, Response};
-use runtime::Shared;
-use std::future::Future;
 /// The axum router serving every operation with `implementation`, with the default
 /// [`ServerOptions`] (1 MiB body limit).
 ///
@@ -221,7 +217,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesReloadResponse, ApiError>,
     > + Send;
     /// Update external data sources revenue analytics config
@@ -240,8 +236,8 @@ pub trait ExternalDataSourcesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-        body: models::ExternalDataSourceRevenueAnalyticsConfig,
-    ) -> impl Future<
+        body: crate::models::ExternalDataSourceRevenueAnalyticsConfig,
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesRevenueAnalyticsConfigResponse, ApiError>,
     > + Send;
     /// Create external data sources update webhook inputs
@@ -261,8 +257,8 @@ pub trait ExternalDataSourcesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-        body: models::UpdateWebhookInputsRequest,
-    ) -> impl Future<
+        body: crate::models::UpdateWebhookInputsRequest,
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesUpdateWebhookInputsResponse, ApiError>,
     > + Send;
     /// Retrieve external data sources webhook info
@@ -283,7 +279,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesWebhookInfoResponse, ApiError>,
     > + Send;
     /// Create external data sources check cdc prerequisites
@@ -304,8 +300,8 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        body: models::CheckCdcPrerequisitesRequest,
-    ) -> impl Future<
+        body: crate::models::CheckCdcPrerequisitesRequest,
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesCheckCdcPrerequisitesResponse, ApiError>,
     > + Send;
     /// List all external data sources connections
@@ -324,7 +320,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesConnectionsResponse, ApiError>,
     > + Send;
     /// Create external data sources database schema
@@ -343,8 +339,8 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        body: models::DatabaseSchemaRequest,
-    ) -> impl Future<
+        body: crate::models::DatabaseSchemaRequest,
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesDatabaseSchemaResponse, ApiError>,
     > + Send;
     /// Create external data sources source prefix
@@ -363,8 +359,8 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        body: models::SourcePrefixRequest,
-    ) -> impl Future<
+        body: crate::models::SourcePrefixRequest,
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesSourcePrefixResponse, ApiError>,
     > + Send;
     /// Retrieve external data sources wizard
@@ -383,7 +379,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesWizardResponse, ApiError>,
     > + Send;
 }
@@ -395,23 +391,23 @@ pub enum ExternalDataSourcesReloadResponse {
     Ok,
     /// `400`: The source cannot sync, e.g. `Monthly sync limit reached. Please increase your billing limit to
     /// resume syncing.`
-    BadRequest(models::MessageResponse),
+    BadRequest(crate::models::MessageResponse),
     /// `404`: No external data source with this id in the project.
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for ExternalDataSourcesReloadResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesReloadResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
-            Self::Ok => runtime::status(200).into_response(),
+            Self::Ok => axum::response::IntoResponse::into_response(runtime::status(200)),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
         }
     }
 }
 async fn external_data_sources_reload<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -452,14 +448,14 @@ async fn external_data_sources_reload<T: ExternalDataSourcesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum ExternalDataSourcesRevenueAnalyticsConfigResponse {
     /// `200`: The updated external data source.
-    Ok(models::ExternalDataSourceSerializers),
+    Ok(crate::models::ExternalDataSourceSerializers),
     /// `400`: A value has the wrong type (`attr` names the field).
-    BadRequest(models::ErrorResponse),
+    BadRequest(crate::models::ErrorResponse),
     /// `404`: No external data source with this id in the project.
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for ExternalDataSourcesRevenueAnalyticsConfigResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesRevenueAnalyticsConfigResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -468,9 +464,9 @@ impl IntoResponse for ExternalDataSourcesRevenueAnalyticsConfigResponse {
     }
 }
 async fn external_data_sources_revenue_analytics_config<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -488,7 +484,7 @@ async fn external_data_sources_revenue_analytics_config<T: ExternalDataSourcesAp
             uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::ExternalDataSourceRevenueAnalyticsConfig = extract::json_body(
+        let body: crate::models::ExternalDataSourceRevenueAnalyticsConfig = extract::json_body(
             &bytes,
         )?;
         Ok::<_, ApiError>((project_id, id, body))
@@ -516,16 +512,16 @@ async fn external_data_sources_revenue_analytics_config<T: ExternalDataSourcesAp
 #[allow(clippy::large_enum_variant)]
 pub enum ExternalDataSourcesUpdateWebhookInputsResponse {
     /// `200`: The inputs were updated.
-    Ok(models::UpdateWebhookInputsResponse),
+    Ok(crate::models::UpdateWebhookInputsResponse),
     /// `400`: The inputs were refused: `This source type does not support webhooks`, `No inputs provided`,
     /// `Invalid input keys: …`, `Missing required fields: …`, `No eligible schemas found`, or
     /// `No webhook function found for this source. Create a webhook first.`
-    BadRequest(models::MessageResponse),
+    BadRequest(crate::models::MessageResponse),
     /// `404`: No external data source with this id in the project.
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for ExternalDataSourcesUpdateWebhookInputsResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesUpdateWebhookInputsResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -534,9 +530,9 @@ impl IntoResponse for ExternalDataSourcesUpdateWebhookInputsResponse {
     }
 }
 async fn external_data_sources_update_webhook_inputs<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -554,7 +550,9 @@ async fn external_data_sources_update_webhook_inputs<T: ExternalDataSourcesApi>(
             uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::UpdateWebhookInputsRequest = extract::json_body(&bytes)?;
+        let body: crate::models::UpdateWebhookInputsRequest = extract::json_body(
+            &bytes,
+        )?;
         Ok::<_, ApiError>((project_id, id, body))
     }
         .await;
@@ -580,12 +578,12 @@ async fn external_data_sources_update_webhook_inputs<T: ExternalDataSourcesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum ExternalDataSourcesWebhookInfoResponse {
     /// `200`: The webhook state (one of three shapes, see WebhookInfo).
-    Ok(models::WebhookInfo),
+    Ok(crate::models::WebhookInfo),
     /// `404`: No external data source with this id in the project.
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for ExternalDataSourcesWebhookInfoResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesWebhookInfoResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -593,9 +591,9 @@ impl IntoResponse for ExternalDataSourcesWebhookInfoResponse {
     }
 }
 async fn external_data_sources_webhook_info<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:read"])
@@ -636,15 +634,15 @@ async fn external_data_sources_webhook_info<T: ExternalDataSourcesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum ExternalDataSourcesCheckCdcPrerequisitesResponse {
     /// `200`: Whether the Postgres database satisfies CDC prerequisites.
-    Ok(models::CdcPrerequisitesResult),
+    Ok(crate::models::CdcPrerequisitesResult),
     /// `400`: Invalid config, disallowed host, or connection failure: `CDC prerequisite checks are only supported
     /// for Postgres.`, `Invalid source config: …`, an SSH-tunnel or host-not-allowed message,
     /// `cdc_management_mode must be 'posthog' or 'self_managed'.`, or
     /// `Could not connect to Postgres to check prerequisites: …`.
-    BadRequest(models::MessageResponse),
+    BadRequest(crate::models::MessageResponse),
 }
-impl IntoResponse for ExternalDataSourcesCheckCdcPrerequisitesResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesCheckCdcPrerequisitesResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -652,9 +650,9 @@ impl IntoResponse for ExternalDataSourcesCheckCdcPrerequisitesResponse {
     }
 }
 async fn external_data_sources_check_cdc_prerequisites<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -669,7 +667,9 @@ async fn external_data_sources_check_cdc_prerequisites<T: ExternalDataSourcesApi
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::CheckCdcPrerequisitesRequest = extract::json_body(&bytes)?;
+        let body: crate::models::CheckCdcPrerequisitesRequest = extract::json_body(
+            &bytes,
+        )?;
         Ok::<_, ApiError>((project_id, body))
     }
         .await;
@@ -694,19 +694,19 @@ async fn external_data_sources_check_cdc_prerequisites<T: ExternalDataSourcesApi
 #[allow(clippy::large_enum_variant)]
 pub enum ExternalDataSourcesConnectionsResponse {
     /// `200`: Every direct-query connection.
-    Ok(Vec<models::ExternalDataSourceConnectionOption>),
+    Ok(Vec<crate::models::ExternalDataSourceConnectionOption>),
 }
-impl IntoResponse for ExternalDataSourcesConnectionsResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesConnectionsResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
         }
     }
 }
 async fn external_data_sources_connections<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:read"])
@@ -743,13 +743,13 @@ async fn external_data_sources_connections<T: ExternalDataSourcesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum ExternalDataSourcesDatabaseSchemaResponse {
     /// `200`: The tables the source offers.
-    Ok(Vec<models::DatabaseSchemaTable>),
+    Ok(Vec<crate::models::DatabaseSchemaTable>),
     /// `400`: `Missing required parameter: source_type`, `Invalid source config: …`, a credentials error, or the
     /// error met while listing the tables.
-    BadRequest(models::MessageResponse),
+    BadRequest(crate::models::MessageResponse),
 }
-impl IntoResponse for ExternalDataSourcesDatabaseSchemaResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesDatabaseSchemaResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -757,9 +757,9 @@ impl IntoResponse for ExternalDataSourcesDatabaseSchemaResponse {
     }
 }
 async fn external_data_sources_database_schema<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -774,7 +774,7 @@ async fn external_data_sources_database_schema<T: ExternalDataSourcesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::DatabaseSchemaRequest = extract::json_body(&bytes)?;
+        let body: crate::models::DatabaseSchemaRequest = extract::json_body(&bytes)?;
         Ok::<_, ApiError>((project_id, body))
     }
         .await;
@@ -803,20 +803,20 @@ pub enum ExternalDataSourcesSourcePrefixResponse {
     /// `400`: `Source type already exists. Prefix is required`, `Prefix already exists`,
     /// `Direct query mode is currently supported only for Postgres sources.`, or
     /// `Name is required for direct query sources`.
-    BadRequest(models::MessageResponse),
+    BadRequest(crate::models::MessageResponse),
 }
-impl IntoResponse for ExternalDataSourcesSourcePrefixResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesSourcePrefixResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
-            Self::Ok => runtime::status(200).into_response(),
+            Self::Ok => axum::response::IntoResponse::into_response(runtime::status(200)),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
         }
     }
 }
 async fn external_data_sources_source_prefix<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -831,7 +831,7 @@ async fn external_data_sources_source_prefix<T: ExternalDataSourcesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::SourcePrefixRequest = extract::json_body(&bytes)?;
+        let body: crate::models::SourcePrefixRequest = extract::json_body(&bytes)?;
         Ok::<_, ApiError>((project_id, body))
     }
         .await;
@@ -858,17 +858,17 @@ pub enum ExternalDataSourcesWizardResponse {
     /// `200`: Source configurations by source type.
     Ok(indexmap::IndexMap<String, serde_json::Value>),
 }
-impl IntoResponse for ExternalDataSourcesWizardResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for ExternalDataSourcesWizardResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
         }
     }
 }
 async fn external_data_sources_wizard<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:read"])
@@ -913,7 +913,9 @@ pub trait InsightVariablesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         query: InsightVariablesListQuery,
-    ) -> impl Future<Output = Result<InsightVariablesListResponse, ApiError>> + Send;
+    ) -> impl std::future::Future<
+        Output = Result<InsightVariablesListResponse, ApiError>,
+    > + Send;
     /// Create insight variables
     ///
     /// Creates an insight variable. Its `code_name` is derived from `name` and must be unique in the project
@@ -927,8 +929,10 @@ pub trait InsightVariablesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        body: models::InsightVariableCreate,
-    ) -> impl Future<Output = Result<InsightVariablesCreateResponse, ApiError>> + Send;
+        body: crate::models::InsightVariableCreate,
+    ) -> impl std::future::Future<
+        Output = Result<InsightVariablesCreateResponse, ApiError>,
+    > + Send;
     /// Retrieve insight variables
     ///
     /// Returns one insight variable.
@@ -943,7 +947,9 @@ pub trait InsightVariablesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-    ) -> impl Future<Output = Result<InsightVariablesRetrieveResponse, ApiError>> + Send;
+    ) -> impl std::future::Future<
+        Output = Result<InsightVariablesRetrieveResponse, ApiError>,
+    > + Send;
     /// Update insight variables
     ///
     /// Updates the fields sent. `code_name` keeps its value even when `name` changes.
@@ -958,8 +964,8 @@ pub trait InsightVariablesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-        body: models::InsightVariablePatch,
-    ) -> impl Future<
+        body: crate::models::InsightVariablePatch,
+    ) -> impl std::future::Future<
         Output = Result<InsightVariablesPartialUpdateResponse, ApiError>,
     > + Send;
     /// Delete insight variables
@@ -976,7 +982,9 @@ pub trait InsightVariablesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-    ) -> impl Future<Output = Result<InsightVariablesDestroyResponse, ApiError>> + Send;
+    ) -> impl std::future::Future<
+        Output = Result<InsightVariablesDestroyResponse, ApiError>,
+    > + Send;
 }
 /// The query parameters of `insight_variables_list` (`GET /api/projects/{project_id}/insight_variables/`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -989,12 +997,12 @@ pub struct InsightVariablesListQuery {
 #[allow(clippy::large_enum_variant)]
 pub enum InsightVariablesListResponse {
     /// `200`: One page of insight variables.
-    Ok(models::PaginatedInsightVariableList),
+    Ok(crate::models::PaginatedInsightVariableList),
     /// `404`: The page does not exist (`Invalid page.`).
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for InsightVariablesListResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for InsightVariablesListResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1002,9 +1010,9 @@ impl IntoResponse for InsightVariablesListResponse {
     }
 }
 async fn insight_variables_list<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:read"]).await
     {
@@ -1044,13 +1052,13 @@ async fn insight_variables_list<T: InsightVariablesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum InsightVariablesCreateResponse {
     /// `201`: The created insight variable.
-    Created(models::InsightVariable),
+    Created(crate::models::InsightVariable),
     /// `400`: Invalid body: a missing `name` or `type`, an unknown `type`, a duplicate code name, or non-scalar
     /// `values` for a `List` variable.
-    BadRequest(models::ErrorResponse),
+    BadRequest(crate::models::ErrorResponse),
 }
-impl IntoResponse for InsightVariablesCreateResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for InsightVariablesCreateResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Created(body) => error::json_response(runtime::status(201), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -1058,9 +1066,9 @@ impl IntoResponse for InsightVariablesCreateResponse {
     }
 }
 async fn insight_variables_create<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
     {
@@ -1073,7 +1081,7 @@ async fn insight_variables_create<T: InsightVariablesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::InsightVariableCreate = extract::json_body(&bytes)?;
+        let body: crate::models::InsightVariableCreate = extract::json_body(&bytes)?;
         body.validate()?;
         Ok::<_, ApiError>((project_id, body))
     }
@@ -1099,12 +1107,12 @@ async fn insight_variables_create<T: InsightVariablesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum InsightVariablesRetrieveResponse {
     /// `200`: The insight variable.
-    Ok(models::InsightVariable),
+    Ok(crate::models::InsightVariable),
     /// `404`: No insight variable with this id in the project.
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for InsightVariablesRetrieveResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for InsightVariablesRetrieveResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1112,9 +1120,9 @@ impl IntoResponse for InsightVariablesRetrieveResponse {
     }
 }
 async fn insight_variables_retrieve<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:read"]).await
     {
@@ -1153,14 +1161,14 @@ async fn insight_variables_retrieve<T: InsightVariablesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum InsightVariablesPartialUpdateResponse {
     /// `200`: The updated insight variable.
-    Ok(models::InsightVariable),
+    Ok(crate::models::InsightVariable),
     /// `400`: Invalid body (e.g. an unknown `type`, non-scalar `values` for a `List` variable).
-    BadRequest(models::ErrorResponse),
+    BadRequest(crate::models::ErrorResponse),
     /// `404`: No insight variable with this id in the project.
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for InsightVariablesPartialUpdateResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for InsightVariablesPartialUpdateResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -1169,9 +1177,9 @@ impl IntoResponse for InsightVariablesPartialUpdateResponse {
     }
 }
 async fn insight_variables_partial_update<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
     {
@@ -1187,7 +1195,7 @@ async fn insight_variables_partial_update<T: InsightVariablesApi>(
             uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::InsightVariablePatch = extract::json_body(&bytes)?;
+        let body: crate::models::InsightVariablePatch = extract::json_body(&bytes)?;
         body.validate()?;
         Ok::<_, ApiError>((project_id, id, body))
     }
@@ -1216,20 +1224,22 @@ pub enum InsightVariablesDestroyResponse {
     /// `204`: Deleted.
     NoContent,
     /// `404`: No insight variable with this id in the project.
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for InsightVariablesDestroyResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for InsightVariablesDestroyResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
-            Self::NoContent => runtime::status(204).into_response(),
+            Self::NoContent => {
+                axum::response::IntoResponse::into_response(runtime::status(204))
+            }
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
         }
     }
 }
 async fn insight_variables_destroy<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
     {
@@ -1284,7 +1294,7 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         query: WarehouseSavedQueriesListQuery,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesListResponse, ApiError>,
     > + Send;
     /// Create warehouse saved queries
@@ -1304,8 +1314,8 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        body: models::DataWarehouseSavedQueryCreate,
-    ) -> impl Future<
+        body: crate::models::DataWarehouseSavedQueryCreate,
+    ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesCreateResponse, ApiError>,
     > + Send;
     /// Retrieve warehouse saved queries
@@ -1325,7 +1335,7 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesRetrieveResponse, ApiError>,
     > + Send;
     /// Update warehouse saved queries
@@ -1346,8 +1356,8 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         project_id: String,
         id: uuid::Uuid,
-        body: models::DataWarehouseSavedQueryPatch,
-    ) -> impl Future<
+        body: crate::models::DataWarehouseSavedQueryPatch,
+    ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesPartialUpdateResponse, ApiError>,
     > + Send;
 }
@@ -1364,12 +1374,12 @@ pub struct WarehouseSavedQueriesListQuery {
 #[allow(clippy::large_enum_variant)]
 pub enum WarehouseSavedQueriesListResponse {
     /// `200`: One page of saved queries.
-    Ok(models::PaginatedDataWarehouseSavedQueryMinimalList),
+    Ok(crate::models::PaginatedDataWarehouseSavedQueryMinimalList),
     /// `404`: The page does not exist (`Invalid page.`).
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for WarehouseSavedQueriesListResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for WarehouseSavedQueriesListResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1377,9 +1387,9 @@ impl IntoResponse for WarehouseSavedQueriesListResponse {
     }
 }
 async fn warehouse_saved_queries_list<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:read"]).await {
         Ok(caller) => caller,
@@ -1419,16 +1429,16 @@ async fn warehouse_saved_queries_list<T: WarehouseSavedQueriesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum WarehouseSavedQueriesCreateResponse {
     /// `200`: A saved query with this name existed and was updated.
-    Ok(models::DataWarehouseSavedQuery),
+    Ok(crate::models::DataWarehouseSavedQuery),
     /// `201`: The saved query was created.
-    Created(models::DataWarehouseSavedQuery),
+    Created(crate::models::DataWarehouseSavedQuery),
     /// `400`: Invalid body, e.g. `A table with this name already exists.` (`attr: name`), an invalid name, an
     /// invalid HogQL query (`Invalid query: …`), placeholders or filters in the query,
     /// `Failed to retrieve types for view`, `Folder not found.`, `Only staff users can create test views.`.
-    BadRequest(models::ErrorResponse),
+    BadRequest(crate::models::ErrorResponse),
 }
-impl IntoResponse for WarehouseSavedQueriesCreateResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for WarehouseSavedQueriesCreateResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::Created(body) => error::json_response(runtime::status(201), &body),
@@ -1437,9 +1447,9 @@ impl IntoResponse for WarehouseSavedQueriesCreateResponse {
     }
 }
 async fn warehouse_saved_queries_create<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:write"]).await {
         Ok(caller) => caller,
@@ -1451,7 +1461,9 @@ async fn warehouse_saved_queries_create<T: WarehouseSavedQueriesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::DataWarehouseSavedQueryCreate = extract::json_body(&bytes)?;
+        let body: crate::models::DataWarehouseSavedQueryCreate = extract::json_body(
+            &bytes,
+        )?;
         body.validate()?;
         Ok::<_, ApiError>((project_id, body))
     }
@@ -1477,12 +1489,12 @@ async fn warehouse_saved_queries_create<T: WarehouseSavedQueriesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum WarehouseSavedQueriesRetrieveResponse {
     /// `200`: The saved query.
-    Ok(models::DataWarehouseSavedQuery),
+    Ok(crate::models::DataWarehouseSavedQuery),
     /// `404`: No saved query with this id in the project (or it is deleted).
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for WarehouseSavedQueriesRetrieveResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for WarehouseSavedQueriesRetrieveResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1490,9 +1502,9 @@ impl IntoResponse for WarehouseSavedQueriesRetrieveResponse {
     }
 }
 async fn warehouse_saved_queries_retrieve<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:read"]).await {
         Ok(caller) => caller,
@@ -1530,15 +1542,15 @@ async fn warehouse_saved_queries_retrieve<T: WarehouseSavedQueriesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum WarehouseSavedQueriesPartialUpdateResponse {
     /// `200`: The updated saved query.
-    Ok(models::DataWarehouseSavedQuery),
+    Ok(crate::models::DataWarehouseSavedQuery),
     /// `400`: Invalid body, e.g. `The query was modified by someone else.`, `Cannot update a query from a managed
     /// viewset`, `A table with this name already exists.`, an invalid HogQL query, `Model contains a cycle`.
-    BadRequest(models::ErrorResponse),
+    BadRequest(crate::models::ErrorResponse),
     /// `404`: No saved query with this id in the project (or it is deleted).
-    NotFound(models::ErrorResponse),
+    NotFound(crate::models::ErrorResponse),
 }
-impl IntoResponse for WarehouseSavedQueriesPartialUpdateResponse {
-    fn into_response(self) -> Response {
+impl axum::response::IntoResponse for WarehouseSavedQueriesPartialUpdateResponse {
+    fn into_response(self) -> axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -1547,9 +1559,9 @@ impl IntoResponse for WarehouseSavedQueriesPartialUpdateResponse {
     }
 }
 async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<Shared<T>>,
+    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
     request: axum::extract::Request,
-) -> Response {
+) -> axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:write"]).await {
         Ok(caller) => caller,
@@ -1564,7 +1576,9 @@ async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQueriesApi>(
             uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
-        let body: models::DataWarehouseSavedQueryPatch = extract::json_body(&bytes)?;
+        let body: crate::models::DataWarehouseSavedQueryPatch = extract::json_body(
+            &bytes,
+        )?;
         body.validate()?;
         Ok::<_, ApiError>((project_id, id, body))
     }
@@ -1586,7 +1600,7 @@ async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQueriesApi>(
         )
         .await
 }
-impl Validate for models::InsightVariableCreate {
+impl Validate for crate::models::InsightVariableCreate {
     fn validate(&self) -> Result<(), ApiError> {
         {
             let value = &self.name;
@@ -1595,7 +1609,7 @@ impl Validate for models::InsightVariableCreate {
         Ok(())
     }
 }
-impl Validate for models::InsightVariablePatch {
+impl Validate for crate::models::InsightVariablePatch {
     fn validate(&self) -> Result<(), ApiError> {
         if let Some(value) = &self.name {
             extract::check::max_length(value, 400).map_err(|e| e.in_field("name"))?;
@@ -1603,7 +1617,7 @@ impl Validate for models::InsightVariablePatch {
         Ok(())
     }
 }
-impl Validate for models::DataWarehouseSavedQueryCreate {
+impl Validate for crate::models::DataWarehouseSavedQueryCreate {
     fn validate(&self) -> Result<(), ApiError> {
         {
             let value = &self.name;
@@ -1613,7 +1627,7 @@ impl Validate for models::DataWarehouseSavedQueryCreate {
         Ok(())
     }
 }
-impl Validate for models::DataWarehouseSavedQueryPatch {
+impl Validate for crate::models::DataWarehouseSavedQueryPatch {
     fn validate(&self) -> Result<(), ApiError> {
         if let Some(value) = &self.name {
             extract::check::max_length(value, 128).map_err(|e| e.in_field("name"))?;

@@ -118,10 +118,8 @@ impl<'a> Emitter<'a> {
             pub use extract::Validate;
             pub use runtime::{RequestContext, ServerOptions};
 
-            use crate::models;
-            use axum::response::{IntoResponse, Response};
-            use runtime::Shared;
-            use std::future::Future;
+            // Everything below is spelt out in full (`axum::response::Response`, `crate::models::...`) rather than
+            // imported, so that no import goes unused whatever the spec holds.
 
             #router
             #answers
@@ -239,7 +237,7 @@ impl<'a> Emitter<'a> {
                 #(#args,)*
                 #query
                 #body
-            ) -> impl Future<Output = Result<#response, ApiError>> + Send;
+            ) -> impl std::future::Future<Output = Result<#response, ApiError>> + Send;
         }
     }
 
@@ -324,7 +322,7 @@ impl<'a> Emitter<'a> {
                 None => {
                     variants.push(quote! { #vdoc #variant, });
                     arms.push(quote! {
-                        Self::#variant => runtime::status(#status).into_response(),
+                        Self::#variant => axum::response::IntoResponse::into_response(runtime::status(#status)),
                     });
                 }
             }
@@ -339,8 +337,8 @@ impl<'a> Emitter<'a> {
                 #(#variants)*
             }
 
-            impl IntoResponse for #name {
-                fn into_response(self) -> Response {
+            impl axum::response::IntoResponse for #name {
+                fn into_response(self) -> axum::response::Response {
                     match self {
                         #(#arms)*
                     }
@@ -446,9 +444,9 @@ impl<'a> Emitter<'a> {
         };
         quote! {
             async fn #name<T: #trait_ident>(
-                axum::extract::State(state): axum::extract::State<Shared<T>>,
+                axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
                 request: axum::extract::Request,
-            ) -> Response {
+            ) -> axum::response::Response {
                 let (#parts_pattern, #body_pattern) = request.into_parts();
                 #caller
                 #inputs
@@ -606,7 +604,7 @@ impl<'a> Emitter<'a> {
         let name = ident(&s.rust_name);
         let fields: Vec<TokenStream> = s.fields.iter().map(|f| self.field_checks(f)).collect();
         quote! {
-            impl Validate for models::#name {
+            impl Validate for crate::models::#name {
                 fn validate(&self) -> Result<(), ApiError> {
                     #(#fields)*
                     Ok(())
@@ -779,12 +777,12 @@ fn handler_name(r: &Resource, op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}_{}", r.rust_name, op.rust_name)
 }
 
-/// A type as the server module spells it: models through `models::`.
+/// A type as the server module spells it: models through `crate::models::`.
 fn rust_ty(t: &Ty) -> TokenStream {
     match t {
         Ty::Named(name) => {
             let name = ident(name);
-            quote! { models::#name }
+            quote! { crate::models::#name }
         }
         Ty::List(inner) => {
             let inner = rust_ty(inner);
@@ -1000,11 +998,13 @@ resources:
         assert!(module.contains("RequestContext::new((),parts)"));
         // An enum path parameter is a choice; a required query parameter has no `Option`.
         assert!(module.contains(
-            "extract::path_param::<models::Kind>(&path,\"kind\",&extract::Invalid::CHOICE)"
+            "extract::path_param::<crate::models::Kind>(&path,\"kind\",&extract::Invalid::CHOICE)"
         ));
         assert!(module.contains("pubq:String,"));
         assert!(module.contains("pairs.required::<String>(\"q\",&extract::Invalid::TEXT)"));
-        assert!(module.contains("Self::NoContent=>runtime::status(204).into_response()"));
+        assert!(module.contains(
+            "Self::NoContent=>{axum::response::IntoResponse::into_response(runtime::status(204))}"
+        ));
         // Answers come from the spec, placeholders and all.
         assert!(module.contains("kind:\"validation\",status:422,body:serde_json::json!({\"why\":\"{detail}\",\"field\":\"{attr}\"})"));
         assert!(module.contains("ScopeRules::new(None,&[])"));
@@ -1013,7 +1013,7 @@ resources:
     #[test]
     fn nested_constraints_are_checked_with_their_path() {
         let module = squeezed(&server_module(NO_AUTH).unwrap());
-        assert!(module.contains("implValidateformodels::Tag{"));
+        assert!(module.contains("implValidateforcrate::models::Tag{"));
         assert!(module
             .contains("extract::check::max_length(value,10).map_err(|e|e.in_field(\"label\"))?;"));
         assert!(module.contains(
@@ -1025,8 +1025,8 @@ resources:
         assert!(module.contains("for(key_0,item_0)invalue.iter(){item_0.validate().map_err(|e|e.in_field(key_0).in_field(\"by_name\"))?;}"));
         assert!(module.contains("body.validate()?;"));
         // `Thing` itself is only a response: no impl for it, only for its create body.
-        assert!(module.contains("implValidateformodels::ThingCreate{"));
-        assert!(!module.contains("implValidateformodels::Thing{"));
+        assert!(module.contains("implValidateforcrate::models::ThingCreate{"));
+        assert!(!module.contains("implValidateforcrate::models::Thing{"));
     }
 
     #[test]
