@@ -39,6 +39,7 @@ pub fn emit(api: &Api, opts: &Options, modules: Modules) -> TokenStream {
     let server = modules.server.then(|| {
         quote! {
             #[cfg(feature = "server")]
+            #[rustfmt::skip]
             pub mod server;
         }
     });

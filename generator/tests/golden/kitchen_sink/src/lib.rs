@@ -14,3 +14,6 @@ pub use nullable::Nullable;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
