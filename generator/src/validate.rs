@@ -14,6 +14,7 @@ pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
         spec,
         diags: Vec::new(),
         models: HashMap::new(),
+        param_slots: HashMap::new(),
     };
     v.run();
     v.diags
@@ -23,6 +24,9 @@ struct Validator<'s> {
     spec: &'s Spec,
     diags: Vec<Diagnostic>,
     models: HashMap<&'s str, &'s Model>,
+    /// Path parameter names by position: (the path before it, parameters blanked) → (name, where it was first seen).
+    /// Routers (axum's among them) need one name per position among paths that share a prefix.
+    param_slots: HashMap<String, (String, Span)>,
 }
 
 /// Where a type expression is used; each place allows different constructors.
@@ -682,6 +686,31 @@ impl<'s> Validator<'s> {
             })
     }
 
+    /// `/items/{id}/a` and `/items/{key}/b` cannot both be routed: the same position needs the same name.
+    fn param_names_agree(&mut self, full: &str, span: Span) {
+        let mut prefix = String::new();
+        for segment in full.trim_start_matches('/').split('/') {
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                match self.param_slots.get(&prefix) {
+                    Some((first, first_span)) if first != name => {
+                        let msg = format!("path parameter `{{{name}}}` stands where another path has `{{{first}}}` (line {})", first_span.line);
+                        self.err(span, msg, format!("paths that share the part before it must name it alike: rename it to `{first}`"));
+                        return;
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.param_slots
+                            .insert(prefix.clone(), (name.to_owned(), span));
+                    }
+                }
+                prefix.push_str("/{}");
+            } else {
+                prefix.push('/');
+                prefix.push_str(segment);
+            }
+        }
+    }
+
     /// Generated names (`{M}Create`, `{M}Patch`, `Paginated{T}List`) must not collide with written ones.
     fn derived_names(&mut self) {
         let mut derived: Vec<(String, Span)> = Vec::new();
@@ -817,6 +846,7 @@ impl<'s> Validator<'s> {
                 }
             }
             let full = join_path(&[base, &r.path.value, own_path]);
+            self.param_names_agree(&full, path_span);
             let route = normalize_route(&full);
             let key = (method.clone(), route);
             if let Some((first_op, first_span)) = routes.get(&key) {
