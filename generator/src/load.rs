@@ -29,7 +29,7 @@ pub fn load_partial(source: &str) -> (Option<Spec>, Vec<Diagnostic>) {
         // Decoding only gives up after saying why; keep the promise visible if that ever changes.
         cx.diags.push(
             Diagnostic::error(root.span, "the spec could not be read")
-                .with_hint("check the structure against docs/spec-language.md"),
+                .with_hint("check the structure against the spec language in README.md"),
         );
     }
     (spec, cx.diags)
@@ -236,7 +236,7 @@ impl Cx {
 
     fn spec(&mut self, root: &Node) -> Option<Spec> {
         if root.is_null() {
-            self.err(root.span, "the spec is empty", "start from the example in docs/spec-language.md: `api:`, `models:` and `resources:` at the top level");
+            self.err(root.span, "the spec is empty", "start from the example in README.md (the spec language): `api:`, `models:` and `resources:` at the top level");
             return None;
         }
         let o = self.obj(

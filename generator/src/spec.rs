@@ -1,6 +1,6 @@
 //! The spec as written: the types [`crate::load`] fills from YAML, every name and type with its [`Span`].
 //!
-//! These types mirror the language one to one (see `docs/spec-language.md`); nothing here is resolved yet.
+//! These types mirror the language one to one (see the spec language in README.md); nothing here is resolved yet.
 //! Names are still wire names, type expressions still unresolved. [`crate::validate`] checks them and
 //! [`crate::lower`] turns them into the IR.
 

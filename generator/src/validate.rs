@@ -392,7 +392,7 @@ impl<'s> Validator<'s> {
     fn errors(&mut self) {
         let errors = &self.spec.errors;
         if errors.models.is_empty() {
-            self.err(errors.span, "`errors.models` lists no error body model", "add `errors:` with `models: [ErrorModel]` and the standard answers (see docs/spec-language.md)");
+            self.err(errors.span, "`errors.models` lists no error body model", "add `errors:` with `models: [ErrorModel]` and the standard answers (see the spec language in README.md)");
         }
         for m in &errors.models {
             match self.models.get(m.value.as_str()) {
