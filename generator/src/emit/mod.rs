@@ -113,16 +113,42 @@ impl Uses {
 /// Every file of the generated crate, sorted by path.
 pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let uses = Uses::of(api);
-    let client_files = if opts.client {
-        client::files(api, opts)?
-    } else {
-        Vec::new()
-    };
-    let server_files = if opts.server {
-        server::files(api, opts)?
-    } else {
-        Vec::new()
-    };
+    // The artifacts are independent, and building and formatting them is most of a run: each gets a thread. Token
+    // streams never cross threads (they are not `Send`); only finished text does.
+    let (client_files, server_files, models_file, openapi_file, api_doc_file) =
+        std::thread::scope(|scope| {
+            let client = scope.spawn(|| {
+                if opts.client {
+                    client::files(api, opts)
+                } else {
+                    Ok(Vec::new())
+                }
+            });
+            let server = scope.spawn(|| {
+                if opts.server {
+                    server::files(api, opts)
+                } else {
+                    Ok(Vec::new())
+                }
+            });
+            let models = scope.spawn(|| rust_file(opts, "src/models.rs", models::emit(api)));
+            let openapi = scope.spawn(|| openapi::file(api, opts));
+            let api_doc = api_doc::file(api, opts, &|api, op| {
+                if opts.client {
+                    client::rust_example(api, op)
+                } else {
+                    None
+                }
+            });
+            (
+                joined(client),
+                joined(server),
+                joined(models),
+                joined(openapi),
+                api_doc,
+            )
+        });
+    let (client_files, server_files) = (client_files?, server_files?);
     // A feature's module is declared only when its emitter produced it.
     let modules = lib_rs::Modules {
         client: !client_files.is_empty(),
@@ -132,23 +158,29 @@ pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
         crate_files::cargo_toml(api, opts, uses)?,
         crate_files::readme(api, opts)?,
         rust_file(opts, "src/lib.rs", lib_rs::emit(api, opts, modules))?,
-        rust_file(opts, "src/models.rs", models::emit(api))?,
+        models_file?,
         support_file(
             opts,
             "src/nullable.rs",
             include_str!("../../support/nullable.rs"),
         ),
-        openapi::file(api, opts)?,
-        api_doc::file(api, opts, &|api, op| {
-            if opts.client {
-                client::rust_example(api, op)
-            } else {
-                None
-            }
-        })?,
+        openapi_file?,
+        api_doc_file?,
     ];
     files.extend(client_files);
     files.extend(server_files);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The result of an emitter thread; a panic there is a generator bug, reported as an error rather than re-raised.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T, Error>>) -> Result<T, Error> {
+    handle.join().unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::Internal(format!("an emitter panicked: {what}")))
+    })
 }

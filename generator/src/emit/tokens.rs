@@ -74,12 +74,13 @@ pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, crate::Err
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| crate::Error::Internal(format!("{name}: emitted tokens do not parse: {e}")))?;
     let text = prettyplease::unparse(&file);
-    FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));
+    FORMAT_NANOS.fetch_add(
+        u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     Ok(text)
 }
 
-thread_local! {
-    /// Time spent formatting on this thread, so that benchmarks can report the format stage apart from emit
-    /// without the emitters having to thread a timer through.
-    pub static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
-}
+/// Time spent formatting, summed over the emitter threads, so that benchmarks can report the format stage apart from
+/// emit without the emitters having to thread a timer through. Only `generate_timed` reads and resets it.
+pub static FORMAT_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
