@@ -47,14 +47,20 @@ pub async fn start() -> TestServer {
     let config = Config {
         tokens: tokens
             .iter()
-            .map(|token| token.parse::<TokenSpec>().expect("the tokens above are KEY=SCOPES"))
+            .map(|token| {
+                token
+                    .parse::<TokenSpec>()
+                    .expect("the tokens above are KEY=SCOPES")
+            })
             .collect(),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
-    let address = listener.local_addr().expect("a bound listener has an address");
+    let address = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
         reference_server::serve(listener, &config, async {
@@ -168,7 +174,10 @@ pub fn message_400<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
     match result {
         Err(Error::Api(error)) if error.status == 400 => match error.body {
             ApiErrorBody::MessageResponse(MessageResponse { message }) => message,
-            other => panic!("{}: a 400 without a message body: {other:?}", error.operation),
+            other => panic!(
+                "{}: a 400 without a message body: {other:?}",
+                error.operation
+            ),
         },
         other => panic!("expected a 400 Error::Api with a MessageResponse, got {other:?}"),
     }
@@ -193,7 +202,11 @@ pub fn assert_validation(
     context: &str,
 ) {
     assert_eq!(status, 400, "{context}: {body:?}");
-    assert_eq!(body.r#type, ErrorType::ValidationError, "{context}: {body:?}");
+    assert_eq!(
+        body.r#type,
+        ErrorType::ValidationError,
+        "{context}: {body:?}"
+    );
     assert_eq!(body.code, code, "{context}: {body:?}");
     assert_eq!(body.attr.as_deref(), attr, "{context}: {body:?}");
 }
@@ -266,118 +279,264 @@ pub fn operations() -> Vec<Case> {
     let source_read = "external_data_source:read";
     vec![
         case("external_data_sources.reload", source_write, |c, ids| {
-            async move { c.external_data_sources().reload("@current", ids.source).send().await }.boxed()
-        }),
-        case("external_data_sources.revenue_analytics_config", source_write, |c, ids| {
-            async move {
-                let eds = c.external_data_sources();
-                eds.revenue_analytics_config("@current", ids.source).enabled(true).send().await.map(drop)
-            }
-            .boxed()
-        }),
-        case("external_data_sources.update_webhook_inputs", source_write, |c, ids| {
-            async move {
-                let inputs = indexmap::IndexMap::from([("signing_secret".to_owned(), "whsec_e2e".into())]);
-                let eds = c.external_data_sources();
-                eds.update_webhook_inputs("@current", ids.source).inputs(inputs).send().await.map(drop)
-            }
-            .boxed()
-        }),
-        case("external_data_sources.webhook_info", source_read, |c, ids| {
-            async move { c.external_data_sources().webhook_info("@current", ids.source).send().await.map(drop) }
-                .boxed()
-        }),
-        case("external_data_sources.check_cdc_prerequisites", source_write, |c, _| {
             async move {
                 c.external_data_sources()
-                    .check_cdc_prerequisites("@current")
-                    .source_type("Postgres")
-                    .host("db.example.com")
-                    .port(5432)
-                    .database("app")
-                    .user("posthog")
-                    .password("secret")
-                    .schema("public")
+                    .reload("@current", ids.source)
+                    .send()
+                    .await
+            }
+            .boxed()
+        }),
+        case(
+            "external_data_sources.revenue_analytics_config",
+            source_write,
+            |c, ids| {
+                async move {
+                    let eds = c.external_data_sources();
+                    eds.revenue_analytics_config("@current", ids.source)
+                        .enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "external_data_sources.update_webhook_inputs",
+            source_write,
+            |c, ids| {
+                async move {
+                    let inputs = indexmap::IndexMap::from([(
+                        "signing_secret".to_owned(),
+                        "whsec_e2e".into(),
+                    )]);
+                    let eds = c.external_data_sources();
+                    eds.update_webhook_inputs("@current", ids.source)
+                        .inputs(inputs)
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "external_data_sources.webhook_info",
+            source_read,
+            |c, ids| {
+                async move {
+                    c.external_data_sources()
+                        .webhook_info("@current", ids.source)
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "external_data_sources.check_cdc_prerequisites",
+            source_write,
+            |c, _| {
+                async move {
+                    c.external_data_sources()
+                        .check_cdc_prerequisites("@current")
+                        .source_type("Postgres")
+                        .host("db.example.com")
+                        .port(5432)
+                        .database("app")
+                        .user("posthog")
+                        .password("secret")
+                        .schema("public")
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case("external_data_sources.connections", source_read, |c, _| {
+            async move {
+                c.external_data_sources()
+                    .connections("@current")
                     .send()
                     .await
                     .map(drop)
             }
             .boxed()
         }),
-        case("external_data_sources.connections", source_read, |c, _| {
-            async move { c.external_data_sources().connections("@current").send().await.map(drop) }.boxed()
-        }),
-        case("external_data_sources.database_schema", source_write, |c, _| {
+        case(
+            "external_data_sources.database_schema",
+            source_write,
+            |c, _| {
+                async move {
+                    let eds = c.external_data_sources();
+                    eds.database_schema("@current")
+                        .source_type(ExternalDataSourceType::Stripe)
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "external_data_sources.source_prefix",
+            source_write,
+            |c, _| {
+                async move {
+                    c.external_data_sources()
+                        .source_prefix("@current")
+                        .source_type("Hubspot")
+                        .send()
+                        .await
+                }
+                .boxed()
+            },
+        ),
+        case("external_data_sources.wizard", source_read, |c, _| {
             async move {
-                let eds = c.external_data_sources();
-                eds.database_schema("@current").source_type(ExternalDataSourceType::Stripe).send().await.map(drop)
+                c.external_data_sources()
+                    .wizard("@current")
+                    .send()
+                    .await
+                    .map(drop)
             }
             .boxed()
-        }),
-        case("external_data_sources.source_prefix", source_write, |c, _| {
-            async move { c.external_data_sources().source_prefix("@current").source_type("Hubspot").send().await }
-                .boxed()
-        }),
-        case("external_data_sources.wizard", source_read, |c, _| {
-            async move { c.external_data_sources().wizard("@current").send().await.map(drop) }.boxed()
         }),
         case("insight_variables.list", "insight_variable:read", |c, _| {
-            async move { c.insight_variables().list("@current").send().await.map(drop) }.boxed()
-        }),
-        case("insight_variables.create", "insight_variable:write", |c, _| {
             async move {
                 c.insight_variables()
-                    .create("@current")
-                    .name(format!("Variable {}", uuid::Uuid::new_v4().simple()))
-                    .r#type(InsightVariableType::Number)
-                    .default_value(3)
+                    .list("@current")
                     .send()
                     .await
                     .map(drop)
             }
             .boxed()
         }),
-        case("insight_variables.retrieve", "insight_variable:read", |c, ids| {
-            async move { c.insight_variables().retrieve("@current", ids.variable).send().await.map(drop) }.boxed()
-        }),
-        case("insight_variables.partial_update", "insight_variable:write", |c, ids| {
-            async move {
-                let variables = c.insight_variables();
-                variables.partial_update("@current", ids.variable).default_value("FR").send().await.map(drop)
-            }
-            .boxed()
-        }),
-        case("insight_variables.destroy", "insight_variable:write", |c, ids| {
-            async move { c.insight_variables().destroy("@current", ids.variable).send().await }.boxed()
-        }),
-        case("warehouse_saved_queries.list", "warehouse_view:read", |c, _| {
-            async move { c.warehouse_saved_queries().list("@current").send().await.map(drop) }.boxed()
-        }),
-        case("warehouse_saved_queries.create", "warehouse_view:write", |c, _| {
-            async move {
-                c.warehouse_saved_queries()
-                    .create("@current")
-                    .name(format!("view_{}", uuid::Uuid::new_v4().simple()))
-                    .query(HogQLQuery {
-                        kind: Some("HogQLQuery".into()),
-                        query: "SELECT 1 AS one".into(),
-                    })
-                    .send()
-                    .await
-                    .map(drop)
-            }
-            .boxed()
-        }),
-        case("warehouse_saved_queries.retrieve", "warehouse_view:read", |c, ids| {
-            async move { c.warehouse_saved_queries().retrieve("@current", ids.saved_query).send().await.map(drop) }
+        case(
+            "insight_variables.create",
+            "insight_variable:write",
+            |c, _| {
+                async move {
+                    c.insight_variables()
+                        .create("@current")
+                        .name(format!("Variable {}", uuid::Uuid::new_v4().simple()))
+                        .r#type(InsightVariableType::Number)
+                        .default_value(3)
+                        .send()
+                        .await
+                        .map(drop)
+                }
                 .boxed()
-        }),
-        case("warehouse_saved_queries.partial_update", "warehouse_view:write", |c, ids| {
-            async move {
-                let queries = c.warehouse_saved_queries();
-                queries.partial_update("@current", ids.saved_query).deleted(false).send().await.map(drop)
-            }
-            .boxed()
-        }),
+            },
+        ),
+        case(
+            "insight_variables.retrieve",
+            "insight_variable:read",
+            |c, ids| {
+                async move {
+                    c.insight_variables()
+                        .retrieve("@current", ids.variable)
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "insight_variables.partial_update",
+            "insight_variable:write",
+            |c, ids| {
+                async move {
+                    let variables = c.insight_variables();
+                    variables
+                        .partial_update("@current", ids.variable)
+                        .default_value("FR")
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "insight_variables.destroy",
+            "insight_variable:write",
+            |c, ids| {
+                async move {
+                    c.insight_variables()
+                        .destroy("@current", ids.variable)
+                        .send()
+                        .await
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "warehouse_saved_queries.list",
+            "warehouse_view:read",
+            |c, _| {
+                async move {
+                    c.warehouse_saved_queries()
+                        .list("@current")
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "warehouse_saved_queries.create",
+            "warehouse_view:write",
+            |c, _| {
+                async move {
+                    c.warehouse_saved_queries()
+                        .create("@current")
+                        .name(format!("view_{}", uuid::Uuid::new_v4().simple()))
+                        .query(HogQLQuery {
+                            kind: Some("HogQLQuery".into()),
+                            query: "SELECT 1 AS one".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "warehouse_saved_queries.retrieve",
+            "warehouse_view:read",
+            |c, ids| {
+                async move {
+                    c.warehouse_saved_queries()
+                        .retrieve("@current", ids.saved_query)
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
+        case(
+            "warehouse_saved_queries.partial_update",
+            "warehouse_view:write",
+            |c, ids| {
+                async move {
+                    let queries = c.warehouse_saved_queries();
+                    queries
+                        .partial_update("@current", ids.saved_query)
+                        .deleted(false)
+                        .send()
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+        ),
     ]
 }
