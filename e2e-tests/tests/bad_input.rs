@@ -304,6 +304,23 @@ async fn insight_variables_refuse_bad_input() {
         .send()
         .await;
     validation(too_long, "max_length", Some("name"), "partial_update name");
+    // `name` may be left out of a PATCH, but not sent as null (PostHog: "This field may not be null.").
+    let null_name = raw
+        .send_bad(
+            "insight_variables.partial_update",
+            HttpMethod::Patch,
+            VARIABLE,
+            &["@current", &ids.variable.to_string()],
+            &[],
+            Some(json!({"name": null})),
+        )
+        .await;
+    validation::<()>(
+        Err(null_name),
+        "null",
+        Some("name"),
+        "partial_update null name",
+    );
     // Nothing was changed by the refused updates.
     assert_eq!(
         variables

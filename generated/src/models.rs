@@ -402,12 +402,20 @@ pub struct InsightVariableCreate {
     /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub default_value: Option<serde_json::Value>,
     /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub values: Option<serde_json::Value>,
 }
 /// The partial-update (PATCH) request body of [`InsightVariable`]: every field is optional; nullable fields can be sent as null.
@@ -416,12 +424,20 @@ pub struct InsightVariablePatch {
     /// Display name. `code_name` is derived from it on create.
     ///
     /// At most 400 characters. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub name: Option<String>,
     /// Value type of the variable.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub r#type: Option<InsightVariableType>,
     /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
     ///
@@ -523,7 +539,11 @@ pub struct DataWarehouseSavedQueryCreate {
     /// Whether the saved query is deleted (deleted saved queries are hidden).
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub deleted: Option<bool>,
     /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
     /// with this name already exists."). On create, an existing name makes the request an update.
@@ -535,12 +555,20 @@ pub struct DataWarehouseSavedQueryCreate {
     /// and, unless `soft_update` is true, requires `edited_history_id`.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub query: Option<HogQLQuery>,
     /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub folder_id: Option<uuid::Uuid>,
     /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
     /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
@@ -548,26 +576,42 @@ pub struct DataWarehouseSavedQueryCreate {
     /// Write-only: the server never returns it.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub edited_history_id: Option<String>,
     /// If true, skip inferring columns from the query and the `edited_history_id` check.
     ///
     /// Write-only: the server never returns it.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub soft_update: Option<bool>,
     /// Id of the data-modeling DAG to file the saved query in.
     ///
     /// Write-only: the server never returns it.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub dag_id: Option<uuid::Uuid>,
     /// Whether this is a test view (expires). Only staff users can create test views.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub is_test: Option<bool>,
 }
 /// The partial-update (PATCH) request body of [`DataWarehouseSavedQuery`]: every field is optional; nullable fields can be sent as null.
@@ -582,7 +626,11 @@ pub struct DataWarehouseSavedQueryPatch {
     /// with this name already exists."). On create, an existing name makes the request an update.
     ///
     /// At most 128 characters. Matches the pattern `^[A-Za-z_$][A-Za-z0-9_.$]*$`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub name: Option<String>,
     /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
     /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
@@ -621,7 +669,11 @@ pub struct DataWarehouseSavedQueryPatch {
     /// Whether this is a test view (expires). Only staff users can create test views.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub is_test: Option<bool>,
 }
 /// A saved query as listed (without its query text and edit-history fields).

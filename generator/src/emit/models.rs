@@ -63,7 +63,7 @@ fn constraint_facts(c: &Constraints) -> Vec<String> {
     facts
 }
 
-fn emit_field(f: &Field) -> TokenStream {
+fn emit_field(f: &Field, request: bool) -> TokenStream {
     let name = ident(&f.rust_name);
     let docs = doc(&field_doc(f));
     let rust_ty = field_ty(f);
@@ -71,6 +71,10 @@ fn emit_field(f: &Field) -> TokenStream {
     let rename = (f.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
     let presence = match f.presence() {
         Presence::Required | Presence::Nullable => quote! {},
+        // In a request, a field that may be left out is still not allowed to be null.
+        Presence::Optional if request => {
+            quote! { #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::nullable::deserialize_some")] }
+        }
         Presence::Optional => quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
         Presence::Tristate => {
             quote! { #[serde(default, skip_serializing_if = "Nullable::is_absent")] }
@@ -87,7 +91,8 @@ fn emit_field(f: &Field) -> TokenStream {
 fn emit_struct(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
     let docs = doc(&s.doc);
-    let fields = s.fields.iter().map(emit_field);
+    let request = matches!(s.role, StructRole::Create | StructRole::Patch);
+    let fields = s.fields.iter().map(|f| emit_field(f, request));
     // Default is only honest when every field may be left out: then `Default` is the empty request.
     let all_optional = s
         .fields

@@ -74,51 +74,87 @@ pub struct NodeCreate {
     ///
     /// Wire name: `self`. May be absent.
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub self_: Option<String>,
     /// The `1st` field.
     ///
     /// Wire name: `1st`. Minimum 0. Maximum 10. May be absent.
     #[serde(rename = "1st")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub _1st: Option<i64>,
     /// The `a-b.c d` field.
     ///
     /// Wire name: `a-b.c d`. May be absent.
     #[serde(rename = "a-b.c d")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub a_b_c_d: Option<f64>,
     /// The `parent` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub parent: Option<Box<Node>>,
     /// The `children` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub children: Option<Vec<Node>>,
     /// The `labels` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub labels: Option<indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub extra: Option<serde_json::Value>,
     /// The `day` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub day: Option<chrono::NaiveDate>,
     /// The `secret` field.
     ///
     /// Write-only: the server never returns it.
     ///
     /// At most 10 characters. Matches the pattern `^[a-z]+$`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub secret: Option<String>,
 }
 /// The partial-update (PATCH) request body of [`Node`]: every field is optional; nullable fields can be sent as null.
@@ -128,13 +164,21 @@ pub struct NodePatch {
     /// A field named with a keyword; `*/` and "quotes" stay in docs.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub r#type: Option<Kind>,
     /// The `self` field.
     ///
     /// Wire name: `self`. May be absent.
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub self_: Option<String>,
     /// The `1st` field.
     ///
@@ -146,7 +190,11 @@ pub struct NodePatch {
     ///
     /// Wire name: `a-b.c d`. May be absent.
     #[serde(rename = "a-b.c d")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub a_b_c_d: Option<f64>,
     /// The `parent` field.
     ///
@@ -156,12 +204,20 @@ pub struct NodePatch {
     /// The `children` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub children: Option<Vec<Node>>,
     /// The `labels` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub labels: Option<indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
@@ -171,14 +227,22 @@ pub struct NodePatch {
     /// The `day` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub day: Option<chrono::NaiveDate>,
     /// The `secret` field.
     ///
     /// Write-only: the server never returns it.
     ///
     /// At most 10 characters. Matches the pattern `^[a-z]+$`. May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub secret: Option<String>,
 }
 /// One page of a paginated list (limit/offset pagination).

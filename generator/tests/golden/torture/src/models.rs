@@ -140,94 +140,158 @@ pub struct SelfCreate {
     ///
     /// Wire name: `crate`. May be absent.
     #[serde(rename = "crate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub crate_: Option<String>,
     /// The `async` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub r#async: Option<i64>,
     /// The `match` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub r#match: Option<bool>,
     /// The `Self` field.
     ///
     /// Wire name: `Self`. May be absent.
     #[serde(rename = "Self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub self_: Option<String>,
     /// The `super` field.
     ///
     /// Wire name: `super`. May be absent.
     #[serde(rename = "super")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub super_: Option<f64>,
     /// The `1st` field.
     ///
     /// Wire name: `1st`. May be absent.
     #[serde(rename = "1st")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub _1st: Option<String>,
     /// The `2nd-place` field.
     ///
     /// Wire name: `2nd-place`. May be absent.
     #[serde(rename = "2nd-place")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub _2nd_place: Option<String>,
     /// The `with.dot` field.
     ///
     /// Wire name: `with.dot`. May be absent.
     #[serde(rename = "with.dot")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub with_dot: Option<String>,
     /// The `with space` field.
     ///
     /// Wire name: `with space`. May be absent.
     #[serde(rename = "with space")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub with_space: Option<String>,
     /// The `camelCase` field.
     ///
     /// Wire name: `camelCase`. May be absent.
     #[serde(rename = "camelCase")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub camel_case: Option<String>,
     /// The `camel_case` field.
     ///
     /// Wire name: `camel_case`. May be absent.
     #[serde(rename = "camel_case")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub camel_case_2: Option<String>,
     /// The `CamelCase` field.
     ///
     /// Wire name: `CamelCase`. May be absent.
     #[serde(rename = "CamelCase")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub camel_case_3: Option<String>,
     /// The `naïve` field.
     ///
     /// Wire name: `naïve`. May be absent.
     #[serde(rename = "naïve")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub na_u00ef_ve: Option<String>,
     /// The `名前` field.
     ///
     /// Wire name: `名前`. May be absent.
     #[serde(rename = "名前")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub u540d_u524d: Option<String>,
     /// An empty field name.
     ///
     /// Wire name: ``. May be absent.
     #[serde(rename = "")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub empty: Option<String>,
     /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub very_long: Option<String>,
     /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
     /// ```text
@@ -236,17 +300,29 @@ pub struct SelfCreate {
     /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub doc_torture: Option<String>,
     /// The `kind` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub kind: Option<Kind>,
     /// The `color` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub color: Option<Color>,
 }
 /// The partial-update (PATCH) request body of [`Self_`]: every field is optional; nullable fields can be sent as null.
@@ -256,12 +332,20 @@ pub struct SelfPatch {
     ///
     /// Wire name: `crate`. May be absent.
     #[serde(rename = "crate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub crate_: Option<String>,
     /// The `async` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub r#async: Option<i64>,
     /// The `match` field.
     ///
@@ -272,78 +356,130 @@ pub struct SelfPatch {
     ///
     /// Wire name: `Self`. May be absent.
     #[serde(rename = "Self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub self_: Option<String>,
     /// The `super` field.
     ///
     /// Wire name: `super`. May be absent.
     #[serde(rename = "super")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub super_: Option<f64>,
     /// The `1st` field.
     ///
     /// Wire name: `1st`. May be absent.
     #[serde(rename = "1st")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub _1st: Option<String>,
     /// The `2nd-place` field.
     ///
     /// Wire name: `2nd-place`. May be absent.
     #[serde(rename = "2nd-place")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub _2nd_place: Option<String>,
     /// The `with.dot` field.
     ///
     /// Wire name: `with.dot`. May be absent.
     #[serde(rename = "with.dot")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub with_dot: Option<String>,
     /// The `with space` field.
     ///
     /// Wire name: `with space`. May be absent.
     #[serde(rename = "with space")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub with_space: Option<String>,
     /// The `camelCase` field.
     ///
     /// Wire name: `camelCase`. May be absent.
     #[serde(rename = "camelCase")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub camel_case: Option<String>,
     /// The `camel_case` field.
     ///
     /// Wire name: `camel_case`. May be absent.
     #[serde(rename = "camel_case")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub camel_case_2: Option<String>,
     /// The `CamelCase` field.
     ///
     /// Wire name: `CamelCase`. May be absent.
     #[serde(rename = "CamelCase")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub camel_case_3: Option<String>,
     /// The `naïve` field.
     ///
     /// Wire name: `naïve`. May be absent.
     #[serde(rename = "naïve")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub na_u00ef_ve: Option<String>,
     /// The `名前` field.
     ///
     /// Wire name: `名前`. May be absent.
     #[serde(rename = "名前")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub u540d_u524d: Option<String>,
     /// An empty field name.
     ///
     /// Wire name: ``. May be absent.
     #[serde(rename = "")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub empty: Option<String>,
     /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub very_long: Option<String>,
     /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
     /// ```text
@@ -352,17 +488,29 @@ pub struct SelfPatch {
     /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub doc_torture: Option<String>,
     /// The `kind` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub kind: Option<Kind>,
     /// The `color` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::nullable::deserialize_some"
+    )]
     pub color: Option<Color>,
 }
 /// A model whose name starts with a digit.

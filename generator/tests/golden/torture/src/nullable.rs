@@ -6,6 +6,7 @@
 //! JSON PATCH bodies need all three: leaving a key out keeps the stored value, `null` clears it, and a value
 //! replaces it. `Option<Option<T>>` can say the same but reads poorly and needs serde attributes at every use.
 
+use serde::de::{Error as _, Unexpected};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value that may be absent, `null`, or present.
@@ -100,6 +101,22 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+/// Reads a request field that may be left out but not sent as `null`: use it with
+/// `#[serde(default, deserialize_with = "...")]` on an `Option<T>`. Plain `Option<T>` would take `null` as "left out"
+/// and silently accept what the API refuses ("This field may not be null.").
+pub fn deserialize_some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        // serde_json words this "invalid type: null, expected ...", which servers report as the `null` code.
+        None => Err(D::Error::invalid_type(
+            Unexpected::Unit,
+            &"a value (the field may be left out, but not null)",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Nullable;
@@ -122,6 +139,31 @@ mod tests {
             assert_eq!(body.name, value);
             assert_eq!(serde_json::to_string(&body).unwrap(), json);
         }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Request {
+        #[serde(default, deserialize_with = "super::deserialize_some")]
+        name: Option<String>,
+    }
+
+    #[test]
+    fn optional_request_fields_refuse_null() {
+        assert_eq!(
+            serde_json::from_str::<Request>("{}").unwrap(),
+            Request { name: None }
+        );
+        assert_eq!(
+            serde_json::from_str::<Request>(r#"{"name":"x"}"#).unwrap(),
+            Request {
+                name: Some("x".into())
+            }
+        );
+        let error = serde_json::from_str::<Request>(r#"{"name":null}"#).unwrap_err();
+        assert!(
+            error.to_string().starts_with("invalid type: null"),
+            "{error}"
+        );
     }
 
     #[test]
