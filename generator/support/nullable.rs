@@ -101,11 +101,16 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 /// Reads a request field that may be left out but not sent as `null`: use it with
 /// `#[serde(default, deserialize_with = "...")]` on an `Option<T>`. Plain `Option<T>` would take `null` as "left out"
 /// and silently accept what the API refuses ("This field may not be null.").
-pub fn deserialize_some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+pub fn deserialize_some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
     match Option::<T>::deserialize(deserializer)? {
         Some(value) => Ok(Some(value)),
         // serde_json words this "invalid type: null, expected ...", which servers report as the `null` code.
-        None => Err(D::Error::invalid_type(Unexpected::Unit, &"a value (the field may be left out, but not null)")),
+        None => Err(D::Error::invalid_type(
+            Unexpected::Unit,
+            &"a value (the field may be left out, but not null)",
+        )),
     }
 }
 
@@ -141,10 +146,21 @@ mod tests {
 
     #[test]
     fn optional_request_fields_refuse_null() {
-        assert_eq!(serde_json::from_str::<Request>("{}").unwrap(), Request { name: None });
-        assert_eq!(serde_json::from_str::<Request>(r#"{"name":"x"}"#).unwrap(), Request { name: Some("x".into()) });
+        assert_eq!(
+            serde_json::from_str::<Request>("{}").unwrap(),
+            Request { name: None }
+        );
+        assert_eq!(
+            serde_json::from_str::<Request>(r#"{"name":"x"}"#).unwrap(),
+            Request {
+                name: Some("x".into())
+            }
+        );
         let error = serde_json::from_str::<Request>(r#"{"name":null}"#).unwrap_err();
-        assert!(error.to_string().starts_with("invalid type: null"), "{error}");
+        assert!(
+            error.to_string().starts_with("invalid type: null"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -139,25 +139,6 @@ fn module_doc(api: &Api) -> String {
 // Types and values
 // ---------------------------------------------------------------------------------------------------------------
 
-/// The Rust type of `t` as the client module writes it: models by their `super::models` path (relative, so the module also works inside another crate).
-fn rust_ty(t: &Ty) -> TokenStream {
-    match t {
-        Ty::Named(name) => {
-            let name = ident(name);
-            quote! { super::models::#name }
-        }
-        Ty::List(inner) => {
-            let inner = rust_ty(inner);
-            quote! { Vec<#inner> }
-        }
-        Ty::Map(inner) => {
-            let inner = rust_ty(inner);
-            quote! { indexmap::IndexMap<String, #inner> }
-        }
-        other => super::tokens::ty(other),
-    }
-}
-
 /// A type in prose, models linked: "[`InsightVariable`](super::models::InsightVariable)", "a list of ...".
 fn doc_link(t: &Ty) -> String {
     match t {
@@ -231,7 +212,11 @@ fn emit_error_body(api: &Api) -> TokenStream {
                         .map(|e| e.doc.clone())
                 })
                 .unwrap_or_else(|| format!("A `{model}` error body."));
-            (ident(variant), rust_ty(&Ty::Named(model.clone())), doc)
+            (
+                ident(variant),
+                super::tokens::sibling_ty(&Ty::Named(model.clone())),
+                doc,
+            )
         })
         .collect();
     let names: Vec<_> = variants.iter().map(|(v, _, _)| v).collect();
@@ -588,7 +573,7 @@ fn response_type(op: &Operation) -> proc_macro2::Ident {
 /// The type `send` returns on success.
 fn success_type(op: &Operation, shape: &Shape) -> TokenStream {
     match shape.single() {
-        Some(Some(t)) => rust_ty(t),
+        Some(Some(t)) => super::tokens::sibling_ty(t),
         Some(None) => quote! { () },
         None => {
             let name = response_type(op);
@@ -601,7 +586,7 @@ fn arg_type(p: &Param) -> TokenStream {
     if is_string(&p.ty) {
         quote! { impl Into<String> }
     } else {
-        rust_ty(&p.ty)
+        super::tokens::sibling_ty(&p.ty)
     }
 }
 
@@ -629,7 +614,7 @@ fn emit_method(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Toke
     }
     if let Some(t) = shape.body_arg {
         let arg = ident(&shape.body_arg_name());
-        let ty = rust_ty(t);
+        let ty = super::tokens::sibling_ty(t);
         params.push(quote! { #arg: #ty });
         // Field init shorthand when the argument is called `body` too (clippy: redundant_field_names).
         inits.push(if arg == "body" {
@@ -890,11 +875,11 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
     let mut fields = Vec::new();
     for (p, _) in &shape.args {
         let slot = slot_name(op, p);
-        let ty = rust_ty(&p.ty);
+        let ty = super::tokens::sibling_ty(&p.ty);
         fields.push(quote! { #slot: #ty });
     }
     if let Some(t) = shape.body_arg {
-        let ty = rust_ty(t);
+        let ty = super::tokens::sibling_ty(t);
         fields.push(quote! { body: #ty });
     }
     let mut setters = Vec::new();
@@ -912,7 +897,7 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
     }
     for (q, setter, set) in &shape.optional_query {
         let slot = field_name("query", &q.rust_name);
-        let ty = rust_ty(&q.ty);
+        let ty = super::tokens::sibling_ty(&q.ty);
         fields.push(quote! { #slot: Option<#ty> });
         let setter = ident(setter);
         let set = ident(set);
@@ -954,14 +939,14 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
         body_expr = Some(quote! { self.client.runtime.to_json(Self::OPERATION, &self.body)? });
     }
     if let Some((s, slots)) = &shape.body_struct {
-        let body_ty = rust_ty(&Ty::Named(s.rust_name.clone()));
+        let body_ty = super::tokens::sibling_ty(&Ty::Named(s.rust_name.clone()));
         let mut field_inits = Vec::new();
         let mut from_body = Vec::new();
         for b in slots {
             let f = b.field;
             let slot = &b.slot;
             let name = ident(&f.rust_name);
-            let base = rust_ty(&f.ty);
+            let base = super::tokens::sibling_ty(&f.ty);
             let stored = if f.boxed {
                 quote! { Box<#base> }
             } else {
@@ -1136,8 +1121,8 @@ fn emit_request(r: &Resource, op: &Operation, shape: &Shape) -> TokenStream {
         }
     ));
     let paging = op.pagination.as_ref().map(|p| {
-        let envelope = rust_ty(&Ty::Named(p.envelope.clone()));
-        let item = rust_ty(&p.item);
+        let envelope = super::tokens::sibling_ty(&Ty::Named(p.envelope.clone()));
+        let item = super::tokens::sibling_ty(&p.item);
         quote! {
             /// Every page in turn, from this request's page on, following the `next` links (only to the base
             /// URL's scheme, host and port) until the last page.
@@ -1256,7 +1241,7 @@ fn emit_response_enum(op: &Operation, shape: &Shape) -> TokenStream {
         ));
         match &o.ty {
             Some(t) => {
-                let t = rust_ty(t);
+                let t = super::tokens::sibling_ty(t);
                 quote! { #d #variant(#t), }
             }
             None => quote! { #d #variant, },
@@ -1275,7 +1260,7 @@ fn emit_response_enum(op: &Operation, shape: &Shape) -> TokenStream {
     let into_inner = first_ty
         .filter(|t| shape.outcomes.iter().all(|o| o.ty.as_ref() == Some(*t)))
         .map(|t| {
-            let t = rust_ty(t);
+            let t = super::tokens::sibling_ty(t);
             let variants = shape.outcomes.iter().map(|o| ident(&o.variant));
             quote! {
                 /// The answer's value, whichever status carried it.
@@ -1344,8 +1329,8 @@ fn emit_page_impls(api: &Api) -> Result<TokenStream, Error> {
         };
         let next = field(&style.next)?;
         let results = field(&style.results)?;
-        let envelope_ty = rust_ty(&Ty::Named(p.envelope.clone()));
-        let item = rust_ty(&p.item);
+        let envelope_ty = super::tokens::sibling_ty(&Ty::Named(p.envelope.clone()));
+        let item = super::tokens::sibling_ty(&p.item);
         impls.push(quote! {
             impl runtime::Page for #envelope_ty {
                 type Item = #item;

@@ -211,7 +211,7 @@ impl<'a> Emitter<'a> {
         let caller = self.caller_ty(op);
         let args = op.path_params.iter().zip(&params).map(|(p, arg)| {
             let arg = ident(arg);
-            let ty = rust_ty(&p.ty);
+            let ty = super::tokens::sibling_ty(&p.ty);
             quote! { #arg: #ty }
         });
         let query = (!op.query_params.is_empty()).then(|| {
@@ -219,7 +219,7 @@ impl<'a> Emitter<'a> {
             quote! { query: #ty, }
         });
         let body = op.body.as_ref().map(|b| {
-            let ty = rust_ty(&b.ty);
+            let ty = super::tokens::sibling_ty(&b.ty);
             quote! { body: #ty, }
         });
         let response = response_enum_name(op);
@@ -263,7 +263,7 @@ impl<'a> Emitter<'a> {
         ));
         let fields = op.query_params.iter().map(|p| {
             let field = ident(&p.rust_name);
-            let ty = rust_ty(&p.ty);
+            let ty = super::tokens::sibling_ty(&p.ty);
             let ty = if p.required {
                 ty
             } else {
@@ -313,7 +313,7 @@ impl<'a> Emitter<'a> {
             let vdoc = doc(&text);
             match &resp.ty {
                 Some(ty) => {
-                    let ty = rust_ty(ty);
+                    let ty = super::tokens::sibling_ty(ty);
                     variants.push(quote! { #vdoc #variant(#ty), });
                     arms.push(quote! {
                         Self::#variant(body) => error::json_response(runtime::status(#status), &body),
@@ -372,7 +372,7 @@ impl<'a> Emitter<'a> {
         let args: Vec<_> = self.path_args(op).iter().map(|a| ident(a)).collect();
         let path = (!op.path_params.is_empty()).then(|| {
             let parses = op.path_params.iter().zip(&args).map(|(p, arg)| {
-                let ty = rust_ty(&p.ty);
+                let ty = super::tokens::sibling_ty(&p.ty);
                 let wire = &p.wire_name;
                 let invalid = self.invalid(&p.ty);
                 quote! { let #arg = extract::path_param::<#ty>(&path, #wire, &#invalid)?; }
@@ -386,7 +386,7 @@ impl<'a> Emitter<'a> {
             let ty = query_struct_name(op);
             let fields = op.query_params.iter().map(|p| {
                 let field = ident(&p.rust_name);
-                let ty = rust_ty(&p.ty);
+                let ty = super::tokens::sibling_ty(&p.ty);
                 let wire = &p.wire_name;
                 let invalid = self.invalid(&p.ty);
                 let how = if p.required {
@@ -402,7 +402,7 @@ impl<'a> Emitter<'a> {
             }
         });
         let body = op.body.as_ref().map(|b| {
-            let ty = rust_ty(&b.ty);
+            let ty = super::tokens::sibling_ty(&b.ty);
             let checks = self.checks(&b.ty, None, quote! { body }, &[], 0);
             quote! {
                 let bytes = state.read_body(&parts.headers, body).await?;
@@ -777,25 +777,6 @@ fn query_struct_name(op: &Operation) -> proc_macro2::Ident {
 /// resource and operation names (`type` + `1st`) still join into one valid identifier.
 fn handler_name(_r: &Resource, op: &Operation) -> proc_macro2::Ident {
     ident(&crate::ident::value_name(&op.type_name))
-}
-
-/// A type as the server module spells it: models through `super::models::` (relative, so the module also works inside another crate).
-fn rust_ty(t: &Ty) -> TokenStream {
-    match t {
-        Ty::Named(name) => {
-            let name = ident(name);
-            quote! { super::models::#name }
-        }
-        Ty::List(inner) => {
-            let inner = rust_ty(inner);
-            quote! { Vec<#inner> }
-        }
-        Ty::Map(inner) => {
-            let inner = rust_ty(inner);
-            quote! { indexmap::IndexMap<String, #inner> }
-        }
-        other => super::tokens::ty(other),
-    }
 }
 
 fn f64_tokens(n: f64) -> TokenStream {

@@ -52,6 +52,26 @@ pub fn ty(t: &Ty) -> TokenStream {
     }
 }
 
+/// The Rust type of `t` as a module beside `models` writes it (the client, the server): models through
+/// `super::models::` (relative, so the code also works as a module inside another crate).
+pub fn sibling_ty(t: &Ty) -> TokenStream {
+    match t {
+        Ty::Named(name) => {
+            let name = ident(name);
+            quote! { super::models::#name }
+        }
+        Ty::List(inner) => {
+            let inner = sibling_ty(inner);
+            quote! { Vec<#inner> }
+        }
+        Ty::Map(inner) => {
+            let inner = sibling_ty(inner);
+            quote! { indexmap::IndexMap<String, #inner> }
+        }
+        other => ty(other),
+    }
+}
+
 /// The Rust type of a field, with its presence (Option, Nullable) and boxing applied.
 pub fn field_ty(f: &Field) -> TokenStream {
     let base = ty(&f.ty);
