@@ -69,6 +69,39 @@ pub fn measure_main(args: &[String]) -> std::process::ExitCode {
     }
 }
 
+/// The build time of the crate in `crate_dir` alone: one build for the dependencies, then `runs` rebuilds after
+/// touching `src/lib.rs` (`CARGO_INCREMENTAL=0`); the median time and the peak compiler memory.
+fn build_time(
+    crate_dir: &std::path::Path,
+    flags: &[&str],
+    target: &std::path::Path,
+    runs: usize,
+) -> Result<(Duration, u64), String> {
+    let cargo = |touch: bool| -> Result<(Duration, u64), String> {
+        if touch {
+            let lib = crate_dir.join("src/lib.rs");
+            let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+            std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+        }
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["build", "--quiet"])
+            .args(flags)
+            .current_dir(crate_dir)
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_INCREMENTAL", "0");
+        measured(&mut cmd)
+    };
+    cargo(false)?;
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for _ in 0..runs {
+        let (t, p) = cargo(true)?;
+        times.push(t);
+        peak = peak.max(p);
+    }
+    Ok((median(times), peak))
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -210,34 +243,12 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
             ("models + client + server", &["--all-features"]),
         ];
         for (label, flags) in features {
-            let cargo = |touch: bool| -> Result<(Duration, u64), String> {
-                if touch {
-                    let lib = case.out.join("src/lib.rs");
-                    let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
-                    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-                }
-                let mut cmd = Command::new(env!("CARGO"));
-                cmd.args(["build", "--quiet"])
-                    .args(flags)
-                    .current_dir(&case.out)
-                    .env("CARGO_TARGET_DIR", &target)
-                    .env("CARGO_INCREMENTAL", "0");
-                measured(&mut cmd)
-            };
-            // The first build compiles the dependencies; only the crate's own rebuilds are measured.
-            cargo(false)?;
-            let mut times = Vec::new();
-            let mut peak = 0;
-            for _ in 0..runs {
-                let (t, p) = cargo(true)?;
-                times.push(t);
-                peak = peak.max(p);
-            }
+            let (time, peak) = build_time(&case.out, flags, &target, runs)?;
             println!(
                 "| {} | {} | {:.2} s | {:.0} MiB |",
                 case.label,
                 label,
-                median(times).as_secs_f64(),
+                time.as_secs_f64(),
                 peak as f64 / 1024.0
             );
         }
@@ -374,31 +385,7 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
     println!("| crate | seed | N=50 |");
     println!("|---|---|---|");
     let target = dir.join("target");
-    let build = |crate_dir: &PathBuf, flags: &[&str]| -> Result<(Duration, u64), String> {
-        let cargo = |touch: bool| -> Result<(Duration, u64), String> {
-            if touch {
-                let lib = crate_dir.join("src/lib.rs");
-                let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
-                std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-            }
-            let mut cmd = Command::new(env!("CARGO"));
-            cmd.args(["build", "--quiet"])
-                .args(flags)
-                .current_dir(crate_dir)
-                .env("CARGO_TARGET_DIR", &target)
-                .env("CARGO_INCREMENTAL", "0");
-            measured(&mut cmd)
-        };
-        cargo(false)?;
-        let mut times = Vec::new();
-        let mut peak = 0;
-        for _ in 0..runs {
-            let (t, p) = cargo(true)?;
-            times.push(t);
-            peak = peak.max(p);
-        }
-        Ok((median(times), peak))
-    };
+    let build = |crate_dir: &PathBuf, flags: &[&str]| build_time(crate_dir, flags, &target, runs);
     let mut results = Vec::new();
     for (name, prefix, flags) in [
         (
