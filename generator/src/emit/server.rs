@@ -631,8 +631,9 @@ impl<'a> Emitter<'a> {
             Presence::Nullable | Presence::Optional => {
                 quote! { if let Some(value) = &self.#name { #checks } }
             }
+            // A sibling path, not `crate::`: the module may be `include!`d into another crate (`Builder`).
             Presence::Tristate => {
-                quote! { if let crate::Nullable::Value(value) = &self.#name { #checks } }
+                quote! { if let super::nullable::Nullable::Value(value) = &self.#name { #checks } }
             }
         }
     }
