@@ -1033,6 +1033,26 @@ resources:
     }
 
     #[test]
+    fn three_state_checks_name_siblings_not_the_crate_root() {
+        // A `Builder` user `include!`s the module into another crate, where `crate::` is that crate's root.
+        let spec = NO_AUTH
+            .replace(
+                "      by_name: {type: \"map<Tag>\", optional: true}",
+                "      by_name: {type: \"map<Tag>\", optional: true}\n      note: {type: string, nullable: true, max_length: 5}",
+            )
+            .replace(
+                "        responses: {201: Thing}",
+                "        responses: {201: Thing}\n      edit:\n        method: PATCH\n        path: \"/{id}/\"\n        summary: Edit a thing\n        params: {id: uuid}\n        body: patch<Thing>\n        responses: {200: Thing}",
+            );
+        let module = squeezed(&server_module(&spec).unwrap());
+        assert!(
+            module.contains("ifletsuper::nullable::Nullable::Value(value)=&self.note{"),
+            "{module}"
+        );
+        assert!(!module.contains("crate::"), "{module}");
+    }
+
+    #[test]
     fn open_routes_identify_the_caller_optionally() {
         let spec = NO_AUTH
             .replace(
