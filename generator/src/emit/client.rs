@@ -723,7 +723,12 @@ fn method_doc(api: &Api, op: &Operation, shape: &Shape, accessor: &str) -> Strin
                 resp.variant
             )
         };
-        text.push_str(&format!("- `{}` → {how}: {what}\n", resp.status));
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!(": {what}")
+        };
+        text.push_str(&format!("- `{}` → {how}{what}\n", resp.status));
     }
     text.push_str(
         "\nAny other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].\n",

@@ -631,8 +631,9 @@ impl<'a> Emitter<'a> {
             Presence::Nullable | Presence::Optional => {
                 quote! { if let Some(value) = &self.#name { #checks } }
             }
+            // A sibling path, not `crate::`: the module may be `include!`d into another crate (`Builder`).
             Presence::Tristate => {
-                quote! { if let crate::Nullable::Value(value) = &self.#name { #checks } }
+                quote! { if let super::nullable::Nullable::Value(value) = &self.#name { #checks } }
             }
         }
     }
@@ -1010,6 +1011,26 @@ resources:
         // `Thing` itself is only a response: no impl for it, only for its create body.
         assert!(module.contains("implValidateforsuper::models::ThingCreate{"));
         assert!(!module.contains("implValidateforsuper::models::Thing{"));
+    }
+
+    #[test]
+    fn three_state_checks_name_siblings_not_the_crate_root() {
+        // A `Builder` user `include!`s the module into another crate, where `crate::` is that crate's root.
+        let spec = NO_AUTH
+            .replace(
+                "      by_name: {type: \"map<Tag>\", optional: true}",
+                "      by_name: {type: \"map<Tag>\", optional: true}\n      note: {type: string, nullable: true, max_length: 5}",
+            )
+            .replace(
+                "        responses: {201: Thing}",
+                "        responses: {201: Thing}\n      edit:\n        method: PATCH\n        path: \"/{id}/\"\n        summary: Edit a thing\n        params: {id: uuid}\n        body: patch<Thing>\n        responses: {200: Thing}",
+            );
+        let module = squeezed(&server_module(&spec).unwrap());
+        assert!(
+            module.contains("ifletsuper::nullable::Nullable::Value(value)=&self.note{"),
+            "{module}"
+        );
+        assert!(!module.contains("crate::"), "{module}");
     }
 
     #[test]

@@ -124,7 +124,7 @@ impl NodesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`PaginatedNodeList`](super::models::PaginatedNodeList):
+    /// - `200` → returns [`PaginatedNodeList`](super::models::PaginatedNodeList)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///
@@ -163,8 +163,8 @@ impl NodesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `201` → returns [`Node`](super::models::Node):
-    /// - `400` → an [`Error::Api`](runtime::Error::Api) with [`Problem`](super::models::Problem):
+    /// - `201` → returns [`Node`](super::models::Node)
+    /// - `400` → an [`Error::Api`](runtime::Error::Api) with [`Problem`](super::models::Problem)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///
@@ -211,7 +211,7 @@ impl NodesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`Node`](super::models::Node):
+    /// - `200` → returns [`Node`](super::models::Node)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///
@@ -259,7 +259,7 @@ impl NodesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `204` → returns nothing (no body):
+    /// - `204` → returns nothing (no body)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///

@@ -296,7 +296,7 @@ impl Validate for super::models::Node {
             extract::check::minimum(*value as f64, 0.0).map_err(|e| e.in_field("1st"))?;
             extract::check::maximum(*value as f64, 10.0).map_err(|e| e.in_field("1st"))?;
         }
-        if let crate::Nullable::Value(value) = &self.parent {
+        if let super::nullable::Nullable::Value(value) = &self.parent {
             value.validate().map_err(|e| e.in_field("parent"))?;
         }
         {
@@ -336,11 +336,11 @@ impl Validate for super::models::NodeCreate {
 }
 impl Validate for super::models::NodePatch {
     fn validate(&self) -> Result<(), ApiError> {
-        if let crate::Nullable::Value(value) = &self._1st {
+        if let super::nullable::Nullable::Value(value) = &self._1st {
             extract::check::minimum(*value as f64, 0.0).map_err(|e| e.in_field("1st"))?;
             extract::check::maximum(*value as f64, 10.0).map_err(|e| e.in_field("1st"))?;
         }
-        if let crate::Nullable::Value(value) = &self.parent {
+        if let super::nullable::Nullable::Value(value) = &self.parent {
             value.validate().map_err(|e| e.in_field("parent"))?;
         }
         if let Some(value) = &self.children {

@@ -135,8 +135,8 @@ impl TypeClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`Self_`](super::models::Self_):
-    /// - `404` → an [`Error::Api`](runtime::Error::Api) with [`Error`](super::models::Error):
+    /// - `200` → returns [`Self_`](super::models::Self_)
+    /// - `404` → an [`Error::Api`](runtime::Error::Api) with [`Error`](super::models::Error)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///
@@ -177,8 +177,8 @@ impl TypeClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `201` → returns [`TypeSelfResponse::Created`] with [`Self_`](super::models::Self_):
-    /// - `200` → returns [`TypeSelfResponse::Ok`] with [`Self_`](super::models::Self_):
+    /// - `201` → returns [`TypeSelfResponse::Created`] with [`Self_`](super::models::Self_)
+    /// - `200` → returns [`TypeSelfResponse::Ok`] with [`Self_`](super::models::Self_)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///
@@ -234,8 +234,8 @@ impl TypeClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`Type1stResponse::Ok`] with [`Self_`](super::models::Self_):
-    /// - `204` → returns [`Type1stResponse::NoContent`] with nothing (no body):
+    /// - `200` → returns [`Type1stResponse::Ok`] with [`Self_`](super::models::Self_)
+    /// - `204` → returns [`Type1stResponse::NoContent`] with nothing (no body)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///
@@ -1089,7 +1089,7 @@ impl AsyncThingsClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns a list of [`_1stModel`](super::models::_1stModel):
+    /// - `200` → returns a list of [`_1stModel`](super::models::_1stModel)
     ///
     /// Any other status is an [`Error::Api`](runtime::Error::Api) with the decoded [`ApiErrorBody`].
     ///
