@@ -13,6 +13,11 @@ use crate::validate::{join_path, page_name, page_params, path_params};
 pub fn lower(spec: &spec::Spec) -> ir::Api {
     let mut cx = Lower {
         spec,
+        models: spec
+            .models
+            .iter()
+            .map(|m| (m.name.value.as_str(), m))
+            .collect(),
         structs: Vec::new(),
         needed_create: Vec::new(),
         needed_patch: Vec::new(),
@@ -23,6 +28,8 @@ pub fn lower(spec: &spec::Spec) -> ir::Api {
 
 struct Lower<'s> {
     spec: &'s spec::Spec,
+    /// Models by name: lookups happen per field, and specs can hold thousands of models.
+    models: std::collections::HashMap<&'s str, &'s spec::Model>,
     structs: Vec<ir::Struct>,
     needed_create: Vec<String>,
     needed_patch: Vec<String>,
@@ -44,7 +51,7 @@ fn doc_or(text: &Option<String>, fallback: impl FnOnce() -> String) -> String {
 
 impl<'s> Lower<'s> {
     fn model(&self, name: &str) -> Option<&'s spec::Model> {
-        self.spec.models.iter().find(|m| m.name.value == name)
+        self.models.get(name).copied()
     }
 
     fn ty(&self, t: &TypeExpr) -> Ty {

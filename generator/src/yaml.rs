@@ -193,6 +193,8 @@ enum Open {
     },
     Map {
         entries: Vec<(Node, Node)>,
+        /// Key text → index in `entries`, so duplicate detection stays linear in big mappings.
+        seen: std::collections::HashMap<String, usize>,
         pending_key: Option<Node>,
         span: Span,
         anchor: usize,
@@ -276,6 +278,7 @@ pub fn parse(source: &str) -> Result<Node, Vec<Diagnostic>> {
                 } else {
                     Open::Map {
                         entries: Vec::new(),
+                        seen: std::collections::HashMap::new(),
                         pending_key: None,
                         span,
                         anchor,
@@ -362,6 +365,7 @@ pub fn parse(source: &str) -> Result<Node, Vec<Diagnostic>> {
             Some(Open::Seq { items, .. }) => items.push(node),
             Some(Open::Map {
                 entries,
+                seen,
                 pending_key,
                 ..
             }) => match pending_key.take() {
@@ -378,8 +382,9 @@ pub fn parse(source: &str) -> Result<Node, Vec<Diagnostic>> {
                             )
                             .with_hint("write keys as plain words, e.g. `name:`"),
                         );
-                    } else if let Some((first, _)) =
-                        entries.iter().find(|(k, _)| k.as_str() == key.as_str())
+                    } else if let Some((first, _)) = seen
+                        .get(key.as_str().unwrap_or_default())
+                        .map(|&i| &entries[i])
                     {
                         diagnostics.push(
                             Diagnostic::error(
@@ -392,6 +397,7 @@ pub fn parse(source: &str) -> Result<Node, Vec<Diagnostic>> {
                             )),
                         );
                     } else {
+                        seen.insert(key.as_str().unwrap_or_default().to_owned(), entries.len());
                         entries.push((key, node));
                     }
                 }

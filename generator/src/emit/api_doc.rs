@@ -31,11 +31,16 @@ pub fn file(
     });
     env.add_template("API.md", TEMPLATE)
         .map_err(|e| Error::Internal(format!("template API.md: {e}")))?;
+    let index: Index = api
+        .structs
+        .iter()
+        .map(|s| (s.rust_name.as_str(), s))
+        .collect();
     let resources: Vec<Value> = api
         .resources
         .iter()
         .map(|r| {
-            let ops: Vec<Value> = r.operations.iter().map(|op| operation(api, op, rust_example(api, op))).collect();
+            let ops: Vec<Value> = r.operations.iter().map(|op| operation(api, &index, op, rust_example(api, op))).collect();
             context! { name => r.wire_name, anchor => anchor(&r.wire_name), description => r.doc, operations => ops }
         })
         .collect();
@@ -104,8 +109,11 @@ fn anchor(text: &str) -> String {
         .collect()
 }
 
-fn find_struct<'a>(api: &'a Api, name: &str) -> Option<&'a Struct> {
-    api.structs.iter().find(|s| s.rust_name == name)
+/// Structs by Rust name: looked up per operation and per field, which a linear search made quadratic in big specs.
+type Index<'a> = std::collections::HashMap<&'a str, &'a Struct>;
+
+fn find_struct<'a>(index: &Index<'a>, name: &str) -> Option<&'a Struct> {
+    index.get(name).copied()
 }
 
 /// A type as text for tables, with models linked to their section.
@@ -127,7 +135,7 @@ fn type_text(t: &Ty) -> String {
     }
 }
 
-fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
+fn operation(api: &Api, index: &Index, op: &Operation, rust: Option<String>) -> Value {
     let params: Vec<Value> = op
         .path_params
         .iter()
@@ -137,7 +145,7 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
         .collect();
     let body = op.body.as_ref().map(|b| {
         let fields: Vec<Value> = match &b.ty {
-            Ty::Named(name) => find_struct(api, name).map_or_else(Vec::new, |s| {
+            Ty::Named(name) => find_struct(index, name).map_or_else(Vec::new, |s| {
                 s.fields
                     .iter()
                     .map(|f| context! { name => f.wire_name, ty => type_text(&f.ty), required => !f.optional, nullable => f.nullable, description => f.doc })
@@ -159,7 +167,7 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
             });
             let body = match (answer, &r.ty) {
                 (Some(a), _) => Some(a.body.clone()),
-                (None, Some(t)) => Some(example(api, t, 0)),
+                (None, Some(t)) => Some(example(api, index, t, 0)),
                 (None, None) => None,
             };
             let example = body.map(|b| serde_json::to_string_pretty(&b).unwrap_or_default());
@@ -184,7 +192,7 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
         params => params,
         body => body,
         responses => responses,
-        curl => curl(api, op),
+        curl => curl(api, index, op),
         rust => rust,
     }
 }
@@ -215,7 +223,7 @@ fn model_field(f: &Field) -> Value {
 }
 
 /// An example JSON value of a type: the spec's examples where given, plausible values otherwise.
-fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
+fn example(api: &Api, index: &Index, t: &Ty, depth: usize) -> serde_json::Value {
     match t {
         Ty::String => json!("string"),
         Ty::Uri => json!("https://example.com/"),
@@ -227,8 +235,10 @@ fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
         Ty::DateTime => json!("2019-08-24T14:15:22Z"),
         Ty::Date => json!("2019-08-24"),
         Ty::Json => json!({}),
-        Ty::List(inner) if depth < EXAMPLE_DEPTH => json!([example(api, inner, depth + 1)]),
-        Ty::Map(inner) if depth < EXAMPLE_DEPTH => json!({ "key": example(api, inner, depth + 1) }),
+        Ty::List(inner) if depth < EXAMPLE_DEPTH => json!([example(api, index, inner, depth + 1)]),
+        Ty::Map(inner) if depth < EXAMPLE_DEPTH => {
+            json!({ "key": example(api, index, inner, depth + 1) })
+        }
         Ty::List(_) => json!([]),
         Ty::Map(_) => json!({}),
         Ty::Named(name) => {
@@ -238,7 +248,7 @@ fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
                     .first()
                     .map_or(json!("string"), |v| json!(v.wire_name));
             }
-            match find_struct(api, name) {
+            match find_struct(index, name) {
                 Some(s) if depth < EXAMPLE_DEPTH => {
                     let mut obj = serde_json::Map::new();
                     for f in &s.fields {
@@ -247,7 +257,7 @@ fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
                             (_, StructRole::Page) if f.nullable => json!(null),
                             (Some(e), _) => e.clone(),
                             (None, _) if f.boxed => json!(null),
-                            (None, _) => example(api, &f.ty, depth + 1),
+                            (None, _) => example(api, index, &f.ty, depth + 1),
                         };
                         obj.insert(f.wire_name.clone(), value);
                     }
@@ -259,7 +269,7 @@ fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
     }
 }
 
-fn curl(api: &Api, op: &Operation) -> String {
+fn curl(api: &Api, index: &Index, op: &Operation) -> String {
     let mut path = op.path.clone();
     for p in &op.path_params {
         let value = match &p.example {
@@ -284,7 +294,9 @@ fn curl(api: &Api, op: &Operation) -> String {
     }
     if let Some(b) = &op.body {
         lines.push("  -H 'Content-Type: application/json'".into());
-        let body = example(api, &b.ty, 0).to_string().replace('\'', "'\\''");
+        let body = example(api, index, &b.ty, 0)
+            .to_string()
+            .replace('\'', "'\\''");
         lines.push(format!("  -d '{body}'"));
     }
     lines.push(format!("  \"{host}{path}\""));

@@ -1023,7 +1023,7 @@ resources:
             )
             .replace(
                 "        responses: {201: Thing}",
-                "        responses: {201: Thing}\n      edit:\n        method: PATCH\n        path: \"/{id}/\"\n        summary: Edit a thing\n        params: {id: uuid}\n        body: patch<Thing>\n        responses: {200: Thing}",
+                "        responses: {201: Thing}\n      edit:\n        method: PATCH\n        path: \"/by-id/{id}/\"\n        summary: Edit a thing\n        params: {id: uuid}\n        body: patch<Thing>\n        responses: {200: Thing}",
             );
         let module = squeezed(&server_module(&spec).unwrap());
         assert!(
