@@ -197,8 +197,9 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
                 .unwrap_or_default()
         };
         let peak = field("peak memory")
-            .replace("KiB", "")
-            .trim()
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
             .parse::<u64>()
             .unwrap_or(0);
         let lines = timings
