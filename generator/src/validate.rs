@@ -248,7 +248,7 @@ impl<'s> Validator<'s> {
             }
         }
         for p in &api.base_params {
-            self.param(p, true);
+            self.param(p);
         }
     }
 
@@ -754,7 +754,8 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn param(&mut self, p: &Param, _path: bool) {
+    /// Path and query parameters take the same types.
+    fn param(&mut self, p: &Param) {
         self.ty(&p.ty.value, p.ty.span, Place::Param);
     }
 
@@ -899,7 +900,7 @@ impl<'s> Validator<'s> {
                 );
             }
             for p in op.params.iter() {
-                self.param(p, true);
+                self.param(p);
             }
             self.names_unique(
                 op.query.iter().map(|p| &p.name),
@@ -907,7 +908,7 @@ impl<'s> Validator<'s> {
                 ident::value_name,
             );
             for p in &op.query {
-                self.param(p, false);
+                self.param(p);
             }
             let style = op.pagination.as_ref().and_then(|name| {
                 let found = self
