@@ -15,6 +15,21 @@ pub struct Span {
     pub col: usize,
 }
 
+/// Replaces every `\r` not followed by `\n` with `\n`. Byte offsets are unchanged.
+pub fn normalize_line_breaks(source: &str) -> String {
+    let bytes = source.as_bytes();
+    source
+        .char_indices()
+        .map(|(i, c)| {
+            if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                '\n'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// One problem in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -44,7 +59,7 @@ pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool)
     // Show the text as the parser read it (lone CRs are line breaks), with other control characters as `?`: the
     // renderer measures columns by character width, and invisible characters would skew its arithmetic. Both
     // replacements keep every byte offset.
-    let display: String = crate::yaml::normalize_line_breaks(source)
+    let display: String = normalize_line_breaks(source)
         .chars()
         .map(|c| {
             if c.is_control() && c != '\n' && c != '\t' {

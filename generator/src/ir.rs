@@ -1,7 +1,14 @@
-//! The IR: the API resolved, named and typed, as plain data.
+//! The IR: the API resolved, named and typed, as plain data, with every decision already made.
 //!
-//! Every model, field, parameter and operation carries its Rust name and its wire name. Types are resolved
-//! (`Ty::Named` always points at a type that exists). Emitters read only this, never the spec or the YAML.
+//! [`crate::lower`] builds it from a validated spec; the emitters only print it. So everything an emitter needs is
+//! here, decided once: every Rust name (types, fields, accessors, setters, arguments, handlers, response variants),
+//! each parameter's location, each response's role, which types the server checks, which standard error answers
+//! each operation can give, which optional dependencies the crate uses. Types refer to each other by [`TypeId`], an
+//! index into [`Api::types`] that `lower` hands out, so a reference can never dangle and no emitter looks a name up.
+//! Spans are kept beside what they locate, for tools that compare two specs (`apigen diff`).
+
+pub use crate::diagnostic::Span;
+pub use crate::spec::{ErrorKind, Method};
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,18 +20,60 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    /// Default base URL, without a trailing `/`.
     pub server: String,
     pub server_env: Option<String>,
     pub auth: Option<Auth>,
-    /// Parameters of the base path, shared by every operation (e.g. `project_id`).
-    pub base_params: Vec<Param>,
-    pub structs: Vec<Struct>,
-    pub enums: Vec<Enum>,
+    /// Every named type: models, their create and PATCH bodies, page envelopes. [`TypeId`]s index it.
+    pub types: Vec<TypeDef>,
     pub pagination: Vec<Pagination>,
     pub errors: Errors,
     pub resources: Vec<Resource>,
+    /// Which optional crates the generated code names.
+    pub uses: Uses,
+    /// The types a request can carry, in [`Api::types`] order: the server's input schema describes exactly these.
+    pub request_types: Vec<TypeId>,
 }
 
+impl Api {
+    /// The type `id` names. Ids are only made by `lower`, as indexes of `types`, so the index is always in range.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The struct `id` names, if it is one.
+    pub fn struct_(&self, id: TypeId) -> Option<&Struct> {
+        match &self.ty(id).kind {
+            TypeKind::Struct(s) => Some(s),
+            TypeKind::Enum(_) => None,
+        }
+    }
+
+    /// The enum `id` names, if it is one.
+    pub fn enum_(&self, id: TypeId) -> Option<&Enum> {
+        match &self.ty(id).kind {
+            TypeKind::Enum(e) => Some(e),
+            TypeKind::Struct(_) => None,
+        }
+    }
+
+    /// Every operation with its resource, in spec order.
+    pub fn operations(&self) -> impl Iterator<Item = (&Resource, &Operation)> {
+        self.resources
+            .iter()
+            .flat_map(|r| r.operations.iter().map(move |op| (r, op)))
+    }
+}
+
+/// Which optional crates the generated code names (everything else comes through the runtime crate).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Uses {
+    pub uuid: bool,
+    pub chrono: bool,
+    pub indexmap: bool,
+}
+
+/// How callers authenticate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Auth {
     /// Security scheme name (OpenAPI), e.g. `PersonalAPIKeyAuth`.
@@ -32,46 +81,80 @@ pub struct Auth {
     pub env: Option<String>,
     pub description: Option<String>,
     pub wildcard_scope: Option<String>,
+    /// `(from, grants)` rules; `{object}` stands for one scope segment.
     pub implied_scopes: Vec<(String, String)>,
 }
 
-/// A struct model. One spec model gives up to three: the response, its create body and its PATCH body.
+/// An index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A named type of the generated crate.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Struct {
+pub struct TypeDef {
     pub rust_name: String,
-    /// The model's name in the spec (also the OpenAPI component name).
+    /// Its name in documents (the OpenAPI component name): the model's spec name, `{M}Create`, ...
     pub wire_name: String,
+    /// The type's documentation (the spec's text, or a sentence saying what the type is).
     pub doc: String,
-    pub role: StructRole,
-    pub fields: Vec<Field>,
-    /// Response role only: the model's write-only fields, which the Rust type leaves out. Kept so that documents
-    /// describing the whole model (OpenAPI, API reference) still show them.
-    pub write_only_fields: Vec<Field>,
-    pub reject_unknown_fields: bool,
+    /// Where the model it comes from was defined.
+    pub span: Span,
+    pub origin: Origin,
+    pub kind: TypeKind,
 }
 
+/// Why a type exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StructRole {
-    /// What the server sends (write-only fields left out).
-    Response,
-    /// A create request body (read-only fields left out).
-    Create,
-    /// A PATCH request body (read-only fields left out, every field optional).
-    Patch,
-    /// A pagination envelope.
-    Page,
+pub enum Origin {
+    /// A model of the spec (what the server sends, for a struct).
+    Model,
+    /// The create request body of a model.
+    Create { of: TypeId },
+    /// The PATCH request body of a model.
+    Patch { of: TypeId },
+    /// A page envelope of a paginated list.
+    Page { style: PaginationId },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Enum),
+}
+
+impl TypeKind {
+    /// A struct's fields (the Rust type's); none for an enum.
+    pub fn fields(&self) -> &[Field] {
+        match self {
+            TypeKind::Struct(s) => &s.fields,
+            TypeKind::Enum(_) => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Model structs only: the write-only fields, which the Rust type leaves out. Kept so that documents describing
+    /// the whole model (OpenAPI, API reference) still show them.
+    pub write_only_fields: Vec<Field>,
+    /// A request carrying it is refused when it has a field the struct does not know.
+    pub reject_unknown_fields: bool,
+    /// The server decodes it from requests: optional fields there refuse `null`.
+    pub request: bool,
+    /// `#[derive(Default)]`: every field may be left out, so the default is the empty request.
+    pub derive_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub rust_name: String,
     pub wire_name: String,
+    /// The field's documentation (the spec's text, or a sentence naming the field).
     pub doc: String,
+    pub span: Span,
     pub ty: Ty,
-    /// May be absent on the wire.
-    pub optional: bool,
-    /// May be `null` on the wire.
-    pub nullable: bool,
+    pub presence: Presence,
     /// The type refers back to its own struct without a list or map between: it must be boxed.
     pub boxed: bool,
     pub constraints: Constraints,
@@ -90,18 +173,6 @@ pub enum Access {
     WriteOnly,
 }
 
-impl Field {
-    /// How the field is represented in Rust.
-    pub fn presence(&self) -> Presence {
-        match (self.optional, self.nullable) {
-            (false, false) => Presence::Required,
-            (false, true) => Presence::Nullable,
-            (true, false) => Presence::Optional,
-            (true, true) => Presence::Tristate,
-        }
-    }
-}
-
 /// Whether a field may be absent and/or null, which decides its Rust type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
@@ -115,10 +186,22 @@ pub enum Presence {
     Tristate,
 }
 
+impl Presence {
+    /// The field may be left out.
+    pub fn optional(self) -> bool {
+        matches!(self, Presence::Optional | Presence::Tristate)
+    }
+
+    /// The field may be `null`.
+    pub fn nullable(self) -> bool {
+        matches!(self, Presence::Nullable | Presence::Tristate)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Constraints {
-    pub max_length: Option<i64>,
-    pub min_length: Option<i64>,
+    pub max_length: Option<u64>,
+    pub min_length: Option<u64>,
     pub pattern: Option<String>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
@@ -131,7 +214,7 @@ impl Constraints {
 }
 
 /// A resolved type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
     String,
     I64,
@@ -147,22 +230,27 @@ pub enum Ty {
     Json,
     List(Box<Ty>),
     Map(Box<Ty>),
-    /// A struct or enum, by Rust name.
-    Named(String),
+    /// A struct or enum of [`Api::types`].
+    Named(TypeId),
 }
 
 impl Ty {
-    /// True for the types a path or query parameter can take.
-    pub fn is_scalar(&self) -> bool {
-        !matches!(self, Ty::Json | Ty::List(_) | Ty::Map(_)) && !matches!(self, Ty::Named(_))
+    /// True for the string types (`string`, `uri`, `email`), which Rust holds as `String`.
+    pub fn is_string(&self) -> bool {
+        matches!(self, Ty::String | Ty::Uri | Ty::Email)
+    }
+
+    /// The named type, if this is one.
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            Ty::Named(id) => Some(*id),
+            _ => None,
+        }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enum {
-    pub rust_name: String,
-    pub wire_name: String,
-    pub doc: String,
     pub variants: Vec<Variant>,
     /// Unknown values decode into an `Unknown(String)` variant instead of failing.
     pub open: bool,
@@ -172,14 +260,22 @@ pub struct Enum {
 pub struct Variant {
     pub rust_name: String,
     pub wire_name: String,
+    /// The value's documentation, if the spec gives one.
     pub doc: Option<String>,
+    pub span: Span,
 }
+
+/// An index into [`Api::pagination`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PaginationId(pub usize);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
     pub name: String,
     pub doc: Option<String>,
+    pub span: Span,
     pub style: PageStyle,
+    /// The envelope's field names on the wire.
     pub count: String,
     pub next: String,
     pub previous: String,
@@ -201,29 +297,52 @@ pub enum PageStyle {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Errors {
-    /// Error body types (Rust names), tried in order when decoding an error response.
-    pub models: Vec<String>,
+    /// Error body types, tried in this order when decoding an error answer.
+    pub models: Vec<ErrorModel>,
     pub answers: Vec<ErrorAnswer>,
 }
 
+impl Errors {
+    /// The answer of `kind`, if the spec declares one.
+    pub fn answer(&self, kind: ErrorKind) -> Option<&ErrorAnswer> {
+        self.answers.iter().find(|a| a.kind == kind)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorModel {
+    pub ty: TypeId,
+    /// The variant of the client's `ApiErrorBody` enum that holds it.
+    pub variant: String,
+}
+
+/// One of the API's standard error answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorAnswer {
-    /// `unauthenticated`, `invalid_credentials`, `missing_scope`, `validation`, `not_found`, ...
-    pub kind: String,
+    pub kind: ErrorKind,
     pub status: u16,
-    pub model: String,
+    pub model: TypeId,
+    /// The body as JSON, with `{placeholders}` the server fills in.
     pub body: serde_json::Value,
     pub doc: Option<String>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
-    /// Module/method name (`insight_variables`).
+    /// Module-style name (`insight_variables`).
     pub rust_name: String,
-    /// Type name (`InsightVariables`).
+    /// Type-name stem (`InsightVariables`).
     pub type_name: String,
     pub wire_name: String,
     pub doc: Option<String>,
+    pub span: Span,
+    /// The `Client` method returning this resource's operations.
+    pub client_accessor: String,
+    /// The type that accessor returns (`InsightVariablesClient`).
+    pub client_type: String,
+    /// The server trait (`InsightVariablesApi`).
+    pub server_trait: String,
     pub operations: Vec<Operation>,
 }
 
@@ -237,56 +356,75 @@ pub struct Operation {
     pub wire_name: String,
     /// OpenAPI operationId.
     pub operation_id: String,
+    pub span: Span,
     pub method: Method,
     /// Full path template, base path included (`/api/projects/{project_id}/insight_variables/{id}/`).
     pub path: String,
-    pub segments: Vec<Segment>,
     pub summary: String,
     pub description: Option<String>,
+    pub security: Security,
+    /// Required scopes (all of them).
     pub scopes: Vec<String>,
-    pub auth: bool,
-    /// Path parameters in path order (base parameters included).
-    pub path_params: Vec<Param>,
-    pub query_params: Vec<Param>,
+    /// Path parameters in path order (base parameters included), then query parameters.
+    pub params: Vec<Param>,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
+    /// The API's standard answers this operation can give, besides its own responses, in [`ErrorKind::ALL`] order.
+    pub standard_errors: Vec<ErrorKind>,
     pub pagination: Option<OpPagination>,
     pub idempotent: bool,
+    pub client: ClientOp,
+    pub server: ServerOp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
+impl Operation {
+    /// The path parameters, in path order.
+    pub fn path_params(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+    }
 
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        }
+    /// The query parameters, in spec order.
+    pub fn query_params(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Query)
+    }
+
+    /// The responses decoded as values by the client (the others become errors).
+    pub fn outcomes(&self) -> impl Iterator<Item = &Response> {
+        self.responses
+            .iter()
+            .filter(|r| r.role != ResponseRole::Error)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Literal(String),
-    /// A parameter by wire name.
-    Param(String),
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// The API has no authentication.
+    None,
+    /// Credentials (and the operation's scopes) are checked before the handler runs.
+    Required,
+    /// Open to anyone; a valid key still identifies the caller on the server. The client sends no key.
+    Optional,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
+    /// The parameter's name as a Rust value (a field of the query struct, unique within the operation).
     pub rust_name: String,
     pub wire_name: String,
     pub doc: Option<String>,
+    pub span: Span,
+    pub location: ParamLocation,
     pub ty: Ty,
     pub required: bool,
     pub example: Option<serde_json::Value>,
@@ -299,23 +437,108 @@ pub struct Body {
     pub is_patch: bool,
 }
 
+/// What a documented response is to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseRole {
+    /// A 2xx answer.
+    Success,
+    /// A non-2xx answer the client returns as a value: its body is not one of the API's error models.
+    Outcome,
+    /// A non-2xx answer with an error model (or no body): the client returns it as an error.
+    Error,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
     /// `None`: no body.
     pub ty: Option<Ty>,
     pub doc: Option<String>,
-    /// Variant name in the operation's response enum (`Ok`, `Created`, `BadRequest`, ...).
+    pub span: Span,
+    /// Variant name in the operation's response enums (`Ok`, `Created`, `BadRequest`, ...).
     pub variant: String,
-    pub is_success: bool,
+    pub role: ResponseRole,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpPagination {
-    /// Index into [`Api::pagination`].
-    pub style: usize,
+    pub style: PaginationId,
     /// The item type of `results`.
     pub item: Ty,
-    /// The envelope struct's Rust name.
-    pub envelope: String,
+    /// The page envelope struct.
+    pub envelope: TypeId,
+    /// The envelope's Rust fields holding the next page's URL and the items.
+    pub next_field: String,
+    pub results_field: String,
+}
+
+/// The client's view of an operation: every name it prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOp {
+    /// The request builder (`InsightVariablesCreateRequest`).
+    pub request_type: String,
+    /// What `send` returns on success.
+    pub returns: ClientReturns,
+    /// The method's arguments, in order.
+    pub args: Vec<ClientArg>,
+    /// The builder's setters, in order.
+    pub setters: Vec<Setter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientReturns {
+    /// No documented body: `()`.
+    Unit,
+    /// The one documented outcome's body, whichever 2xx status carried it.
+    Value(Ty),
+    /// Several outcomes: this enum (one variant per outcome).
+    Enum(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientArg {
+    /// The argument's name, unique among the method's arguments.
+    pub name: String,
+    pub source: ArgSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgSource {
+    /// A path or required query parameter: an index into [`Operation::params`].
+    Param(usize),
+    /// The whole request body (a body that is not a struct).
+    Body,
+}
+
+/// A builder method setting one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setter {
+    /// Takes the value (`name`).
+    pub name: String,
+    /// Takes the stored form: an `Option` (`set_name`), or `Nullable` for a three-state field.
+    pub set_name: String,
+    /// Sends `null` (`default_value_null`), for fields that may be null.
+    pub null_name: Option<String>,
+    pub target: SetterTarget,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetterTarget {
+    /// An optional query parameter: an index into [`Operation::params`].
+    Param(usize),
+    /// A field of the body struct, by index.
+    Field(usize),
+}
+
+/// The server's view of an operation: every name it prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerOp {
+    /// The handler function (`insight_variables_partial_update`).
+    pub handler: String,
+    /// The struct of the query parameters, if there are any.
+    pub query_struct: Option<String>,
+    /// The answer enum the trait method returns.
+    pub response_enum: String,
+    /// The trait method's path arguments, one per path parameter, clear of `ctx`, `query` and `body`.
+    pub path_args: Vec<String>,
 }

@@ -93,13 +93,13 @@ pub fn generate_timed(
         }
     };
     let started = Instant::now();
-    let api = lower::lower(&spec);
+    let api = lower::lower(&spec)?;
     t.lower = started.elapsed();
     use std::sync::atomic::Ordering;
-    emit::tokens::FORMAT_NANOS.store(0, Ordering::Relaxed);
+    emit::file::FORMAT_NANOS.store(0, Ordering::Relaxed);
     let started = Instant::now();
     let files = emit::emit(&api, opts)?;
-    t.format = std::time::Duration::from_nanos(emit::tokens::FORMAT_NANOS.load(Ordering::Relaxed));
+    t.format = std::time::Duration::from_nanos(emit::file::FORMAT_NANOS.load(Ordering::Relaxed));
     t.emit = started.elapsed();
     Ok((files, t))
 }
@@ -135,7 +135,7 @@ pub fn lower_source(path: &str, source: &str, color: bool) -> Result<ir::Api, Er
     if !diagnostics.is_empty() {
         return Err(spec_error(diagnostics));
     }
-    Ok(lower::lower(&spec))
+    lower::lower(&spec)
 }
 
 /// Reads a spec file, refusing text that is not UTF-8 with the offset of the first bad byte.

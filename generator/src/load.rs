@@ -219,6 +219,20 @@ impl Cx {
         }
     }
 
+    /// One of a fixed set of words (`choices` pairs each word with its value), or an error with a suggestion.
+    fn choice<T: Copy>(&mut self, word: &Name, choices: &[(&str, T)], what: &str) -> Option<Spanned<T>> {
+        if let Some((_, value)) = choices.iter().find(|(w, _)| *w == word.value) {
+            return Some(Spanned::new(*value, word.span));
+        }
+        let words: Vec<&str> = choices.iter().map(|(w, _)| *w).collect();
+        let hint = match did_you_mean(&word.value, words.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("use {}", words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")),
+        };
+        self.err(word.span, format!("unknown {what} `{}`", word.value), hint);
+        None
+    }
+
     fn name(&mut self, key: &Node) -> Name {
         Spanned::new(key.as_str().unwrap_or_default().to_owned(), key.span)
     }
@@ -366,15 +380,26 @@ impl Cx {
             let Some(style) = self.req_string(&o, "style", &what) else {
                 continue;
             };
+            let chosen = self.choice(&style, &PageStyleKind::ALL, "pagination style");
+            let known = chosen.is_some();
+            // An unknown style was reported; it is kept under its name (so operations that use it are not
+            // reported too), without the keys that depend on the style, and lower never sees it.
+            let style = chosen.unwrap_or(Spanned::new(PageStyleKind::PageNumber, style.span));
+            let specific = |cx: &mut Self, key: &str| known.then(|| cx.opt_string(&o, key, &what)).flatten();
+            let limit_param = specific(self, "limit_param");
+            let offset_param = specific(self, "offset_param");
+            let page_param = specific(self, "page_param");
+            let default_limit = known.then(|| self.opt_int(&o, "default_limit", &what)).flatten();
+            let page_size = known.then(|| self.opt_int(&o, "page_size", &what)).flatten();
             out.push(PaginationStyle {
                 name,
                 style,
+                limit_param,
+                offset_param,
+                default_limit,
+                page_param,
+                page_size,
                 description: opt_text(self.opt_string(&o, "description", &what)),
-                limit_param: self.opt_string(&o, "limit_param", &what),
-                offset_param: self.opt_string(&o, "offset_param", &what),
-                default_limit: self.opt_int(&o, "default_limit", &what),
-                page_param: self.opt_string(&o, "page_param", &what),
-                page_size: self.opt_int(&o, "page_size", &what),
                 count: self.opt_string(&o, "count", &what),
                 next: self.opt_string(&o, "next", &what),
                 previous: self.opt_string(&o, "previous", &what),
@@ -406,11 +431,13 @@ impl Cx {
         }
         let mut answers = Vec::new();
         for (key, value) in o.entries {
-            let kind = self.name(key);
-            if kind.value == "models" || !KEYS.contains(&kind.value.as_str()) {
+            let name = self.name(key);
+            // Unknown keys were reported by `obj`.
+            let Some(kind) = ErrorKind::parse(&name.value) else {
                 continue;
-            }
-            let what = format!("error answer `{}`", kind.value);
+            };
+            let kind = Spanned::new(kind, name.span);
+            let what = format!("error answer `{}`", name.value);
             let Some(a) = self.obj(value, &what, &["status", "model", "body", "description"])
             else {
                 continue;
@@ -678,7 +705,20 @@ impl Cx {
         let name = self.name(key);
         let what = format!("operation `{}`", name.value);
         let o = self.obj(value, &what, KEYS)?;
-        let method = self.req_string(&o, "method", &what);
+        let method = self.req_string(&o, "method", &what).and_then(|m| {
+            let method = Method::parse(&m.value);
+            if method.is_none() {
+                let names = Method::ALL.map(Method::as_str);
+                let hint = match did_you_mean(&m.value.to_ascii_uppercase(), names) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("use one of {}", names.join(", ")),
+                };
+                self.err(m.span, format!("`{}` is not an HTTP method", m.value), hint);
+            }
+            // An unknown method was reported; POST stands in so that the rest of the operation is still checked
+            // (it allows a body, so it adds no complaint of its own), and lower never sees it.
+            Some(Spanned::new(method.unwrap_or(Method::Post), m.span))
+        });
         let summary = self.req_string(&o, "summary", &what);
         let mut scopes = Vec::new();
         if let Some(s) = o.get("scopes") {

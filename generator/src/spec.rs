@@ -62,7 +62,7 @@ pub struct ScopeRule {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginationStyle {
     pub name: Name,
-    pub style: Name,
+    pub style: Spanned<PageStyleKind>,
     pub description: Option<String>,
     pub limit_param: Option<Name>,
     pub offset_param: Option<Name>,
@@ -85,7 +85,7 @@ pub struct Errors {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorAnswer {
-    pub kind: Name,
+    pub kind: Spanned<ErrorKind>,
     pub status: Spanned<i64>,
     pub model: Name,
     pub body: serde_json::Value,
@@ -212,7 +212,7 @@ pub struct Resource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     pub name: Name,
-    pub method: Name,
+    pub method: Spanned<Method>,
     pub path: Option<Name>,
     pub operation_id: Option<Name>,
     pub summary: String,
@@ -232,4 +232,282 @@ pub struct Response {
     pub status: Spanned<i64>,
     pub ty: Spanned<TypeExpr>,
     pub description: Option<String>,
+}
+
+/// The pagination styles of the language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyleKind {
+    LimitOffset,
+    PageNumber,
+}
+
+impl PageStyleKind {
+    pub const ALL: [(&'static str, PageStyleKind); 2] = [
+        ("limit_offset", PageStyleKind::LimitOffset),
+        ("page_number", PageStyleKind::PageNumber),
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PageStyleKind::LimitOffset => "limit_offset",
+            PageStyleKind::PageNumber => "page_number",
+        }
+    }
+}
+
+/// HTTP methods an operation may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// The method named `text` (any case).
+    pub fn parse(text: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// Whether repeating the request is safe by HTTP's definition (GET, PUT, DELETE).
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+
+    /// Whether a request with this method may carry a body.
+    pub fn has_body(self) -> bool {
+        !matches!(self, Method::Get | Method::Delete)
+    }
+}
+
+/// The API's standard error answers, by the key they have under `errors:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorKind {
+    Unauthenticated,
+    InvalidCredentials,
+    MissingScope,
+    Validation,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::Unauthenticated,
+        ErrorKind::InvalidCredentials,
+        ErrorKind::MissingScope,
+        ErrorKind::Validation,
+        ErrorKind::NotFound,
+        ErrorKind::MethodNotAllowed,
+        ErrorKind::PayloadTooLarge,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Unauthenticated => "unauthenticated",
+            ErrorKind::InvalidCredentials => "invalid_credentials",
+            ErrorKind::MissingScope => "missing_scope",
+            ErrorKind::Validation => "validation",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::MethodNotAllowed => "method_not_allowed",
+            ErrorKind::PayloadTooLarge => "payload_too_large",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether an API must declare this answer: the generated server gives it, and has no other body for it.
+    pub fn required(self, has_auth: bool) -> bool {
+        match self {
+            ErrorKind::Validation | ErrorKind::NotFound => true,
+            ErrorKind::Unauthenticated | ErrorKind::InvalidCredentials | ErrorKind::MissingScope => {
+                has_auth
+            }
+            ErrorKind::MethodNotAllowed | ErrorKind::PayloadTooLarge => false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Facts about spec values, shared by validate and lower.
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Splits a path into its `{param}` names, or says what is malformed.
+pub fn path_params(path: &str) -> Result<Vec<&str>, String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return Err("a `}` without a matching `{`".into());
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("a `{` without a matching `}`")?;
+        let name = &after[..close];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "`{{{name}}}` is not a parameter name (letters, digits and `_` only)"
+            ));
+        }
+        let seg_start = rest[..open].rfind('/').map_or(0, |i| i + 1);
+        let seg_end = after[close + 1..]
+            .find('/')
+            .map_or(after.len(), |i| close + 1 + i);
+        if open != seg_start || close + 1 != seg_end {
+            return Err(format!(
+                "`{{{name}}}` must fill a whole path segment, as in `/items/{{{name}}}/`"
+            ));
+        }
+        out.push(name);
+        rest = &after[close + 1..];
+    }
+    Ok(out)
+}
+
+/// True for a scope string the language accepts: segments of letters, digits, `_`, `-`, `.` joined by `:`.
+pub fn is_valid_scope(scope: &str) -> bool {
+    !scope.is_empty()
+        && scope.split(':').all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        })
+}
+
+/// Joins path pieces with single slashes: `["/api", "/items", "/{id}/"]` → `/api/items/{id}/`.
+pub fn join_path(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for p in parts.iter().filter(|p| !p.is_empty()) {
+        if out.ends_with('/') && p.starts_with('/') {
+            out.push_str(&p[1..]);
+        } else if !out.is_empty() && !out.ends_with('/') && !p.starts_with('/') {
+            out.push('/');
+            out.push_str(p);
+        } else {
+            out.push_str(p);
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+impl Spec {
+    /// The full path of `op` in `resource`: base path, resource path and the operation's own path, joined.
+    pub fn op_path(&self, resource: &Resource, op: &Operation) -> String {
+        let base = self.api.base_path.as_ref().map_or("", |b| b.value.as_str());
+        let own = op.path.as_ref().map_or("", |p| p.value.as_str());
+        join_path(&[base, &resource.path.value, own])
+    }
+}
+
+impl Operation {
+    /// Whether retrying the operation is safe: as written, or by its method.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+            .unwrap_or_else(|| self.method.value.is_idempotent())
+    }
+}
+
+impl PaginationStyle {
+    /// The query parameters the style adds, with the server's default value (for docs).
+    pub fn params(&self) -> Vec<(String, Option<i64>)> {
+        let name = |n: &Option<Name>, default: &str| {
+            n.as_ref().map_or(default.to_owned(), |n| n.value.clone())
+        };
+        match self.style.value {
+            PageStyleKind::LimitOffset => vec![
+                (name(&self.limit_param, "limit"), self.default_limit),
+                (name(&self.offset_param, "offset"), None),
+            ],
+            PageStyleKind::PageNumber => vec![(name(&self.page_param, "page"), None)],
+        }
+    }
+}
+
+impl TypeExpr {
+    /// The envelope type name for `page<T>` of this item type.
+    pub fn page_name(&self) -> String {
+        fn stem(t: &TypeExpr) -> String {
+            match t {
+                TypeExpr::Prim(p) => crate::ident::camel_stem(p.name()),
+                TypeExpr::List(i) => format!("{}List", stem(i)),
+                TypeExpr::Map(i) => format!("{}Map", stem(i)),
+                TypeExpr::Named(n) => crate::ident::camel_stem(n),
+                _ => "Item".into(),
+            }
+        }
+        crate::ident::type_name_of(&["Paginated", &stem(self), "List"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_params_are_whole_segments() {
+        assert_eq!(path_params("/a/{id}/b/{x_1}/"), Ok(vec!["id", "x_1"]));
+        assert!(path_params("/a/{id").is_err());
+        assert!(path_params("/a/id}").is_err());
+        assert!(path_params("/a/x{id}")
+            .unwrap_err()
+            .contains("whole path segment"));
+        assert!(path_params("/a/{}").is_err());
+    }
+
+    #[test]
+    fn joins_paths() {
+        assert_eq!(
+            join_path(&["/api/projects/{project_id}", "/insight_variables", "/{id}/"]),
+            "/api/projects/{project_id}/insight_variables/{id}/"
+        );
+        assert_eq!(join_path(&["", "/items", "/"]), "/items/");
+        assert_eq!(join_path(&["", "/items", ""]), "/items");
+    }
+
+    #[test]
+    fn scopes() {
+        assert!(is_valid_scope("insight_variable:read"));
+        assert!(is_valid_scope("admin"));
+        assert!(!is_valid_scope("a::b"));
+        assert!(!is_valid_scope("has space:read"));
+        assert!(!is_valid_scope(""));
+    }
+
+    #[test]
+    fn methods_and_error_kinds_round_trip() {
+        for m in Method::ALL {
+            assert_eq!(Method::parse(&m.as_str().to_lowercase()), Some(m));
+        }
+        for k in ErrorKind::ALL {
+            assert_eq!(ErrorKind::parse(k.as_str()), Some(k));
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! expanded with a budget, so an alias bomb ("billion laughs") is refused instead of eating the memory; and
 //! duplicate mapping keys are reported, where most YAML libraries silently keep the last one.
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{normalize_line_breaks, Diagnostic, Span};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -110,21 +110,6 @@ impl Node {
             }
         }
     }
-}
-
-/// Replaces every `\r` not followed by `\n` with `\n`. Byte offsets are unchanged.
-pub fn normalize_line_breaks(source: &str) -> String {
-    let bytes = source.as_bytes();
-    source
-        .char_indices()
-        .map(|(i, c)| {
-            if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
-                '\n'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 /// YAML 1.2 core-schema booleans.

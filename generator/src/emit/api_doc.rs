@@ -4,7 +4,7 @@
 //! the layout is all in the template.
 
 use super::{header_line, GeneratedFile, Options};
-use crate::ir::{Access, Api, Field, Operation, Presence, Struct, StructRole, Ty};
+use crate::ir::{Access, Api, Field, Operation, Origin, ParamLocation, Presence, Security, Ty, TypeKind};
 use crate::Error;
 use minijinja::{context, Environment, Value};
 use serde_json::json;
@@ -14,11 +14,7 @@ const TEMPLATE: &str = include_str!("../../../templates/API.md.j2");
 /// How deep example bodies follow nested models; recursive models stop there.
 const EXAMPLE_DEPTH: usize = 4;
 
-pub fn file(
-    api: &Api,
-    opts: &Options,
-    rust_example: &dyn Fn(&Api, &Operation) -> Option<String>,
-) -> Result<GeneratedFile, Error> {
+pub fn file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     // Table cells hold one line; a `|` would end the cell.
@@ -31,42 +27,39 @@ pub fn file(
     });
     env.add_template("API.md", TEMPLATE)
         .map_err(|e| Error::Internal(format!("template API.md: {e}")))?;
-    let index: Index = api
-        .structs
-        .iter()
-        .map(|s| (s.rust_name.as_str(), s))
-        .collect();
     let resources: Vec<Value> = api
         .resources
         .iter()
         .map(|r| {
-            let ops: Vec<Value> = r.operations.iter().map(|op| operation(api, &index, op, rust_example(api, op))).collect();
+            let ops: Vec<Value> = r
+                .operations
+                .iter()
+                .map(|op| operation(api, op, opts.client.then(|| super::client::rust_example(api, r, op))))
+                .collect();
             context! { name => r.wire_name, anchor => anchor(&r.wire_name), description => r.doc, operations => ops }
         })
         .collect();
     let models: Vec<Value> = api
-        .structs
+        .types
         .iter()
-        .map(|s| {
-            let fields: Vec<Value> = s
-                .fields
-                .iter()
-                .chain(&s.write_only_fields)
-                .map(model_field)
-                .collect();
-            context! { name => s.rust_name, description => s.doc, fields => fields }
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) => {
+                let fields: Vec<Value> = s.fields.iter().chain(&s.write_only_fields).map(|f| model_field(api, f)).collect();
+                context! { name => t.rust_name, description => t.doc, fields => fields }
+            }
+            TypeKind::Enum(e) => {
+                let values: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
+                context! { name => t.rust_name, description => t.doc, values => values, open => e.open }
+            }
         })
-        .chain(api.enums.iter().map(|e| {
-            let values: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
-            context! { name => e.rust_name, description => e.doc, values => values, open => e.open }
-        }))
         .collect();
     let errors: Vec<Value> = api
         .errors
         .answers
         .iter()
-        .map(|a| context! { kind => a.kind.replace('_', " "), status => a.status, body => a.body.to_string() })
+        .map(|a| context! { kind => a.kind.as_str().replace('_', " "), status => a.status, body => a.body.to_string() })
         .collect();
+    let error_models: Vec<&str> = api.errors.models.iter().map(|m| api.ty(m.ty).rust_name.as_str()).collect();
     let auth = api.auth.as_ref().map(|a| {
         context! { env => a.env, wildcard_scope => a.wildcard_scope, implied_scopes => a.implied_scopes }
     });
@@ -83,7 +76,7 @@ pub fn file(
             server_env => api.server_env,
             auth => auth,
             resources => resources,
-            errors => context! { models => api.errors.models, answers => errors },
+            errors => context! { models => error_models, answers => errors },
             models => models,
         })
         .map_err(|e| Error::Internal(format!("template API.md: {e}")))?;
@@ -109,15 +102,8 @@ fn anchor(text: &str) -> String {
         .collect()
 }
 
-/// Structs by Rust name: looked up per operation and per field, which a linear search made quadratic in big specs.
-type Index<'a> = std::collections::HashMap<&'a str, &'a Struct>;
-
-fn find_struct<'a>(index: &Index<'a>, name: &str) -> Option<&'a Struct> {
-    index.get(name).copied()
-}
-
 /// A type as text for tables, with models linked to their section.
-fn type_text(t: &Ty) -> String {
+fn type_text(api: &Api, t: &Ty) -> String {
     match t {
         Ty::String => "string".into(),
         Ty::Uri => "string (URI)".into(),
@@ -129,31 +115,37 @@ fn type_text(t: &Ty) -> String {
         Ty::DateTime => "datetime (RFC 3339)".into(),
         Ty::Date => "date".into(),
         Ty::Json => "any JSON".into(),
-        Ty::List(inner) => format!("list of {}", type_text(inner)),
-        Ty::Map(inner) => format!("map of string to {}", type_text(inner)),
-        Ty::Named(name) => format!("[`{name}`](#{})", anchor(name)),
+        Ty::List(inner) => format!("list of {}", type_text(api, inner)),
+        Ty::Map(inner) => format!("map of string to {}", type_text(api, inner)),
+        Ty::Named(id) => {
+            let name = &api.ty(*id).rust_name;
+            format!("[`{name}`](#{})", anchor(name))
+        }
     }
 }
 
-fn operation(api: &Api, index: &Index, op: &Operation, rust: Option<String>) -> Value {
+fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
     let params: Vec<Value> = op
-        .path_params
+        .params
         .iter()
-        .map(|p| (p, "path"))
-        .chain(op.query_params.iter().map(|p| (p, "query")))
-        .map(|(p, location)| context! { name => p.wire_name, location => location, ty => type_text(&p.ty), required => p.required, description => p.doc })
+        .map(|p| {
+            let location = match p.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+            };
+            context! { name => p.wire_name, location => location, ty => type_text(api, &p.ty), required => p.required, description => p.doc }
+        })
         .collect();
     let body = op.body.as_ref().map(|b| {
-        let fields: Vec<Value> = match &b.ty {
-            Ty::Named(name) => find_struct(index, name).map_or_else(Vec::new, |s| {
-                s.fields
-                    .iter()
-                    .map(|f| context! { name => f.wire_name, ty => type_text(&f.ty), required => !f.optional, nullable => f.nullable, description => f.doc })
-                    .collect()
-            }),
-            _ => Vec::new(),
+        let fields: Vec<Value> = match b.ty.named().and_then(|id| api.struct_(id)) {
+            Some(s) => s
+                .fields
+                .iter()
+                .map(|f| context! { name => f.wire_name, ty => type_text(api, &f.ty), required => !f.presence.optional(), nullable => f.presence.nullable(), description => f.doc })
+                .collect(),
+            None => Vec::new(),
         };
-        context! { ty => type_text(&b.ty), fields => fields }
+        context! { ty => type_text(api, &b.ty), fields => fields }
     });
     let responses: Vec<Value> = op
         .responses
@@ -161,19 +153,17 @@ fn operation(api: &Api, index: &Index, op: &Operation, rust: Option<String>) -> 
         .map(|r| {
             // A documented standard answer (e.g. not found) is the truest example of an error body.
             let answer = api.errors.answers.iter().find(|a| {
-                a.status == r.status
-                    && r.ty == Some(Ty::Named(a.model.clone()))
-                    && !has_placeholder(&a.body)
+                a.status == r.status && r.ty == Some(Ty::Named(a.model)) && !has_placeholder(&a.body)
             });
             let body = match (answer, &r.ty) {
                 (Some(a), _) => Some(a.body.clone()),
-                (None, Some(t)) => Some(example(api, index, t, 0)),
+                (None, Some(t)) => Some(example(api, t, 0)),
                 (None, None) => None,
             };
             let example = body.map(|b| serde_json::to_string_pretty(&b).unwrap_or_default());
             context! {
                 status => r.status,
-                ty => r.ty.as_ref().map_or_else(|| "none".to_owned(), type_text),
+                ty => r.ty.as_ref().map_or_else(|| "none".to_owned(), |t| type_text(api, t)),
                 description => r.doc,
                 example => example,
             }
@@ -187,12 +177,12 @@ fn operation(api: &Api, index: &Index, op: &Operation, rust: Option<String>) -> 
         operation_id => op.operation_id,
         idempotent => op.idempotent,
         description => op.description,
-        auth => op.auth,
+        auth => op.security == Security::Required,
         scopes => op.scopes,
         params => params,
         body => body,
         responses => responses,
-        curl => curl(api, index, op),
+        curl => curl(api, op),
         rust => rust,
     }
 }
@@ -207,8 +197,8 @@ fn has_placeholder(v: &serde_json::Value) -> bool {
     }
 }
 
-fn model_field(f: &Field) -> Value {
-    let presence = match f.presence() {
+fn model_field(api: &Api, f: &Field) -> Value {
+    let presence = match f.presence {
         Presence::Required => "required",
         Presence::Nullable => "required, nullable",
         Presence::Optional => "optional",
@@ -219,11 +209,11 @@ fn model_field(f: &Field) -> Value {
         Access::ReadOnly => "read-only",
         Access::WriteOnly => "write-only",
     };
-    context! { name => f.wire_name, ty => type_text(&f.ty), presence => presence, access => access, description => f.doc }
+    context! { name => f.wire_name, ty => type_text(api, &f.ty), presence => presence, access => access, description => f.doc }
 }
 
 /// An example JSON value of a type: the spec's examples where given, plausible values otherwise.
-fn example(api: &Api, index: &Index, t: &Ty, depth: usize) -> serde_json::Value {
+fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
     match t {
         Ty::String => json!("string"),
         Ty::Uri => json!("https://example.com/"),
@@ -235,43 +225,38 @@ fn example(api: &Api, index: &Index, t: &Ty, depth: usize) -> serde_json::Value 
         Ty::DateTime => json!("2019-08-24T14:15:22Z"),
         Ty::Date => json!("2019-08-24"),
         Ty::Json => json!({}),
-        Ty::List(inner) if depth < EXAMPLE_DEPTH => json!([example(api, index, inner, depth + 1)]),
-        Ty::Map(inner) if depth < EXAMPLE_DEPTH => {
-            json!({ "key": example(api, index, inner, depth + 1) })
-        }
+        Ty::List(inner) if depth < EXAMPLE_DEPTH => json!([example(api, inner, depth + 1)]),
+        Ty::Map(inner) if depth < EXAMPLE_DEPTH => json!({ "key": example(api, inner, depth + 1) }),
         Ty::List(_) => json!([]),
         Ty::Map(_) => json!({}),
-        Ty::Named(name) => {
-            if let Some(e) = api.enums.iter().find(|e| e.rust_name == *name) {
-                return e
-                    .variants
-                    .first()
-                    .map_or(json!("string"), |v| json!(v.wire_name));
-            }
-            match find_struct(index, name) {
-                Some(s) if depth < EXAMPLE_DEPTH => {
+        Ty::Named(id) => {
+            let t = api.ty(*id);
+            match &t.kind {
+                TypeKind::Enum(e) => e.variants.first().map_or(json!("string"), |v| json!(v.wire_name)),
+                TypeKind::Struct(s) if depth < EXAMPLE_DEPTH => {
+                    let page = matches!(t.origin, Origin::Page { .. });
                     let mut obj = serde_json::Map::new();
                     for f in &s.fields {
                         // Page envelopes link nowhere in an example; show null there.
-                        let value = match (&f.example, s.role) {
-                            (_, StructRole::Page) if f.nullable => json!(null),
-                            (Some(e), _) => e.clone(),
-                            (None, _) if f.boxed => json!(null),
-                            (None, _) => example(api, index, &f.ty, depth + 1),
+                        let value = match &f.example {
+                            _ if page && f.presence.nullable() => json!(null),
+                            Some(e) => e.clone(),
+                            None if f.boxed => json!(null),
+                            None => example(api, &f.ty, depth + 1),
                         };
                         obj.insert(f.wire_name.clone(), value);
                     }
                     serde_json::Value::Object(obj)
                 }
-                _ => json!({}),
+                TypeKind::Struct(_) => json!({}),
             }
         }
     }
 }
 
-fn curl(api: &Api, index: &Index, op: &Operation) -> String {
+fn curl(api: &Api, op: &Operation) -> String {
     let mut path = op.path.clone();
-    for p in &op.path_params {
+    for p in op.path_params() {
         let value = match &p.example {
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
@@ -284,7 +269,7 @@ fn curl(api: &Api, index: &Index, op: &Operation) -> String {
         None => api.server.clone(),
     };
     let mut lines = vec![format!("curl -X {}", op.method.as_str())];
-    if op.auth {
+    if op.security == Security::Required {
         let key = api
             .auth
             .as_ref()
@@ -294,7 +279,7 @@ fn curl(api: &Api, index: &Index, op: &Operation) -> String {
     }
     if let Some(b) = &op.body {
         lines.push("  -H 'Content-Type: application/json'".into());
-        let body = example(api, index, &b.ty, 0)
+        let body = example(api, &b.ty, 0)
             .to_string()
             .replace('\'', "'\\''");
         lines.push(format!("  -d '{body}'"));

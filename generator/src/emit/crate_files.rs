@@ -1,6 +1,6 @@
 //! Emits the generated crate's non-Rust files from the minijinja templates in `templates/`.
 
-use super::{header_line, GeneratedFile, Options, Uses};
+use super::{header_line, GeneratedFile, Options};
 use crate::ir::Api;
 use crate::Error;
 use minijinja::{context, Environment};
@@ -20,7 +20,7 @@ fn render(name: &str, template: &str, ctx: minijinja::Value) -> Result<String, E
         .map_err(|e| Error::Internal(format!("template {name}: {e}")))
 }
 
-pub fn cargo_toml(api: &Api, opts: &Options, uses: Uses) -> Result<GeneratedFile, Error> {
+pub fn cargo_toml(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
     let description = format!("{} (generated client, server stubs and models)", api.title);
     let contents = render(
         "Cargo.toml",
@@ -33,7 +33,7 @@ pub fn cargo_toml(api: &Api, opts: &Options, uses: Uses) -> Result<GeneratedFile
             standalone => opts.standalone,
             client => opts.client,
             server => opts.server,
-            uses => uses,
+            uses => api.uses,
         },
     )?;
     Ok(GeneratedFile {

@@ -5,14 +5,7 @@ use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Which feature modules exist.
-#[derive(Debug, Clone, Copy)]
-pub struct Modules {
-    pub client: bool,
-    pub server: bool,
-}
-
-pub fn emit(api: &Api, opts: &Options, modules: Modules) -> TokenStream {
+pub fn emit(api: &Api, opts: &Options) -> TokenStream {
     let mut docs = format!("# {}\n\n", api.title);
     if let Some(d) = &api.description {
         docs.push_str(d.trim_end());
@@ -29,14 +22,14 @@ pub fn emit(api: &Api, opts: &Options, modules: Modules) -> TokenStream {
             format!(" {l}")
         }
     });
-    let client = modules.client.then(|| {
+    let client = opts.client.then(|| {
         quote! {
             #[cfg(feature = "client")]
             #[rustfmt::skip]
             pub mod client;
         }
     });
-    let server = modules.server.then(|| {
+    let server = opts.server.then(|| {
         quote! {
             #[cfg(feature = "server")]
             #[rustfmt::skip]

@@ -1,12 +1,14 @@
 //! emit: the IR → the generated crate's files (path → text), in memory.
 //!
-//! One module per artifact. Rust files are built with quote and formatted once by prettyplease; the non-Rust files
-//! (Cargo.toml, README.md) are rendered from the minijinja templates in `templates/`. Support code (the
-//! `Nullable` type, ...) is real Rust kept in `generator/support/` and copied with the generated header in front.
+//! One module per artifact, each a printer of the IR: it looks nothing up that could be missing and decides
+//! nothing the IR has not decided. Rust files are built with quote and formatted once by prettyplease ([`file`]);
+//! the non-Rust files (Cargo.toml, README.md, API.md) are rendered from the minijinja templates in `templates/`.
+//! Support code is the `apigen-runtime` crate, which generated code names as `super::rt`.
 
 mod api_doc;
 mod client;
 mod crate_files;
+pub mod file;
 mod lib_rs;
 mod models;
 pub mod module;
@@ -14,7 +16,9 @@ mod openapi;
 mod server;
 pub(crate) mod tokens;
 
-use crate::ir::{Api, Ty};
+pub use file::{header_line, MARKER};
+
+use crate::ir::Api;
 use crate::Error;
 
 /// What to generate and how to describe it in headers.
@@ -39,148 +43,73 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// The marker every generated file carries in its first line; the writer only ever deletes files that have it.
-pub const MARKER: &str = "@generated";
-
-pub fn header_line(opts: &Options) -> String {
-    format!(
-        "{MARKER} by apigen from {}. Do not edit: regenerate with `{}`.",
-        opts.spec_display, opts.regenerate
-    )
-}
-
-fn rust_file(
-    opts: &Options,
-    name: &str,
-    tokens: proc_macro2::TokenStream,
-) -> Result<GeneratedFile, Error> {
-    let body = tokens::format_file(name, tokens)?;
-    Ok(GeneratedFile {
-        path: name.to_owned(),
-        contents: format!("// {}\n\n{body}", header_line(opts)),
-    })
-}
-
-fn support_file(opts: &Options, name: &str, source: &str) -> GeneratedFile {
-    GeneratedFile {
-        path: name.to_owned(),
-        contents: format!(
-            "// {}\n// (copied from the generator's support code)\n\n{source}",
-            header_line(opts)
-        ),
-    }
-}
-
-/// Which optional dependencies the models need.
-#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
-pub(crate) struct Uses {
-    uuid: bool,
-    chrono: bool,
-    indexmap: bool,
-}
-
-impl Uses {
-    fn of(api: &Api) -> Uses {
-        fn visit(t: &Ty, u: &mut Uses) {
-            match t {
-                Ty::Uuid => u.uuid = true,
-                Ty::DateTime | Ty::Date => u.chrono = true,
-                Ty::Map(inner) => {
-                    u.indexmap = true;
-                    visit(inner, u);
-                }
-                Ty::List(inner) => visit(inner, u),
-                _ => {}
-            }
-        }
-        let mut u = Uses::default();
-        for s in &api.structs {
-            for f in &s.fields {
-                visit(&f.ty, &mut u);
-            }
-        }
-        for r in &api.resources {
-            for op in &r.operations {
-                for p in op.path_params.iter().chain(&op.query_params) {
-                    visit(&p.ty, &mut u);
-                }
-            }
-        }
-        u
-    }
-}
+/// One file to produce. Jobs are independent, so they run on every core; token streams never cross threads (they
+/// are not `Send`), only finished text does, and each job's tokens are freed as soon as its file is formatted.
+type Job<'a> = Box<dyn Fn() -> Result<Vec<GeneratedFile>, Error> + Send + Sync + 'a>;
 
 /// Every file of the generated crate, sorted by path.
 pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let uses = Uses::of(api);
-    // The artifacts are independent, and building and formatting them is most of a run: each gets a thread. Token
-    // streams never cross threads (they are not `Send`); only finished text does.
-    let (client_files, server_files, models_file, openapi_file, api_doc_file) =
-        std::thread::scope(|scope| {
-            let client = scope.spawn(|| {
-                if opts.client {
-                    client::files(api, opts)
-                } else {
-                    Ok(Vec::new())
-                }
-            });
-            let server = scope.spawn(|| {
-                if opts.server {
-                    server::files(api, opts)
-                } else {
-                    Ok(Vec::new())
-                }
-            });
-            let models = scope.spawn(|| rust_file(opts, "src/models.rs", models::emit(api)));
-            let openapi = scope.spawn(|| openapi::file(api, opts));
-            let api_doc = api_doc::file(api, opts, &|api, op| {
-                if opts.client {
-                    client::rust_example(api, op)
-                } else {
-                    None
-                }
-            });
-            (
-                joined(client),
-                joined(server),
-                joined(models),
-                joined(openapi),
-                api_doc,
-            )
-        });
-    let (client_files, server_files) = (client_files?, server_files?);
-    // A feature's module is declared only when its emitter produced it.
-    let modules = lib_rs::Modules {
-        client: !client_files.is_empty(),
-        server: !server_files.is_empty(),
-    };
-    let mut files = vec![
-        crate_files::cargo_toml(api, opts, uses)?,
-        crate_files::readme(api, opts)?,
-        rust_file(opts, "src/lib.rs", lib_rs::emit(api, opts, modules))?,
-        models_file?,
-        support_file(
-            opts,
-            "src/nullable.rs",
-            include_str!("../../support/nullable.rs"),
-        ),
-        openapi_file?,
-        api_doc_file?,
+    let mut jobs: Vec<Job> = vec![
+        Box::new(|| Ok(vec![crate_files::cargo_toml(api, opts)?, crate_files::readme(api, opts)?])),
+        Box::new(|| Ok(vec![file::rust_file(opts, "src/lib.rs", lib_rs::emit(api, opts))?])),
+        Box::new(|| Ok(vec![file::rust_file(opts, "src/models.rs", models::emit(api))?])),
+        Box::new(|| Ok(vec![openapi::file(api, opts)?])),
+        Box::new(|| Ok(vec![api_doc::file(api, opts)?])),
     ];
-    files.extend(client_files);
-    files.extend(server_files);
+    if opts.client {
+        jobs.push(Box::new(|| client::module_file(api, opts).map(|f| vec![f])));
+        for r in &api.resources {
+            jobs.push(Box::new(move || client::resource_file(api, r, opts).map(|f| vec![f])));
+        }
+    }
+    if opts.server {
+        jobs.push(Box::new(|| server::module_file(api, opts).map(|f| vec![f])));
+        for r in &api.resources {
+            jobs.push(Box::new(move || server::resource_file(api, r, opts).map(|f| vec![f])));
+        }
+    }
+    let mut files = run(&jobs)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// The result of an emitter thread; a panic there is a generator bug, reported as an error rather than re-raised.
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T, Error>>) -> Result<T, Error> {
-    handle.join().unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Err(Error::Internal(format!("an emitter panicked: {what}")))
-    })
+/// Runs the jobs on up to one thread per core, each thread taking the next job as it finishes one. The first
+/// error is returned; a panic is a generator bug, reported as an error rather than re-raised.
+fn run(jobs: &[Job]) -> Result<Vec<GeneratedFile>, Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len()).max(1);
+    let results: Vec<Result<Vec<GeneratedFile>, Error>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        out.push(job());
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join().unwrap_or_else(|panic| {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    vec![Err(Error::Internal(format!("an emitter panicked: {what}")))]
+                })
+            })
+            .collect()
+    });
+    let mut files = Vec::new();
+    for result in results {
+        files.extend(result?);
+    }
+    Ok(files)
 }

@@ -1,25 +1,27 @@
-//! Emits `src/models.rs`: one serde struct per struct role (response, create body, PATCH body, page envelope) and
-//! one enum per spec enum, each with the spec's docs.
+//! Emits `src/models.rs`: one serde struct per struct type (a model's response type, its create and PATCH bodies,
+//! page envelopes) and one enum per spec enum, each with the spec's docs, in the order of the IR.
 
-use super::tokens::{doc, field_ty, ident};
-use crate::ir::{Api, Constraints, Enum, Field, Presence, Struct, StructRole};
+use super::tokens::{doc, field_ty, ident, Scope};
+use crate::ir::{Api, Constraints, Enum, Field, Presence, Struct, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn emit(api: &Api) -> TokenStream {
-    let structs = api.structs.iter().map(emit_struct);
-    let enums = api.enums.iter().map(emit_enum);
+    let items = api.types.iter().map(|t| match &t.kind {
+        TypeKind::Struct(s) => emit_struct(api, t, s),
+        TypeKind::Enum(e) => emit_enum(t, e),
+    });
     quote! {
         #![doc = " The API's data types: response models, request bodies, enums and page envelopes."]
         #![doc = ""]
         #![doc = " Available with no cargo feature enabled."]
 
-        use serde::{Deserialize, Serialize};
-        // `super`, not `crate`: the same code also works as a module inside another crate (`Builder::compile`).
-        pub use super::nullable::Nullable;
+        // serde is the runtime's (`rt`), reached by `super`, not `crate`: the same code also works as a module
+        // inside another crate (`Builder::compile`).
+        use super::rt::serde::{Deserialize, Serialize};
+        pub use super::rt::Nullable;
 
-        #(#structs)*
-        #(#enums)*
+        #(#items)*
     }
 }
 
@@ -30,7 +32,7 @@ fn field_doc(f: &Field) -> String {
         facts.push(format!("Wire name: `{}`.", f.wire_name.replace('`', "'")));
     }
     facts.extend(constraint_facts(&f.constraints));
-    match f.presence() {
+    match f.presence {
         Presence::Required => {}
         Presence::Nullable => facts.push("May be null.".into()),
         Presence::Optional => facts.push("May be absent.".into()),
@@ -63,17 +65,17 @@ fn constraint_facts(c: &Constraints) -> Vec<String> {
     facts
 }
 
-fn emit_field(f: &Field, request: bool) -> TokenStream {
+fn emit_field(api: &Api, f: &Field, request: bool) -> TokenStream {
     let name = ident(&f.rust_name);
     let docs = doc(&field_doc(f));
-    let rust_ty = field_ty(f);
+    let rust_ty = field_ty(api, f, Scope::Models);
     let wire = &f.wire_name;
     let rename = (f.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
-    let presence = match f.presence() {
+    let presence = match f.presence {
         Presence::Required | Presence::Nullable => quote! {},
         // In a request, a field that may be left out is still not allowed to be null.
         Presence::Optional if request => {
-            quote! { #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::nullable::deserialize_some")] }
+            quote! { #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::rt::nullable::deserialize_some")] }
         }
         Presence::Optional => quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
         Presence::Tristate => {
@@ -88,26 +90,18 @@ fn emit_field(f: &Field, request: bool) -> TokenStream {
     }
 }
 
-fn emit_struct(s: &Struct) -> TokenStream {
-    let name = ident(&s.rust_name);
-    let docs = doc(&s.doc);
-    let request = matches!(s.role, StructRole::Create | StructRole::Patch);
-    let fields = s.fields.iter().map(|f| emit_field(f, request));
-    // Default is only honest when every field may be left out: then `Default` is the empty request.
-    let all_optional = s
-        .fields
-        .iter()
-        .all(|f| matches!(f.presence(), Presence::Optional | Presence::Tristate));
-    let default = (all_optional && matches!(s.role, StructRole::Patch | StructRole::Create))
-        .then(|| quote! { Default, });
+fn emit_struct(api: &Api, t: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&t.rust_name);
+    let docs = doc(&t.doc);
+    let fields = s.fields.iter().map(|f| emit_field(api, f, s.request));
+    let default = s.derive_default.then(|| quote! { Default, });
     // Requests may be refused for unknown fields; responses are always read leniently so a newer server that adds
     // fields does not break an older client.
-    let deny = (s.reject_unknown_fields
-        && matches!(s.role, StructRole::Create | StructRole::Patch))
-    .then(|| quote! { #[serde(deny_unknown_fields)] });
+    let deny = (s.reject_unknown_fields && s.request).then(|| quote! { #[serde(deny_unknown_fields)] });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[serde(crate = "super::rt::serde")]
         #deny
         pub struct #name {
             #(#fields)*
@@ -115,11 +109,11 @@ fn emit_struct(s: &Struct) -> TokenStream {
     }
 }
 
-fn emit_enum(e: &Enum) -> TokenStream {
-    let name = ident(&e.rust_name);
+fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
+    let name = ident(&t.rust_name);
     let docs = doc(&format!(
         "{}\n\nValues: {}.{}",
-        e.doc,
+        t.doc,
         e.variants
             .iter()
             .map(|v| format!("`{}`", v.wire_name.replace('`', "'")))
@@ -139,7 +133,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
             .as_deref()
             .unwrap_or(&format!("The value `{}`.", v.wire_name.replace('`', "'"))))
     });
-    let all_doc = format!(" Every known value of [`{}`], in spec order.", e.rust_name);
+    let all_doc = format!(" Every known value of [`{}`], in spec order.", t.rust_name);
     if e.open {
         quote! {
             #docs
@@ -186,13 +180,13 @@ fn emit_enum(e: &Enum) -> TokenStream {
             }
 
             impl Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                fn serialize<S: super::rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
 
             impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                fn deserialize<D: super::rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     // Borrowing would fail for escaped strings, so take an owned String: unknown values keep it.
                     let value = String::deserialize(deserializer)?;
                     Ok(Self::from(value.as_str()))
@@ -202,7 +196,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
     } else {
         let err = format!(
             "unknown {} value `{{}}`; expected one of: {}",
-            e.wire_name,
+            t.wire_name,
             wires
                 .iter()
                 .map(|w| format!("`{w}`"))
@@ -212,6 +206,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
         quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+            #[serde(crate = "super::rt::serde")]
             pub enum #name {
                 #( #variant_docs #[serde(rename = #wires)] #variants, )*
             }

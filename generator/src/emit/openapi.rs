@@ -5,7 +5,7 @@
 //! model with read-only/write-only, nullable and enum facts, plus the create/PATCH bodies and page envelopes.
 
 use super::{header_line, GeneratedFile, Options};
-use crate::ir::{Access, Api, Enum, Field, Operation, Param, Presence, Struct, StructRole, Ty};
+use crate::ir::{Access, Api, Enum, ErrorKind, Field, Operation, Param, ParamLocation, Security, Struct, Ty, TypeDef, TypeKind};
 use crate::Error;
 use serde_json::{json, Map, Value};
 
@@ -53,11 +53,12 @@ fn document(api: &Api, opts: &Options) -> Value {
     doc.insert("paths".into(), Value::Object(paths));
 
     let mut schemas = Map::new();
-    for s in &api.structs {
-        schemas.insert(s.rust_name.clone(), struct_schema(s));
-    }
-    for e in &api.enums {
-        schemas.insert(e.rust_name.clone(), enum_schema(e));
+    for t in &api.types {
+        let schema = match &t.kind {
+            TypeKind::Struct(s) => struct_schema(api, t, s),
+            TypeKind::Enum(e) => enum_schema(t, e),
+        };
+        schemas.insert(t.rust_name.clone(), schema);
     }
     let mut components = Map::new();
     components.insert("schemas".into(), Value::Object(schemas));
@@ -90,45 +91,40 @@ fn operation(api: &Api, tag: &str, op: &Operation) -> Value {
         o.insert("description".into(), json!(d));
     }
     o.insert("tags".into(), json!([tag]));
-    let params: Vec<Value> = op
-        .path_params
-        .iter()
-        .map(|p| param(p, "path"))
-        .chain(op.query_params.iter().map(|p| param(p, "query")))
-        .collect();
+    let params: Vec<Value> = op.params.iter().map(|p| param(api, p)).collect();
     if !params.is_empty() {
         o.insert("parameters".into(), Value::Array(params));
     }
     if let Some(body) = &op.body {
-        o.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema(&body.ty) } } }));
+        o.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema(api, &body.ty) } } }));
     }
     let mut responses = Map::new();
     for r in &op.responses {
         let description = r.doc.clone().unwrap_or_else(|| reason(r.status).to_owned());
         let mut resp = json!({ "description": description });
         if let Some(ty) = &r.ty {
-            resp["content"] = json!({ "application/json": { "schema": schema(ty) } });
+            resp["content"] = json!({ "application/json": { "schema": schema(api, ty) } });
         }
         responses.insert(r.status.to_string(), resp);
     }
-    // The standard error answers apply to every operation; document the ones the operation did not list itself.
-    for a in &api.errors.answers {
-        let applies = match a.kind.as_str() {
-            "unauthenticated" | "invalid_credentials" => op.auth,
-            "missing_scope" => op.auth && !op.scopes.is_empty(),
-            "not_found" => !op.path_params.is_empty(),
-            "validation" => op.body.is_some() || !op.query_params.is_empty(),
-            _ => false,
-        };
-        let key = a.status.to_string();
-        if applies && !responses.contains_key(&key) {
-            let description = a.doc.clone().unwrap_or_else(|| reason(a.status).to_owned());
-            responses.insert(key, json!({ "description": description, "content": { "application/json": { "schema": reference(&a.model) } } }));
+    // The standard answers the operation can give besides its own; a kind the spec gives no body gets its status.
+    for kind in &op.standard_errors {
+        let answer = api.errors.answer(*kind);
+        let status = answer.map_or_else(|| default_status(*kind), |a| a.status);
+        let key = status.to_string();
+        if responses.contains_key(&key) {
+            continue;
         }
+        let description = answer.and_then(|a| a.doc.clone()).unwrap_or_else(|| reason(status).to_owned());
+        let mut resp = json!({ "description": description });
+        if let Some(a) = answer {
+            resp["content"] = json!({ "application/json": { "schema": reference(api, &api.ty(a.model).rust_name) } });
+        }
+        responses.insert(key, resp);
     }
     o.insert("responses".into(), Value::Object(responses));
     match &api.auth {
-        Some(auth) if op.auth => {
+        Some(auth) if op.security == Security::Required => {
             o.insert(
                 "security".into(),
                 json!([{ auth.scheme_name.clone(): op.scopes }]),
@@ -141,8 +137,12 @@ fn operation(api: &Api, tag: &str, op: &Operation) -> Value {
     Value::Object(o)
 }
 
-fn param(p: &Param, location: &str) -> Value {
-    let mut v = json!({ "name": p.wire_name, "in": location, "required": p.required, "schema": schema(&p.ty) });
+fn param(api: &Api, p: &Param) -> Value {
+    let location = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+    };
+    let mut v = json!({ "name": p.wire_name, "in": location, "required": p.required, "schema": schema(api, &p.ty) });
     if let Some(d) = &p.doc {
         v["description"] = json!(d);
     }
@@ -152,12 +152,24 @@ fn param(p: &Param, location: &str) -> Value {
     v
 }
 
-fn reference(name: &str) -> Value {
+fn reference(_api: &Api, name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
+/// The status the generated server answers `kind` with when the spec gives it no answer of its own.
+fn default_status(kind: ErrorKind) -> u16 {
+    match kind {
+        ErrorKind::Unauthenticated | ErrorKind::InvalidCredentials => 401,
+        ErrorKind::MissingScope => 403,
+        ErrorKind::Validation => 400,
+        ErrorKind::NotFound => 404,
+        ErrorKind::MethodNotAllowed => 405,
+        ErrorKind::PayloadTooLarge => 413,
+    }
+}
+
 /// The JSON Schema of a type.
-fn schema(t: &Ty) -> Value {
+fn schema(api: &Api, t: &Ty) -> Value {
     match t {
         Ty::String => json!({ "type": "string" }),
         Ty::Uri => json!({ "type": "string", "format": "uri" }),
@@ -169,15 +181,15 @@ fn schema(t: &Ty) -> Value {
         Ty::DateTime => json!({ "type": "string", "format": "date-time" }),
         Ty::Date => json!({ "type": "string", "format": "date" }),
         Ty::Json => json!({}),
-        Ty::List(inner) => json!({ "type": "array", "items": schema(inner) }),
-        Ty::Map(inner) => json!({ "type": "object", "additionalProperties": schema(inner) }),
-        Ty::Named(name) => reference(name),
+        Ty::List(inner) => json!({ "type": "array", "items": schema(api, inner) }),
+        Ty::Map(inner) => json!({ "type": "object", "additionalProperties": schema(api, inner) }),
+        Ty::Named(id) => reference(api, &api.ty(*id).rust_name),
     }
 }
 
-fn field_schema(f: &Field) -> Value {
-    let mut s = schema(&f.ty);
-    if f.nullable {
+fn field_schema(api: &Api, f: &Field) -> Value {
+    let mut s = schema(api, &f.ty);
+    if f.presence.nullable() {
         s = match s {
             // A plain type becomes a type list; a reference or an any-schema gets a `null` alternative.
             Value::Object(mut m) if m.get("type").is_some_and(Value::is_string) => {
@@ -222,35 +234,33 @@ fn field_schema(f: &Field) -> Value {
     s
 }
 
-fn struct_schema(s: &Struct) -> Value {
+fn struct_schema(api: &Api, t: &TypeDef, s: &Struct) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for f in s.fields.iter().chain(&s.write_only_fields) {
-        properties.insert(f.wire_name.clone(), field_schema(f));
+        properties.insert(f.wire_name.clone(), field_schema(api, f));
         // A write-only field of a response model is required on the way in only, not in what is returned.
-        if matches!(f.presence(), Presence::Required | Presence::Nullable)
-            && f.access != Access::WriteOnly
-        {
+        if !f.presence.optional() && f.access != Access::WriteOnly {
             required.push(f.wire_name.clone());
         }
     }
-    let mut v = json!({ "type": "object", "description": s.doc, "properties": properties });
+    let mut v = json!({ "type": "object", "description": t.doc, "properties": properties });
     if !required.is_empty() {
         v["required"] = json!(required);
     }
-    if s.reject_unknown_fields && matches!(s.role, StructRole::Create | StructRole::Patch) {
+    if s.reject_unknown_fields && s.request {
         v["additionalProperties"] = json!(false);
     }
     v
 }
 
-fn enum_schema(e: &Enum) -> Value {
+fn enum_schema(t: &TypeDef, e: &Enum) -> Value {
     let values: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
     if e.open {
         // An open enum accepts any string; the known values stay listed for tools and readers.
-        json!({ "description": e.doc, "anyOf": [{ "type": "string", "enum": values }, { "type": "string" }], "x-open-enum": true })
+        json!({ "description": t.doc, "anyOf": [{ "type": "string", "enum": values }, { "type": "string" }], "x-open-enum": true })
     } else {
-        json!({ "type": "string", "description": e.doc, "enum": values })
+        json!({ "type": "string", "description": t.doc, "enum": values })
     }
 }
 

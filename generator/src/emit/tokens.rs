@@ -1,7 +1,8 @@
-//! Token-building helpers shared by the Rust emitters: identifiers, types, doc attributes, formatting.
+//! Token-building helpers shared by the Rust emitters: identifiers, doc attributes, and Rust types as seen from the
+//! module that names them.
 
 use crate::ident;
-use crate::ir::{Field, Presence, Ty};
+use crate::ir::{Api, Field, Presence, Ty};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -16,91 +17,125 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` lines for a doc text; each line gets a leading space so it renders as `/// text`.
 pub fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
 }
 
-/// The Rust type of a resolved type.
-pub fn ty(t: &Ty) -> TokenStream {
+/// `#![doc = "..."]` lines: a module's own documentation.
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+}
+
+/// Where generated code stands, which decides how it reaches the models and the runtime. Paths are relative
+/// (`super::`), never `crate::`, so that the same code also works as a module inside another crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// In `models.rs`.
+    Models,
+    /// In a module beside `models` (`client/mod.rs`, `server/mod.rs`).
+    Sibling,
+    /// One level further down (`client/insight_variables.rs`).
+    Nested,
+}
+
+impl Scope {
+    /// The path of the crate root from here.
+    pub fn root(self) -> TokenStream {
+        match self {
+            Scope::Models | Scope::Sibling => quote! { super },
+            Scope::Nested => quote! { super::super },
+        }
+    }
+
+    /// The path of the runtime crate (`rt`) from here.
+    pub fn rt(self) -> TokenStream {
+        let root = self.root();
+        quote! { #root::rt }
+    }
+
+    /// The path of the models module from here.
+    pub fn models(self) -> TokenStream {
+        match self {
+            Scope::Models => quote! { self },
+            _ => {
+                let root = self.root();
+                quote! { #root::models }
+            }
+        }
+    }
+}
+
+/// The Rust type of `t`, as code at `scope` writes it.
+pub fn ty(api: &Api, t: &Ty, scope: Scope) -> TokenStream {
+    let rt = scope.rt();
     match t {
         Ty::String | Ty::Uri | Ty::Email => quote! { String },
         Ty::I64 => quote! { i64 },
         Ty::F64 => quote! { f64 },
         Ty::Bool => quote! { bool },
-        Ty::Uuid => quote! { uuid::Uuid },
-        Ty::DateTime => quote! { chrono::DateTime<chrono::Utc> },
-        Ty::Date => quote! { chrono::NaiveDate },
-        Ty::Json => quote! { serde_json::Value },
+        Ty::Uuid => quote! { #rt::uuid::Uuid },
+        Ty::DateTime => quote! { #rt::chrono::DateTime<#rt::chrono::Utc> },
+        Ty::Date => quote! { #rt::chrono::NaiveDate },
+        Ty::Json => quote! { #rt::serde_json::Value },
         Ty::List(inner) => {
-            let inner = ty(inner);
+            let inner = ty(api, inner, scope);
             quote! { Vec<#inner> }
         }
         Ty::Map(inner) => {
-            let inner = ty(inner);
-            quote! { indexmap::IndexMap<String, #inner> }
+            let inner = ty(api, inner, scope);
+            quote! { #rt::indexmap::IndexMap<String, #inner> }
         }
-        Ty::Named(name) => {
-            let name = ident(name);
-            quote! { #name }
+        Ty::Named(id) => {
+            let name = ident(&api.ty(*id).rust_name);
+            match scope {
+                Scope::Models => quote! { #name },
+                _ => {
+                    let models = scope.models();
+                    quote! { #models::#name }
+                }
+            }
         }
     }
 }
 
-/// The Rust type of `t` as a module beside `models` writes it (the client, the server): models through
-/// `super::models::` (relative, so the code also works as a module inside another crate).
-pub fn sibling_ty(t: &Ty) -> TokenStream {
-    match t {
-        Ty::Named(name) => {
-            let name = ident(name);
-            quote! { super::models::#name }
-        }
-        Ty::List(inner) => {
-            let inner = sibling_ty(inner);
-            quote! { Vec<#inner> }
-        }
-        Ty::Map(inner) => {
-            let inner = sibling_ty(inner);
-            quote! { indexmap::IndexMap<String, #inner> }
-        }
-        other => ty(other),
-    }
-}
-
-/// The Rust type of a field, with its presence (Option, Nullable) and boxing applied.
-pub fn field_ty(f: &Field) -> TokenStream {
-    let base = ty(&f.ty);
-    let base = if f.boxed {
-        quote! { Box<#base> }
-    } else {
-        base
-    };
-    match f.presence() {
+/// The Rust type of a field, with its presence (`Option`, `Nullable`) and boxing applied.
+pub fn field_ty(api: &Api, f: &Field, scope: Scope) -> TokenStream {
+    let base = ty(api, &f.ty, scope);
+    let base = if f.boxed { quote! { Box<#base> } } else { base };
+    let rt = scope.rt();
+    match f.presence {
         Presence::Required => base,
         Presence::Nullable | Presence::Optional => quote! { Option<#base> },
-        Presence::Tristate => quote! { Nullable<#base> },
+        Presence::Tristate => quote! { #rt::Nullable<#base> },
     }
 }
 
-/// Formats a token stream as a Rust file. Emitters build valid syntax, so a parse failure is a generator bug;
-/// it is reported as an error value naming the file rather than a panic.
-pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, crate::Error> {
-    let started = std::time::Instant::now();
-    let file = syn::parse2::<syn::File>(tokens)
-        .map_err(|e| crate::Error::Internal(format!("{name}: emitted tokens do not parse: {e}")))?;
-    let text = prettyplease::unparse(&file);
-    FORMAT_NANOS.fetch_add(
-        u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX),
-        std::sync::atomic::Ordering::Relaxed,
-    );
-    Ok(text)
+/// A type as the docs write it: `InsightVariable`, `Vec<String>`, `uuid::Uuid`.
+pub fn doc_ty(api: &Api, t: &Ty) -> String {
+    match t {
+        Ty::String | Ty::Uri | Ty::Email => "String".into(),
+        Ty::I64 => "i64".into(),
+        Ty::F64 => "f64".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Uuid => "uuid::Uuid".into(),
+        Ty::DateTime => "chrono::DateTime<chrono::Utc>".into(),
+        Ty::Date => "chrono::NaiveDate".into(),
+        Ty::Json => "serde_json::Value".into(),
+        Ty::List(inner) => format!("Vec<{}>", doc_ty(api, inner)),
+        Ty::Map(inner) => format!("indexmap::IndexMap<String, {}>", doc_ty(api, inner)),
+        Ty::Named(id) => api.ty(*id).rust_name.clone(),
+    }
 }
 
-/// Time spent formatting, summed over the emitter threads, so that benchmarks can report the format stage apart from
-/// emit without the emitters having to thread a timer through. Only `generate_timed` reads and resets it.
-pub static FORMAT_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// A string literal's tokens for an optional string: `Some("x")` or `None`.
+pub fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    }
+}

@@ -1,0 +1,204 @@
+//! Emits the `client` module (cargo feature `client`): the async reqwest client.
+//!
+//! `src/client/mod.rs` holds the `Client` with one accessor per resource and the enum of the API's error bodies;
+//! each resource gets its own file (`src/client/{resource}.rs`, from [`resource`]) with one request builder per
+//! operation. Everything generic (URL building, retries, errors, bodies, pagination) is the runtime crate's
+//! `client` module, so the code emitted per operation stays a few lines long: a static description of the
+//! operation, one-line setters that hand values to the runtime, and `send`.
+
+mod docs;
+mod resource;
+
+use super::file::rust_file;
+use super::tokens::{doc, ident, inner_doc, option_str, Scope};
+use super::{GeneratedFile, Options};
+use crate::ir::{Api, Resource};
+use crate::Error;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use docs::rust_example;
+
+/// `src/client/mod.rs`.
+pub fn module_file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
+    rust_file(opts, "src/client/mod.rs", module(api))
+}
+
+/// `src/client/{resource}.rs`.
+pub fn resource_file(api: &Api, r: &Resource, opts: &Options) -> Result<GeneratedFile, Error> {
+    rust_file(opts, &format!("src/client/{}.rs", r.rust_name), resource::emit(api, r))
+}
+
+fn module(api: &Api) -> TokenStream {
+    let module_doc = inner_doc(&docs::module_doc(api));
+    let mods = api.resources.iter().map(|r| {
+        let name = ident(&r.rust_name);
+        quote! {
+            mod #name;
+            pub use #name::*;
+        }
+    });
+    let error_body = error_body(api);
+    let client = client(api);
+    quote! {
+        #module_doc
+
+        #(#mods)*
+
+        /// The runtime this client is built on (the `apigen-runtime` crate's `client` module).
+        pub use super::rt::client as runtime;
+
+        pub use runtime::{ApiError, Paginator, RetryPolicy, StatusCode};
+
+        /// Everything a call can fail with; see [`runtime::Error`] for the cases.
+        pub type Error = runtime::Error<ApiErrorBody>;
+
+        /// Configures a [`Client`]: base URL, API key, timeouts, user agent, retry policy, HTTP client.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+        #error_body
+        #client
+    }
+}
+
+fn error_body(api: &Api) -> TokenStream {
+    let names: Vec<_> = api.errors.models.iter().map(|m| ident(&m.variant)).collect();
+    let types: Vec<_> = api
+        .errors
+        .models
+        .iter()
+        .map(|m| super::tokens::ty(api, &crate::ir::Ty::Named(m.ty), Scope::Sibling))
+        .collect();
+    let docs: Vec<_> = api.errors.models.iter().map(|m| doc(&api.ty(m.ty).doc)).collect();
+    let order = api
+        .errors
+        .models
+        .iter()
+        .map(|m| {
+            let name = &api.ty(m.ty).rust_name;
+            format!("[`{name}`](super::models::{name})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let enum_doc = doc(&format!(
+        "The body of an error answer, decoded into the first of the API's error models it fits (in this order: \
+         {}), or kept as text.",
+        if order.is_empty() { "none declared".to_owned() } else { order }
+    ));
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum ApiErrorBody {
+            #( #docs #names(#types), )*
+            /// A body that fits none of the error models (or is empty), as text.
+            Raw(String),
+        }
+
+        impl runtime::ErrorBody for ApiErrorBody {
+            fn decode(body: &[u8]) -> Self {
+                #(
+                    if let Ok(value) = super::rt::serde_json::from_slice(body) {
+                        return ApiErrorBody::#names(value);
+                    }
+                )*
+                ApiErrorBody::Raw(String::from_utf8_lossy(body).into_owned())
+            }
+        }
+
+        impl std::fmt::Display for ApiErrorBody {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let json = match self {
+                    #( ApiErrorBody::#names(value) => super::rt::serde_json::to_string(value), )*
+                    ApiErrorBody::Raw(text) => return f.write_str(&runtime::snippet(text.as_bytes())),
+                };
+                match json {
+                    Ok(json) => f.write_str(&json),
+                    Err(_) => write!(f, "{self:?}"),
+                }
+            }
+        }
+    }
+}
+
+fn client(api: &Api) -> TokenStream {
+    let server = &api.server;
+    let key_env = api.auth.as_ref().and_then(|a| a.env.as_deref());
+    let key_env_tokens = option_str(key_env);
+    let url_env_tokens = option_str(api.server_env.as_deref());
+    let user_agent = format!("{}/{}", api.package_name, api.version);
+    let client_doc = doc(&format!(
+        "Client of the {}.\n\nCheap to clone: clones share one connection pool and configuration.",
+        api.title
+    ));
+    let new_fn = if api.auth.is_some() {
+        quote! {
+            /// A client for `base_url` that authenticates with `api_key` (sent as `Authorization: Bearer <key>`),
+            /// with the default timeout and retry policy.
+            pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self, Error> {
+                ClientBuilder::new().base_url(base_url).api_key(api_key).build()
+            }
+        }
+    } else {
+        quote! {
+            /// A client for `base_url`, with the default timeout and retry policy.
+            pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
+                ClientBuilder::new().base_url(base_url).build()
+            }
+        }
+    };
+    let env_doc = doc(&docs::from_env_doc(api));
+    let accessors = api.resources.iter().map(|r| {
+        let name = ident(&r.client_accessor);
+        let ty = ident(&r.client_type);
+        let docs = doc(&format!(
+            "The `{}` operations.{}",
+            r.wire_name,
+            r.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+        ));
+        quote! {
+            #docs
+            pub fn #name(&self) -> #ty<'_> {
+                #ty { client: self }
+            }
+        }
+    });
+    quote! {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            runtime: runtime::Runtime<ApiErrorBody>,
+        }
+
+        impl Client {
+            #new_fn
+
+            #env_doc
+            pub fn from_env() -> Result<Self, Error> {
+                ClientBuilder::new().read_env()?.build()
+            }
+
+            /// A builder for every setting: base URL, API key, timeouts, user agent, retry policy, HTTP client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &runtime::Url {
+                self.runtime.base_url()
+            }
+
+            #(#accessors)*
+        }
+
+        impl runtime::BuildClient for Client {
+            type ErrorBody = ApiErrorBody;
+            const DEFAULT_BASE_URL: &'static str = #server;
+            const API_KEY_ENV: Option<&'static str> = #key_env_tokens;
+            const BASE_URL_ENV: Option<&'static str> = #url_env_tokens;
+            const USER_AGENT: &'static str = #user_agent;
+            fn from_runtime(runtime: runtime::Runtime<ApiErrorBody>) -> Self {
+                Client { runtime }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Emits the `server` module (cargo feature `server`): one trait per resource, a response enum per operation, the
+//! axum handlers, `router()`, and the static description of every input the router checks.
+//!
+//! Everything API-specific comes from the IR: paths, scopes, the auth rules, the error answers, the input schema.
+//! The work itself (authenticate, check scopes, read and check inputs against the schema, call the implementation
+//! with panics caught, render the answer) is the runtime crate's `server` module, so each handler is a few lines.
+//! `src/server/mod.rs` holds the router and the tables ([`router`], [`schema`]); each resource gets its own file
+//! with its trait, answer enums and handlers ([`resource`]).
+
+mod resource;
+mod router;
+mod schema;
+
+use super::file::rust_file;
+use super::tokens::{ident, inner_doc};
+use super::{GeneratedFile, Options};
+use crate::ir::{Api, Resource};
+use crate::Error;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `src/server/mod.rs`.
+pub fn module_file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
+    rust_file(opts, "src/server/mod.rs", module(api))
+}
+
+/// `src/server/{resource}.rs`.
+pub fn resource_file(api: &Api, r: &Resource, opts: &Options) -> Result<GeneratedFile, Error> {
+    rust_file(opts, &format!("src/server/{}.rs", r.rust_name), resource::emit(api, r))
+}
+
+fn module(api: &Api) -> TokenStream {
+    let module_doc = inner_doc(&format!(
+        "Server stubs for the {title} (cargo feature `server`), built on axum.\n\n\
+         Implementing the API means implementing one trait per resource ({traits}) on one type{auth}; [`router`] \
+         then serves every operation. Before a handler runs, the router has already:\n\n\
+         - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's \
+         error bodies);\n\
+         - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the \
+         API's validation body, `attr` naming the field);\n\
+         - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).\n\n\
+         Each trait method returns the operation's response enum (one variant per documented status) or an \
+         [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.",
+        title = api.title,
+        traits = api
+            .resources
+            .iter()
+            .map(|r| format!("[`{}`]", r.server_trait))
+            .collect::<Vec<_>>()
+            .join(", "),
+        auth = if api.auth.is_some() { ", plus [`Authenticate`] to map bearer keys to callers" } else { "" },
+    ));
+    let mods = api.resources.iter().map(|r| {
+        let name = ident(&r.rust_name);
+        quote! {
+            mod #name;
+            pub use #name::*;
+        }
+    });
+    let router = router::emit(api);
+    let schema = schema::emit(api);
+    quote! {
+        #module_doc
+
+        #(#mods)*
+
+        /// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
+        pub use super::rt::server as runtime;
+
+        pub use runtime::{ApiError, Authenticate, Caller, RequestContext, ScopeRules, ServerOptions};
+
+        #router
+        #schema
+    }
+}

@@ -1,0 +1,285 @@
+//! Emits one resource's file of the server: its trait (one `async fn` per operation), and per operation the query
+//! struct, the answer enum, the static description the runtime checks inputs against, and the axum handler.
+
+use super::super::tokens::{doc, ident, inner_doc, ty, Scope};
+use super::schema;
+use crate::ir::{Api, Operation, Resource, Security};
+use heck::ToShoutySnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn emit(api: &Api, r: &Resource) -> TokenStream {
+    let module_doc = inner_doc(&format!("The server side of the `{}` operations.", r.wire_name));
+    let trait_ = resource_trait(api, r);
+    let items = r.operations.iter().map(|op| {
+        let query = query_struct(api, op);
+        let answers = answer_enum(api, op);
+        let statics = operation_static(api, op);
+        let handler = handler(r, op);
+        quote! { #query #answers #statics #handler }
+    });
+    let auth = api.auth.as_ref().map(|_| quote! { Authenticate, });
+    let imports = (!r.operations.is_empty()).then(|| quote! { use super::{runtime, ApiError, #auth RequestContext}; });
+    let trait_import = r.operations.is_empty().then(|| api.auth.as_ref().map(|_| quote! { use super::Authenticate; }));
+    quote! {
+        #module_doc
+
+        #imports
+        #trait_import
+
+        #trait_
+        #(#items)*
+    }
+}
+
+fn resource_trait(api: &Api, r: &Resource) -> TokenStream {
+    let name = ident(&r.server_trait);
+    let mut text = r.doc.clone().unwrap_or_else(|| format!("The `{}` resource.", r.wire_name));
+    text.push_str(&format!(
+        "\n\nThe server side of the `{}` operations: implement it (with the other resources' traits) and serve the \
+         implementation with [`router`](super::router).",
+        r.wire_name
+    ));
+    let docs = doc(&text);
+    let supertrait = if api.auth.is_some() { quote! { Authenticate } } else { quote! { Send + Sync + 'static } };
+    let methods = r.operations.iter().map(|op| trait_method(api, op));
+    quote! {
+        #docs
+        pub trait #name: #supertrait {
+            #(#methods)*
+        }
+    }
+}
+
+fn caller_ty(op: &Operation) -> TokenStream {
+    match op.security {
+        Security::None => quote! { () },
+        Security::Required => quote! { Self::Caller },
+        Security::Optional => quote! { Option<Self::Caller> },
+    }
+}
+
+fn trait_method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.rust_name);
+    let mut text = op.summary.clone();
+    if let Some(d) = &op.description {
+        text.push_str("\n\n");
+        text.push_str(d);
+    }
+    text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path));
+    match op.security {
+        Security::Required if !op.scopes.is_empty() => text.push_str(&format!(
+            "; the router has checked the scopes {} before calling it.",
+            op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        )),
+        Security::Required => text.push_str("; any valid key may call it."),
+        Security::Optional => text.push_str("; open to anyone (the caller is known when a valid key was sent)."),
+        Security::None => text.push('.'),
+    }
+    let path_params: Vec<_> = op.path_params().collect();
+    if !path_params.is_empty() {
+        text.push_str("\n\nPath parameters:");
+        for (p, arg) in path_params.iter().zip(&op.server.path_args) {
+            text.push_str(&format!("\n- `{arg}`: {}", p.doc.as_deref().map_or("(undocumented)", str::trim)));
+        }
+    }
+    let docs = doc(&text);
+    let caller = caller_ty(op);
+    let args = path_params.iter().zip(&op.server.path_args).map(|(p, arg)| {
+        let arg = ident(arg);
+        let ty = ty(api, &p.ty, Scope::Nested);
+        quote! { #arg: #ty }
+    });
+    let query = op.server.query_struct.as_ref().map(|q| {
+        let q = format_ident!("{}", q);
+        quote! { query: #q, }
+    });
+    let body = op.body.as_ref().map(|b| {
+        let ty = ty(api, &b.ty, Scope::Nested);
+        quote! { body: #ty, }
+    });
+    let response = format_ident!("{}", op.server.response_enum);
+    // `self`, the context, the path parameters, query and body: past seven clippy asks for a struct, but the
+    // arguments mirror the spec, so the lint is quieted rather than the signature bent.
+    let arg_count = 2 + path_params.len() + usize::from(query.is_some()) + usize::from(body.is_some());
+    let allow = (arg_count > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    quote! {
+        #docs
+        #allow
+        fn #name(
+            &self,
+            ctx: RequestContext<#caller>,
+            #(#args,)*
+            #query
+            #body
+        ) -> impl std::future::Future<Output = Result<#response, ApiError>> + Send;
+    }
+}
+
+fn query_struct(api: &Api, op: &Operation) -> TokenStream {
+    let Some(name) = &op.server.query_struct else {
+        return TokenStream::new();
+    };
+    let name = format_ident!("{}", name);
+    let docs = doc(&format!(
+        "The query parameters of `{}` (`{} {}`).",
+        op.operation_id,
+        op.method.as_str(),
+        op.path
+    ));
+    let params: Vec<_> = op.query_params().collect();
+    let fields = params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = ty(api, &p.ty, Scope::Nested);
+        let (ty, presence) = if p.required {
+            (ty, quote! {})
+        } else {
+            (quote! { Option<#ty> }, quote! { #[serde(default)] })
+        };
+        let mut text = p.doc.clone().unwrap_or_else(|| format!("The `{}` query parameter.", p.wire_name));
+        if p.rust_name.trim_start_matches("r#") != p.wire_name {
+            text.push_str(&format!("\n\nWire name: `{}`.", p.wire_name));
+        }
+        let docs = doc(&text);
+        let wire = &p.wire_name;
+        let rename = (p.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
+        quote! { #docs #rename #presence pub #field: #ty, }
+    });
+    let default = params.iter().all(|p| !p.required).then(|| quote! { Default, });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default super::super::rt::serde::Deserialize)]
+        #[serde(crate = "super::super::rt::serde")]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.server.response_enum);
+    let docs = doc(&format!(
+        "The answers of `{}` (`{} {}`): one variant per documented status.",
+        op.operation_id,
+        op.method.as_str(),
+        op.path
+    ));
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for resp in &op.responses {
+        let variant = ident(&resp.variant);
+        let status = Literal::u16_unsuffixed(resp.status);
+        let text = match &resp.doc {
+            Some(d) => format!("`{}`: {d}", resp.status),
+            None => format!("`{}`.", resp.status),
+        };
+        let vdoc = doc(&text);
+        match &resp.ty {
+            Some(t) => {
+                let t = ty(api, t, Scope::Nested);
+                variants.push(quote! { #vdoc #variant(#t), });
+                arms.push(quote! { Self::#variant(body) => runtime::json_response(#status, &body), });
+            }
+            None => {
+                variants.push(quote! { #vdoc #variant, });
+                arms.push(quote! { Self::#variant => runtime::empty_response(#status), });
+            }
+        }
+    }
+    // A response is built once and moved straight into the HTTP response: boxing a large variant would only add an
+    // allocation and a `Box::new` at every construction, so clippy's size lint is quieted.
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl super::super::rt::axum::response::IntoResponse for #name {
+            fn into_response(self) -> super::super::rt::axum::response::Response {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn static_ident(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", op.type_name.to_shouty_snake_case())
+}
+
+fn operation_static(api: &Api, op: &Operation) -> TokenStream {
+    let name = static_ident(op);
+    let id = &op.operation_id;
+    let security = match op.security {
+        Security::None => quote! { runtime::Security::None },
+        Security::Optional => quote! { runtime::Security::Optional },
+        Security::Required => {
+            let scopes = &op.scopes;
+            quote! { runtime::Security::Required { scopes: &[#(#scopes),*] } }
+        }
+    };
+    let params = op.params.iter().map(|p| schema::param(api, p));
+    let body = match &op.body {
+        Some(b) => {
+            let t = schema::ty(&b.ty);
+            quote! { Some(runtime::schema::Type::#t) }
+        }
+        None => quote! { None },
+    };
+    let docs = format!(" What the router checks before `{id}` runs.");
+    quote! {
+        #[doc = #docs]
+        static #name: runtime::Operation = runtime::Operation {
+            id: #id,
+            security: #security,
+            params: &[#(#params),*],
+            body: #body,
+        };
+    }
+}
+
+fn handler(r: &Resource, op: &Operation) -> TokenStream {
+    let name = ident(&op.server.handler);
+    let trait_ = ident(&r.server_trait);
+    let method = ident(&op.rust_name);
+    let operation = static_ident(op);
+    let (prepare, split) = match op.security {
+        Security::None => (quote! { prepare_anonymous }, quote! { anonymous() }),
+        Security::Required => (quote! { prepare }, quote! { required()? }),
+        Security::Optional => (quote! { prepare }, quote! { optional() }),
+    };
+    let mut args: Vec<TokenStream> = op
+        .path_params()
+        .map(|p| {
+            let wire = &p.wire_name;
+            quote! { input.path(#wire)? }
+        })
+        .collect();
+    if op.server.query_struct.is_some() {
+        args.push(quote! { input.query()? });
+    }
+    if op.body.is_some() {
+        args.push(quote! { input.body()? });
+    }
+    let input = if args.is_empty() { quote! { _input } } else { quote! { mut input } };
+    quote! {
+        pub(super) async fn #name<T: #trait_>(
+            super::super::rt::axum::extract::State(state): super::super::rt::axum::extract::State<runtime::Shared<T>>,
+            request: super::super::rt::axum::extract::Request,
+        ) -> super::super::rt::axum::response::Response {
+            let call = match state.#prepare(request, &#operation).await {
+                Ok(call) => call,
+                Err(response) => return response,
+            };
+            state
+                .respond(async {
+                    let (ctx, #input) = call.#split;
+                    <T as #trait_>::#method(state.implementation(), ctx, #(#args),*).await
+                })
+                .await
+        }
+    }
+}

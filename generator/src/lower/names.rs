@@ -1,0 +1,110 @@
+//! The names the generated client and server give to things that are not spec names: resource accessors, method
+//! arguments, builder setters, handler arguments. The rules, as README's "Names" section documents them:
+//!
+//! - A resource's accessor on `Client` is its snake_case name, unless `Client` already has a method of that name
+//!   (`new`, `builder`, `from_env`, `base_url`): then it gets `_2`.
+//! - A setter is named after its field or query parameter; `set_…` takes the stored form and `…_null` sends null.
+//!   A setter whose name is a method of the request builder (`send` and `with_options` always, `body` when the
+//!   body is a model, `pages` and `items` when the list is paginated) gets the suffix `_field` (body fields) or
+//!   `_param` (query parameters); a body field named like a query parameter gets `_field`.
+//! - The server's path arguments keep their names, clear of the handler's own `ctx`, `query` and `body`.
+
+use crate::ident::unique;
+use crate::spec;
+
+/// Methods of the generated `Client` itself.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "base_url", "clone", "fmt"];
+
+/// Methods every request builder has.
+const BUILDER_METHODS: &[&str] = &["send", "with_options", "clone", "fmt"];
+
+/// Each resource's accessor on `Client`, in spec order.
+pub(super) fn accessors(spec: &spec::Spec) -> Vec<String> {
+    let mut taken: Vec<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
+    spec.resources
+        .iter()
+        .map(|r| unique(crate::ident::value_name(&r.name.value), &mut taken))
+        .collect()
+}
+
+/// Chooses the setter names of one request builder.
+pub(super) struct SetterNames {
+    taken: Vec<String>,
+}
+
+impl SetterNames {
+    /// The names a builder of an operation with a model body (`body`) and pagination (`paginated`) already has.
+    pub(super) fn new(body: bool, paginated: bool) -> Self {
+        let mut taken: Vec<String> = BUILDER_METHODS.iter().map(|s| s.to_string()).collect();
+        if body {
+            taken.push("body".into());
+        }
+        if paginated {
+            taken.extend(["pages".into(), "items".into()]);
+        }
+        SetterNames { taken }
+    }
+
+    /// The value setter, `set_…` and (when `nullable`) `…_null` for the input `rust_name`; `suffix` (`field` or
+    /// `param`) tells it apart from a builder method of the same name.
+    pub(super) fn names(
+        &mut self,
+        rust_name: &str,
+        suffix: &str,
+        nullable: bool,
+    ) -> (String, Option<String>, String) {
+        let name = if self.taken.iter().any(|t| t == rust_name) {
+            format!("{}_{suffix}", rust_name.trim_end_matches('_'))
+        } else {
+            rust_name.to_owned()
+        };
+        let name = unique(name, &mut self.taken);
+        // A leading `_` (from a name starting with a digit) is not needed after `set_`.
+        let set = unique(format!("set_{}", name.trim_start_matches('_')), &mut self.taken);
+        let null = nullable.then(|| unique(format!("{}_null", name.trim_end_matches('_')), &mut self.taken));
+        (name, null, set)
+    }
+}
+
+/// Argument names kept unique within one method.
+pub(super) struct ArgNames {
+    taken: Vec<String>,
+}
+
+impl ArgNames {
+    /// Arguments clear of `reserved` (a handler's `ctx`, `query`, `body`).
+    pub(super) fn new(reserved: &[&str]) -> Self {
+        ArgNames {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    pub(super) fn name(&mut self, rust_name: &str) -> String {
+        unique(rust_name.to_owned(), &mut self.taken)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setters_clear_of_builder_methods_get_a_suffix() {
+        let mut names = SetterNames::new(true, true);
+        assert_eq!(names.names("pages", "field", false), ("pages_field".into(), None, "set_pages_field".into()));
+        assert_eq!(names.names("body", "field", true).0, "body_field");
+        assert_eq!(names.names("name", "field", true), ("name".into(), Some("name_null".into()), "set_name".into()));
+        assert_eq!(names.names("_2nd_edition", "field", false).2, "set_2nd_edition");
+        // Without pagination, `pages` is a plain setter.
+        assert_eq!(SetterNames::new(true, false).names("pages", "field", false).0, "pages");
+        // A keyword keeps its raw form; the `set_` form needs none.
+        assert_eq!(SetterNames::new(false, false).names("type", "param", false).2, "set_type");
+    }
+
+    #[test]
+    fn a_body_field_named_like_a_query_parameter_gets_the_suffix() {
+        let mut names = SetterNames::new(true, false);
+        assert_eq!(names.names("limit", "param", false).0, "limit");
+        assert_eq!(names.names("limit", "field", false).0, "limit_field");
+    }
+}

@@ -1,0 +1,64 @@
+//! The standard error answers: the required ones present, statuses, models, and bodies that fit their models.
+
+use super::Validator;
+use crate::spec::*;
+
+impl Validator<'_> {
+    pub(super) fn errors(&mut self) {
+        let errors = &self.spec.errors;
+        if errors.models.is_empty() {
+            self.err(errors.span, "`errors.models` lists no error body model", "add `errors:` with `models: [ErrorModel]` and the standard answers (see the spec language in README.md)");
+        }
+        for m in &errors.models {
+            match self.models.get(m.value.as_str()) {
+                Some(Model {
+                    kind: ModelKind::Struct { .. },
+                    ..
+                }) => {}
+                Some(_) => self.err(
+                    m.span,
+                    format!("error model `{}` is an enum", m.value),
+                    "an error body must be a struct model",
+                ),
+                None => self.unknown_type(&m.value, m.span),
+            }
+        }
+        let has_auth = self.spec.api.auth.is_some();
+        for kind in ErrorKind::ALL.into_iter().filter(|k| k.required(has_auth)) {
+            if !errors.answers.iter().any(|a| a.kind.value == kind) {
+                let kind = kind.as_str();
+                self.err(
+                    errors.span,
+                    format!("`errors` is missing the `{kind}` answer"),
+                    format!(
+                        "add `{kind}: {{status, model, body}}`: generated servers answer with it"
+                    ),
+                );
+            }
+        }
+        for a in &errors.answers {
+            if !(400..=599).contains(&a.status.value) {
+                self.err(
+                    a.status.span,
+                    format!("`{}` is not an error status", a.status.value),
+                    "an error answer has a status from 400 to 599",
+                );
+            }
+            if !errors.models.iter().any(|m| m.value == a.model.value) {
+                self.err(
+                    a.model.span,
+                    format!("`{}` is not one of `errors.models`", a.model.value),
+                    "list it under `errors.models`, or use one that is",
+                );
+            }
+            if !a.body.is_object() {
+                self.err(
+                    a.body_span,
+                    "an error body must be a mapping",
+                    "write the JSON body as a YAML mapping",
+                );
+            }
+        }
+    }
+
+}

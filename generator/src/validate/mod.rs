@@ -1,0 +1,93 @@
+//! validate: every semantic rule of the language, checked over the whole spec, all problems reported at once.
+//!
+//! After this stage passes, [`crate::lower`] may assume names resolve, paths match their parameters, patterns
+//! compile and nothing collides; it never reports an error of its own. One file per part of the spec: [`api`]
+//! (the `api` section and auth), [`pagination`], [`errors`] (the standard answers and their bodies), [`types`]
+//! (models and type expressions), [`routes`] (resources, operations, paths and parameters).
+
+mod api;
+mod errors;
+mod pagination;
+mod routes;
+mod types;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::spec::*;
+use std::collections::HashMap;
+
+/// Checks `spec`; an empty result means it can be lowered.
+pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        spec,
+        diags: Vec::new(),
+        models: HashMap::new(),
+        param_slots: HashMap::new(),
+    };
+    v.run();
+    v.diags
+}
+
+struct Validator<'s> {
+    spec: &'s Spec,
+    diags: Vec<Diagnostic>,
+    /// Models by name: lookups happen per field, and specs can hold thousands of models.
+    models: HashMap<&'s str, &'s Model>,
+    /// Path parameter names by position: (the path before it, parameters blanked) → (name, where it was first seen).
+    /// Routers (axum's among them) need one name per position among paths that share a prefix.
+    param_slots: HashMap<String, (String, Span)>,
+}
+
+impl<'s> Validator<'s> {
+    fn err(&mut self, span: Span, msg: impl Into<String>, hint: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::error(span, msg).with_hint(hint));
+    }
+
+    fn run(&mut self) {
+        let spec = self.spec;
+        self.names_unique(
+            spec.models.iter().map(|m| &m.name),
+            "model",
+            crate::ident::type_name,
+        );
+        for m in &spec.models {
+            self.models.entry(m.name.value.as_str()).or_insert(m);
+        }
+        self.api();
+        self.pagination();
+        self.errors();
+        for m in &spec.models {
+            self.model(m);
+        }
+        self.recursion();
+        self.derived_names();
+        self.routes();
+    }
+
+    /// Reports names that are equal after conversion to Rust (`fooBar` and `foo_bar`).
+    fn names_unique<'a>(
+        &mut self,
+        names: impl Iterator<Item = &'a Name>,
+        what: &str,
+        convert: fn(&str) -> String,
+    ) {
+        let mut seen: HashMap<String, &Name> = HashMap::new();
+        for name in names {
+            let rust = convert(&name.value);
+            if let Some(first) = seen.get(&rust) {
+                let same = first.value == name.value;
+                let msg = if same {
+                    format!("{what} `{}` is defined twice", name.value)
+                } else {
+                    format!(
+                        "{what} `{}` and {what} `{}` (line {}) both become `{rust}` in Rust",
+                        name.value, first.value, first.span.line
+                    )
+                };
+                self.err(name.span, msg, format!("rename one of the two {what}s"));
+            } else {
+                seen.insert(rust, name);
+            }
+        }
+    }
+}
