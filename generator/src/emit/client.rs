@@ -4,27 +4,20 @@
 //! builder per operation (path parameters as arguments, setters for query parameters and body fields, `send`, and
 //! `pages`/`items` for paginated lists), a response enum for operations with several documented outcomes, and the
 //! enum of the API's error bodies. Everything generic (URL building, retries, errors, pagination streams) is the
-//! support file `src/client/runtime.rs`, copied from `generator/support/client_runtime.rs`, so the code emitted per
-//! operation stays a few lines long and the crate compiles quickly.
+//! `client` module of `apigen-runtime`, re-exported as `client::runtime`, so the code emitted per operation stays a
+//! few lines long and the crate compiles quickly.
 
 use super::tokens::{doc, ident};
-use super::{rust_file, support_file, GeneratedFile, Options};
+use super::{rust_file, GeneratedFile, Options};
 use crate::ident::unique;
 use crate::ir::{Api, Field, Method, Operation, Param, Presence, Resource, Response, Struct, Ty};
 use crate::Error;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The client's files: the generated module and the runtime support file.
+/// The client's files: the generated module (its runtime is `apigen-runtime`'s `client` module).
 pub fn files(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    Ok(vec![
-        rust_file(opts, "src/client/mod.rs", emit(api)?)?,
-        support_file(
-            opts,
-            "src/client/runtime.rs",
-            include_str!("../../support/client_runtime.rs"),
-        ),
-    ])
+    Ok(vec![rust_file(opts, "src/client/mod.rs", emit(api)?)?])
 }
 
 /// A complete example calling `op` (client construction included), for the API reference; the same text as the
@@ -69,7 +62,7 @@ fn emit(api: &Api) -> Result<TokenStream, Error> {
     Ok(quote! {
         #module_doc
 
-        pub mod runtime;
+        pub use super::rt::client as runtime;
 
         pub use runtime::{ApiError, Paginator, RetryPolicy, StatusCode};
 
@@ -145,9 +138,13 @@ fn doc_link(t: &Ty) -> String {
         Ty::Named(name) => format!("[`{name}`](super::models::{name})"),
         Ty::List(inner) => format!("a list of {}", doc_link(inner)),
         Ty::Map(inner) => format!("a map from strings to {}", doc_link(inner)),
+        // The runtime's re-exports are an implementation detail; prose names the crates themselves.
         other => format!(
             "`{}`",
-            super::tokens::ty(other).to_string().replace(' ', "")
+            super::tokens::ty(other)
+                .to_string()
+                .replace(' ', "")
+                .replace("super::rt::", "")
         ),
     }
 }
@@ -157,12 +154,18 @@ fn doc_ty(api: &Api, t: &Ty) -> String {
     match t {
         Ty::Named(name) => format!("{}::models::{name}", api.crate_name),
         Ty::List(inner) => format!("Vec<{}>", doc_ty(api, inner)),
-        Ty::Map(inner) => format!("indexmap::IndexMap<String, {}>", doc_ty(api, inner)),
+        Ty::Map(inner) => format!(
+            "{}::rt::indexmap::IndexMap<String, {}>",
+            api.crate_name,
+            doc_ty(api, inner)
+        ),
+        // An example outside the crate reaches the runtime's re-exports through the crate's `rt`.
         other => super::tokens::ty(other)
             .to_string()
             .replace(" :: ", "::")
             .replace(" < ", "<")
-            .replace(" >", ">"),
+            .replace(" >", ">")
+            .replace("super::", &format!("{}::", api.crate_name)),
     }
 }
 
@@ -173,7 +176,9 @@ fn is_string(t: &Ty) -> bool {
 /// An expression turning a parameter value into its wire text.
 fn param_text(t: &Ty, value: TokenStream) -> TokenStream {
     match t {
-        Ty::DateTime => quote! { #value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true) },
+        Ty::DateTime => {
+            quote! { #value.to_rfc3339_opts(super::rt::chrono::SecondsFormat::AutoSi, true) }
+        }
         // Strings, numbers, booleans, UUIDs, dates and enums all print their wire form with Display.
         _ => quote! { #value.to_string() },
     }
@@ -246,7 +251,7 @@ fn emit_error_body(api: &Api) -> TokenStream {
         impl runtime::ErrorBody for ApiErrorBody {
             fn decode(body: &[u8]) -> Self {
                 #(
-                    if let Ok(value) = serde_json::from_slice(body) {
+                    if let Ok(value) = super::rt::serde_json::from_slice(body) {
                         return ApiErrorBody::#names(value);
                     }
                 )*
@@ -257,7 +262,7 @@ fn emit_error_body(api: &Api) -> TokenStream {
         impl std::fmt::Display for ApiErrorBody {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 let json = match self {
-                    #( ApiErrorBody::#names(value) => serde_json::to_string(value), )*
+                    #( ApiErrorBody::#names(value) => super::rt::serde_json::to_string(value), )*
                     ApiErrorBody::Raw(text) if text.is_empty() => return f.write_str("(empty body)"),
                     ApiErrorBody::Raw(text) => return f.write_str(&runtime::snippet(text.as_bytes())),
                 };
@@ -1382,6 +1387,7 @@ mod tests {
             client: true,
             server: false,
             standalone: true,
+            runtime: crate::Runtime::Vendored,
         };
         let files = match crate::generate("t.yaml", &spec, &opts, false) {
             Ok(files) => files,

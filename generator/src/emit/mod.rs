@@ -2,7 +2,8 @@
 //!
 //! One module per artifact. Rust files are built with quote and formatted once by prettyplease; the non-Rust files
 //! (Cargo.toml, README.md) are rendered from the minijinja templates in `templates/`. Support code (the
-//! `Nullable` type, ...) is real Rust kept in `generator/support/` and copied with the generated header in front.
+//! `Nullable` type, the client's executor, the server's runtime) is the `apigen-runtime` crate, which generated code
+//! names as `super::rt`; only a vendored runtime is copied in, with the generated header in front.
 
 mod api_doc;
 mod client;
@@ -14,7 +15,8 @@ mod openapi;
 mod server;
 pub(crate) mod tokens;
 
-use crate::ir::{Api, Ty};
+use crate::ir::Api;
+use crate::runtime::Runtime;
 use crate::Error;
 
 /// What to generate and how to describe it in headers.
@@ -30,6 +32,8 @@ pub struct Options {
     pub server: bool,
     /// Add an empty `[workspace]` so the crate builds on its own inside another workspace's tree.
     pub standalone: bool,
+    /// Where the crate gets `apigen-runtime` from.
+    pub runtime: Runtime,
 }
 
 /// One generated file: its path relative to the output directory, and its full text.
@@ -61,58 +65,20 @@ fn rust_file(
     })
 }
 
-fn support_file(opts: &Options, name: &str, source: &str) -> GeneratedFile {
+/// A file of the vendored runtime, copied with the generated header in front.
+fn runtime_file(opts: &Options, path: &str, origin: &str, source: &str) -> GeneratedFile {
     GeneratedFile {
-        path: name.to_owned(),
+        path: path.to_owned(),
         contents: format!(
-            "// {}\n// (copied from the generator's support code)\n\n{source}",
-            header_line(opts)
+            "// {}\n// (copied from apigen-runtime {}, {origin})\n\n{source}",
+            header_line(opts),
+            crate::runtime::VERSION
         ),
-    }
-}
-
-/// Which optional dependencies the models need.
-#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
-pub(crate) struct Uses {
-    uuid: bool,
-    chrono: bool,
-    indexmap: bool,
-}
-
-impl Uses {
-    fn of(api: &Api) -> Uses {
-        fn visit(t: &Ty, u: &mut Uses) {
-            match t {
-                Ty::Uuid => u.uuid = true,
-                Ty::DateTime | Ty::Date => u.chrono = true,
-                Ty::Map(inner) => {
-                    u.indexmap = true;
-                    visit(inner, u);
-                }
-                Ty::List(inner) => visit(inner, u),
-                _ => {}
-            }
-        }
-        let mut u = Uses::default();
-        for s in &api.structs {
-            for f in &s.fields {
-                visit(&f.ty, &mut u);
-            }
-        }
-        for r in &api.resources {
-            for op in &r.operations {
-                for p in op.path_params.iter().chain(&op.query_params) {
-                    visit(&p.ty, &mut u);
-                }
-            }
-        }
-        u
     }
 }
 
 /// Every file of the generated crate, sorted by path.
 pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let uses = Uses::of(api);
     // The artifacts are independent, and building and formatting them is most of a run: each gets a thread. Token
     // streams never cross threads (they are not `Send`); only finished text does.
     let (client_files, server_files, models_file, openapi_file, api_doc_file) =
@@ -155,20 +121,20 @@ pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
         server: !server_files.is_empty(),
     };
     let mut files = vec![
-        crate_files::cargo_toml(api, opts, uses)?,
+        crate_files::cargo_toml(api, opts)?,
         crate_files::readme(api, opts)?,
         rust_file(opts, "src/lib.rs", lib_rs::emit(api, opts, modules))?,
         models_file?,
-        support_file(
-            opts,
-            "src/nullable.rs",
-            include_str!("../../support/nullable.rs"),
-        ),
         openapi_file?,
         api_doc_file?,
     ];
     files.extend(client_files);
     files.extend(server_files);
+    if opts.runtime.is_vendored() {
+        for (path, source, origin) in crate::runtime::vendored_sources() {
+            files.push(runtime_file(opts, path, origin, &source));
+        }
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

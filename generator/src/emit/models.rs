@@ -14,8 +14,9 @@ pub fn emit(api: &Api) -> TokenStream {
         #![doc = ""]
         #![doc = " Available with no cargo feature enabled."]
 
-        use serde::{Deserialize, Serialize};
-        // `super`, not `crate`: the same code also works as a module inside another crate (`Builder::compile`).
+        // serde is the runtime's re-export (`rt`), reached by `super`, not `crate`: the same code also works as a
+        // module inside another crate (`Builder::compile`).
+        use super::rt::serde::{Deserialize, Serialize};
         pub use super::nullable::Nullable;
 
         #(#structs)*
@@ -108,6 +109,7 @@ fn emit_struct(s: &Struct) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[serde(crate = "super::rt::serde")]
         #deny
         pub struct #name {
             #(#fields)*
@@ -186,13 +188,13 @@ fn emit_enum(e: &Enum) -> TokenStream {
             }
 
             impl Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                fn serialize<S: super::rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
 
             impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                fn deserialize<D: super::rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     // Borrowing would fail for escaped strings, so take an owned String: unknown values keep it.
                     let value = String::deserialize(deserializer)?;
                     Ok(Self::from(value.as_str()))
@@ -212,6 +214,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
         quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+            #[serde(crate = "super::rt::serde")]
             pub enum #name {
                 #( #variant_docs #[serde(rename = #wires)] #variants, )*
             }

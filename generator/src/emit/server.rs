@@ -2,43 +2,21 @@
 //! axum handlers that authenticate, check scopes and decode inputs before calling the trait, and `router()`.
 //!
 //! Everything API-specific comes from the IR: paths, scopes, the auth rules, the error answers, constraints. The
-//! runtime the handlers call (auth, error rendering, extraction, body limit, panics) is ordinary Rust in
-//! `generator/support/server_*.rs`, copied next to `mod.rs`.
+//! runtime the handlers call (auth, error rendering, extraction, body limit, panics) is the `server` module of
+//! `apigen-runtime`, whose modules the generated `mod.rs` re-exports.
 
 use super::tokens::{doc, ident};
-use super::{rust_file, support_file, GeneratedFile, Options};
+use super::{rust_file, GeneratedFile, Options};
 use crate::ir::{Api, Constraints, Field, Method, Operation, Presence, Resource, Struct, Ty};
 use crate::Error;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
-/// The server's files: the generated `mod.rs` and the support modules it uses.
+/// The server's files: the generated `mod.rs` (its runtime is `apigen-runtime`'s `server` module).
 pub fn files(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let tokens = Emitter::new(api).module()?;
-    Ok(vec![
-        rust_file(opts, "src/server/mod.rs", tokens)?,
-        support_file(
-            opts,
-            "src/server/auth.rs",
-            include_str!("../../support/server_auth.rs"),
-        ),
-        support_file(
-            opts,
-            "src/server/error.rs",
-            include_str!("../../support/server_error.rs"),
-        ),
-        support_file(
-            opts,
-            "src/server/extract.rs",
-            include_str!("../../support/server_extract.rs"),
-        ),
-        support_file(
-            opts,
-            "src/server/runtime.rs",
-            include_str!("../../support/server_runtime.rs"),
-        ),
-    ])
+    Ok(vec![rust_file(opts, "src/server/mod.rs", tokens)?])
 }
 
 /// How an operation learns who calls it.
@@ -103,23 +81,20 @@ impl<'a> Emitter<'a> {
         let validate_impls = self.validate_impls();
         let patterns = self.pattern_statics()?;
         let router = self.router();
-        let answers = self.error_answers();
+        let answers = self.error_answers()?;
         let scope_rules = self.scope_rules();
         Ok(quote! {
             #module_doc
 
-            pub mod auth;
-            pub mod error;
-            pub mod extract;
-            pub mod runtime;
+            pub use super::rt::server::{auth, error, extract, runtime};
 
             pub use auth::{Authenticate, Caller, ScopeRules};
             pub use error::ApiError;
             pub use extract::Validate;
             pub use runtime::{RequestContext, ServerOptions};
 
-            // Everything below is spelt out in full (`axum::response::Response`, `super::models::...`) rather than
-            // imported, so that no import goes unused whatever the spec holds.
+            // Everything below is spelt out in full (`super::rt::axum::response::Response`, `super::models::...`)
+            // rather than imported, so that no import goes unused whatever the spec holds.
 
             #router
             #answers
@@ -322,7 +297,7 @@ impl<'a> Emitter<'a> {
                 None => {
                     variants.push(quote! { #vdoc #variant, });
                     arms.push(quote! {
-                        Self::#variant => axum::response::IntoResponse::into_response(runtime::status(#status)),
+                        Self::#variant => super::rt::axum::response::IntoResponse::into_response(runtime::status(#status)),
                     });
                 }
             }
@@ -337,8 +312,8 @@ impl<'a> Emitter<'a> {
                 #(#variants)*
             }
 
-            impl axum::response::IntoResponse for #name {
-                fn into_response(self) -> axum::response::Response {
+            impl super::rt::axum::response::IntoResponse for #name {
+                fn into_response(self) -> super::rt::axum::response::Response {
                     match self {
                         #(#arms)*
                     }
@@ -444,9 +419,9 @@ impl<'a> Emitter<'a> {
         };
         quote! {
             async fn #name<T: #trait_ident>(
-                axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-                request: axum::extract::Request,
-            ) -> axum::response::Response {
+                super::rt::axum::extract::State(state): super::rt::axum::extract::State<runtime::Shared<T>>,
+                request: super::rt::axum::extract::Request,
+            ) -> super::rt::axum::response::Response {
                 let (#parts_pattern, #body_pattern) = request.into_parts();
                 #caller
                 #inputs
@@ -499,7 +474,7 @@ impl<'a> Emitter<'a> {
             let (first, rest) = methods
                 .split_first()
                 .map_or((None, &[][..]), |(f, r)| (Some(f), r));
-            let chain = quote! { axum::routing::#first #(.#rest)* };
+            let chain = quote! { super::rt::axum::routing::#first #(.#rest)* };
             let other = match path.strip_suffix('/') {
                 Some(bare) if !bare.is_empty() => bare.to_owned(),
                 Some(_) => String::new(),
@@ -530,7 +505,7 @@ impl<'a> Emitter<'a> {
             ///
             /// Unknown paths get the API's not-found answer and known paths with another method its
             /// method-not-allowed answer. Serve it with `axum::serve`, or nest it in a larger router.
-            pub fn router<T>(implementation: T) -> axum::Router
+            pub fn router<T>(implementation: T) -> super::rt::axum::Router
             where
                 T: #bounds,
             {
@@ -538,12 +513,12 @@ impl<'a> Emitter<'a> {
             }
 
             /// [`router`] with explicit [`ServerOptions`].
-            pub fn router_with<T>(implementation: T, options: ServerOptions) -> axum::Router
+            pub fn router_with<T>(implementation: T, options: ServerOptions) -> super::rt::axum::Router
             where
                 T: #bounds,
             {
                 let state = runtime::ServerState::new(implementation, error_answers(), scope_rules(), options);
-                axum::Router::new()
+                super::rt::axum::Router::new()
                     #(#routes)*
                     .fallback(runtime::not_found::<T>)
                     .method_not_allowed_fallback(runtime::method_not_allowed::<T>)
@@ -552,21 +527,33 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn error_answers(&self) -> TokenStream {
-        let answers = self.api.errors.answers.iter().map(|a| {
-            let kind = &a.kind;
+    fn error_answers(&self) -> Result<TokenStream, Error> {
+        let mut answers = Vec::new();
+        for a in &self.api.errors.answers {
+            // The runtime's `ErrorKind` is the list of kinds both sides know; the spec was validated against the
+            // same keys, so an unknown one is a generator bug.
+            let kind: apigen_runtime::ErrorKind = a
+                .kind
+                .parse()
+                .map_err(|e| Error::Internal(format!("the error answers: {e}")))?;
+            // A fieldless variant's `Debug` is its name.
+            let kind = format_ident!("{}", format!("{kind:?}"));
             let status = Literal::u16_unsuffixed(a.status);
             let body = json_tokens(&a.body);
-            quote! {
-                error::ErrorAnswer { kind: #kind, status: #status, body: serde_json::json!(#body) },
-            }
-        });
-        quote! {
+            answers.push(quote! {
+                error::ErrorAnswer {
+                    kind: error::ErrorKind::#kind,
+                    status: #status,
+                    body: super::rt::serde_json::json!(#body),
+                },
+            });
+        }
+        Ok(quote! {
             /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
             pub fn error_answers() -> error::ErrorAnswers {
                 error::ErrorAnswers::new(vec![#(#answers)*])
             }
-        }
+        })
     }
 
     fn scope_rules(&self) -> TokenStream {
@@ -741,8 +728,8 @@ impl<'a> Emitter<'a> {
             );
             statics.push(quote! {
                 #[doc = #docs]
-                static #name: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-                    regex::Regex::new(#p).expect("the generator checked the pattern")
+                static #name: std::sync::LazyLock<super::rt::regex::Regex> = std::sync::LazyLock::new(|| {
+                    super::rt::regex::Regex::new(#p).expect("the generator checked the pattern")
                 });
             });
         }
@@ -947,19 +934,12 @@ resources:
             client: false,
             server: true,
             standalone: true,
+            runtime: crate::Runtime::Vendored,
         };
         let files = files(&api, &opts)?;
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "src/server/mod.rs",
-                "src/server/auth.rs",
-                "src/server/error.rs",
-                "src/server/extract.rs",
-                "src/server/runtime.rs"
-            ]
-        );
+        // The rest of the server is the runtime's, reached through `super::rt`.
+        assert_eq!(paths, ["src/server/mod.rs"]);
         Ok(files[0].contents.clone())
     }
 
@@ -987,10 +967,10 @@ resources:
         assert!(module.contains("pubq:String,"));
         assert!(module.contains("pairs.required::<String>(\"q\",&extract::Invalid::TEXT)"));
         assert!(module.contains(
-            "Self::NoContent=>{axum::response::IntoResponse::into_response(runtime::status(204))}"
+            "Self::NoContent=>{super::rt::axum::response::IntoResponse::into_response(runtime::status(204))}"
         ));
         // Answers come from the spec, placeholders and all.
-        assert!(module.contains("kind:\"validation\",status:422,body:serde_json::json!({\"why\":\"{detail}\",\"field\":\"{attr}\"})"));
+        assert!(module.contains("kind:error::ErrorKind::Validation,status:422,body:super::rt::serde_json::json!({\"why\":\"{detail}\",\"field\":\"{attr}\"})"));
         assert!(module.contains("ScopeRules::new(None,&[])"));
     }
 

@@ -26,24 +26,25 @@ pub fn doc(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// The Rust type of a resolved type.
+/// The Rust type of a resolved type, as a module beside `rt` (the models, the client, the server) writes it: the
+/// crates it names are the runtime's re-exports, so a generated crate needs no dependency of its own for them.
 pub fn ty(t: &Ty) -> TokenStream {
     match t {
         Ty::String | Ty::Uri | Ty::Email => quote! { String },
         Ty::I64 => quote! { i64 },
         Ty::F64 => quote! { f64 },
         Ty::Bool => quote! { bool },
-        Ty::Uuid => quote! { uuid::Uuid },
-        Ty::DateTime => quote! { chrono::DateTime<chrono::Utc> },
-        Ty::Date => quote! { chrono::NaiveDate },
-        Ty::Json => quote! { serde_json::Value },
+        Ty::Uuid => quote! { super::rt::uuid::Uuid },
+        Ty::DateTime => quote! { super::rt::chrono::DateTime<super::rt::chrono::Utc> },
+        Ty::Date => quote! { super::rt::chrono::NaiveDate },
+        Ty::Json => quote! { super::rt::serde_json::Value },
         Ty::List(inner) => {
             let inner = ty(inner);
             quote! { Vec<#inner> }
         }
         Ty::Map(inner) => {
             let inner = ty(inner);
-            quote! { indexmap::IndexMap<String, #inner> }
+            quote! { super::rt::indexmap::IndexMap<String, #inner> }
         }
         Ty::Named(name) => {
             let name = ident(name);
@@ -66,7 +67,7 @@ pub fn sibling_ty(t: &Ty) -> TokenStream {
         }
         Ty::Map(inner) => {
             let inner = sibling_ty(inner);
-            quote! { indexmap::IndexMap<String, #inner> }
+            quote! { super::rt::indexmap::IndexMap<String, #inner> }
         }
         other => ty(other),
     }
