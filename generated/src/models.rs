@@ -3,10 +3,11 @@
 //! The API's data types: response models, request bodies, enums and page envelopes.
 //!
 //! Available with no cargo feature enabled.
-use serde::{Deserialize, Serialize};
+use super::rt::serde::{Deserialize, Serialize};
 pub use super::nullable::Nullable;
 /// PostHog's standard error body (drf-exceptions-hog). It always describes one error: the first one found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct ErrorResponse {
     /// The error category.
     pub r#type: ErrorType,
@@ -22,6 +23,7 @@ pub struct ErrorResponse {
 /// Error body of the external data source actions, which build their `400` answers by hand instead of raising
 /// PostHog's standard errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct MessageResponse {
     /// Human-readable reason the request was refused.
     pub message: String,
@@ -30,11 +32,12 @@ pub struct MessageResponse {
 /// PostHog syncs into the data warehouse (`access_method: warehouse`), or a Postgres database PostHog queries
 /// directly (`access_method: direct`). Returned by `revenue_analytics_config`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct ExternalDataSourceSerializers {
     /// Unique identifier of the source.
-    pub id: uuid::Uuid,
+    pub id: super::rt::uuid::Uuid,
     /// When the source was created.
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
     /// E-mail address of the user who created the source (not a user id); `null` if that user no longer exists.
     ///
     /// May be null.
@@ -70,12 +73,12 @@ pub struct ExternalDataSourceSerializers {
     /// May be null.
     pub last_run_at: Option<String>,
     /// The source's schemas (tables), each an ExternalDataSchema object (name, should_sync, sync_type, status, …).
-    pub schemas: Vec<serde_json::Value>,
+    pub schemas: Vec<super::rt::serde_json::Value>,
     /// Source-specific configuration (credentials and options). Responses leave out sensitive keys; a PATCH of
     /// the source merges the sent keys into the existing inputs.
     ///
     /// May be null.
-    pub job_inputs: Option<serde_json::Value>,
+    pub job_inputs: Option<super::rt::serde_json::Value>,
     /// Revenue analytics settings of the source; change them with `revenue_analytics_config`.
     pub revenue_analytics_config: RevenueAnalyticsConfig,
     /// The calling user's access level to this source under access control (e.g. `viewer`, `editor`), if any.
@@ -87,6 +90,7 @@ pub struct ExternalDataSourceSerializers {
 }
 /// Revenue analytics settings of an external data source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct RevenueAnalyticsConfig {
     /// Whether the source's data feeds revenue analytics. Defaults to `true` for Stripe sources and `false` otherwise.
     pub enabled: bool,
@@ -95,6 +99,7 @@ pub struct RevenueAnalyticsConfig {
 }
 /// Body of `revenue_analytics_config`; only the keys sent are changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct ExternalDataSourceRevenueAnalyticsConfig {
     /// Whether the source's data feeds revenue analytics.
     ///
@@ -109,9 +114,10 @@ pub struct ExternalDataSourceRevenueAnalyticsConfig {
 }
 /// A direct-query Postgres connection that queries can run against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct ExternalDataSourceConnectionOption {
     /// Id of the external data source behind the connection.
-    pub id: uuid::Uuid,
+    pub id: super::rt::uuid::Uuid,
     /// Display name of the connection (the source's prefix).
     ///
     /// May be null.
@@ -123,13 +129,15 @@ pub struct ExternalDataSourceConnectionOption {
 }
 /// Body of `update_webhook_inputs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct UpdateWebhookInputsRequest {
     /// New values of the source type's webhook fields, by field name (the `webhookFields` of the source type in
     /// `wizard`). Must be a non-empty object; unknown keys and blank required fields are refused.
-    pub inputs: indexmap::IndexMap<String, serde_json::Value>,
+    pub inputs: super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>,
 }
 /// Answer of `update_webhook_inputs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct UpdateWebhookInputsResponse {
     /// Always `true` on a 200 answer.
     pub success: bool,
@@ -141,6 +149,7 @@ pub struct UpdateWebhookInputsResponse {
 /// - webhooks are supported but none was created: only `supports_webhooks: true, exists: false`;
 /// - a webhook exists: every key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct WebhookInfo {
     /// Whether the source type can receive data through webhooks.
     pub supports_webhooks: bool,
@@ -160,7 +169,7 @@ pub struct WebhookInfo {
     ///
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_mapping: Option<indexmap::IndexMap<String, String>>,
+    pub schema_mapping: Option<super::rt::indexmap::IndexMap<String, String>>,
     /// The webhook as registered in the external system, or `null` when it could not be looked up.
     ///
     /// May be absent or null.
@@ -169,22 +178,24 @@ pub struct WebhookInfo {
 }
 /// Summary of the hog function that receives a source's webhook calls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct WebhookHogFunction {
     /// Id of the hog function.
-    pub id: uuid::Uuid,
+    pub id: super::rt::uuid::Uuid,
     /// Name of the hog function.
     pub name: String,
     /// Whether the hog function is enabled.
     pub enabled: bool,
     /// When the hog function was created.
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
     /// Runtime status of the hog function (an object with e.g. `state` and `tokens`).
     ///
     /// May be null.
-    pub status: Option<serde_json::Value>,
+    pub status: Option<super::rt::serde_json::Value>,
 }
 /// A webhook as registered in the external system (e.g. a Stripe webhook endpoint).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct ExternalWebhookInfo {
     /// Whether the external system has a webhook pointing at PostHog's URL.
     pub exists: bool,
@@ -215,6 +226,7 @@ pub struct ExternalWebhookInfo {
 }
 /// Body of `source_prefix`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct SourcePrefixRequest {
     /// Type of the source about to be created (an ExternalDataSourceType value). Required; leaving it out gives a 500.
     pub source_type: String,
@@ -233,6 +245,7 @@ pub struct SourcePrefixRequest {
 /// Body of `check_cdc_prerequisites`: the Postgres connection settings (as for creating a Postgres source) and
 /// the intended CDC options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct CheckCdcPrerequisitesRequest {
     /// Must be `Postgres`.
     pub source_type: String,
@@ -252,7 +265,7 @@ pub struct CheckCdcPrerequisitesRequest {
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ssh_tunnel: Nullable<serde_json::Value>,
+    pub ssh_tunnel: Nullable<super::rt::serde_json::Value>,
     /// Who manages the replication slot and publication. Default `posthog`.
     ///
     /// May be absent.
@@ -276,6 +289,7 @@ pub struct CheckCdcPrerequisitesRequest {
 }
 /// Result of `check_cdc_prerequisites`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct CdcPrerequisitesResult {
     /// Whether the database satisfies every CDC prerequisite.
     ///
@@ -293,6 +307,7 @@ pub struct CdcPrerequisitesResult {
 /// for Stripe) flattened into this same object. Those keys depend on the source type (see `wizard`) and are not
 /// modelled here; the server accepts extra keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct DatabaseSchemaRequest {
     /// Type of the source to inspect. An unknown type gives a 500.
     pub source_type: ExternalDataSourceType,
@@ -304,13 +319,14 @@ pub struct DatabaseSchemaRequest {
 }
 /// A table (schema) the source offers, with its sync options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct DatabaseSchemaTable {
     /// Table name.
     pub table: String,
     /// Whether the table is selected for syncing (always `false` here).
     pub should_sync: bool,
     /// Columns usable as incremental cursor, each an object with at least `field` (also e.g. `label`, `type`, `field_type`).
-    pub incremental_fields: Vec<serde_json::Value>,
+    pub incremental_fields: Vec<super::rt::serde_json::Value>,
     /// Whether incremental sync is available for the table.
     pub incremental_available: bool,
     /// Whether append-only sync is available for the table.
@@ -348,6 +364,7 @@ pub struct DatabaseSchemaTable {
 }
 /// A column of a source table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct AvailableColumn {
     /// Column name.
     pub field: String,
@@ -361,9 +378,10 @@ pub struct AvailableColumn {
 /// A variable that HogQL insights and queries reference as `{variables.<code_name>}`, with a default value and,
 /// for `List` variables, the allowed values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct InsightVariable {
     /// Unique identifier of the variable.
-    pub id: uuid::Uuid,
+    pub id: super::rt::uuid::Uuid,
     /// Display name. `code_name` is derived from it on create.
     ///
     /// At most 400 characters.
@@ -373,13 +391,13 @@ pub struct InsightVariable {
     /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
     ///
     /// May be null.
-    pub default_value: Option<serde_json::Value>,
+    pub default_value: Option<super::rt::serde_json::Value>,
     /// Id of the user who created the variable.
     ///
     /// May be null.
     pub created_by: Option<i64>,
     /// When the variable was created.
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
     /// Name used in queries, derived from `name` on create: letters, digits, spaces and `_` kept, spaces turned
     /// into `_`, lowercased. Unique in the project; a PATCH of `name` does not change it.
     ///
@@ -388,10 +406,11 @@ pub struct InsightVariable {
     /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
     ///
     /// May be null.
-    pub values: Option<serde_json::Value>,
+    pub values: Option<super::rt::serde_json::Value>,
 }
 /// The create request body of [`InsightVariable`]: every field except the read-only ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct InsightVariableCreate {
     /// Display name. `code_name` is derived from it on create.
     ///
@@ -407,7 +426,7 @@ pub struct InsightVariableCreate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub default_value: Option<serde_json::Value>,
+    pub default_value: Option<super::rt::serde_json::Value>,
     /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
     ///
     /// May be absent.
@@ -416,10 +435,11 @@ pub struct InsightVariableCreate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub values: Option<serde_json::Value>,
+    pub values: Option<super::rt::serde_json::Value>,
 }
 /// The partial-update (PATCH) request body of [`InsightVariable`]: every field is optional; nullable fields can be sent as null.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct InsightVariablePatch {
     /// Display name. `code_name` is derived from it on create.
     ///
@@ -443,18 +463,19 @@ pub struct InsightVariablePatch {
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_value: Nullable<serde_json::Value>,
+    pub default_value: Nullable<super::rt::serde_json::Value>,
     /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub values: Nullable<serde_json::Value>,
+    pub values: Nullable<super::rt::serde_json::Value>,
 }
 /// A saved HogQL query (a view) in the data warehouse, optionally materialized on a schedule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct DataWarehouseSavedQuery {
     /// Unique identifier of the saved query.
-    pub id: uuid::Uuid,
+    pub id: super::rt::uuid::Uuid,
     /// Whether the saved query is deleted (deleted saved queries are hidden).
     ///
     /// May be null.
@@ -475,7 +496,7 @@ pub struct DataWarehouseSavedQuery {
     /// May be null.
     pub created_by: Option<UserBasic>,
     /// When the saved query was created.
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
     /// How often the materialized view is refreshed: `1min`, `5min`, `15min`, `30min`, `1hour`, `6hour`,
     /// `12hour`, `24hour`, `7day` or `30day`; `null` when not scheduled. (The server also reads
     /// `sync_frequency` from a PATCH body, `never` clearing it, but it is not part of the documented body.)
@@ -483,7 +504,7 @@ pub struct DataWarehouseSavedQuery {
     /// May be null.
     pub sync_frequency: Option<String>,
     /// The view's columns, inferred from the query; each `{key, name, type, schema_valid, fields, table, chain}`.
-    pub columns: Vec<serde_json::Value>,
+    pub columns: Vec<super::rt::serde_json::Value>,
     /// Status of the latest materialization run.
     ///
     /// May be null.
@@ -491,7 +512,7 @@ pub struct DataWarehouseSavedQuery {
     /// When the view was last materialized.
     ///
     /// May be null.
-    pub last_run_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_run_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
     /// For views created by a managed viewset, the viewset's kind; `null` otherwise.
     ///
     /// May be null.
@@ -499,7 +520,7 @@ pub struct DataWarehouseSavedQuery {
     /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
     ///
     /// May be null.
-    pub folder_id: Option<uuid::Uuid>,
+    pub folder_id: Option<super::rt::uuid::Uuid>,
     /// Name of the folder.
     ///
     /// May be null.
@@ -526,7 +547,7 @@ pub struct DataWarehouseSavedQuery {
     /// When a test view expires.
     ///
     /// May be null.
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
     /// The calling user's access level to this saved query under access control (e.g. `viewer`, `editor`).
     ///
     /// May be absent or null.
@@ -535,6 +556,7 @@ pub struct DataWarehouseSavedQuery {
 }
 /// The create request body of [`DataWarehouseSavedQuery`]: every field except the read-only ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct DataWarehouseSavedQueryCreate {
     /// Whether the saved query is deleted (deleted saved queries are hidden).
     ///
@@ -569,7 +591,7 @@ pub struct DataWarehouseSavedQueryCreate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub folder_id: Option<uuid::Uuid>,
+    pub folder_id: Option<super::rt::uuid::Uuid>,
     /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
     /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
     ///
@@ -603,7 +625,7 @@ pub struct DataWarehouseSavedQueryCreate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub dag_id: Option<uuid::Uuid>,
+    pub dag_id: Option<super::rt::uuid::Uuid>,
     /// Whether this is a test view (expires). Only staff users can create test views.
     ///
     /// May be absent.
@@ -616,6 +638,7 @@ pub struct DataWarehouseSavedQueryCreate {
 }
 /// The partial-update (PATCH) request body of [`DataWarehouseSavedQuery`]: every field is optional; nullable fields can be sent as null.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct DataWarehouseSavedQueryPatch {
     /// Whether the saved query is deleted (deleted saved queries are hidden).
     ///
@@ -643,7 +666,7 @@ pub struct DataWarehouseSavedQueryPatch {
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub folder_id: Nullable<uuid::Uuid>,
+    pub folder_id: Nullable<super::rt::uuid::Uuid>,
     /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
     /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
     ///
@@ -665,7 +688,7 @@ pub struct DataWarehouseSavedQueryPatch {
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub dag_id: Nullable<uuid::Uuid>,
+    pub dag_id: Nullable<super::rt::uuid::Uuid>,
     /// Whether this is a test view (expires). Only staff users can create test views.
     ///
     /// May be absent.
@@ -678,9 +701,10 @@ pub struct DataWarehouseSavedQueryPatch {
 }
 /// A saved query as listed (without its query text and edit-history fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct DataWarehouseSavedQueryMinimal {
     /// Unique identifier of the saved query.
-    pub id: uuid::Uuid,
+    pub id: super::rt::uuid::Uuid,
     /// Whether the saved query is deleted.
     ///
     /// May be null.
@@ -692,14 +716,14 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// May be null.
     pub created_by: Option<UserBasic>,
     /// When the saved query was created.
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
     /// How often the materialized view is refreshed: `1min`, `5min`, `15min`, `30min`, `1hour`, `6hour`,
     /// `12hour`, `24hour`, `7day` or `30day`; `null` when not scheduled.
     ///
     /// May be null.
     pub sync_frequency: Option<String>,
     /// The view's columns; each `{key, name, type, schema_valid, fields, table, chain}`.
-    pub columns: Vec<serde_json::Value>,
+    pub columns: Vec<super::rt::serde_json::Value>,
     /// Status of the latest materialization run.
     ///
     /// May be null.
@@ -707,7 +731,7 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// When the view was last materialized.
     ///
     /// May be null.
-    pub last_run_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_run_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
     /// For views created by a managed viewset, the viewset's kind; `null` otherwise.
     ///
     /// May be null.
@@ -715,7 +739,7 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// Folder the saved query is filed in.
     ///
     /// May be null.
-    pub folder_id: Option<uuid::Uuid>,
+    pub folder_id: Option<super::rt::uuid::Uuid>,
     /// Name of the folder.
     ///
     /// May be null.
@@ -737,7 +761,7 @@ pub struct DataWarehouseSavedQueryMinimal {
     /// When a test view expires.
     ///
     /// May be null.
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
     /// The calling user's access level to this saved query under access control.
     ///
     /// May be absent or null.
@@ -746,6 +770,7 @@ pub struct DataWarehouseSavedQueryMinimal {
 }
 /// A HogQL query, as stored in a saved query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct HogQLQuery {
     /// Query kind; always `HogQLQuery` when set by PostHog clients (the server does not check it).
     ///
@@ -757,11 +782,12 @@ pub struct HogQLQuery {
 }
 /// Basic public information about a PostHog user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct UserBasic {
     /// Numeric user id.
     pub id: i64,
     /// User UUID.
-    pub uuid: uuid::Uuid,
+    pub uuid: super::rt::uuid::Uuid,
     /// The user's distinct id in PostHog's own analytics.
     ///
     /// At most 200 characters. May be null.
@@ -785,7 +811,7 @@ pub struct UserBasic {
     /// The user's hedgehog avatar settings (`use_as_profile`, `color`, `accessories`, `skin`), if any.
     ///
     /// May be null.
-    pub hedgehog_config: Option<serde_json::Value>,
+    pub hedgehog_config: Option<super::rt::serde_json::Value>,
     /// The user's role, as they declared it.
     ///
     /// May be null.
@@ -793,6 +819,7 @@ pub struct UserBasic {
 }
 /// One page of a paginated list (page-number pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct PaginatedInsightVariableList {
     /// Total number of items across all pages.
     pub count: i64,
@@ -809,6 +836,7 @@ pub struct PaginatedInsightVariableList {
 }
 /// One page of a paginated list (page-number pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct PaginatedDataWarehouseSavedQueryMinimalList {
     /// Total number of items across all pages.
     pub count: i64,
@@ -886,12 +914,15 @@ impl std::fmt::Display for ErrorType {
     }
 }
 impl Serialize for ErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for ErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -1172,12 +1203,15 @@ impl std::fmt::Display for ExternalDataSourceType {
     }
 }
 impl Serialize for ExternalDataSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for ExternalDataSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -1229,12 +1263,15 @@ impl std::fmt::Display for EngineEnum {
     }
 }
 impl Serialize for EngineEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for EngineEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -1256,6 +1293,7 @@ impl<'de> Deserialize<'de> for EngineEnum {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum AccessMethodEnum {
     /// Tables are synced (imported) into the PostHog data warehouse.
     #[serde(rename = "warehouse")]
@@ -1315,6 +1353,7 @@ impl std::fmt::Display for AccessMethodEnum {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum CdcManagementMode {
     /// PostHog creates and manages them.
     #[serde(rename = "posthog")]
@@ -1422,12 +1461,15 @@ impl std::fmt::Display for SyncTypeEnum {
     }
 }
 impl Serialize for SyncTypeEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for SyncTypeEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -1449,6 +1491,7 @@ impl<'de> Deserialize<'de> for SyncTypeEnum {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum InsightVariableType {
     /// Text.
     #[serde(rename = "String")]
@@ -1526,6 +1569,7 @@ impl std::fmt::Display for InsightVariableType {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum DataWarehouseSavedQueryStatus {
     /// The run was cancelled.
     #[serde(rename = "Cancelled")]
@@ -1603,6 +1647,7 @@ impl std::fmt::Display for DataWarehouseSavedQueryStatus {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum OriginEnum {
     /// Created by a user in the data warehouse (or through this API).
     #[serde(rename = "data_warehouse")]
@@ -1668,6 +1713,7 @@ impl std::fmt::Display for OriginEnum {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum RoleAtOrganizationEnum {
     /// Engineering.
     #[serde(rename = "engineering")]

@@ -14,8 +14,17 @@
 //!     include!(concat!(env!("OUT_DIR"), "/my_api.rs"));
 //! }
 //! ```
+//!
+//! The module reaches its support code as `::apigen_runtime`, so the including crate depends on `apigen-runtime`
+//! itself, with the features of the parts it generates (`client`, `server`):
+//!
+//! ```toml
+//! [dependencies]
+//! apigen-runtime = { path = "../apigen/runtime", features = ["client"] }
+//! ```
 
 use crate::emit::{self, Options};
+use crate::runtime::Runtime;
 use crate::write::WriteReport;
 use crate::Error;
 use std::path::{Path, PathBuf};
@@ -28,6 +37,7 @@ pub struct Builder {
     file_name: Option<String>,
     client: bool,
     server: bool,
+    runtime: Runtime,
 }
 
 impl Builder {
@@ -40,16 +50,17 @@ impl Builder {
             file_name: None,
             client: true,
             server: false,
+            runtime: Runtime::Vendored,
         }
     }
 
-    /// Emit the async client (needs reqwest and friends in the including crate's dependencies).
+    /// Emit the async client (the including crate enables `apigen-runtime`'s `client` feature).
     pub fn client(mut self, on: bool) -> Self {
         self.client = on;
         self
     }
 
-    /// Emit the axum server stubs (needs axum and friends in the including crate's dependencies).
+    /// Emit the axum server stubs (the including crate enables `apigen-runtime`'s `server` feature).
     pub fn server(mut self, on: bool) -> Self {
         self.server = on;
         self
@@ -61,13 +72,21 @@ impl Builder {
         self
     }
 
+    /// Where a crate written by [`Builder::generate_crate`] gets `apigen-runtime` from (default: vendored, which
+    /// needs nothing but crates.io). A [`Runtime::Path`] is written as given. [`Builder::compile`] ignores it: the
+    /// module it writes always uses the including crate's `apigen-runtime` dependency.
+    pub fn runtime(mut self, runtime: Runtime) -> Self {
+        self.runtime = runtime;
+        self
+    }
+
     /// The module file's name (default: the spec's crate name, e.g. `my_api.rs`).
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
         self
     }
 
-    fn options(&self, standalone: bool) -> Options {
+    fn options(&self, standalone: bool, runtime: Runtime) -> Options {
         let spec_display = self.spec.display().to_string();
         Options {
             regenerate: "cargo build (the build script runs apigen)".into(),
@@ -75,6 +94,7 @@ impl Builder {
             client: self.client,
             server: self.server,
             standalone,
+            runtime,
         }
     }
 
@@ -93,7 +113,9 @@ impl Builder {
         };
         println!("cargo:rerun-if-changed={}", self.spec.display());
         let source = crate::read_spec(&self.spec)?;
-        let opts = self.options(false);
+        // A vendored runtime's `#[cfg(feature = ...)]` would name the including crate's features, which it need
+        // not have: the module uses the including crate's own dependency on the runtime instead.
+        let opts = self.options(false, Runtime::pinned());
         let api = crate::lower_source(&opts.spec_display, &source, false)?;
         let files = emit::emit(&api, &opts)?;
         let text = emit::module::assemble(&files, &emit::header_line(&opts))?;
@@ -116,7 +138,7 @@ impl Builder {
     /// Generates a whole standalone crate into `dir` (as the `apigen` command does).
     pub fn generate_crate(self, dir: impl AsRef<Path>) -> Result<WriteReport, Error> {
         let source = crate::read_spec(&self.spec)?;
-        let opts = self.options(true);
+        let opts = self.options(true, self.runtime.clone());
         let files = crate::generate(&opts.spec_display, &source, &opts, false)?;
         crate::write::write(dir.as_ref(), &files)
     }

@@ -29,8 +29,6 @@ pub struct Api {
     pub pagination: Vec<Pagination>,
     pub errors: Errors,
     pub resources: Vec<Resource>,
-    /// Which optional crates the generated code names.
-    pub uses: Uses,
     /// The types a request can carry, in [`Api::types`] order: the server's input schema describes exactly these.
     pub request_types: Vec<TypeId>,
 }
@@ -63,14 +61,6 @@ impl Api {
             .iter()
             .flat_map(|r| r.operations.iter().map(move |op| (r, op)))
     }
-}
-
-/// Which optional crates the generated code names (everything else comes through the runtime crate).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Uses {
-    pub uuid: bool,
-    pub chrono: bool,
-    pub indexmap: bool,
 }
 
 /// How callers authenticate.

@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod prose;
+pub mod runtime;
 pub mod spec;
 pub mod validate;
 pub mod write;
@@ -21,6 +22,7 @@ pub mod yaml;
 pub use builder::Builder;
 pub use diagnostic::Diagnostic;
 pub use emit::{GeneratedFile, Options};
+pub use runtime::Runtime;
 
 use std::path::PathBuf;
 

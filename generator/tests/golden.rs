@@ -26,6 +26,8 @@ fn goldens_are_current() {
             client: true,
             server: true,
             standalone: false,
+            // Goldens are members of this workspace and build on its runtime crate.
+            runtime: apigen::Runtime::Path("../../../../runtime".into()),
         };
         let source = apigen::read_spec(&spec).unwrap();
         let files = apigen::generate(&display, &source, &opts, false)

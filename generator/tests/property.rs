@@ -7,7 +7,8 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
+
+mod common;
 
 fn options(client: bool, server: bool) -> Options {
     Options {
@@ -16,6 +17,13 @@ fn options(client: bool, server: bool) -> Options {
         client,
         server,
         standalone: true,
+        // The batch crate lives in a temporary directory: it reaches this workspace's runtime by an absolute path.
+        runtime: apigen::Runtime::Path(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../runtime")
+                .display()
+                .to_string(),
+        ),
     }
 }
 
@@ -206,19 +214,7 @@ fn random_valid_specs_generate_crates_that_compile() {
     std::fs::write(dir.path().join("Cargo.toml"), cargo_toml).unwrap();
     std::fs::create_dir(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/lib.rs"), modules).unwrap();
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/property-crates");
-    let build = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--offline", "--all-features"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        build.status.success(),
-        "generated code does not compile:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    common::build(dir.path(), &["--all-features"]);
 }
 
 /// Inputs the fuzzer found crashing once, kept as regression tests.

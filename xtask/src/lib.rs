@@ -3,7 +3,7 @@
 pub mod bench;
 pub mod synth;
 
-use apigen::Options;
+use apigen::{Options, Runtime};
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the parent of `xtask/`).
@@ -21,16 +21,18 @@ pub struct Job {
     pub options: Options,
 }
 
-/// The job for `cargo xtask codegen` with optional `--spec` / `--out` overrides.
-pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>) -> Job {
+/// The job for `cargo xtask codegen` with optional `--spec` / `--out` / `--runtime` overrides. Without `--runtime` the
+/// crate depends on this workspace's `runtime/` by a relative path.
+pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>, runtime: Option<Runtime>) -> Job {
     let root = workspace_root();
     let custom = spec.is_some() || out.is_some();
+    let custom_out = out.is_some();
     // Headers name the shipped spec relative to the workspace, so the output is the same on every machine.
     let spec_display = spec.as_ref().map_or_else(
         || "spec/posthog.yaml".to_owned(),
         |p| p.display().to_string(),
     );
-    let regenerate = if custom {
+    let mut regenerate = if custom {
         let out_display = out
             .as_ref()
             .map_or_else(|| "generated".to_owned(), |o| o.display().to_string());
@@ -38,6 +40,13 @@ pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>) -> Job {
     } else {
         "cargo xtask codegen".to_owned()
     };
+    if let Some(runtime) = &runtime {
+        regenerate.push_str(&format!(" --runtime {runtime}"));
+    }
+    let out = out.unwrap_or_else(|| root.join("generated"));
+    let runtime = runtime
+        .unwrap_or_else(|| Runtime::Path(root.join("runtime").display().to_string()))
+        .relative_to(&out);
     Job {
         spec: spec.unwrap_or_else(|| root.join("spec/posthog.yaml")),
         // A crate generated elsewhere is not a member of this workspace, so it must build on its own.
@@ -46,8 +55,9 @@ pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>) -> Job {
             regenerate,
             client: true,
             server: true,
-            standalone: out.is_some(),
+            standalone: custom_out,
+            runtime,
         },
-        out: out.unwrap_or_else(|| root.join("generated")),
+        out,
     }
 }

@@ -30,6 +30,10 @@ enum Command {
         /// The directory of the crate to generate (default: generated/ of this workspace).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Where the crate gets apigen-runtime from (as `apigen --runtime`; default: this workspace's runtime/ by a
+        /// relative path).
+        #[arg(long, value_name = "SOURCE", value_parser = apigen::Runtime::parse)]
+        runtime: Option<apigen::Runtime>,
     },
     /// Write a benchmark spec: the shipped spec's resources repeated N times (N = 50 gives 900 operations).
     Synth {
@@ -68,8 +72,13 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Codegen { check, spec, out } => {
-            let job = xtask::job(spec, out);
+        Command::Codegen {
+            check,
+            spec,
+            out,
+            runtime,
+        } => {
+            let job = xtask::job(spec, out, runtime);
             ExitCode::from(apigen::cli::run(&job.spec, &job.out, &job.options, check))
         }
         Command::Bench {

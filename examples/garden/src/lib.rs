@@ -8,6 +8,7 @@ mod plants;
 mod sensors;
 
 use api::server::{self, Authenticate, Caller, HealthApi, HealthCheckResponse, RequestContext};
+use apigen_runtime::axum;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};

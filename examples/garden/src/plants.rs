@@ -7,8 +7,9 @@ use crate::api::server::{
 };
 use crate::api::Nullable;
 use crate::{GardenServer, Gardener};
-use indexmap::IndexMap;
-use uuid::Uuid;
+use apigen_runtime::indexmap::IndexMap;
+use apigen_runtime::uuid::Uuid;
+use apigen_runtime::{chrono, serde_json};
 
 /// The page size when `take` is not sent: the spec's `default_limit`.
 const DEFAULT_TAKE: i64 = 2;

@@ -6,9 +6,9 @@ use crate::api::server::{
     SensorsListQuery, SensorsListResponse, SensorsRecordResponse,
 };
 use crate::{GardenServer, Gardener};
-use indexmap::IndexMap;
+use apigen_runtime::indexmap::IndexMap;
+use apigen_runtime::uuid::Uuid;
 use std::collections::BTreeSet;
-use uuid::Uuid;
 
 /// Sensors per page: the spec's `page_size`.
 const PAGE_SIZE: usize = 2;

@@ -3,13 +3,14 @@
 
 mod common;
 
+use apigen_runtime::indexmap::IndexMap;
+use apigen_runtime::serde_json::json;
+use apigen_runtime::{chrono, serde_json, uuid};
 use common::{anonymous, client, notice, problem, start, GARDEN};
 use garden_example::api::client::PlantsCreateResponse;
 use garden_example::api::models::{Plant, ProblemKind, Season, SensorStatus};
 use garden_example::api::Nullable;
 use garden_example::{seeded_sensor_id, API_VERSION, SEEDED_SENSORS};
-use indexmap::IndexMap;
-use serde_json::json;
 
 fn created(answer: PlantsCreateResponse) -> Plant {
     match answer {

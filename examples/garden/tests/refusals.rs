@@ -4,12 +4,13 @@
 
 mod common;
 
+use apigen_runtime::indexmap::IndexMap;
+use apigen_runtime::reqwest::Method;
+use apigen_runtime::serde_json;
+use apigen_runtime::serde_json::json;
 use common::{anonymous, client, problem, raw, start, GARDEN};
 use garden_example::api::models::ProblemKind;
 use garden_example::seeded_sensor_id;
-use indexmap::IndexMap;
-use reqwest::Method;
-use serde_json::json;
 
 #[tokio::test]
 async fn a_missing_or_unknown_key_is_401() {

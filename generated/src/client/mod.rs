@@ -20,7 +20,7 @@
 //! # Ok(())
 //! # }
 //! ```
-pub mod runtime;
+pub use super::rt::client as runtime;
 pub use runtime::{ApiError, Paginator, RetryPolicy, StatusCode};
 /// Everything a call can fail with; see [`runtime::Error`] for the cases.
 pub type Error = runtime::Error<ApiErrorBody>;
@@ -39,10 +39,10 @@ pub enum ApiErrorBody {
 }
 impl runtime::ErrorBody for ApiErrorBody {
     fn decode(body: &[u8]) -> Self {
-        if let Ok(value) = serde_json::from_slice(body) {
+        if let Ok(value) = super::rt::serde_json::from_slice(body) {
             return ApiErrorBody::ErrorResponse(value);
         }
-        if let Ok(value) = serde_json::from_slice(body) {
+        if let Ok(value) = super::rt::serde_json::from_slice(body) {
             return ApiErrorBody::MessageResponse(value);
         }
         ApiErrorBody::Raw(String::from_utf8_lossy(body).into_owned())
@@ -51,8 +51,10 @@ impl runtime::ErrorBody for ApiErrorBody {
 impl std::fmt::Display for ApiErrorBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let json = match self {
-            ApiErrorBody::ErrorResponse(value) => serde_json::to_string(value),
-            ApiErrorBody::MessageResponse(value) => serde_json::to_string(value),
+            ApiErrorBody::ErrorResponse(value) => super::rt::serde_json::to_string(value),
+            ApiErrorBody::MessageResponse(value) => {
+                super::rt::serde_json::to_string(value)
+            }
             ApiErrorBody::Raw(text) if text.is_empty() => {
                 return f.write_str("(empty body)");
             }
@@ -173,7 +175,7 @@ impl ExternalDataSourcesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// client
     ///     .external_data_sources()
     ///     .reload("@current", id)
@@ -185,7 +187,7 @@ impl ExternalDataSourcesClient<'_> {
     pub fn reload(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> ExternalDataSourcesReloadRequest {
         ExternalDataSourcesReloadRequest {
             client: self.client.clone(),
@@ -221,7 +223,7 @@ impl ExternalDataSourcesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// let answer = client
     ///     .external_data_sources()
     ///     .revenue_analytics_config("@current", id)
@@ -235,7 +237,7 @@ impl ExternalDataSourcesClient<'_> {
     pub fn revenue_analytics_config(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> ExternalDataSourcesRevenueAnalyticsConfigRequest {
         ExternalDataSourcesRevenueAnalyticsConfigRequest {
             client: self.client.clone(),
@@ -274,7 +276,7 @@ impl ExternalDataSourcesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid, inputs: indexmap::IndexMap<String, serde_json::Value>) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid, inputs: posthog_data_warehouse::rt::indexmap::IndexMap<String, posthog_data_warehouse::rt::serde_json::Value>) -> Result<(), posthog_data_warehouse::client::Error> {
     /// let answer = client
     ///     .external_data_sources()
     ///     .update_webhook_inputs("@current", id)
@@ -288,7 +290,7 @@ impl ExternalDataSourcesClient<'_> {
     pub fn update_webhook_inputs(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> ExternalDataSourcesUpdateWebhookInputsRequest {
         ExternalDataSourcesUpdateWebhookInputsRequest {
             client: self.client.clone(),
@@ -326,7 +328,7 @@ impl ExternalDataSourcesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// let answer = client
     ///     .external_data_sources()
     ///     .webhook_info("@current", id)
@@ -339,7 +341,7 @@ impl ExternalDataSourcesClient<'_> {
     pub fn webhook_info(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> ExternalDataSourcesWebhookInfoRequest {
         ExternalDataSourcesWebhookInfoRequest {
             client: self.client.clone(),
@@ -616,7 +618,7 @@ impl ExternalDataSourcesClient<'_> {
 pub struct ExternalDataSourcesReloadRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
 }
 impl ExternalDataSourcesReloadRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -649,7 +651,7 @@ impl ExternalDataSourcesReloadRequest {
 pub struct ExternalDataSourcesRevenueAnalyticsConfigRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
     body_enabled: Option<bool>,
     body_include_invoiceless_charges: Option<bool>,
 }
@@ -729,8 +731,10 @@ impl ExternalDataSourcesRevenueAnalyticsConfigRequest {
 pub struct ExternalDataSourcesUpdateWebhookInputsRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
-    body_inputs: Option<indexmap::IndexMap<String, serde_json::Value>>,
+    path_id: super::rt::uuid::Uuid,
+    body_inputs: Option<
+        super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>,
+    >,
 }
 impl ExternalDataSourcesUpdateWebhookInputsRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -746,7 +750,9 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
     /// Body field `inputs`. Required.
     pub fn inputs(
         mut self,
-        value: impl Into<indexmap::IndexMap<String, serde_json::Value>>,
+        value: impl Into<
+            super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>,
+        >,
     ) -> Self {
         self.body_inputs = Some(value.into());
         self
@@ -754,7 +760,9 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
     /// Sets the body field `inputs` from its stored form (`None`: not set).
     pub fn set_inputs(
         mut self,
-        value: Option<indexmap::IndexMap<String, serde_json::Value>>,
+        value: Option<
+            super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>,
+        >,
     ) -> Self {
         self.body_inputs = value;
         self
@@ -802,7 +810,7 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
 pub struct ExternalDataSourcesWebhookInfoRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
 }
 impl ExternalDataSourcesWebhookInfoRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -842,7 +850,7 @@ pub struct ExternalDataSourcesCheckCdcPrerequisitesRequest {
     body_user: Option<String>,
     body_password: Option<String>,
     body_schema: Option<String>,
-    body_ssh_tunnel: super::nullable::Nullable<serde_json::Value>,
+    body_ssh_tunnel: super::nullable::Nullable<super::rt::serde_json::Value>,
     body_cdc_management_mode: Option<super::models::CdcManagementMode>,
     body_tables: Option<Vec<String>>,
     body_cdc_slot_name: Option<String>,
@@ -943,14 +951,14 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     /// SSH tunnel settings (`enabled`, `host`, `port`, `auth`), as in the Postgres source form.
     ///
     /// Body field `ssh_tunnel`. Optional: left out unless set; may be set to null.
-    pub fn ssh_tunnel(mut self, value: impl Into<serde_json::Value>) -> Self {
+    pub fn ssh_tunnel(mut self, value: impl Into<super::rt::serde_json::Value>) -> Self {
         self.body_ssh_tunnel = super::nullable::Nullable::Value(value.into());
         self
     }
     /// Sets the body field `ssh_tunnel` from its stored form (`Absent`: not sent, `Null`: sent as null).
     pub fn set_ssh_tunnel(
         mut self,
-        value: super::nullable::Nullable<serde_json::Value>,
+        value: super::nullable::Nullable<super::rt::serde_json::Value>,
     ) -> Self {
         self.body_ssh_tunnel = value;
         self
@@ -1322,7 +1330,10 @@ impl ExternalDataSourcesWizardRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
-    ) -> Result<indexmap::IndexMap<String, serde_json::Value>, Error> {
+    ) -> Result<
+        super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>,
+        Error,
+    > {
         let raw = self
             .client
             .runtime
@@ -1459,7 +1470,7 @@ impl InsightVariablesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// let answer = client
     ///     .insight_variables()
     ///     .retrieve("@current", id)
@@ -1472,7 +1483,7 @@ impl InsightVariablesClient<'_> {
     pub fn retrieve(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> InsightVariablesRetrieveRequest {
         InsightVariablesRetrieveRequest {
             client: self.client.clone(),
@@ -1506,7 +1517,7 @@ impl InsightVariablesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// let answer = client
     ///     .insight_variables()
     ///     .partial_update("@current", id)
@@ -1520,7 +1531,7 @@ impl InsightVariablesClient<'_> {
     pub fn partial_update(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> InsightVariablesPartialUpdateRequest {
         InsightVariablesPartialUpdateRequest {
             client: self.client.clone(),
@@ -1557,7 +1568,7 @@ impl InsightVariablesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// client
     ///     .insight_variables()
     ///     .destroy("@current", id)
@@ -1569,7 +1580,7 @@ impl InsightVariablesClient<'_> {
     pub fn destroy(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> InsightVariablesDestroyRequest {
         InsightVariablesDestroyRequest {
             client: self.client.clone(),
@@ -1653,8 +1664,8 @@ pub struct InsightVariablesCreateRequest {
     path_project_id: String,
     body_name: Option<String>,
     body_type: Option<super::models::InsightVariableType>,
-    body_default_value: Option<serde_json::Value>,
-    body_values: Option<serde_json::Value>,
+    body_default_value: Option<super::rt::serde_json::Value>,
+    body_values: Option<super::rt::serde_json::Value>,
 }
 impl InsightVariablesCreateRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -1697,24 +1708,30 @@ impl InsightVariablesCreateRequest {
     /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
     ///
     /// Body field `default_value`. Optional: left out unless set.
-    pub fn default_value(mut self, value: impl Into<serde_json::Value>) -> Self {
+    pub fn default_value(
+        mut self,
+        value: impl Into<super::rt::serde_json::Value>,
+    ) -> Self {
         self.body_default_value = Some(value.into());
         self
     }
     /// Sets the body field `default_value` from its stored form (`None`: not set).
-    pub fn set_default_value(mut self, value: Option<serde_json::Value>) -> Self {
+    pub fn set_default_value(
+        mut self,
+        value: Option<super::rt::serde_json::Value>,
+    ) -> Self {
         self.body_default_value = value;
         self
     }
     /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
     ///
     /// Body field `values`. Optional: left out unless set.
-    pub fn values(mut self, value: impl Into<serde_json::Value>) -> Self {
+    pub fn values(mut self, value: impl Into<super::rt::serde_json::Value>) -> Self {
         self.body_values = Some(value.into());
         self
     }
     /// Sets the body field `values` from its stored form (`None`: not set).
-    pub fn set_values(mut self, value: Option<serde_json::Value>) -> Self {
+    pub fn set_values(mut self, value: Option<super::rt::serde_json::Value>) -> Self {
         self.body_values = value;
         self
     }
@@ -1764,7 +1781,7 @@ impl InsightVariablesCreateRequest {
 pub struct InsightVariablesRetrieveRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
 }
 impl InsightVariablesRetrieveRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -1797,11 +1814,11 @@ impl InsightVariablesRetrieveRequest {
 pub struct InsightVariablesPartialUpdateRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
     body_name: Option<String>,
     body_type: Option<super::models::InsightVariableType>,
-    body_default_value: super::nullable::Nullable<serde_json::Value>,
-    body_values: super::nullable::Nullable<serde_json::Value>,
+    body_default_value: super::nullable::Nullable<super::rt::serde_json::Value>,
+    body_values: super::nullable::Nullable<super::rt::serde_json::Value>,
 }
 impl InsightVariablesPartialUpdateRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -1844,14 +1861,17 @@ impl InsightVariablesPartialUpdateRequest {
     /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
     ///
     /// Body field `default_value`. Optional: left out unless set; may be set to null.
-    pub fn default_value(mut self, value: impl Into<serde_json::Value>) -> Self {
+    pub fn default_value(
+        mut self,
+        value: impl Into<super::rt::serde_json::Value>,
+    ) -> Self {
         self.body_default_value = super::nullable::Nullable::Value(value.into());
         self
     }
     /// Sets the body field `default_value` from its stored form (`Absent`: not sent, `Null`: sent as null).
     pub fn set_default_value(
         mut self,
-        value: super::nullable::Nullable<serde_json::Value>,
+        value: super::nullable::Nullable<super::rt::serde_json::Value>,
     ) -> Self {
         self.body_default_value = value;
         self
@@ -1864,14 +1884,14 @@ impl InsightVariablesPartialUpdateRequest {
     /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
     ///
     /// Body field `values`. Optional: left out unless set; may be set to null.
-    pub fn values(mut self, value: impl Into<serde_json::Value>) -> Self {
+    pub fn values(mut self, value: impl Into<super::rt::serde_json::Value>) -> Self {
         self.body_values = super::nullable::Nullable::Value(value.into());
         self
     }
     /// Sets the body field `values` from its stored form (`Absent`: not sent, `Null`: sent as null).
     pub fn set_values(
         mut self,
-        value: super::nullable::Nullable<serde_json::Value>,
+        value: super::nullable::Nullable<super::rt::serde_json::Value>,
     ) -> Self {
         self.body_values = value;
         self
@@ -1924,7 +1944,7 @@ impl InsightVariablesPartialUpdateRequest {
 pub struct InsightVariablesDestroyRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
 }
 impl InsightVariablesDestroyRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -2096,7 +2116,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// let answer = client
     ///     .warehouse_saved_queries()
     ///     .retrieve("@current", id)
@@ -2109,7 +2129,7 @@ impl WarehouseSavedQueriesClient<'_> {
     pub fn retrieve(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> WarehouseSavedQueriesRetrieveRequest {
         WarehouseSavedQueriesRetrieveRequest {
             client: self.client.clone(),
@@ -2147,7 +2167,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
+    /// # async fn example(client: &posthog_data_warehouse::client::Client, id: posthog_data_warehouse::rt::uuid::Uuid) -> Result<(), posthog_data_warehouse::client::Error> {
     /// let answer = client
     ///     .warehouse_saved_queries()
     ///     .partial_update("@current", id)
@@ -2161,7 +2181,7 @@ impl WarehouseSavedQueriesClient<'_> {
     pub fn partial_update(
         &self,
         project_id: impl Into<String>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> WarehouseSavedQueriesPartialUpdateRequest {
         WarehouseSavedQueriesPartialUpdateRequest {
             client: self.client.clone(),
@@ -2274,10 +2294,10 @@ pub struct WarehouseSavedQueriesCreateRequest {
     body_deleted: Option<bool>,
     body_name: Option<String>,
     body_query: Option<super::models::HogQLQuery>,
-    body_folder_id: Option<uuid::Uuid>,
+    body_folder_id: Option<super::rt::uuid::Uuid>,
     body_edited_history_id: Option<String>,
     body_soft_update: Option<bool>,
-    body_dag_id: Option<uuid::Uuid>,
+    body_dag_id: Option<super::rt::uuid::Uuid>,
     body_is_test: Option<bool>,
 }
 impl WarehouseSavedQueriesCreateRequest {
@@ -2330,12 +2350,12 @@ impl WarehouseSavedQueriesCreateRequest {
     /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
     ///
     /// Body field `folder_id`. Optional: left out unless set.
-    pub fn folder_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn folder_id(mut self, value: impl Into<super::rt::uuid::Uuid>) -> Self {
         self.body_folder_id = Some(value.into());
         self
     }
     /// Sets the body field `folder_id` from its stored form (`None`: not set).
-    pub fn set_folder_id(mut self, value: Option<uuid::Uuid>) -> Self {
+    pub fn set_folder_id(mut self, value: Option<super::rt::uuid::Uuid>) -> Self {
         self.body_folder_id = value;
         self
     }
@@ -2373,12 +2393,12 @@ impl WarehouseSavedQueriesCreateRequest {
     /// Write-only: the server never returns it.
     ///
     /// Body field `dag_id`. Optional: left out unless set.
-    pub fn dag_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn dag_id(mut self, value: impl Into<super::rt::uuid::Uuid>) -> Self {
         self.body_dag_id = Some(value.into());
         self
     }
     /// Sets the body field `dag_id` from its stored form (`None`: not set).
-    pub fn set_dag_id(mut self, value: Option<uuid::Uuid>) -> Self {
+    pub fn set_dag_id(mut self, value: Option<super::rt::uuid::Uuid>) -> Self {
         self.body_dag_id = value;
         self
     }
@@ -2473,7 +2493,7 @@ impl WarehouseSavedQueriesCreateResponse {
 pub struct WarehouseSavedQueriesRetrieveRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
 }
 impl WarehouseSavedQueriesRetrieveRequest {
     const OPERATION: runtime::Operation = runtime::Operation {
@@ -2506,14 +2526,14 @@ impl WarehouseSavedQueriesRetrieveRequest {
 pub struct WarehouseSavedQueriesPartialUpdateRequest {
     client: Client,
     path_project_id: String,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
     body_deleted: super::nullable::Nullable<bool>,
     body_name: Option<String>,
     body_query: super::nullable::Nullable<super::models::HogQLQuery>,
-    body_folder_id: super::nullable::Nullable<uuid::Uuid>,
+    body_folder_id: super::nullable::Nullable<super::rt::uuid::Uuid>,
     body_edited_history_id: super::nullable::Nullable<String>,
     body_soft_update: super::nullable::Nullable<bool>,
-    body_dag_id: super::nullable::Nullable<uuid::Uuid>,
+    body_dag_id: super::nullable::Nullable<super::rt::uuid::Uuid>,
     body_is_test: Option<bool>,
 }
 impl WarehouseSavedQueriesPartialUpdateRequest {
@@ -2579,14 +2599,14 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
     ///
     /// Body field `folder_id`. Optional: left out unless set; may be set to null.
-    pub fn folder_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn folder_id(mut self, value: impl Into<super::rt::uuid::Uuid>) -> Self {
         self.body_folder_id = super::nullable::Nullable::Value(value.into());
         self
     }
     /// Sets the body field `folder_id` from its stored form (`Absent`: not sent, `Null`: sent as null).
     pub fn set_folder_id(
         mut self,
-        value: super::nullable::Nullable<uuid::Uuid>,
+        value: super::nullable::Nullable<super::rt::uuid::Uuid>,
     ) -> Self {
         self.body_folder_id = value;
         self
@@ -2643,12 +2663,15 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     /// Write-only: the server never returns it.
     ///
     /// Body field `dag_id`. Optional: left out unless set; may be set to null.
-    pub fn dag_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn dag_id(mut self, value: impl Into<super::rt::uuid::Uuid>) -> Self {
         self.body_dag_id = super::nullable::Nullable::Value(value.into());
         self
     }
     /// Sets the body field `dag_id` from its stored form (`Absent`: not sent, `Null`: sent as null).
-    pub fn set_dag_id(mut self, value: super::nullable::Nullable<uuid::Uuid>) -> Self {
+    pub fn set_dag_id(
+        mut self,
+        value: super::nullable::Nullable<super::rt::uuid::Uuid>,
+    ) -> Self {
         self.body_dag_id = value;
         self
     }

@@ -9,10 +9,7 @@
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
-pub mod auth;
-pub mod error;
-pub mod extract;
-pub mod runtime;
+pub use super::rt::server::{auth, error, extract, runtime};
 pub use auth::{Authenticate, Caller, ScopeRules};
 pub use error::ApiError;
 pub use extract::Validate;
@@ -22,14 +19,17 @@ pub use runtime::{RequestContext, ServerOptions};
 ///
 /// Unknown paths get the API's not-found answer and known paths with another method its
 /// method-not-allowed answer. Serve it with `axum::serve`, or nest it in a larger router.
-pub fn router<T>(implementation: T) -> axum::Router
+pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
     T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi,
 {
     router_with(implementation, ServerOptions::default())
 }
 /// [`router`] with explicit [`ServerOptions`].
-pub fn router_with<T>(implementation: T, options: ServerOptions) -> axum::Router
+pub fn router_with<T>(
+    implementation: T,
+    options: ServerOptions,
+) -> super::rt::axum::Router
 where
     T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi,
 {
@@ -39,119 +39,131 @@ where
         scope_rules(),
         options,
     );
-    axum::Router::new()
+    super::rt::axum::Router::new()
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/reload/",
-            axum::routing::post(external_data_sources_reload::<T>),
+            super::rt::axum::routing::post(external_data_sources_reload::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/reload",
-            axum::routing::post(external_data_sources_reload::<T>),
+            super::rt::axum::routing::post(external_data_sources_reload::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/",
-            axum::routing::patch(external_data_sources_revenue_analytics_config::<T>),
+            super::rt::axum::routing::patch(
+                external_data_sources_revenue_analytics_config::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config",
-            axum::routing::patch(external_data_sources_revenue_analytics_config::<T>),
+            super::rt::axum::routing::patch(
+                external_data_sources_revenue_analytics_config::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/",
-            axum::routing::post(external_data_sources_update_webhook_inputs::<T>),
+            super::rt::axum::routing::post(
+                external_data_sources_update_webhook_inputs::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs",
-            axum::routing::post(external_data_sources_update_webhook_inputs::<T>),
+            super::rt::axum::routing::post(
+                external_data_sources_update_webhook_inputs::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/webhook_info/",
-            axum::routing::get(external_data_sources_webhook_info::<T>),
+            super::rt::axum::routing::get(external_data_sources_webhook_info::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/webhook_info",
-            axum::routing::get(external_data_sources_webhook_info::<T>),
+            super::rt::axum::routing::get(external_data_sources_webhook_info::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/",
-            axum::routing::post(external_data_sources_check_cdc_prerequisites::<T>),
+            super::rt::axum::routing::post(
+                external_data_sources_check_cdc_prerequisites::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/check_cdc_prerequisites",
-            axum::routing::post(external_data_sources_check_cdc_prerequisites::<T>),
+            super::rt::axum::routing::post(
+                external_data_sources_check_cdc_prerequisites::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/connections/",
-            axum::routing::get(external_data_sources_connections::<T>),
+            super::rt::axum::routing::get(external_data_sources_connections::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/connections",
-            axum::routing::get(external_data_sources_connections::<T>),
+            super::rt::axum::routing::get(external_data_sources_connections::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/database_schema/",
-            axum::routing::post(external_data_sources_database_schema::<T>),
+            super::rt::axum::routing::post(external_data_sources_database_schema::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/database_schema",
-            axum::routing::post(external_data_sources_database_schema::<T>),
+            super::rt::axum::routing::post(external_data_sources_database_schema::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/source_prefix/",
-            axum::routing::post(external_data_sources_source_prefix::<T>),
+            super::rt::axum::routing::post(external_data_sources_source_prefix::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/source_prefix",
-            axum::routing::post(external_data_sources_source_prefix::<T>),
+            super::rt::axum::routing::post(external_data_sources_source_prefix::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/wizard/",
-            axum::routing::get(external_data_sources_wizard::<T>),
+            super::rt::axum::routing::get(external_data_sources_wizard::<T>),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/wizard",
-            axum::routing::get(external_data_sources_wizard::<T>),
+            super::rt::axum::routing::get(external_data_sources_wizard::<T>),
         )
         .route(
             "/api/projects/{project_id}/insight_variables/",
-            axum::routing::get(insight_variables_list::<T>)
+            super::rt::axum::routing::get(insight_variables_list::<T>)
                 .post(insight_variables_create::<T>),
         )
         .route(
             "/api/projects/{project_id}/insight_variables",
-            axum::routing::get(insight_variables_list::<T>)
+            super::rt::axum::routing::get(insight_variables_list::<T>)
                 .post(insight_variables_create::<T>),
         )
         .route(
             "/api/projects/{project_id}/insight_variables/{id}/",
-            axum::routing::get(insight_variables_retrieve::<T>)
+            super::rt::axum::routing::get(insight_variables_retrieve::<T>)
                 .patch(insight_variables_partial_update::<T>)
                 .delete(insight_variables_destroy::<T>),
         )
         .route(
             "/api/projects/{project_id}/insight_variables/{id}",
-            axum::routing::get(insight_variables_retrieve::<T>)
+            super::rt::axum::routing::get(insight_variables_retrieve::<T>)
                 .patch(insight_variables_partial_update::<T>)
                 .delete(insight_variables_destroy::<T>),
         )
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries/",
-            axum::routing::get(warehouse_saved_queries_list::<T>)
+            super::rt::axum::routing::get(warehouse_saved_queries_list::<T>)
                 .post(warehouse_saved_queries_create::<T>),
         )
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries",
-            axum::routing::get(warehouse_saved_queries_list::<T>)
+            super::rt::axum::routing::get(warehouse_saved_queries_list::<T>)
                 .post(warehouse_saved_queries_create::<T>),
         )
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
-            axum::routing::get(warehouse_saved_queries_retrieve::<T>)
+            super::rt::axum::routing::get(warehouse_saved_queries_retrieve::<T>)
                 .patch(warehouse_saved_queries_partial_update::<T>),
         )
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries/{id}",
-            axum::routing::get(warehouse_saved_queries_retrieve::<T>)
+            super::rt::axum::routing::get(warehouse_saved_queries_retrieve::<T>)
                 .patch(warehouse_saved_queries_partial_update::<T>),
         )
         .fallback(runtime::not_found::<T>)
@@ -162,29 +174,31 @@ where
 pub fn error_answers() -> error::ErrorAnswers {
     error::ErrorAnswers::new(
         vec![
-            error::ErrorAnswer { kind : "unauthenticated", status : 401, body :
-            serde_json::json!({ "type" : "authentication_error", "code" :
-            "not_authenticated", "detail" :
-            "Authentication credentials were not provided.", "attr" : null }) },
-            error::ErrorAnswer { kind : "invalid_credentials", status : 401, body :
-            serde_json::json!({ "type" : "authentication_error", "code" :
-            "authentication_failed", "detail" :
+            error::ErrorAnswer { kind : error::ErrorKind::Unauthenticated, status : 401,
+            body : super::rt::serde_json::json!({ "type" : "authentication_error", "code"
+            : "not_authenticated", "detail" :
+            "Authentication credentials were not provided.", "attr" : null }), },
+            error::ErrorAnswer { kind : error::ErrorKind::InvalidCredentials, status :
+            401, body : super::rt::serde_json::json!({ "type" : "authentication_error",
+            "code" : "authentication_failed", "detail" :
             "Personal API key found in request Authorization header is invalid.", "attr"
-            : null }) }, error::ErrorAnswer { kind : "missing_scope", status : 403, body
-            : serde_json::json!({ "type" : "authentication_error", "code" :
-            "permission_denied", "detail" : "API key missing required scope '{scope}'",
-            "attr" : null }) }, error::ErrorAnswer { kind : "validation", status : 400,
-            body : serde_json::json!({ "type" : "validation_error", "code" : "{code}",
-            "detail" : "{detail}", "attr" : "{attr}" }) }, error::ErrorAnswer { kind :
-            "not_found", status : 404, body : serde_json::json!({ "type" :
-            "invalid_request", "code" : "not_found", "detail" : "Not found.", "attr" :
-            null }) }, error::ErrorAnswer { kind : "method_not_allowed", status : 405,
-            body : serde_json::json!({ "type" : "invalid_request", "code" :
+            : null }), }, error::ErrorAnswer { kind : error::ErrorKind::MissingScope,
+            status : 403, body : super::rt::serde_json::json!({ "type" :
+            "authentication_error", "code" : "permission_denied", "detail" :
+            "API key missing required scope '{scope}'", "attr" : null }), },
+            error::ErrorAnswer { kind : error::ErrorKind::Validation, status : 400, body
+            : super::rt::serde_json::json!({ "type" : "validation_error", "code" :
+            "{code}", "detail" : "{detail}", "attr" : "{attr}" }), }, error::ErrorAnswer
+            { kind : error::ErrorKind::NotFound, status : 404, body :
+            super::rt::serde_json::json!({ "type" : "invalid_request", "code" :
+            "not_found", "detail" : "Not found.", "attr" : null }), }, error::ErrorAnswer
+            { kind : error::ErrorKind::MethodNotAllowed, status : 405, body :
+            super::rt::serde_json::json!({ "type" : "invalid_request", "code" :
             "method_not_allowed", "detail" : "Method \"{method}\" not allowed.", "attr" :
-            null }) }, error::ErrorAnswer { kind : "payload_too_large", status : 413,
-            body : serde_json::json!({ "type" : "invalid_request", "code" :
-            "payload_too_large", "detail" : "Request body is too large.", "attr" : null
-            }) },
+            null }), }, error::ErrorAnswer { kind : error::ErrorKind::PayloadTooLarge,
+            status : 413, body : super::rt::serde_json::json!({ "type" :
+            "invalid_request", "code" : "payload_too_large", "detail" :
+            "Request body is too large.", "attr" : null }), },
         ],
     )
 }
@@ -216,7 +230,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesReloadResponse, ApiError>,
     > + Send;
@@ -235,7 +249,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
         body: super::models::ExternalDataSourceRevenueAnalyticsConfig,
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesRevenueAnalyticsConfigResponse, ApiError>,
@@ -256,7 +270,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
         body: super::models::UpdateWebhookInputsRequest,
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesUpdateWebhookInputsResponse, ApiError>,
@@ -278,7 +292,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesWebhookInfoResponse, ApiError>,
     > + Send;
@@ -395,19 +409,25 @@ pub enum ExternalDataSourcesReloadResponse {
     /// `404`: No external data source with this id in the project.
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesReloadResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for ExternalDataSourcesReloadResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
-            Self::Ok => axum::response::IntoResponse::into_response(runtime::status(200)),
+            Self::Ok => {
+                super::rt::axum::response::IntoResponse::into_response(
+                    runtime::status(200),
+                )
+            }
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
         }
     }
 }
 async fn external_data_sources_reload<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -422,7 +442,7 @@ async fn external_data_sources_reload<T: ExternalDataSourcesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         Ok::<_, ApiError>((project_id, id))
     }
@@ -454,8 +474,9 @@ pub enum ExternalDataSourcesRevenueAnalyticsConfigResponse {
     /// `404`: No external data source with this id in the project.
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesRevenueAnalyticsConfigResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse
+for ExternalDataSourcesRevenueAnalyticsConfigResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -464,9 +485,11 @@ impl axum::response::IntoResponse for ExternalDataSourcesRevenueAnalyticsConfigR
     }
 }
 async fn external_data_sources_revenue_analytics_config<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -481,7 +504,7 @@ async fn external_data_sources_revenue_analytics_config<T: ExternalDataSourcesAp
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
         let body: super::models::ExternalDataSourceRevenueAnalyticsConfig = extract::json_body(
@@ -520,8 +543,9 @@ pub enum ExternalDataSourcesUpdateWebhookInputsResponse {
     /// `404`: No external data source with this id in the project.
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesUpdateWebhookInputsResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse
+for ExternalDataSourcesUpdateWebhookInputsResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -530,9 +554,11 @@ impl axum::response::IntoResponse for ExternalDataSourcesUpdateWebhookInputsResp
     }
 }
 async fn external_data_sources_update_webhook_inputs<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -547,7 +573,7 @@ async fn external_data_sources_update_webhook_inputs<T: ExternalDataSourcesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
         let body: super::models::UpdateWebhookInputsRequest = extract::json_body(
@@ -582,8 +608,8 @@ pub enum ExternalDataSourcesWebhookInfoResponse {
     /// `404`: No external data source with this id in the project.
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesWebhookInfoResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for ExternalDataSourcesWebhookInfoResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -591,9 +617,11 @@ impl axum::response::IntoResponse for ExternalDataSourcesWebhookInfoResponse {
     }
 }
 async fn external_data_sources_webhook_info<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:read"])
@@ -608,7 +636,7 @@ async fn external_data_sources_webhook_info<T: ExternalDataSourcesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         Ok::<_, ApiError>((project_id, id))
     }
@@ -641,8 +669,9 @@ pub enum ExternalDataSourcesCheckCdcPrerequisitesResponse {
     /// `Could not connect to Postgres to check prerequisites: …`.
     BadRequest(super::models::MessageResponse),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesCheckCdcPrerequisitesResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse
+for ExternalDataSourcesCheckCdcPrerequisitesResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -650,9 +679,11 @@ impl axum::response::IntoResponse for ExternalDataSourcesCheckCdcPrerequisitesRe
     }
 }
 async fn external_data_sources_check_cdc_prerequisites<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -696,17 +727,19 @@ pub enum ExternalDataSourcesConnectionsResponse {
     /// `200`: Every direct-query connection.
     Ok(Vec<super::models::ExternalDataSourceConnectionOption>),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesConnectionsResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for ExternalDataSourcesConnectionsResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
         }
     }
 }
 async fn external_data_sources_connections<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:read"])
@@ -748,8 +781,9 @@ pub enum ExternalDataSourcesDatabaseSchemaResponse {
     /// error met while listing the tables.
     BadRequest(super::models::MessageResponse),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesDatabaseSchemaResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse
+for ExternalDataSourcesDatabaseSchemaResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -757,9 +791,11 @@ impl axum::response::IntoResponse for ExternalDataSourcesDatabaseSchemaResponse 
     }
 }
 async fn external_data_sources_database_schema<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -805,18 +841,25 @@ pub enum ExternalDataSourcesSourcePrefixResponse {
     /// `Name is required for direct query sources`.
     BadRequest(super::models::MessageResponse),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesSourcePrefixResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse
+for ExternalDataSourcesSourcePrefixResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
-            Self::Ok => axum::response::IntoResponse::into_response(runtime::status(200)),
+            Self::Ok => {
+                super::rt::axum::response::IntoResponse::into_response(
+                    runtime::status(200),
+                )
+            }
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
         }
     }
 }
 async fn external_data_sources_source_prefix<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:write"])
@@ -856,19 +899,21 @@ async fn external_data_sources_source_prefix<T: ExternalDataSourcesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum ExternalDataSourcesWizardResponse {
     /// `200`: Source configurations by source type.
-    Ok(indexmap::IndexMap<String, serde_json::Value>),
+    Ok(super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>),
 }
-impl axum::response::IntoResponse for ExternalDataSourcesWizardResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for ExternalDataSourcesWizardResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
         }
     }
 }
 async fn external_data_sources_wizard<T: ExternalDataSourcesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state
         .authorize(&parts.headers, &["external_data_source:read"])
@@ -946,7 +991,7 @@ pub trait InsightVariablesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> impl std::future::Future<
         Output = Result<InsightVariablesRetrieveResponse, ApiError>,
     > + Send;
@@ -963,7 +1008,7 @@ pub trait InsightVariablesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
         body: super::models::InsightVariablePatch,
     ) -> impl std::future::Future<
         Output = Result<InsightVariablesPartialUpdateResponse, ApiError>,
@@ -981,7 +1026,7 @@ pub trait InsightVariablesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> impl std::future::Future<
         Output = Result<InsightVariablesDestroyResponse, ApiError>,
     > + Send;
@@ -1001,8 +1046,8 @@ pub enum InsightVariablesListResponse {
     /// `404`: The page does not exist (`Invalid page.`).
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for InsightVariablesListResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for InsightVariablesListResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1010,9 +1055,11 @@ impl axum::response::IntoResponse for InsightVariablesListResponse {
     }
 }
 async fn insight_variables_list<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:read"]).await
     {
@@ -1057,8 +1104,8 @@ pub enum InsightVariablesCreateResponse {
     /// `values` for a `List` variable.
     BadRequest(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for InsightVariablesCreateResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for InsightVariablesCreateResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Created(body) => error::json_response(runtime::status(201), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -1066,9 +1113,11 @@ impl axum::response::IntoResponse for InsightVariablesCreateResponse {
     }
 }
 async fn insight_variables_create<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
     {
@@ -1111,8 +1160,8 @@ pub enum InsightVariablesRetrieveResponse {
     /// `404`: No insight variable with this id in the project.
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for InsightVariablesRetrieveResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for InsightVariablesRetrieveResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1120,9 +1169,11 @@ impl axum::response::IntoResponse for InsightVariablesRetrieveResponse {
     }
 }
 async fn insight_variables_retrieve<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:read"]).await
     {
@@ -1135,7 +1186,7 @@ async fn insight_variables_retrieve<T: InsightVariablesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         Ok::<_, ApiError>((project_id, id))
     }
@@ -1167,8 +1218,8 @@ pub enum InsightVariablesPartialUpdateResponse {
     /// `404`: No insight variable with this id in the project.
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for InsightVariablesPartialUpdateResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for InsightVariablesPartialUpdateResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -1177,9 +1228,11 @@ impl axum::response::IntoResponse for InsightVariablesPartialUpdateResponse {
     }
 }
 async fn insight_variables_partial_update<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
     {
@@ -1192,7 +1245,7 @@ async fn insight_variables_partial_update<T: InsightVariablesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
         let body: super::models::InsightVariablePatch = extract::json_body(&bytes)?;
@@ -1226,20 +1279,24 @@ pub enum InsightVariablesDestroyResponse {
     /// `404`: No insight variable with this id in the project.
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for InsightVariablesDestroyResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for InsightVariablesDestroyResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::NoContent => {
-                axum::response::IntoResponse::into_response(runtime::status(204))
+                super::rt::axum::response::IntoResponse::into_response(
+                    runtime::status(204),
+                )
             }
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
         }
     }
 }
 async fn insight_variables_destroy<T: InsightVariablesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
     {
@@ -1252,7 +1309,7 @@ async fn insight_variables_destroy<T: InsightVariablesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         Ok::<_, ApiError>((project_id, id))
     }
@@ -1334,7 +1391,7 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesRetrieveResponse, ApiError>,
     > + Send;
@@ -1355,7 +1412,7 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         project_id: String,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
         body: super::models::DataWarehouseSavedQueryPatch,
     ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesPartialUpdateResponse, ApiError>,
@@ -1378,8 +1435,8 @@ pub enum WarehouseSavedQueriesListResponse {
     /// `404`: The page does not exist (`Invalid page.`).
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for WarehouseSavedQueriesListResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for WarehouseSavedQueriesListResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1387,9 +1444,11 @@ impl axum::response::IntoResponse for WarehouseSavedQueriesListResponse {
     }
 }
 async fn warehouse_saved_queries_list<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:read"]).await {
         Ok(caller) => caller,
@@ -1437,8 +1496,8 @@ pub enum WarehouseSavedQueriesCreateResponse {
     /// `Failed to retrieve types for view`, `Folder not found.`, `Only staff users can create test views.`.
     BadRequest(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for WarehouseSavedQueriesCreateResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for WarehouseSavedQueriesCreateResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::Created(body) => error::json_response(runtime::status(201), &body),
@@ -1447,9 +1506,11 @@ impl axum::response::IntoResponse for WarehouseSavedQueriesCreateResponse {
     }
 }
 async fn warehouse_saved_queries_create<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:write"]).await {
         Ok(caller) => caller,
@@ -1493,8 +1554,8 @@ pub enum WarehouseSavedQueriesRetrieveResponse {
     /// `404`: No saved query with this id in the project (or it is deleted).
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for WarehouseSavedQueriesRetrieveResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for WarehouseSavedQueriesRetrieveResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -1502,9 +1563,11 @@ impl axum::response::IntoResponse for WarehouseSavedQueriesRetrieveResponse {
     }
 }
 async fn warehouse_saved_queries_retrieve<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:read"]).await {
         Ok(caller) => caller,
@@ -1516,7 +1579,7 @@ async fn warehouse_saved_queries_retrieve<T: WarehouseSavedQueriesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         Ok::<_, ApiError>((project_id, id))
     }
@@ -1549,8 +1612,9 @@ pub enum WarehouseSavedQueriesPartialUpdateResponse {
     /// `404`: No saved query with this id in the project (or it is deleted).
     NotFound(super::models::ErrorResponse),
 }
-impl axum::response::IntoResponse for WarehouseSavedQueriesPartialUpdateResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse
+for WarehouseSavedQueriesPartialUpdateResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -1559,9 +1623,11 @@ impl axum::response::IntoResponse for WarehouseSavedQueriesPartialUpdateResponse
     }
 }
 async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQueriesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["warehouse_view:write"]).await {
         Ok(caller) => caller,
@@ -1573,7 +1639,7 @@ async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQueriesApi>(
             String,
         >(&path, "project_id", &extract::Invalid::TEXT)?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
         let body: super::models::DataWarehouseSavedQueryPatch = extract::json_body(
@@ -1637,7 +1703,8 @@ impl Validate for super::models::DataWarehouseSavedQueryPatch {
     }
 }
 /// The `pattern` constraint `^[A-Za-z_$][A-Za-z0-9_.$]*$`, compiled on first use. The generator compiled it with the same `regex` crate before emitting it, so the `expect` cannot fire.
-static PATTERN_0: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new("^[A-Za-z_$][A-Za-z0-9_.$]*$")
+static PATTERN_0: std::sync::LazyLock<super::rt::regex::Regex> = std::sync::LazyLock::new(||
+{
+    super::rt::regex::Regex::new("^[A-Za-z_$][A-Za-z0-9_.$]*$")
         .expect("the generator checked the pattern")
 });

@@ -2,7 +2,7 @@
 //!
 //! `cargo install --path generator` (or `--git`), then `apigen --spec api.yaml --out my-api-client`.
 
-use apigen::Options;
+use apigen::{Options, Runtime};
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,12 @@ struct Args {
     /// The crate will be a member of an enclosing cargo workspace (no `[workspace]` table of its own).
     #[arg(long)]
     workspace_member: bool,
+    /// Where the crate gets its support code, the apigen-runtime crate: `vendored` (the default: its sources copied
+    /// into src/rt/, needing nothing but crates.io), `path=DIR` (a checkout of this repository's runtime/, written
+    /// relative to the crate), `git=URL[,rev=REV|,tag=TAG|,branch=NAME]`, or `version[=REQ][,registry=NAME]`
+    /// (default requirement: exactly this generator's version).
+    #[arg(long, value_name = "SOURCE", value_parser = Runtime::parse)]
+    runtime: Option<Runtime>,
     /// Print the time of each stage, the lines generated and the peak memory.
     #[arg(long)]
     timings: bool,
@@ -53,12 +59,17 @@ fn main() -> ExitCode {
             regenerate.push_str(flag);
         }
     }
+    if let Some(runtime) = &args.runtime {
+        regenerate.push_str(&format!(" --runtime {runtime}"));
+    }
     let opts = Options {
         spec_display,
         regenerate,
         client: !args.no_client,
         server: !args.no_server,
         standalone: !args.workspace_member,
+        // A path is given relative to the current directory; the crate's Cargo.toml needs it relative to itself.
+        runtime: args.runtime.unwrap_or_default().relative_to(&args.out),
     };
     ExitCode::from(apigen::cli::run_with(
         &args.spec,

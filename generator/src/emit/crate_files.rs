@@ -20,7 +20,10 @@ fn render(name: &str, template: &str, ctx: minijinja::Value) -> Result<String, E
         .map_err(|e| Error::Internal(format!("template {name}: {e}")))
 }
 
+/// The crate's manifest. Its features forward to the runtime's (`client`, `server`); a vendored runtime brings the
+/// runtime's own features and dependencies instead, taken from `runtime/Cargo.toml`.
 pub fn cargo_toml(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
+    let vendored = opts.runtime.is_vendored();
     let description = format!("{} (generated client, server stubs and models)", api.title);
     let contents = render(
         "Cargo.toml",
@@ -33,7 +36,9 @@ pub fn cargo_toml(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
             standalone => opts.standalone,
             client => opts.client,
             server => opts.server,
-            uses => api.uses,
+            runtime_dependency => opts.runtime.dependency(),
+            vendored_features => vendored.then(crate::runtime::vendored_features),
+            vendored_dependencies => vendored.then(crate::runtime::vendored_dependencies),
         },
     )?;
     Ok(GeneratedFile {

@@ -27,6 +27,18 @@ pub fn rust_file(
     })
 }
 
+/// A file of the vendored runtime, copied with the generated header in front.
+pub fn runtime_file(opts: &Options, path: &str, origin: &str, source: &str) -> GeneratedFile {
+    GeneratedFile {
+        path: path.to_owned(),
+        contents: format!(
+            "// {}\n// (copied from apigen-runtime {}, {origin})\n\n{source}",
+            header_line(opts),
+            crate::runtime::VERSION
+        ),
+    }
+}
+
 /// Formats a token stream as a Rust file, with a blank line between top-level items and between the items of
 /// `impl` and `trait` blocks, as hand-written code reads. Emitters build valid syntax, so a parse failure is a
 /// generator bug; it is reported as an error value naming the file rather than a panic.

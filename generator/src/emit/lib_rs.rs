@@ -36,6 +36,18 @@ pub fn emit(api: &Api, opts: &Options) -> TokenStream {
             pub mod server;
         }
     });
+    // Every generated module reaches the runtime as `super::rt`, whichever way the crate gets it.
+    let rt = if opts.runtime.is_vendored() {
+        quote! {
+            #[doc = " The apigen runtime this crate is built on, copied in (`apigen --runtime vendored`)."]
+            pub mod rt;
+        }
+    } else {
+        quote! {
+            #[doc = " The apigen runtime this crate is built on: its support code, and the crates its models name."]
+            pub use ::apigen_runtime as rt;
+        }
+    };
     quote! {
         #( #![doc = #doc_lines] )*
         #![deny(missing_docs)]
@@ -44,11 +56,12 @@ pub fn emit(api: &Api, opts: &Options) -> TokenStream {
 
         // prettyplease formats the generated modules; rustfmt would reflow them differently and make
         // `cargo xtask codegen --check` fail after `cargo fmt`, so it is told to leave them alone.
+        #rt
         #[rustfmt::skip]
         pub mod models;
-        pub mod nullable;
 
-        pub use nullable::Nullable;
+        pub use self::rt::nullable;
+        pub use self::rt::Nullable;
         #client
         #server
     }

@@ -19,6 +19,7 @@ pub(crate) mod tokens;
 pub use file::{header_line, MARKER};
 
 use crate::ir::Api;
+use crate::runtime::Runtime;
 use crate::Error;
 
 /// What to generate and how to describe it in headers.
@@ -34,6 +35,8 @@ pub struct Options {
     pub server: bool,
     /// Add an empty `[workspace]` so the crate builds on its own inside another workspace's tree.
     pub standalone: bool,
+    /// Where the crate gets `apigen-runtime` from.
+    pub runtime: Runtime,
 }
 
 /// One generated file: its path relative to the output directory, and its full text.
@@ -69,6 +72,11 @@ pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
         }
     }
     let mut files = run(&jobs)?;
+    if opts.runtime.is_vendored() {
+        for (path, source, origin) in crate::runtime::vendored_sources() {
+            files.push(file::runtime_file(opts, path, origin, &source));
+        }
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -201,7 +201,6 @@ impl<'s> Lower<'s> {
             .map(|(r, accessor)| self.resource(r, accessor, &types, &errors, &pagination))
             .collect::<Result<Vec<_>, Error>>()?;
         let request_types = types::request_types(&types, &resources);
-        let uses = types::uses(&types, &resources);
         let mut types = types;
         for id in &request_types {
             if let ir::TypeKind::Struct(s) = &mut types[id.0].kind {
@@ -234,7 +233,6 @@ impl<'s> Lower<'s> {
             pagination,
             errors,
             resources,
-            uses,
             request_types,
         })
     }

@@ -318,33 +318,3 @@ pub(super) fn request_types(types: &[ir::TypeDef], resources: &[ir::Resource]) -
     }
     reachable.into_iter().collect()
 }
-
-/// Which optional crates the generated code names.
-pub(super) fn uses(types: &[ir::TypeDef], resources: &[ir::Resource]) -> ir::Uses {
-    fn visit(t: &Ty, u: &mut ir::Uses) {
-        match t {
-            Ty::Uuid => u.uuid = true,
-            Ty::DateTime | Ty::Date => u.chrono = true,
-            Ty::Map(inner) => {
-                u.indexmap = true;
-                visit(inner, u);
-            }
-            Ty::List(inner) => visit(inner, u),
-            _ => {}
-        }
-    }
-    let mut u = ir::Uses::default();
-    for t in types {
-        if let ir::TypeKind::Struct(s) = &t.kind {
-            for f in s.fields.iter().chain(&s.write_only_fields) {
-                visit(&f.ty, &mut u);
-            }
-        }
-    }
-    for op in resources.iter().flat_map(|r| &r.operations) {
-        for p in &op.params {
-            visit(&p.ty, &mut u);
-        }
-    }
-    u
-}

@@ -4,6 +4,7 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+use apigen_runtime::{reqwest, serde_json};
 use garden_example::api::client::{ApiErrorBody, Client, Error, RetryPolicy};
 use garden_example::api::models::{Notice, Problem};
 use garden_example::GardenServer;

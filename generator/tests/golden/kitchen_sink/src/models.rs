@@ -3,10 +3,11 @@
 //! The API's data types: response models, request bodies, enums and page envelopes.
 //!
 //! Available with no cargo feature enabled.
-use serde::{Deserialize, Serialize};
+use super::rt::serde::{Deserialize, Serialize};
 pub use super::nullable::Nullable;
 /// An error body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct Problem {
     /// The `detail` field.
     pub detail: String,
@@ -18,9 +19,10 @@ pub struct Problem {
 }
 /// A tree node that holds itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct Node {
     /// The `id` field.
-    pub id: uuid::Uuid,
+    pub id: super::rt::uuid::Uuid,
     /// A field named with a keyword; `*/` and "quotes" stay in docs.
     pub r#type: Kind,
     /// The `self` field.
@@ -51,21 +53,22 @@ pub struct Node {
     ///
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<indexmap::IndexMap<String, String>>,
+    pub labels: Option<super::rt::indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
     /// May be null.
-    pub extra: Option<serde_json::Value>,
+    pub extra: Option<super::rt::serde_json::Value>,
     /// The `when` field.
-    pub when: chrono::DateTime<chrono::Utc>,
+    pub when: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
     /// The `day` field.
     ///
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day: Option<chrono::NaiveDate>,
+    pub day: Option<super::rt::chrono::NaiveDate>,
 }
 /// The create request body of [`Node`]: every field except the read-only ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 #[serde(deny_unknown_fields)]
 pub struct NodeCreate {
     /// A field named with a keyword; `*/` and "quotes" stay in docs.
@@ -126,7 +129,7 @@ pub struct NodeCreate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub labels: Option<indexmap::IndexMap<String, String>>,
+    pub labels: Option<super::rt::indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
     /// May be absent.
@@ -135,7 +138,7 @@ pub struct NodeCreate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub extra: Option<serde_json::Value>,
+    pub extra: Option<super::rt::serde_json::Value>,
     /// The `day` field.
     ///
     /// May be absent.
@@ -144,7 +147,7 @@ pub struct NodeCreate {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub day: Option<chrono::NaiveDate>,
+    pub day: Option<super::rt::chrono::NaiveDate>,
     /// The `secret` field.
     ///
     /// Write-only: the server never returns it.
@@ -159,6 +162,7 @@ pub struct NodeCreate {
 }
 /// The partial-update (PATCH) request body of [`Node`]: every field is optional; nullable fields can be sent as null.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 #[serde(deny_unknown_fields)]
 pub struct NodePatch {
     /// A field named with a keyword; `*/` and "quotes" stay in docs.
@@ -218,12 +222,12 @@ pub struct NodePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub labels: Option<indexmap::IndexMap<String, String>>,
+    pub labels: Option<super::rt::indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub extra: Nullable<serde_json::Value>,
+    pub extra: Nullable<super::rt::serde_json::Value>,
     /// The `day` field.
     ///
     /// May be absent.
@@ -232,7 +236,7 @@ pub struct NodePatch {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::nullable::deserialize_some"
     )]
-    pub day: Option<chrono::NaiveDate>,
+    pub day: Option<super::rt::chrono::NaiveDate>,
     /// The `secret` field.
     ///
     /// Write-only: the server never returns it.
@@ -247,6 +251,7 @@ pub struct NodePatch {
 }
 /// One page of a paginated list (limit/offset pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct PaginatedNodeList {
     /// Total number of items across all pages.
     pub count: i64,
@@ -276,6 +281,7 @@ pub struct PaginatedNodeList {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum Kind {
     /// The value `leaf`.
     #[serde(rename = "leaf")]
@@ -381,12 +387,15 @@ impl std::fmt::Display for Color {
     }
 }
 impl Serialize for Color {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for Color {
-    fn deserialize<D: serde::Deserializer<'de>>(
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;

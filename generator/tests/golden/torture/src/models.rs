@@ -3,10 +3,11 @@
 //! The API's data types: response models, request bodies, enums and page envelopes.
 //!
 //! Available with no cargo feature enabled.
-use serde::{Deserialize, Serialize};
+use super::rt::serde::{Deserialize, Serialize};
 pub use super::nullable::Nullable;
 /// An error named like a prelude trait; doc with `*/` and "quotes".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct Error {
     /// A field named `self`.
     ///
@@ -21,6 +22,7 @@ pub struct Error {
 }
 /// A model named Self.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct Self_ {
     /// The `crate` field.
     ///
@@ -135,6 +137,7 @@ pub struct Self_ {
 }
 /// The create request body of [`Self_`]: every field except the read-only ones.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct SelfCreate {
     /// The `crate` field.
     ///
@@ -327,6 +330,7 @@ pub struct SelfCreate {
 }
 /// The partial-update (PATCH) request body of [`Self_`]: every field is optional; nullable fields can be sent as null.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct SelfPatch {
     /// The `crate` field.
     ///
@@ -515,12 +519,13 @@ pub struct SelfPatch {
 }
 /// A model whose name starts with a digit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
 pub struct _1stModel {
     /// The `value` field.
     ///
     /// May be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<indexmap::IndexMap<String, Vec<Kind>>>,
+    pub value: Option<super::rt::indexmap::IndexMap<String, Vec<Kind>>>,
 }
 /// A closed enum with awkward values.
 ///
@@ -537,6 +542,7 @@ pub struct _1stModel {
     Serialize,
     Deserialize
 )]
+#[serde(crate = "super::rt::serde")]
 pub enum Kind {
     /// The value `type`.
     #[serde(rename = "type")]
@@ -684,12 +690,15 @@ impl std::fmt::Display for Color {
     }
 }
 impl Serialize for Color {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for Color {
-    fn deserialize<D: serde::Deserializer<'de>>(
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;

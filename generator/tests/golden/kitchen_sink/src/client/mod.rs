@@ -20,7 +20,7 @@
 //! # Ok(())
 //! # }
 //! ```
-pub mod runtime;
+pub use super::rt::client as runtime;
 pub use runtime::{ApiError, Paginator, RetryPolicy, StatusCode};
 /// Everything a call can fail with; see [`runtime::Error`] for the cases.
 pub type Error = runtime::Error<ApiErrorBody>;
@@ -36,7 +36,7 @@ pub enum ApiErrorBody {
 }
 impl runtime::ErrorBody for ApiErrorBody {
     fn decode(body: &[u8]) -> Self {
-        if let Ok(value) = serde_json::from_slice(body) {
+        if let Ok(value) = super::rt::serde_json::from_slice(body) {
             return ApiErrorBody::Problem(value);
         }
         ApiErrorBody::Raw(String::from_utf8_lossy(body).into_owned())
@@ -45,7 +45,7 @@ impl runtime::ErrorBody for ApiErrorBody {
 impl std::fmt::Display for ApiErrorBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let json = match self {
-            ApiErrorBody::Problem(value) => serde_json::to_string(value),
+            ApiErrorBody::Problem(value) => super::rt::serde_json::to_string(value),
             ApiErrorBody::Raw(text) if text.is_empty() => {
                 return f.write_str("(empty body)");
             }
@@ -218,7 +218,7 @@ impl NodesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &kitchen_sink::client::Client, id: uuid::Uuid) -> Result<(), kitchen_sink::client::Error> {
+    /// # async fn example(client: &kitchen_sink::client::Client, id: kitchen_sink::rt::uuid::Uuid) -> Result<(), kitchen_sink::client::Error> {
     /// let answer = client
     ///     .nodes()
     ///     .update(id)
@@ -229,7 +229,7 @@ impl NodesClient<'_> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(&self, id: uuid::Uuid) -> NodesUpdateRequest {
+    pub fn update(&self, id: super::rt::uuid::Uuid) -> NodesUpdateRequest {
         NodesUpdateRequest {
             client: self.client.clone(),
             path_id: id,
@@ -266,7 +266,7 @@ impl NodesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &kitchen_sink::client::Client, id: uuid::Uuid) -> Result<(), kitchen_sink::client::Error> {
+    /// # async fn example(client: &kitchen_sink::client::Client, id: kitchen_sink::rt::uuid::Uuid) -> Result<(), kitchen_sink::client::Error> {
     /// client
     ///     .nodes()
     ///     .delete(id)
@@ -275,7 +275,7 @@ impl NodesClient<'_> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: uuid::Uuid) -> NodesDeleteRequest {
+    pub fn delete(&self, id: super::rt::uuid::Uuid) -> NodesDeleteRequest {
         NodesDeleteRequest {
             client: self.client.clone(),
             path_id: id,
@@ -379,9 +379,9 @@ pub struct NodesCreateRequest {
     body_a_b_c_d: Option<f64>,
     body_parent: Option<Box<super::models::Node>>,
     body_children: Option<Vec<super::models::Node>>,
-    body_labels: Option<indexmap::IndexMap<String, String>>,
-    body_extra: Option<serde_json::Value>,
-    body_day: Option<chrono::NaiveDate>,
+    body_labels: Option<super::rt::indexmap::IndexMap<String, String>>,
+    body_extra: Option<super::rt::serde_json::Value>,
+    body_day: Option<super::rt::chrono::NaiveDate>,
     body_secret: Option<String>,
 }
 impl NodesCreateRequest {
@@ -469,7 +469,7 @@ impl NodesCreateRequest {
     /// Body field `labels`. Optional: left out unless set.
     pub fn labels(
         mut self,
-        value: impl Into<indexmap::IndexMap<String, String>>,
+        value: impl Into<super::rt::indexmap::IndexMap<String, String>>,
     ) -> Self {
         self.body_labels = Some(value.into());
         self
@@ -477,7 +477,7 @@ impl NodesCreateRequest {
     /// Sets the body field `labels` from its stored form (`None`: not set).
     pub fn set_labels(
         mut self,
-        value: Option<indexmap::IndexMap<String, String>>,
+        value: Option<super::rt::indexmap::IndexMap<String, String>>,
     ) -> Self {
         self.body_labels = value;
         self
@@ -485,24 +485,24 @@ impl NodesCreateRequest {
     /// The `extra` field.
     ///
     /// Body field `extra`. Optional: left out unless set.
-    pub fn extra(mut self, value: impl Into<serde_json::Value>) -> Self {
+    pub fn extra(mut self, value: impl Into<super::rt::serde_json::Value>) -> Self {
         self.body_extra = Some(value.into());
         self
     }
     /// Sets the body field `extra` from its stored form (`None`: not set).
-    pub fn set_extra(mut self, value: Option<serde_json::Value>) -> Self {
+    pub fn set_extra(mut self, value: Option<super::rt::serde_json::Value>) -> Self {
         self.body_extra = value;
         self
     }
     /// The `day` field.
     ///
     /// Body field `day`. Optional: left out unless set.
-    pub fn day(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+    pub fn day(mut self, value: impl Into<super::rt::chrono::NaiveDate>) -> Self {
         self.body_day = Some(value.into());
         self
     }
     /// Sets the body field `day` from its stored form (`None`: not set).
-    pub fn set_day(mut self, value: Option<chrono::NaiveDate>) -> Self {
+    pub fn set_day(mut self, value: Option<super::rt::chrono::NaiveDate>) -> Self {
         self.body_day = value;
         self
     }
@@ -569,16 +569,16 @@ impl NodesCreateRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesUpdateRequest {
     client: Client,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
     body_type: Option<super::models::Kind>,
     body_self_: Option<String>,
     body_1st: super::nullable::Nullable<i64>,
     body_a_b_c_d: Option<f64>,
     body_parent: super::nullable::Nullable<Box<super::models::Node>>,
     body_children: Option<Vec<super::models::Node>>,
-    body_labels: Option<indexmap::IndexMap<String, String>>,
-    body_extra: super::nullable::Nullable<serde_json::Value>,
-    body_day: Option<chrono::NaiveDate>,
+    body_labels: Option<super::rt::indexmap::IndexMap<String, String>>,
+    body_extra: super::nullable::Nullable<super::rt::serde_json::Value>,
+    body_day: Option<super::rt::chrono::NaiveDate>,
     body_secret: Option<String>,
 }
 impl NodesUpdateRequest {
@@ -679,7 +679,7 @@ impl NodesUpdateRequest {
     /// Body field `labels`. Optional: left out unless set.
     pub fn labels(
         mut self,
-        value: impl Into<indexmap::IndexMap<String, String>>,
+        value: impl Into<super::rt::indexmap::IndexMap<String, String>>,
     ) -> Self {
         self.body_labels = Some(value.into());
         self
@@ -687,7 +687,7 @@ impl NodesUpdateRequest {
     /// Sets the body field `labels` from its stored form (`None`: not set).
     pub fn set_labels(
         mut self,
-        value: Option<indexmap::IndexMap<String, String>>,
+        value: Option<super::rt::indexmap::IndexMap<String, String>>,
     ) -> Self {
         self.body_labels = value;
         self
@@ -695,14 +695,14 @@ impl NodesUpdateRequest {
     /// The `extra` field.
     ///
     /// Body field `extra`. Optional: left out unless set; may be set to null.
-    pub fn extra(mut self, value: impl Into<serde_json::Value>) -> Self {
+    pub fn extra(mut self, value: impl Into<super::rt::serde_json::Value>) -> Self {
         self.body_extra = super::nullable::Nullable::Value(value.into());
         self
     }
     /// Sets the body field `extra` from its stored form (`Absent`: not sent, `Null`: sent as null).
     pub fn set_extra(
         mut self,
-        value: super::nullable::Nullable<serde_json::Value>,
+        value: super::nullable::Nullable<super::rt::serde_json::Value>,
     ) -> Self {
         self.body_extra = value;
         self
@@ -715,12 +715,12 @@ impl NodesUpdateRequest {
     /// The `day` field.
     ///
     /// Body field `day`. Optional: left out unless set.
-    pub fn day(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+    pub fn day(mut self, value: impl Into<super::rt::chrono::NaiveDate>) -> Self {
         self.body_day = Some(value.into());
         self
     }
     /// Sets the body field `day` from its stored form (`None`: not set).
-    pub fn set_day(mut self, value: Option<chrono::NaiveDate>) -> Self {
+    pub fn set_day(mut self, value: Option<super::rt::chrono::NaiveDate>) -> Self {
         self.body_day = value;
         self
     }
@@ -787,7 +787,7 @@ impl NodesUpdateRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesDeleteRequest {
     client: Client,
-    path_id: uuid::Uuid,
+    path_id: super::rt::uuid::Uuid,
 }
 impl NodesDeleteRequest {
     const OPERATION: runtime::Operation = runtime::Operation {

@@ -9,10 +9,7 @@
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
-pub mod auth;
-pub mod error;
-pub mod extract;
-pub mod runtime;
+pub use super::rt::server::{auth, error, extract, runtime};
 pub use auth::{Authenticate, Caller, ScopeRules};
 pub use error::ApiError;
 pub use extract::Validate;
@@ -22,14 +19,17 @@ pub use runtime::{RequestContext, ServerOptions};
 ///
 /// Unknown paths get the API's not-found answer and known paths with another method its
 /// method-not-allowed answer. Serve it with `axum::serve`, or nest it in a larger router.
-pub fn router<T>(implementation: T) -> axum::Router
+pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
     T: NodesApi,
 {
     router_with(implementation, ServerOptions::default())
 }
 /// [`router`] with explicit [`ServerOptions`].
-pub fn router_with<T>(implementation: T, options: ServerOptions) -> axum::Router
+pub fn router_with<T>(
+    implementation: T,
+    options: ServerOptions,
+) -> super::rt::axum::Router
 where
     T: NodesApi,
 {
@@ -39,16 +39,22 @@ where
         scope_rules(),
         options,
     );
-    axum::Router::new()
-        .route("/nodes/", axum::routing::get(nodes_list::<T>).post(nodes_create::<T>))
-        .route("/nodes", axum::routing::get(nodes_list::<T>).post(nodes_create::<T>))
+    super::rt::axum::Router::new()
+        .route(
+            "/nodes/",
+            super::rt::axum::routing::get(nodes_list::<T>).post(nodes_create::<T>),
+        )
+        .route(
+            "/nodes",
+            super::rt::axum::routing::get(nodes_list::<T>).post(nodes_create::<T>),
+        )
         .route(
             "/nodes/{id}/",
-            axum::routing::patch(nodes_update::<T>).delete(nodes_delete::<T>),
+            super::rt::axum::routing::patch(nodes_update::<T>).delete(nodes_delete::<T>),
         )
         .route(
             "/nodes/{id}",
-            axum::routing::patch(nodes_update::<T>).delete(nodes_delete::<T>),
+            super::rt::axum::routing::patch(nodes_update::<T>).delete(nodes_delete::<T>),
         )
         .fallback(runtime::not_found::<T>)
         .method_not_allowed_fallback(runtime::method_not_allowed::<T>)
@@ -58,15 +64,17 @@ where
 pub fn error_answers() -> error::ErrorAnswers {
     error::ErrorAnswers::new(
         vec![
-            error::ErrorAnswer { kind : "unauthenticated", status : 401, body :
-            serde_json::json!({ "detail" : "No key." }) }, error::ErrorAnswer { kind :
-            "invalid_credentials", status : 401, body : serde_json::json!({ "detail" :
-            "Bad key." }) }, error::ErrorAnswer { kind : "missing_scope", status : 403,
-            body : serde_json::json!({ "detail" : "Missing scope '{scope}'." }) },
-            error::ErrorAnswer { kind : "validation", status : 400, body :
-            serde_json::json!({ "detail" : "{detail}", "attr" : "{attr}" }) },
-            error::ErrorAnswer { kind : "not_found", status : 404, body :
-            serde_json::json!({ "detail" : "Not found." }) },
+            error::ErrorAnswer { kind : error::ErrorKind::Unauthenticated, status : 401,
+            body : super::rt::serde_json::json!({ "detail" : "No key." }), },
+            error::ErrorAnswer { kind : error::ErrorKind::InvalidCredentials, status :
+            401, body : super::rt::serde_json::json!({ "detail" : "Bad key." }), },
+            error::ErrorAnswer { kind : error::ErrorKind::MissingScope, status : 403,
+            body : super::rt::serde_json::json!({ "detail" : "Missing scope '{scope}'."
+            }), }, error::ErrorAnswer { kind : error::ErrorKind::Validation, status :
+            400, body : super::rt::serde_json::json!({ "detail" : "{detail}", "attr" :
+            "{attr}" }), }, error::ErrorAnswer { kind : error::ErrorKind::NotFound,
+            status : 404, body : super::rt::serde_json::json!({ "detail" : "Not found."
+            }), },
         ],
     )
 }
@@ -103,7 +111,7 @@ pub trait NodesApi: Authenticate {
     fn update(
         &self,
         ctx: RequestContext<Self::Caller>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
         body: super::models::NodePatch,
     ) -> impl std::future::Future<Output = Result<NodesUpdateResponse, ApiError>> + Send;
     /// Delete a node.
@@ -115,7 +123,7 @@ pub trait NodesApi: Authenticate {
     fn delete(
         &self,
         ctx: RequestContext<Self::Caller>,
-        id: uuid::Uuid,
+        id: super::rt::uuid::Uuid,
     ) -> impl std::future::Future<Output = Result<NodesDeleteResponse, ApiError>> + Send;
 }
 /// The query parameters of `nodes_list` (`GET /nodes/`).
@@ -135,17 +143,19 @@ pub enum NodesListResponse {
     /// `200`.
     Ok(super::models::PaginatedNodeList),
 }
-impl axum::response::IntoResponse for NodesListResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for NodesListResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
         }
     }
 }
 async fn nodes_list<T: NodesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["node:read"]).await {
         Ok(caller) => caller,
@@ -178,8 +188,8 @@ pub enum NodesCreateResponse {
     /// `400`.
     BadRequest(super::models::Problem),
 }
-impl axum::response::IntoResponse for NodesCreateResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for NodesCreateResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Created(body) => error::json_response(runtime::status(201), &body),
             Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
@@ -187,9 +197,11 @@ impl axum::response::IntoResponse for NodesCreateResponse {
     }
 }
 async fn nodes_create<T: NodesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["node:write"]).await {
         Ok(caller) => caller,
@@ -216,17 +228,19 @@ pub enum NodesUpdateResponse {
     /// `200`.
     Ok(super::models::Node),
 }
-impl axum::response::IntoResponse for NodesUpdateResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for NodesUpdateResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
         }
     }
 }
 async fn nodes_update<T: NodesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["node:write"]).await {
         Ok(caller) => caller,
@@ -235,7 +249,7 @@ async fn nodes_update<T: NodesApi>(
     let inputs = async {
         let path = extract::path_params(&mut parts).await?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         let bytes = state.read_body(&parts.headers, body).await?;
         let body: super::models::NodePatch = extract::json_body(&bytes)?;
@@ -257,19 +271,23 @@ pub enum NodesDeleteResponse {
     /// `204`.
     NoContent,
 }
-impl axum::response::IntoResponse for NodesDeleteResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for NodesDeleteResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::NoContent => {
-                axum::response::IntoResponse::into_response(runtime::status(204))
+                super::rt::axum::response::IntoResponse::into_response(
+                    runtime::status(204),
+                )
             }
         }
     }
 }
 async fn nodes_delete<T: NodesApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["node:write"]).await {
         Ok(caller) => caller,
@@ -278,7 +296,7 @@ async fn nodes_delete<T: NodesApi>(
     let inputs = async {
         let path = extract::path_params(&mut parts).await?;
         let id = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "id", &extract::Invalid::UUID)?;
         Ok::<_, ApiError>((id,))
     }
@@ -359,6 +377,7 @@ impl Validate for super::models::NodePatch {
     }
 }
 /// The `pattern` constraint `^[a-z]+$`, compiled on first use. The generator compiled it with the same `regex` crate before emitting it, so the `expect` cannot fire.
-static PATTERN_0: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new("^[a-z]+$").expect("the generator checked the pattern")
+static PATTERN_0: std::sync::LazyLock<super::rt::regex::Regex> = std::sync::LazyLock::new(||
+{
+    super::rt::regex::Regex::new("^[a-z]+$").expect("the generator checked the pattern")
 });

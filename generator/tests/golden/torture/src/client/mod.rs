@@ -5,7 +5,7 @@
 //! Build a [`Client`] with [`Client::new`], [`Client::from_env`] or [`Client::builder`]; each resource has an accessor on it, and each operation a method there that returns a request builder ending in `.send().await`. Paginated lists also offer `.items()` and `.pages()`, streams that follow the `next` links. Failures are one [`Error`] type; error answers carry the decoded [`ApiErrorBody`].
 //!
 //! ```no_run
-//! # async fn example(crate_: uuid::Uuid) -> Result<(), torture_test::client::Error> {
+//! # async fn example(crate_: torture_test::rt::uuid::Uuid) -> Result<(), torture_test::client::Error> {
 //! use torture_test::client::Client;
 //!
 //! let client = Client::from_env()?;
@@ -18,7 +18,7 @@
 //! # Ok(())
 //! # }
 //! ```
-pub mod runtime;
+pub use super::rt::client as runtime;
 pub use runtime::{ApiError, Paginator, RetryPolicy, StatusCode};
 /// Everything a call can fail with; see [`runtime::Error`] for the cases.
 pub type Error = runtime::Error<ApiErrorBody>;
@@ -34,7 +34,7 @@ pub enum ApiErrorBody {
 }
 impl runtime::ErrorBody for ApiErrorBody {
     fn decode(body: &[u8]) -> Self {
-        if let Ok(value) = serde_json::from_slice(body) {
+        if let Ok(value) = super::rt::serde_json::from_slice(body) {
             return ApiErrorBody::Error(value);
         }
         ApiErrorBody::Raw(String::from_utf8_lossy(body).into_owned())
@@ -43,7 +43,7 @@ impl runtime::ErrorBody for ApiErrorBody {
 impl std::fmt::Display for ApiErrorBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let json = match self {
-            ApiErrorBody::Error(value) => serde_json::to_string(value),
+            ApiErrorBody::Error(value) => super::rt::serde_json::to_string(value),
             ApiErrorBody::Raw(text) if text.is_empty() => {
                 return f.write_str("(empty body)");
             }
@@ -143,7 +143,7 @@ impl TypeClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &torture_test::client::Client, crate_: uuid::Uuid) -> Result<(), torture_test::client::Error> {
+    /// # async fn example(client: &torture_test::client::Client, crate_: torture_test::rt::uuid::Uuid) -> Result<(), torture_test::client::Error> {
     /// let answer = client
     ///     .r#type()
     ///     .r#match("value", crate_)
@@ -156,7 +156,7 @@ impl TypeClient<'_> {
     pub fn r#match(
         &self,
         self_: impl Into<String>,
-        crate_: uuid::Uuid,
+        crate_: super::rt::uuid::Uuid,
     ) -> TypeMatchRequest {
         TypeMatchRequest {
             client: self.client.clone(),
@@ -287,7 +287,7 @@ impl TypeClient<'_> {
 pub struct TypeMatchRequest {
     client: Client,
     path_self_: String,
-    path_crate_: uuid::Uuid,
+    path_crate_: super::rt::uuid::Uuid,
     query_async: Option<i64>,
     query_kind: Option<super::models::Kind>,
     query_with_dash: Option<String>,

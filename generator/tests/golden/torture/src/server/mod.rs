@@ -9,10 +9,7 @@
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
-pub mod auth;
-pub mod error;
-pub mod extract;
-pub mod runtime;
+pub use super::rt::server::{auth, error, extract, runtime};
 pub use auth::{Authenticate, Caller, ScopeRules};
 pub use error::ApiError;
 pub use extract::Validate;
@@ -22,14 +19,17 @@ pub use runtime::{RequestContext, ServerOptions};
 ///
 /// Unknown paths get the API's not-found answer and known paths with another method its
 /// method-not-allowed answer. Serve it with `axum::serve`, or nest it in a larger router.
-pub fn router<T>(implementation: T) -> axum::Router
+pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
     T: TypeApi + AsyncThingsApi,
 {
     router_with(implementation, ServerOptions::default())
 }
 /// [`router`] with explicit [`ServerOptions`].
-pub fn router_with<T>(implementation: T, options: ServerOptions) -> axum::Router
+pub fn router_with<T>(
+    implementation: T,
+    options: ServerOptions,
+) -> super::rt::axum::Router
 where
     T: TypeApi + AsyncThingsApi,
 {
@@ -39,15 +39,15 @@ where
         scope_rules(),
         options,
     );
-    axum::Router::new()
-        .route("/type/{self}/{crate}/", axum::routing::get(type_match::<T>))
-        .route("/type/{self}/{crate}", axum::routing::get(type_match::<T>))
-        .route("/type/", axum::routing::post(type_self::<T>))
-        .route("/type", axum::routing::post(type_self::<T>))
-        .route("/type/{self}/", axum::routing::patch(type1st::<T>))
-        .route("/type/{self}", axum::routing::patch(type1st::<T>))
-        .route("/async-things", axum::routing::get(async_things_gen::<T>))
-        .route("/async-things/", axum::routing::get(async_things_gen::<T>))
+    super::rt::axum::Router::new()
+        .route("/type/{self}/{crate}/", super::rt::axum::routing::get(type_match::<T>))
+        .route("/type/{self}/{crate}", super::rt::axum::routing::get(type_match::<T>))
+        .route("/type/", super::rt::axum::routing::post(type_self::<T>))
+        .route("/type", super::rt::axum::routing::post(type_self::<T>))
+        .route("/type/{self}/", super::rt::axum::routing::patch(type1st::<T>))
+        .route("/type/{self}", super::rt::axum::routing::patch(type1st::<T>))
+        .route("/async-things", super::rt::axum::routing::get(async_things_gen::<T>))
+        .route("/async-things/", super::rt::axum::routing::get(async_things_gen::<T>))
         .fallback(runtime::not_found::<T>)
         .method_not_allowed_fallback(runtime::method_not_allowed::<T>)
         .with_state(state)
@@ -56,15 +56,16 @@ where
 pub fn error_answers() -> error::ErrorAnswers {
     error::ErrorAnswers::new(
         vec![
-            error::ErrorAnswer { kind : "unauthenticated", status : 401, body :
-            serde_json::json!({ "self" : "no key */" }) }, error::ErrorAnswer { kind :
-            "invalid_credentials", status : 401, body : serde_json::json!({ "self" :
-            "bad key \\" }) }, error::ErrorAnswer { kind : "missing_scope", status : 403,
-            body : serde_json::json!({ "self" : "missing '{scope}'" }) },
-            error::ErrorAnswer { kind : "validation", status : 400, body :
-            serde_json::json!({ "self" : "{detail}", "type" : "{attr}" }) },
-            error::ErrorAnswer { kind : "not_found", status : 404, body :
-            serde_json::json!({ "self" : "</script>" }) },
+            error::ErrorAnswer { kind : error::ErrorKind::Unauthenticated, status : 401,
+            body : super::rt::serde_json::json!({ "self" : "no key */" }), },
+            error::ErrorAnswer { kind : error::ErrorKind::InvalidCredentials, status :
+            401, body : super::rt::serde_json::json!({ "self" : "bad key \\" }), },
+            error::ErrorAnswer { kind : error::ErrorKind::MissingScope, status : 403,
+            body : super::rt::serde_json::json!({ "self" : "missing '{scope}'" }), },
+            error::ErrorAnswer { kind : error::ErrorKind::Validation, status : 400, body
+            : super::rt::serde_json::json!({ "self" : "{detail}", "type" : "{attr}" }),
+            }, error::ErrorAnswer { kind : error::ErrorKind::NotFound, status : 404, body
+            : super::rt::serde_json::json!({ "self" : "</script>" }), },
         ],
     )
 }
@@ -89,7 +90,7 @@ pub trait TypeApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         self_: String,
-        crate_: uuid::Uuid,
+        crate_: super::rt::uuid::Uuid,
         query: TypeMatchQuery,
     ) -> impl std::future::Future<Output = Result<TypeMatchResponse, ApiError>> + Send;
     /// An operation named `Self`.
@@ -134,8 +135,8 @@ pub enum TypeMatchResponse {
     /// `404`.
     NotFound(super::models::Error),
 }
-impl axum::response::IntoResponse for TypeMatchResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for TypeMatchResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NotFound(body) => error::json_response(runtime::status(404), &body),
@@ -143,9 +144,11 @@ impl axum::response::IntoResponse for TypeMatchResponse {
     }
 }
 async fn type_match<T: TypeApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, _) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["type:read"]).await {
         Ok(caller) => caller,
@@ -157,7 +160,7 @@ async fn type_match<T: TypeApi>(
             String,
         >(&path, "self", &extract::Invalid::TEXT)?;
         let crate_ = extract::path_param::<
-            uuid::Uuid,
+            super::rt::uuid::Uuid,
         >(&path, "crate", &extract::Invalid::UUID)?;
         let pairs = extract::QueryPairs::parse(parts.uri.query());
         let query = TypeMatchQuery {
@@ -189,8 +192,8 @@ pub enum TypeSelfResponse {
     /// `200`.
     Ok(super::models::Self_),
 }
-impl axum::response::IntoResponse for TypeSelfResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for TypeSelfResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Created(body) => error::json_response(runtime::status(201), &body),
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
@@ -198,9 +201,11 @@ impl axum::response::IntoResponse for TypeSelfResponse {
     }
 }
 async fn type_self<T: TypeApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["type:write"]).await {
         Ok(caller) => caller,
@@ -228,20 +233,24 @@ pub enum Type1stResponse {
     /// `204`.
     NoContent,
 }
-impl axum::response::IntoResponse for Type1stResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for Type1stResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
             Self::NoContent => {
-                axum::response::IntoResponse::into_response(runtime::status(204))
+                super::rt::axum::response::IntoResponse::into_response(
+                    runtime::status(204),
+                )
             }
         }
     }
 }
 async fn type1st<T: TypeApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let caller = match state.authorize(&parts.headers, &["type:write"]).await {
         Ok(caller) => caller,
@@ -285,17 +294,19 @@ pub enum AsyncThingsGenResponse {
     /// `200`.
     Ok(Vec<super::models::_1stModel>),
 }
-impl axum::response::IntoResponse for AsyncThingsGenResponse {
-    fn into_response(self) -> axum::response::Response {
+impl super::rt::axum::response::IntoResponse for AsyncThingsGenResponse {
+    fn into_response(self) -> super::rt::axum::response::Response {
         match self {
             Self::Ok(body) => error::json_response(runtime::status(200), &body),
         }
     }
 }
 async fn async_things_gen<T: AsyncThingsApi>(
-    axum::extract::State(state): axum::extract::State<runtime::Shared<T>>,
-    request: axum::extract::Request,
-) -> axum::response::Response {
+    super::rt::axum::extract::State(
+        state,
+    ): super::rt::axum::extract::State<runtime::Shared<T>>,
+    request: super::rt::axum::extract::Request,
+) -> super::rt::axum::response::Response {
     let (parts, _) = request.into_parts();
     let caller = state.identify(&parts.headers).await;
     let ctx = RequestContext::new(caller, parts);
