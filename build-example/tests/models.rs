@@ -9,7 +9,7 @@ fn generated_models_work_from_a_build_script() {
     let create = TodoCreate {
         title: "Write docs".into(),
         done: None,
-        note: None,
+        note: Nullable::Absent,
         priority: Some(Priority::High),
     };
     assert_eq!(

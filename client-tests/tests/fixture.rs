@@ -179,7 +179,7 @@ async fn upsert_sends_enum_path_values_required_query_and_a_list_body_without_au
         .mount(&server)
         .await;
     let answer = client_for(&server)
-        .builder_2()
+        .builder_resource()
         .upsert(models::Colour::Green, 7, true, vec!["a".into(), "b".into()])
         .at(3)
         .send()
@@ -214,7 +214,7 @@ async fn upsert_maps_each_documented_status_to_its_variant() {
         .await;
     let client = client_for(&server);
     let upsert = client
-        .builder_2()
+        .builder_resource()
         .upsert(models::Colour::Red, 1, false, Vec::new());
     let accepted = upsert.clone().send().await.unwrap();
     assert_eq!(accepted, client::BuilderUpsertResponse::Accepted);
@@ -237,9 +237,9 @@ async fn required_nullable_fields_must_be_set_and_may_be_null() {
     let client = client_for(&server);
     // `note` may be null but must be sent: leaving it out fails before anything is sent.
     let err = client
-        .builder_2()
+        .builder_resource()
         .tag()
-        .send_2("x")
+        .send_field("x")
         .send()
         .await
         .unwrap_err();
@@ -248,10 +248,10 @@ async fn required_nullable_fields_must_be_set_and_may_be_null() {
         "{err:?}"
     );
     client
-        .builder_2()
+        .builder_resource()
         .tag()
-        .send_2("x")
-        .body_2(2)
+        .send_field("x")
+        .body_field(2)
         .note_null()
         .label_null()
         .send()

@@ -36,7 +36,7 @@ fn api_reference_covers_every_operation() {
                 op.operation_id
             );
         }
-        for p in op.path_params.iter().chain(&op.query_params) {
+        for p in &op.params {
             assert!(
                 section.contains(&format!("| `{}` |", p.wire_name)),
                 "{}: parameter {}",

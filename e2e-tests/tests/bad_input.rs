@@ -83,7 +83,7 @@ async fn ids_that_are_not_uuids() {
             assert_eq!((status, body), (404, not_found()));
             continue;
         }
-        assert_validation(status, &body, "invalid_input", Some("id"), name);
+        assert_validation(status, &body, "invalid", Some("id"), name);
         assert_eq!(body.detail, "Must be a valid UUID.", "{name}");
     }
 }
@@ -112,7 +112,7 @@ async fn source_actions_refuse_bad_input() {
         .await;
     validation::<()>(
         Err(wrong_type),
-        "invalid_input",
+        "invalid",
         Some("enabled"),
         "revenue_analytics_config",
     );
@@ -201,7 +201,7 @@ async fn source_actions_refuse_bad_input() {
         .await;
     validation::<()>(
         Err(wrong_type),
-        "invalid_input",
+        "invalid",
         Some("source_type"),
         "database_schema",
     );
@@ -263,7 +263,7 @@ async fn insight_variables_refuse_bad_input() {
             None,
         )
         .await;
-    validation::<()>(Err(page), "invalid_input", Some("page"), "list page");
+    validation::<()>(Err(page), "invalid", Some("page"), "list page");
 
     let too_long = variables
         .create("@current")
@@ -355,7 +355,7 @@ async fn saved_queries_refuse_bad_input() {
             None,
         )
         .await;
-    validation::<()>(Err(page), "invalid_input", Some("page"), "list page");
+    validation::<()>(Err(page), "invalid", Some("page"), "list page");
 
     let pattern = queries
         .create("@current")
@@ -363,7 +363,7 @@ async fn saved_queries_refuse_bad_input() {
         .query(select.clone())
         .send()
         .await;
-    validation(pattern, "invalid_input", Some("name"), "create pattern");
+    validation(pattern, "invalid", Some("name"), "create pattern");
     let reserved = queries
         .create("@current")
         .name("events")
@@ -420,12 +420,7 @@ async fn saved_queries_refuse_bad_input() {
         .name("has space")
         .send()
         .await;
-    validation(
-        pattern,
-        "invalid_input",
-        Some("name"),
-        "partial_update pattern",
-    );
+    validation(pattern, "invalid", Some("name"), "partial_update pattern");
     let too_long = queries
         .partial_update("@current", ids.saved_query)
         .name("v".repeat(129))

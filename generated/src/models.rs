@@ -4,7 +4,9 @@
 //!
 //! Available with no cargo feature enabled.
 use super::rt::serde::{Deserialize, Serialize};
-pub use super::nullable::Nullable;
+
+pub use super::rt::Nullable;
+
 /// PostHog's standard error body (drf-exceptions-hog). It always describes one error: the first one found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -20,6 +22,93 @@ pub struct ErrorResponse {
     /// May be null.
     pub attr: Option<String>,
 }
+
+/// Category of an error in ErrorResponse.
+///
+/// Values: `authentication_error`, `invalid_request`, `throttled_error`, `validation_error`, `server_error`. Open: a value this version does not know is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorType {
+    /// Missing or invalid credentials (401), or a permission was denied (403).
+    AuthenticationError,
+    /// The request cannot be served as sent, e.g. not found (404), method not allowed (405), unparseable body.
+    InvalidRequest,
+    /// Too many requests (429).
+    ThrottledError,
+    /// A field or the body failed validation (400).
+    ValidationError,
+    /// Unexpected server error (500).
+    ServerError,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ErrorType {
+    /// Every known value of [`ErrorType`], in spec order.
+    pub const ALL: &'static [ErrorType] = &[
+        ErrorType::AuthenticationError,
+        ErrorType::InvalidRequest,
+        ErrorType::ThrottledError,
+        ErrorType::ValidationError,
+        ErrorType::ServerError,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorType::AuthenticationError => "authentication_error",
+            ErrorType::InvalidRequest => "invalid_request",
+            ErrorType::ThrottledError => "throttled_error",
+            ErrorType::ValidationError => "validation_error",
+            ErrorType::ServerError => "server_error",
+            ErrorType::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "authentication_error" => ErrorType::AuthenticationError,
+            "invalid_request" => ErrorType::InvalidRequest,
+            "throttled_error" => ErrorType::ThrottledError,
+            "validation_error" => ErrorType::ValidationError,
+            "server_error" => ErrorType::ServerError,
+            other => ErrorType::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ErrorType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ErrorType {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorType {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// Error body of the external data source actions, which build their `400` answers by hand instead of raising
 /// PostHog's standard errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +117,7 @@ pub struct MessageResponse {
     /// Human-readable reason the request was refused.
     pub message: String,
 }
+
 /// An external data source: a connection to a third-party system (Stripe, Hubspot, Postgres, …) whose tables
 /// PostHog syncs into the data warehouse (`access_method: warehouse`), or a Postgres database PostHog queries
 /// directly (`access_method: direct`). Returned by `revenue_analytics_config`.
@@ -88,847 +178,7 @@ pub struct ExternalDataSourceSerializers {
     /// Whether the source type can receive data through webhooks.
     pub supports_webhooks: bool,
 }
-/// Revenue analytics settings of an external data source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct RevenueAnalyticsConfig {
-    /// Whether the source's data feeds revenue analytics. Defaults to `true` for Stripe sources and `false` otherwise.
-    pub enabled: bool,
-    /// Whether charges that have no invoice count as revenue. Defaults to `true`.
-    pub include_invoiceless_charges: bool,
-}
-/// Body of `revenue_analytics_config`; only the keys sent are changed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct ExternalDataSourceRevenueAnalyticsConfig {
-    /// Whether the source's data feeds revenue analytics.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Whether charges that have no invoice count as revenue.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_invoiceless_charges: Option<bool>,
-}
-/// A direct-query Postgres connection that queries can run against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct ExternalDataSourceConnectionOption {
-    /// Id of the external data source behind the connection.
-    pub id: super::rt::uuid::Uuid,
-    /// Display name of the connection (the source's prefix).
-    ///
-    /// May be null.
-    pub prefix: Option<String>,
-    /// Query engine of the connection.
-    ///
-    /// May be null.
-    pub engine: Option<EngineEnum>,
-}
-/// Body of `update_webhook_inputs`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct UpdateWebhookInputsRequest {
-    /// New values of the source type's webhook fields, by field name (the `webhookFields` of the source type in
-    /// `wizard`). Must be a non-empty object; unknown keys and blank required fields are refused.
-    pub inputs: super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>,
-}
-/// Answer of `update_webhook_inputs`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct UpdateWebhookInputsResponse {
-    /// Always `true` on a 200 answer.
-    pub success: bool,
-}
-/// Webhook state of an external data source. The server answers with one of three shapes:
-///
-/// - the source type has no webhook support: `supports_webhooks: false, exists: false, webhook_url: null,
-///   schema_mapping: {}, external_status: null`;
-/// - webhooks are supported but none was created: only `supports_webhooks: true, exists: false`;
-/// - a webhook exists: every key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct WebhookInfo {
-    /// Whether the source type can receive data through webhooks.
-    pub supports_webhooks: bool,
-    /// Whether a webhook (a PostHog hog function receiving the events) exists for this source.
-    pub exists: bool,
-    /// The hog function that receives the webhook calls; present only when the webhook exists.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hog_function: Option<WebhookHogFunction>,
-    /// URL the external system must call; `null` when the source type has no webhook support.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub webhook_url: Nullable<String>,
-    /// Maps the external system's event or object types to the names of the schemas (tables) they feed.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_mapping: Option<super::rt::indexmap::IndexMap<String, String>>,
-    /// The webhook as registered in the external system, or `null` when it could not be looked up.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub external_status: Nullable<ExternalWebhookInfo>,
-}
-/// Summary of the hog function that receives a source's webhook calls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct WebhookHogFunction {
-    /// Id of the hog function.
-    pub id: super::rt::uuid::Uuid,
-    /// Name of the hog function.
-    pub name: String,
-    /// Whether the hog function is enabled.
-    pub enabled: bool,
-    /// When the hog function was created.
-    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
-    /// Runtime status of the hog function (an object with e.g. `state` and `tokens`).
-    ///
-    /// May be null.
-    pub status: Option<super::rt::serde_json::Value>,
-}
-/// A webhook as registered in the external system (e.g. a Stripe webhook endpoint).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct ExternalWebhookInfo {
-    /// Whether the external system has a webhook pointing at PostHog's URL.
-    pub exists: bool,
-    /// URL the external webhook calls.
-    ///
-    /// May be null.
-    pub url: Option<String>,
-    /// Event types the external webhook sends.
-    ///
-    /// May be null.
-    pub enabled_events: Option<Vec<String>>,
-    /// Status of the webhook in the external system (e.g. `enabled`).
-    ///
-    /// May be null.
-    pub status: Option<String>,
-    /// Description of the webhook in the external system.
-    ///
-    /// May be null.
-    pub description: Option<String>,
-    /// When the external webhook was created, as the external system reports it.
-    ///
-    /// May be null.
-    pub created_at: Option<String>,
-    /// Error met while looking up the external webhook, if any.
-    ///
-    /// May be null.
-    pub error: Option<String>,
-}
-/// Body of `source_prefix`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct SourcePrefixRequest {
-    /// Type of the source about to be created (an ExternalDataSourceType value). Required; leaving it out gives a 500.
-    pub source_type: String,
-    /// Table-name prefix (or, for direct-query sources, connection name) to check. Required when a source of
-    /// this type already exists, and for direct-query sources.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub prefix: Nullable<String>,
-    /// Access method of the source about to be created; `direct` is only accepted for Postgres. Default `warehouse`.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_method: Option<AccessMethodEnum>,
-}
-/// Body of `check_cdc_prerequisites`: the Postgres connection settings (as for creating a Postgres source) and
-/// the intended CDC options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct CheckCdcPrerequisitesRequest {
-    /// Must be `Postgres`.
-    pub source_type: String,
-    /// Host name or IP address of the Postgres server; private addresses are refused.
-    pub host: String,
-    /// Port of the Postgres server.
-    pub port: i64,
-    /// Database name.
-    pub database: String,
-    /// User to connect as.
-    pub user: String,
-    /// Password of the user.
-    pub password: String,
-    /// Postgres schema holding the tables.
-    pub schema: String,
-    /// SSH tunnel settings (`enabled`, `host`, `port`, `auth`), as in the Postgres source form.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ssh_tunnel: Nullable<super::rt::serde_json::Value>,
-    /// Who manages the replication slot and publication. Default `posthog`.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cdc_management_mode: Option<CdcManagementMode>,
-    /// Tables to be replicated.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tables: Option<Vec<String>>,
-    /// Name of the replication slot (self-managed mode).
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cdc_slot_name: Option<String>,
-    /// Name of the publication (self-managed mode).
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cdc_publication_name: Option<String>,
-}
-/// Result of `check_cdc_prerequisites`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct CdcPrerequisitesResult {
-    /// Whether the database satisfies every CDC prerequisite.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid: Option<bool>,
-    /// The prerequisites that are not met, as messages; empty when `valid` is true.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<String>>,
-}
-/// Body of `database_schema`. Besides `source_type` (and `access_method`), the server reads the source type's
-/// credential fields (e.g. `host`, `port`, `database`, `user`, `password`, `schema` for Postgres; `stripe_secret_key`
-/// for Stripe) flattened into this same object. Those keys depend on the source type (see `wizard`) and are not
-/// modelled here; the server accepts extra keys.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct DatabaseSchemaRequest {
-    /// Type of the source to inspect. An unknown type gives a 500.
-    pub source_type: ExternalDataSourceType,
-    /// Access method of the source about to be created. Default `warehouse`.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_method: Option<AccessMethodEnum>,
-}
-/// A table (schema) the source offers, with its sync options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct DatabaseSchemaTable {
-    /// Table name.
-    pub table: String,
-    /// Whether the table is selected for syncing (always `false` here).
-    pub should_sync: bool,
-    /// Columns usable as incremental cursor, each an object with at least `field` (also e.g. `label`, `type`, `field_type`).
-    pub incremental_fields: Vec<super::rt::serde_json::Value>,
-    /// Whether incremental sync is available for the table.
-    pub incremental_available: bool,
-    /// Whether append-only sync is available for the table.
-    pub append_available: bool,
-    /// Whether change-data-capture sync is available; `null` when the source type has no CDC.
-    ///
-    /// May be null.
-    pub cdc_available: Option<bool>,
-    /// The incremental cursor column chosen (always `null` here).
-    ///
-    /// May be null.
-    pub incremental_field: Option<String>,
-    /// The sync type chosen (always `null` here).
-    ///
-    /// May be null.
-    pub sync_type: Option<SyncTypeEnum>,
-    /// Approximate row count, when the source can tell.
-    ///
-    /// May be null.
-    pub rows: Option<i64>,
-    /// Whether the table can be fed by webhooks.
-    pub supports_webhooks: bool,
-    /// Description of the table, when the source provides one.
-    ///
-    /// May be null.
-    pub description: Option<String>,
-    /// Whether the table is selected by default in the source wizard.
-    pub should_sync_default: bool,
-    /// The table's columns.
-    pub available_columns: Vec<AvailableColumn>,
-    /// Primary-key columns detected in the source, if any.
-    ///
-    /// May be null.
-    pub detected_primary_keys: Option<Vec<String>>,
-}
-/// A column of a source table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct AvailableColumn {
-    /// Column name.
-    pub field: String,
-    /// Display label of the column.
-    pub label: String,
-    /// Column type as the source reports it.
-    pub r#type: String,
-    /// Whether the column may hold null.
-    pub nullable: bool,
-}
-/// A variable that HogQL insights and queries reference as `{variables.<code_name>}`, with a default value and,
-/// for `List` variables, the allowed values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct InsightVariable {
-    /// Unique identifier of the variable.
-    pub id: super::rt::uuid::Uuid,
-    /// Display name. `code_name` is derived from it on create.
-    ///
-    /// At most 400 characters.
-    pub name: String,
-    /// Value type of the variable.
-    pub r#type: InsightVariableType,
-    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
-    ///
-    /// May be null.
-    pub default_value: Option<super::rt::serde_json::Value>,
-    /// Id of the user who created the variable.
-    ///
-    /// May be null.
-    pub created_by: Option<i64>,
-    /// When the variable was created.
-    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
-    /// Name used in queries, derived from `name` on create: letters, digits, spaces and `_` kept, spaces turned
-    /// into `_`, lowercased. Unique in the project; a PATCH of `name` does not change it.
-    ///
-    /// At most 400 characters. May be null.
-    pub code_name: Option<String>,
-    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
-    ///
-    /// May be null.
-    pub values: Option<super::rt::serde_json::Value>,
-}
-/// The create request body of [`InsightVariable`]: every field except the read-only ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct InsightVariableCreate {
-    /// Display name. `code_name` is derived from it on create.
-    ///
-    /// At most 400 characters.
-    pub name: String,
-    /// Value type of the variable.
-    pub r#type: InsightVariableType,
-    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub default_value: Option<super::rt::serde_json::Value>,
-    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub values: Option<super::rt::serde_json::Value>,
-}
-/// The partial-update (PATCH) request body of [`InsightVariable`]: every field is optional; nullable fields can be sent as null.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct InsightVariablePatch {
-    /// Display name. `code_name` is derived from it on create.
-    ///
-    /// At most 400 characters. May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub name: Option<String>,
-    /// Value type of the variable.
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub r#type: Option<InsightVariableType>,
-    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_value: Nullable<super::rt::serde_json::Value>,
-    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub values: Nullable<super::rt::serde_json::Value>,
-}
-/// A saved HogQL query (a view) in the data warehouse, optionally materialized on a schedule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct DataWarehouseSavedQuery {
-    /// Unique identifier of the saved query.
-    pub id: super::rt::uuid::Uuid,
-    /// Whether the saved query is deleted (deleted saved queries are hidden).
-    ///
-    /// May be null.
-    pub deleted: Option<bool>,
-    /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
-    /// with this name already exists."). On create, an existing name makes the request an update.
-    ///
-    /// At most 128 characters. Matches the pattern `^[A-Za-z_$][A-Za-z0-9_.$]*$`.
-    pub name: String,
-    /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
-    /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
-    /// and, unless `soft_update` is true, requires `edited_history_id`.
-    ///
-    /// May be null.
-    pub query: Option<HogQLQuery>,
-    /// The user who created the saved query.
-    ///
-    /// May be null.
-    pub created_by: Option<UserBasic>,
-    /// When the saved query was created.
-    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
-    /// How often the materialized view is refreshed: `1min`, `5min`, `15min`, `30min`, `1hour`, `6hour`,
-    /// `12hour`, `24hour`, `7day` or `30day`; `null` when not scheduled. (The server also reads
-    /// `sync_frequency` from a PATCH body, `never` clearing it, but it is not part of the documented body.)
-    ///
-    /// May be null.
-    pub sync_frequency: Option<String>,
-    /// The view's columns, inferred from the query; each `{key, name, type, schema_valid, fields, table, chain}`.
-    pub columns: Vec<super::rt::serde_json::Value>,
-    /// Status of the latest materialization run.
-    ///
-    /// May be null.
-    pub status: Option<DataWarehouseSavedQueryStatus>,
-    /// When the view was last materialized.
-    ///
-    /// May be null.
-    pub last_run_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
-    /// For views created by a managed viewset, the viewset's kind; `null` otherwise.
-    ///
-    /// May be null.
-    pub managed_viewset_kind: Option<String>,
-    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
-    ///
-    /// May be null.
-    pub folder_id: Option<super::rt::uuid::Uuid>,
-    /// Name of the folder.
-    ///
-    /// May be null.
-    pub folder_name: Option<String>,
-    /// Error of the latest materialization run, if it failed.
-    ///
-    /// May be null.
-    pub latest_error: Option<String>,
-    /// Id of the latest query edit in the activity log; send it back (as a string) in `edited_history_id`
-    /// when changing `query`. `null` when the saved query has no logged edit.
-    ///
-    /// May be null.
-    pub latest_history_id: Option<i64>,
-    /// Whether the view is materialized into a table.
-    ///
-    /// May be null.
-    pub is_materialized: Option<bool>,
-    /// What created the saved query; `data_warehouse` for saved queries created through this API.
-    ///
-    /// May be null.
-    pub origin: Option<OriginEnum>,
-    /// Whether this is a test view (expires). Only staff users can create test views.
-    pub is_test: bool,
-    /// When a test view expires.
-    ///
-    /// May be null.
-    pub expires_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
-    /// The calling user's access level to this saved query under access control (e.g. `viewer`, `editor`).
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub user_access_level: Nullable<String>,
-}
-/// The create request body of [`DataWarehouseSavedQuery`]: every field except the read-only ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct DataWarehouseSavedQueryCreate {
-    /// Whether the saved query is deleted (deleted saved queries are hidden).
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub deleted: Option<bool>,
-    /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
-    /// with this name already exists."). On create, an existing name makes the request an update.
-    ///
-    /// At most 128 characters. Matches the pattern `^[A-Za-z_$][A-Za-z0-9_.$]*$`.
-    pub name: String,
-    /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
-    /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
-    /// and, unless `soft_update` is true, requires `edited_history_id`.
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub query: Option<HogQLQuery>,
-    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub folder_id: Option<super::rt::uuid::Uuid>,
-    /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
-    /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
-    ///
-    /// Write-only: the server never returns it.
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub edited_history_id: Option<String>,
-    /// If true, skip inferring columns from the query and the `edited_history_id` check.
-    ///
-    /// Write-only: the server never returns it.
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub soft_update: Option<bool>,
-    /// Id of the data-modeling DAG to file the saved query in.
-    ///
-    /// Write-only: the server never returns it.
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub dag_id: Option<super::rt::uuid::Uuid>,
-    /// Whether this is a test view (expires). Only staff users can create test views.
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub is_test: Option<bool>,
-}
-/// The partial-update (PATCH) request body of [`DataWarehouseSavedQuery`]: every field is optional; nullable fields can be sent as null.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct DataWarehouseSavedQueryPatch {
-    /// Whether the saved query is deleted (deleted saved queries are hidden).
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub deleted: Nullable<bool>,
-    /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
-    /// with this name already exists."). On create, an existing name makes the request an update.
-    ///
-    /// At most 128 characters. Matches the pattern `^[A-Za-z_$][A-Za-z0-9_.$]*$`. May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub name: Option<String>,
-    /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
-    /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
-    /// and, unless `soft_update` is true, requires `edited_history_id`.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub query: Nullable<HogQLQuery>,
-    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub folder_id: Nullable<super::rt::uuid::Uuid>,
-    /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
-    /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
-    ///
-    /// Write-only: the server never returns it.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub edited_history_id: Nullable<String>,
-    /// If true, skip inferring columns from the query and the `edited_history_id` check.
-    ///
-    /// Write-only: the server never returns it.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub soft_update: Nullable<bool>,
-    /// Id of the data-modeling DAG to file the saved query in.
-    ///
-    /// Write-only: the server never returns it.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub dag_id: Nullable<super::rt::uuid::Uuid>,
-    /// Whether this is a test view (expires). Only staff users can create test views.
-    ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub is_test: Option<bool>,
-}
-/// A saved query as listed (without its query text and edit-history fields).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct DataWarehouseSavedQueryMinimal {
-    /// Unique identifier of the saved query.
-    pub id: super::rt::uuid::Uuid,
-    /// Whether the saved query is deleted.
-    ///
-    /// May be null.
-    pub deleted: Option<bool>,
-    /// Name of the view, used as a table name in HogQL.
-    pub name: String,
-    /// The user who created the saved query.
-    ///
-    /// May be null.
-    pub created_by: Option<UserBasic>,
-    /// When the saved query was created.
-    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
-    /// How often the materialized view is refreshed: `1min`, `5min`, `15min`, `30min`, `1hour`, `6hour`,
-    /// `12hour`, `24hour`, `7day` or `30day`; `null` when not scheduled.
-    ///
-    /// May be null.
-    pub sync_frequency: Option<String>,
-    /// The view's columns; each `{key, name, type, schema_valid, fields, table, chain}`.
-    pub columns: Vec<super::rt::serde_json::Value>,
-    /// Status of the latest materialization run.
-    ///
-    /// May be null.
-    pub status: Option<DataWarehouseSavedQueryStatus>,
-    /// When the view was last materialized.
-    ///
-    /// May be null.
-    pub last_run_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
-    /// For views created by a managed viewset, the viewset's kind; `null` otherwise.
-    ///
-    /// May be null.
-    pub managed_viewset_kind: Option<String>,
-    /// Folder the saved query is filed in.
-    ///
-    /// May be null.
-    pub folder_id: Option<super::rt::uuid::Uuid>,
-    /// Name of the folder.
-    ///
-    /// May be null.
-    pub folder_name: Option<String>,
-    /// Error of the latest materialization run, if it failed.
-    ///
-    /// May be null.
-    pub latest_error: Option<String>,
-    /// Whether the view is materialized into a table.
-    ///
-    /// May be null.
-    pub is_materialized: Option<bool>,
-    /// What created the saved query.
-    ///
-    /// May be null.
-    pub origin: Option<OriginEnum>,
-    /// Whether this is a test view.
-    pub is_test: bool,
-    /// When a test view expires.
-    ///
-    /// May be null.
-    pub expires_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
-    /// The calling user's access level to this saved query under access control.
-    ///
-    /// May be absent or null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub user_access_level: Nullable<String>,
-}
-/// A HogQL query, as stored in a saved query.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct HogQLQuery {
-    /// Query kind; always `HogQLQuery` when set by PostHog clients (the server does not check it).
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// The HogQL `SELECT` statement.
-    pub query: String,
-}
-/// Basic public information about a PostHog user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct UserBasic {
-    /// Numeric user id.
-    pub id: i64,
-    /// User UUID.
-    pub uuid: super::rt::uuid::Uuid,
-    /// The user's distinct id in PostHog's own analytics.
-    ///
-    /// At most 200 characters. May be null.
-    pub distinct_id: Option<String>,
-    /// First name.
-    ///
-    /// At most 150 characters.
-    pub first_name: String,
-    /// Last name.
-    ///
-    /// At most 150 characters.
-    pub last_name: String,
-    /// E-mail address.
-    ///
-    /// At most 254 characters.
-    pub email: String,
-    /// Whether the e-mail address is verified.
-    ///
-    /// May be null.
-    pub is_email_verified: Option<bool>,
-    /// The user's hedgehog avatar settings (`use_as_profile`, `color`, `accessories`, `skin`), if any.
-    ///
-    /// May be null.
-    pub hedgehog_config: Option<super::rt::serde_json::Value>,
-    /// The user's role, as they declared it.
-    ///
-    /// May be null.
-    pub role_at_organization: Option<RoleAtOrganizationEnum>,
-}
-/// One page of a paginated list (page-number pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct PaginatedInsightVariableList {
-    /// Total number of items across all pages.
-    pub count: i64,
-    /// Absolute URL of the next page, or null on the last page.
-    ///
-    /// May be null.
-    pub next: Option<String>,
-    /// Absolute URL of the previous page, or null on the first page.
-    ///
-    /// May be null.
-    pub previous: Option<String>,
-    /// The items of this page.
-    pub results: Vec<InsightVariable>,
-}
-/// One page of a paginated list (page-number pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct PaginatedDataWarehouseSavedQueryMinimalList {
-    /// Total number of items across all pages.
-    pub count: i64,
-    /// Absolute URL of the next page, or null on the last page.
-    ///
-    /// May be null.
-    pub next: Option<String>,
-    /// Absolute URL of the previous page, or null on the first page.
-    ///
-    /// May be null.
-    pub previous: Option<String>,
-    /// The items of this page.
-    pub results: Vec<DataWarehouseSavedQueryMinimal>,
-}
-/// Category of an error in ErrorResponse.
-///
-/// Values: `authentication_error`, `invalid_request`, `throttled_error`, `validation_error`, `server_error`. Open: a value this version does not know is kept as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ErrorType {
-    /// Missing or invalid credentials (401), or a permission was denied (403).
-    AuthenticationError,
-    /// The request cannot be served as sent, e.g. not found (404), method not allowed (405), unparseable body.
-    InvalidRequest,
-    /// Too many requests (429).
-    ThrottledError,
-    /// A field or the body failed validation (400).
-    ValidationError,
-    /// Unexpected server error (500).
-    ServerError,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ErrorType {
-    /// Every known value of [`ErrorType`], in spec order.
-    pub const ALL: &'static [ErrorType] = &[
-        ErrorType::AuthenticationError,
-        ErrorType::InvalidRequest,
-        ErrorType::ThrottledError,
-        ErrorType::ValidationError,
-        ErrorType::ServerError,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ErrorType::AuthenticationError => "authentication_error",
-            ErrorType::InvalidRequest => "invalid_request",
-            ErrorType::ThrottledError => "throttled_error",
-            ErrorType::ValidationError => "validation_error",
-            ErrorType::ServerError => "server_error",
-            ErrorType::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "authentication_error" => ErrorType::AuthenticationError,
-            "invalid_request" => ErrorType::InvalidRequest,
-            "throttled_error" => ErrorType::ThrottledError,
-            "validation_error" => ErrorType::ValidationError,
-            "server_error" => ErrorType::ServerError,
-            other => ErrorType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ErrorType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ErrorType {
-    fn serialize<S: super::rt::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ErrorType {
-    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+
 /// Type of an external data source. The server adds types in every release, so the enum is open: values not
 /// listed here are kept as they are.
 ///
@@ -1032,6 +282,7 @@ pub enum ExternalDataSourceType {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
+
 impl ExternalDataSourceType {
     /// Every known value of [`ExternalDataSourceType`], in spec order.
     pub const ALL: &'static [ExternalDataSourceType] = &[
@@ -1137,6 +388,7 @@ impl ExternalDataSourceType {
         }
     }
 }
+
 impl From<&str> for ExternalDataSourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -1191,17 +443,21 @@ impl From<&str> for ExternalDataSourceType {
         }
     }
 }
+
 impl std::str::FromStr for ExternalDataSourceType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for ExternalDataSourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl Serialize for ExternalDataSourceType {
     fn serialize<S: super::rt::serde::Serializer>(
         &self,
@@ -1210,6 +466,7 @@ impl Serialize for ExternalDataSourceType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> Deserialize<'de> for ExternalDataSourceType {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1218,6 +475,7 @@ impl<'de> Deserialize<'de> for ExternalDataSourceType {
         Ok(Self::from(value.as_str()))
     }
 }
+
 /// Query engine of a direct-query connection. Open, because newer servers add engines (mysql, snowflake, redshift, clickhouse).
 ///
 /// Values: `duckdb`, `postgres`. Open: a value this version does not know is kept as `Unknown`.
@@ -1230,9 +488,11 @@ pub enum EngineEnum {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
+
 impl EngineEnum {
     /// Every known value of [`EngineEnum`], in spec order.
     pub const ALL: &'static [EngineEnum] = &[EngineEnum::Duckdb, EngineEnum::Postgres];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1242,6 +502,7 @@ impl EngineEnum {
         }
     }
 }
+
 impl From<&str> for EngineEnum {
     fn from(value: &str) -> Self {
         match value {
@@ -1251,17 +512,21 @@ impl From<&str> for EngineEnum {
         }
     }
 }
+
 impl std::str::FromStr for EngineEnum {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for EngineEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl Serialize for EngineEnum {
     fn serialize<S: super::rt::serde::Serializer>(
         &self,
@@ -1270,6 +535,7 @@ impl Serialize for EngineEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> Deserialize<'de> for EngineEnum {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1278,6 +544,7 @@ impl<'de> Deserialize<'de> for EngineEnum {
         Ok(Self::from(value.as_str()))
     }
 }
+
 /// How PostHog reaches a source's data.
 ///
 /// Values: `warehouse`, `direct`.
@@ -1302,6 +569,7 @@ pub enum AccessMethodEnum {
     #[serde(rename = "direct")]
     Direct,
 }
+
 impl AccessMethodEnum {
     /// Every known value of [`AccessMethodEnum`], in spec order.
     pub const ALL: &'static [AccessMethodEnum] = &[
@@ -1316,8 +584,10 @@ impl AccessMethodEnum {
         }
     }
 }
+
 impl std::str::FromStr for AccessMethodEnum {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "warehouse" => Ok(AccessMethodEnum::Warehouse),
@@ -1333,11 +603,250 @@ impl std::str::FromStr for AccessMethodEnum {
         }
     }
 }
+
 impl std::fmt::Display for AccessMethodEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+/// Revenue analytics settings of an external data source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct RevenueAnalyticsConfig {
+    /// Whether the source's data feeds revenue analytics. Defaults to `true` for Stripe sources and `false` otherwise.
+    pub enabled: bool,
+    /// Whether charges that have no invoice count as revenue. Defaults to `true`.
+    pub include_invoiceless_charges: bool,
+}
+
+/// Body of `revenue_analytics_config`; only the keys sent are changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ExternalDataSourceRevenueAnalyticsConfig {
+    /// Whether the source's data feeds revenue analytics.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub enabled: Option<bool>,
+    /// Whether charges that have no invoice count as revenue.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub include_invoiceless_charges: Option<bool>,
+}
+
+/// A direct-query Postgres connection that queries can run against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ExternalDataSourceConnectionOption {
+    /// Id of the external data source behind the connection.
+    pub id: super::rt::uuid::Uuid,
+    /// Display name of the connection (the source's prefix).
+    ///
+    /// May be null.
+    pub prefix: Option<String>,
+    /// Query engine of the connection.
+    ///
+    /// May be null.
+    pub engine: Option<EngineEnum>,
+}
+
+/// Body of `update_webhook_inputs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct UpdateWebhookInputsRequest {
+    /// New values of the source type's webhook fields, by field name (the `webhookFields` of the source type in
+    /// `wizard`). Must be a non-empty object; unknown keys and blank required fields are refused.
+    pub inputs: super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>,
+}
+
+/// Answer of `update_webhook_inputs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct UpdateWebhookInputsResponse {
+    /// Always `true` on a 200 answer.
+    pub success: bool,
+}
+
+/// Webhook state of an external data source. The server answers with one of three shapes:
+///
+/// - the source type has no webhook support: `supports_webhooks: false, exists: false, webhook_url: null,
+///   schema_mapping: {}, external_status: null`;
+/// - webhooks are supported but none was created: only `supports_webhooks: true, exists: false`;
+/// - a webhook exists: every key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct WebhookInfo {
+    /// Whether the source type can receive data through webhooks.
+    pub supports_webhooks: bool,
+    /// Whether a webhook (a PostHog hog function receiving the events) exists for this source.
+    pub exists: bool,
+    /// The hog function that receives the webhook calls; present only when the webhook exists.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hog_function: Option<WebhookHogFunction>,
+    /// URL the external system must call; `null` when the source type has no webhook support.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub webhook_url: super::rt::Nullable<String>,
+    /// Maps the external system's event or object types to the names of the schemas (tables) they feed.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_mapping: Option<super::rt::indexmap::IndexMap<String, String>>,
+    /// The webhook as registered in the external system, or `null` when it could not be looked up.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub external_status: super::rt::Nullable<ExternalWebhookInfo>,
+}
+
+/// Summary of the hog function that receives a source's webhook calls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct WebhookHogFunction {
+    /// Id of the hog function.
+    pub id: super::rt::uuid::Uuid,
+    /// Name of the hog function.
+    pub name: String,
+    /// Whether the hog function is enabled.
+    pub enabled: bool,
+    /// When the hog function was created.
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
+    /// Runtime status of the hog function (an object with e.g. `state` and `tokens`).
+    ///
+    /// May be null.
+    pub status: Option<super::rt::serde_json::Value>,
+}
+
+/// A webhook as registered in the external system (e.g. a Stripe webhook endpoint).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ExternalWebhookInfo {
+    /// Whether the external system has a webhook pointing at PostHog's URL.
+    pub exists: bool,
+    /// URL the external webhook calls.
+    ///
+    /// May be null.
+    pub url: Option<String>,
+    /// Event types the external webhook sends.
+    ///
+    /// May be null.
+    pub enabled_events: Option<Vec<String>>,
+    /// Status of the webhook in the external system (e.g. `enabled`).
+    ///
+    /// May be null.
+    pub status: Option<String>,
+    /// Description of the webhook in the external system.
+    ///
+    /// May be null.
+    pub description: Option<String>,
+    /// When the external webhook was created, as the external system reports it.
+    ///
+    /// May be null.
+    pub created_at: Option<String>,
+    /// Error met while looking up the external webhook, if any.
+    ///
+    /// May be null.
+    pub error: Option<String>,
+}
+
+/// Body of `source_prefix`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct SourcePrefixRequest {
+    /// Type of the source about to be created (an ExternalDataSourceType value). Required; leaving it out gives a 500.
+    pub source_type: String,
+    /// Table-name prefix (or, for direct-query sources, connection name) to check. Required when a source of
+    /// this type already exists, and for direct-query sources.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub prefix: super::rt::Nullable<String>,
+    /// Access method of the source about to be created; `direct` is only accepted for Postgres. Default `warehouse`.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub access_method: Option<AccessMethodEnum>,
+}
+
+/// Body of `check_cdc_prerequisites`: the Postgres connection settings (as for creating a Postgres source) and
+/// the intended CDC options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct CheckCdcPrerequisitesRequest {
+    /// Must be `Postgres`.
+    pub source_type: String,
+    /// Host name or IP address of the Postgres server; private addresses are refused.
+    pub host: String,
+    /// Port of the Postgres server.
+    pub port: i64,
+    /// Database name.
+    pub database: String,
+    /// User to connect as.
+    pub user: String,
+    /// Password of the user.
+    pub password: String,
+    /// Postgres schema holding the tables.
+    pub schema: String,
+    /// SSH tunnel settings (`enabled`, `host`, `port`, `auth`), as in the Postgres source form.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssh_tunnel: super::rt::Nullable<super::rt::serde_json::Value>,
+    /// Who manages the replication slot and publication. Default `posthog`.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub cdc_management_mode: Option<CdcManagementMode>,
+    /// Tables to be replicated.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub tables: Option<Vec<String>>,
+    /// Name of the replication slot (self-managed mode).
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub cdc_slot_name: Option<String>,
+    /// Name of the publication (self-managed mode).
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub cdc_publication_name: Option<String>,
+}
+
 /// Who manages a Postgres source's CDC replication slot and publication.
 ///
 /// Values: `posthog`, `self_managed`.
@@ -1362,6 +871,7 @@ pub enum CdcManagementMode {
     #[serde(rename = "self_managed")]
     SelfManaged,
 }
+
 impl CdcManagementMode {
     /// Every known value of [`CdcManagementMode`], in spec order.
     pub const ALL: &'static [CdcManagementMode] = &[
@@ -1376,8 +886,10 @@ impl CdcManagementMode {
         }
     }
 }
+
 impl std::str::FromStr for CdcManagementMode {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "posthog" => Ok(CdcManagementMode::Posthog),
@@ -1393,11 +905,109 @@ impl std::str::FromStr for CdcManagementMode {
         }
     }
 }
+
 impl std::fmt::Display for CdcManagementMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+/// Result of `check_cdc_prerequisites`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct CdcPrerequisitesResult {
+    /// Whether the database satisfies every CDC prerequisite.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<bool>,
+    /// The prerequisites that are not met, as messages; empty when `valid` is true.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<String>>,
+}
+
+/// Body of `database_schema`. Besides `source_type` (and `access_method`), the server reads the source type's
+/// credential fields (e.g. `host`, `port`, `database`, `user`, `password`, `schema` for Postgres; `stripe_secret_key`
+/// for Stripe) flattened into this same object. Those keys depend on the source type (see `wizard`) and are not
+/// modelled here; the server accepts extra keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct DatabaseSchemaRequest {
+    /// Type of the source to inspect. An unknown type gives a 500.
+    pub source_type: ExternalDataSourceType,
+    /// Access method of the source about to be created. Default `warehouse`.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub access_method: Option<AccessMethodEnum>,
+}
+
+/// A table (schema) the source offers, with its sync options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct DatabaseSchemaTable {
+    /// Table name.
+    pub table: String,
+    /// Whether the table is selected for syncing (always `false` here).
+    pub should_sync: bool,
+    /// Columns usable as incremental cursor, each an object with at least `field` (also e.g. `label`, `type`, `field_type`).
+    pub incremental_fields: Vec<super::rt::serde_json::Value>,
+    /// Whether incremental sync is available for the table.
+    pub incremental_available: bool,
+    /// Whether append-only sync is available for the table.
+    pub append_available: bool,
+    /// Whether change-data-capture sync is available; `null` when the source type has no CDC.
+    ///
+    /// May be null.
+    pub cdc_available: Option<bool>,
+    /// The incremental cursor column chosen (always `null` here).
+    ///
+    /// May be null.
+    pub incremental_field: Option<String>,
+    /// The sync type chosen (always `null` here).
+    ///
+    /// May be null.
+    pub sync_type: Option<SyncTypeEnum>,
+    /// Approximate row count, when the source can tell.
+    ///
+    /// May be null.
+    pub rows: Option<i64>,
+    /// Whether the table can be fed by webhooks.
+    pub supports_webhooks: bool,
+    /// Description of the table, when the source provides one.
+    ///
+    /// May be null.
+    pub description: Option<String>,
+    /// Whether the table is selected by default in the source wizard.
+    pub should_sync_default: bool,
+    /// The table's columns.
+    pub available_columns: Vec<AvailableColumn>,
+    /// Primary-key columns detected in the source, if any.
+    ///
+    /// May be null.
+    pub detected_primary_keys: Option<Vec<String>>,
+}
+
+/// A column of a source table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct AvailableColumn {
+    /// Column name.
+    pub field: String,
+    /// Display label of the column.
+    pub label: String,
+    /// Column type as the source reports it.
+    pub r#type: String,
+    /// Whether the column may hold null.
+    pub nullable: bool,
+}
+
 /// How a table of an external data source is synced. Open, because newer servers add types (e.g. `xmin`).
 ///
 /// Values: `full_refresh`, `incremental`, `append`, `webhook`, `cdc`. Open: a value this version does not know is kept as `Unknown`.
@@ -1416,6 +1026,7 @@ pub enum SyncTypeEnum {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
+
 impl SyncTypeEnum {
     /// Every known value of [`SyncTypeEnum`], in spec order.
     pub const ALL: &'static [SyncTypeEnum] = &[
@@ -1437,6 +1048,7 @@ impl SyncTypeEnum {
         }
     }
 }
+
 impl From<&str> for SyncTypeEnum {
     fn from(value: &str) -> Self {
         match value {
@@ -1449,17 +1061,21 @@ impl From<&str> for SyncTypeEnum {
         }
     }
 }
+
 impl std::str::FromStr for SyncTypeEnum {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for SyncTypeEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl Serialize for SyncTypeEnum {
     fn serialize<S: super::rt::serde::Serializer>(
         &self,
@@ -1468,6 +1084,7 @@ impl Serialize for SyncTypeEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> Deserialize<'de> for SyncTypeEnum {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1476,6 +1093,97 @@ impl<'de> Deserialize<'de> for SyncTypeEnum {
         Ok(Self::from(value.as_str()))
     }
 }
+
+/// A variable that HogQL insights and queries reference as `{variables.<code_name>}`, with a default value and,
+/// for `List` variables, the allowed values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct InsightVariable {
+    /// Unique identifier of the variable.
+    pub id: super::rt::uuid::Uuid,
+    /// Display name. `code_name` is derived from it on create.
+    ///
+    /// At most 400 characters.
+    pub name: String,
+    /// Value type of the variable.
+    pub r#type: InsightVariableType,
+    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
+    ///
+    /// May be null.
+    pub default_value: Option<super::rt::serde_json::Value>,
+    /// Id of the user who created the variable.
+    ///
+    /// May be null.
+    pub created_by: Option<i64>,
+    /// When the variable was created.
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
+    /// Name used in queries, derived from `name` on create: letters, digits, spaces and `_` kept, spaces turned
+    /// into `_`, lowercased. Unique in the project; a PATCH of `name` does not change it.
+    ///
+    /// At most 400 characters. May be null.
+    pub code_name: Option<String>,
+    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
+    ///
+    /// May be null.
+    pub values: Option<super::rt::serde_json::Value>,
+}
+
+/// The create request body of [`InsightVariable`]: every field except the read-only ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct InsightVariableCreate {
+    /// Display name. `code_name` is derived from it on create.
+    ///
+    /// At most 400 characters.
+    pub name: String,
+    /// Value type of the variable.
+    pub r#type: InsightVariableType,
+    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub default_value: super::rt::Nullable<super::rt::serde_json::Value>,
+    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub values: super::rt::Nullable<super::rt::serde_json::Value>,
+}
+
+/// The partial-update (PATCH) request body of [`InsightVariable`]: every field is optional; nullable fields can be sent as null.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct InsightVariablePatch {
+    /// Display name. `code_name` is derived from it on create.
+    ///
+    /// At most 400 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub name: Option<String>,
+    /// Value type of the variable.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub r#type: Option<InsightVariableType>,
+    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub default_value: super::rt::Nullable<super::rt::serde_json::Value>,
+    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub values: super::rt::Nullable<super::rt::serde_json::Value>,
+}
+
 /// Value type of an insight variable.
 ///
 /// Values: `String`, `Number`, `Boolean`, `List`, `Date`.
@@ -1509,6 +1217,7 @@ pub enum InsightVariableType {
     #[serde(rename = "Date")]
     Date,
 }
+
 impl InsightVariableType {
     /// Every known value of [`InsightVariableType`], in spec order.
     pub const ALL: &'static [InsightVariableType] = &[
@@ -1529,8 +1238,10 @@ impl InsightVariableType {
         }
     }
 }
+
 impl std::str::FromStr for InsightVariableType {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "String" => Ok(InsightVariableType::String),
@@ -1549,11 +1260,308 @@ impl std::str::FromStr for InsightVariableType {
         }
     }
 }
+
 impl std::fmt::Display for InsightVariableType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+/// A saved HogQL query (a view) in the data warehouse, optionally materialized on a schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct DataWarehouseSavedQuery {
+    /// Unique identifier of the saved query.
+    pub id: super::rt::uuid::Uuid,
+    /// Whether the saved query is deleted (deleted saved queries are hidden).
+    ///
+    /// May be null.
+    pub deleted: Option<bool>,
+    /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
+    /// with this name already exists."). On create, an existing name makes the request an update.
+    ///
+    /// At most 128 characters. Matches the pattern `^[A-Za-z_$][A-Za-z0-9_.$]*$`.
+    pub name: String,
+    /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
+    /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
+    /// and, unless `soft_update` is true, requires `edited_history_id`.
+    ///
+    /// May be null.
+    pub query: Option<HogQLQuery>,
+    /// The user who created the saved query.
+    ///
+    /// May be null.
+    pub created_by: Option<UserBasic>,
+    /// When the saved query was created.
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
+    /// How often the materialized view is refreshed: `1min`, `5min`, `15min`, `30min`, `1hour`, `6hour`,
+    /// `12hour`, `24hour`, `7day` or `30day`; `null` when not scheduled. (The server also reads
+    /// `sync_frequency` from a PATCH body, `never` clearing it, but it is not part of the documented body.)
+    ///
+    /// May be null.
+    pub sync_frequency: Option<String>,
+    /// The view's columns, inferred from the query; each `{key, name, type, schema_valid, fields, table, chain}`.
+    pub columns: Vec<super::rt::serde_json::Value>,
+    /// Status of the latest materialization run.
+    ///
+    /// May be null.
+    pub status: Option<DataWarehouseSavedQueryStatus>,
+    /// When the view was last materialized.
+    ///
+    /// May be null.
+    pub last_run_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
+    /// For views created by a managed viewset, the viewset's kind; `null` otherwise.
+    ///
+    /// May be null.
+    pub managed_viewset_kind: Option<String>,
+    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
+    ///
+    /// May be null.
+    pub folder_id: Option<super::rt::uuid::Uuid>,
+    /// Name of the folder.
+    ///
+    /// May be null.
+    pub folder_name: Option<String>,
+    /// Error of the latest materialization run, if it failed.
+    ///
+    /// May be null.
+    pub latest_error: Option<String>,
+    /// Id of the latest query edit in the activity log; send it back (as a string) in `edited_history_id`
+    /// when changing `query`. `null` when the saved query has no logged edit.
+    ///
+    /// May be null.
+    pub latest_history_id: Option<i64>,
+    /// Whether the view is materialized into a table.
+    ///
+    /// May be null.
+    pub is_materialized: Option<bool>,
+    /// What created the saved query; `data_warehouse` for saved queries created through this API.
+    ///
+    /// May be null.
+    pub origin: Option<OriginEnum>,
+    /// Whether this is a test view (expires). Only staff users can create test views.
+    pub is_test: bool,
+    /// When a test view expires.
+    ///
+    /// May be null.
+    pub expires_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
+    /// The calling user's access level to this saved query under access control (e.g. `viewer`, `editor`).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_access_level: super::rt::Nullable<String>,
+}
+
+/// The create request body of [`DataWarehouseSavedQuery`]: every field except the read-only ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct DataWarehouseSavedQueryCreate {
+    /// Whether the saved query is deleted (deleted saved queries are hidden).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub deleted: super::rt::Nullable<bool>,
+    /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
+    /// with this name already exists."). On create, an existing name makes the request an update.
+    ///
+    /// At most 128 characters. Matches the pattern `^[A-Za-z_$][A-Za-z0-9_.$]*$`.
+    pub name: String,
+    /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
+    /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
+    /// and, unless `soft_update` is true, requires `edited_history_id`.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub query: super::rt::Nullable<HogQLQuery>,
+    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub folder_id: super::rt::Nullable<super::rt::uuid::Uuid>,
+    /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
+    /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
+    ///
+    /// Write-only: the server never returns it.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub edited_history_id: super::rt::Nullable<String>,
+    /// If true, skip inferring columns from the query and the `edited_history_id` check.
+    ///
+    /// Write-only: the server never returns it.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub soft_update: super::rt::Nullable<bool>,
+    /// Id of the data-modeling DAG to file the saved query in.
+    ///
+    /// Write-only: the server never returns it.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub dag_id: super::rt::Nullable<super::rt::uuid::Uuid>,
+    /// Whether this is a test view (expires). Only staff users can create test views.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub is_test: Option<bool>,
+}
+
+/// The partial-update (PATCH) request body of [`DataWarehouseSavedQuery`]: every field is optional; nullable fields can be sent as null.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct DataWarehouseSavedQueryPatch {
+    /// Whether the saved query is deleted (deleted saved queries are hidden).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub deleted: super::rt::Nullable<bool>,
+    /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
+    /// with this name already exists."). On create, an existing name makes the request an update.
+    ///
+    /// At most 128 characters. Matches the pattern `^[A-Za-z_$][A-Za-z0-9_.$]*$`. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub name: Option<String>,
+    /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
+    /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
+    /// and, unless `soft_update` is true, requires `edited_history_id`.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub query: super::rt::Nullable<HogQLQuery>,
+    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub folder_id: super::rt::Nullable<super::rt::uuid::Uuid>,
+    /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
+    /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
+    ///
+    /// Write-only: the server never returns it.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub edited_history_id: super::rt::Nullable<String>,
+    /// If true, skip inferring columns from the query and the `edited_history_id` check.
+    ///
+    /// Write-only: the server never returns it.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub soft_update: super::rt::Nullable<bool>,
+    /// Id of the data-modeling DAG to file the saved query in.
+    ///
+    /// Write-only: the server never returns it.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub dag_id: super::rt::Nullable<super::rt::uuid::Uuid>,
+    /// Whether this is a test view (expires). Only staff users can create test views.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub is_test: Option<bool>,
+}
+
+/// A saved query as listed (without its query text and edit-history fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct DataWarehouseSavedQueryMinimal {
+    /// Unique identifier of the saved query.
+    pub id: super::rt::uuid::Uuid,
+    /// Whether the saved query is deleted.
+    ///
+    /// May be null.
+    pub deleted: Option<bool>,
+    /// Name of the view, used as a table name in HogQL.
+    pub name: String,
+    /// The user who created the saved query.
+    ///
+    /// May be null.
+    pub created_by: Option<UserBasic>,
+    /// When the saved query was created.
+    pub created_at: super::rt::chrono::DateTime<super::rt::chrono::Utc>,
+    /// How often the materialized view is refreshed: `1min`, `5min`, `15min`, `30min`, `1hour`, `6hour`,
+    /// `12hour`, `24hour`, `7day` or `30day`; `null` when not scheduled.
+    ///
+    /// May be null.
+    pub sync_frequency: Option<String>,
+    /// The view's columns; each `{key, name, type, schema_valid, fields, table, chain}`.
+    pub columns: Vec<super::rt::serde_json::Value>,
+    /// Status of the latest materialization run.
+    ///
+    /// May be null.
+    pub status: Option<DataWarehouseSavedQueryStatus>,
+    /// When the view was last materialized.
+    ///
+    /// May be null.
+    pub last_run_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
+    /// For views created by a managed viewset, the viewset's kind; `null` otherwise.
+    ///
+    /// May be null.
+    pub managed_viewset_kind: Option<String>,
+    /// Folder the saved query is filed in.
+    ///
+    /// May be null.
+    pub folder_id: Option<super::rt::uuid::Uuid>,
+    /// Name of the folder.
+    ///
+    /// May be null.
+    pub folder_name: Option<String>,
+    /// Error of the latest materialization run, if it failed.
+    ///
+    /// May be null.
+    pub latest_error: Option<String>,
+    /// Whether the view is materialized into a table.
+    ///
+    /// May be null.
+    pub is_materialized: Option<bool>,
+    /// What created the saved query.
+    ///
+    /// May be null.
+    pub origin: Option<OriginEnum>,
+    /// Whether this is a test view.
+    pub is_test: bool,
+    /// When a test view expires.
+    ///
+    /// May be null.
+    pub expires_at: Option<super::rt::chrono::DateTime<super::rt::chrono::Utc>>,
+    /// The calling user's access level to this saved query under access control.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_access_level: super::rt::Nullable<String>,
+}
+
+/// A HogQL query, as stored in a saved query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct HogQLQuery {
+    /// Query kind; always `HogQLQuery` when set by PostHog clients (the server does not check it).
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub kind: Option<String>,
+    /// The HogQL `SELECT` statement.
+    pub query: String,
+}
+
 /// Status of a saved query's latest materialization run.
 ///
 /// Values: `Cancelled`, `Modified`, `Completed`, `Failed`, `Running`.
@@ -1587,6 +1595,7 @@ pub enum DataWarehouseSavedQueryStatus {
     #[serde(rename = "Running")]
     Running,
 }
+
 impl DataWarehouseSavedQueryStatus {
     /// Every known value of [`DataWarehouseSavedQueryStatus`], in spec order.
     pub const ALL: &'static [DataWarehouseSavedQueryStatus] = &[
@@ -1607,8 +1616,10 @@ impl DataWarehouseSavedQueryStatus {
         }
     }
 }
+
 impl std::str::FromStr for DataWarehouseSavedQueryStatus {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Cancelled" => Ok(DataWarehouseSavedQueryStatus::Cancelled),
@@ -1627,11 +1638,13 @@ impl std::str::FromStr for DataWarehouseSavedQueryStatus {
         }
     }
 }
+
 impl std::fmt::Display for DataWarehouseSavedQueryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// What created a saved query.
 ///
 /// Values: `data_warehouse`, `endpoint`, `managed_viewset`.
@@ -1659,6 +1672,7 @@ pub enum OriginEnum {
     #[serde(rename = "managed_viewset")]
     ManagedViewset,
 }
+
 impl OriginEnum {
     /// Every known value of [`OriginEnum`], in spec order.
     pub const ALL: &'static [OriginEnum] = &[
@@ -1675,8 +1689,10 @@ impl OriginEnum {
         }
     }
 }
+
 impl std::str::FromStr for OriginEnum {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "data_warehouse" => Ok(OriginEnum::DataWarehouse),
@@ -1693,11 +1709,51 @@ impl std::str::FromStr for OriginEnum {
         }
     }
 }
+
 impl std::fmt::Display for OriginEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+/// Basic public information about a PostHog user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct UserBasic {
+    /// Numeric user id.
+    pub id: i64,
+    /// User UUID.
+    pub uuid: super::rt::uuid::Uuid,
+    /// The user's distinct id in PostHog's own analytics.
+    ///
+    /// At most 200 characters. May be null.
+    pub distinct_id: Option<String>,
+    /// First name.
+    ///
+    /// At most 150 characters.
+    pub first_name: String,
+    /// Last name.
+    ///
+    /// At most 150 characters.
+    pub last_name: String,
+    /// E-mail address.
+    ///
+    /// At most 254 characters.
+    pub email: String,
+    /// Whether the e-mail address is verified.
+    ///
+    /// May be null.
+    pub is_email_verified: Option<bool>,
+    /// The user's hedgehog avatar settings (`use_as_profile`, `color`, `accessories`, `skin`), if any.
+    ///
+    /// May be null.
+    pub hedgehog_config: Option<super::rt::serde_json::Value>,
+    /// The user's role, as they declared it.
+    ///
+    /// May be null.
+    pub role_at_organization: Option<RoleAtOrganizationEnum>,
+}
+
 /// A user's declared role in their organization; the empty string means not set.
 ///
 /// Values: `engineering`, `data`, `product`, `founder`, `leadership`, `marketing`, `sales`, `other`, ``.
@@ -1743,6 +1799,7 @@ pub enum RoleAtOrganizationEnum {
     #[serde(rename = "")]
     Empty,
 }
+
 impl RoleAtOrganizationEnum {
     /// Every known value of [`RoleAtOrganizationEnum`], in spec order.
     pub const ALL: &'static [RoleAtOrganizationEnum] = &[
@@ -1771,8 +1828,10 @@ impl RoleAtOrganizationEnum {
         }
     }
 }
+
 impl std::str::FromStr for RoleAtOrganizationEnum {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "engineering" => Ok(RoleAtOrganizationEnum::Engineering),
@@ -1795,8 +1854,45 @@ impl std::str::FromStr for RoleAtOrganizationEnum {
         }
     }
 }
+
 impl std::fmt::Display for RoleAtOrganizationEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// One page of a paginated list (page-number pagination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct PaginatedInsightVariableList {
+    /// Total number of items across all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last page.
+    ///
+    /// May be null.
+    pub next: Option<String>,
+    /// Absolute URL of the previous page, or null on the first page.
+    ///
+    /// May be null.
+    pub previous: Option<String>,
+    /// The items of this page.
+    pub results: Vec<InsightVariable>,
+}
+
+/// One page of a paginated list (page-number pagination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct PaginatedDataWarehouseSavedQueryMinimalList {
+    /// Total number of items across all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last page.
+    ///
+    /// May be null.
+    pub next: Option<String>,
+    /// Absolute URL of the previous page, or null on the first page.
+    ///
+    /// May be null.
+    pub previous: Option<String>,
+    /// The items of this page.
+    pub results: Vec<DataWarehouseSavedQueryMinimal>,
 }

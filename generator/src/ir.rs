@@ -91,6 +91,8 @@ pub struct TypeDef {
     pub span: Span,
     pub origin: Origin,
     pub kind: TypeKind,
+    /// Its index among [`Api::request_types`] (the server's input schema), if a request can carry it.
+    pub schema_index: Option<usize>,
 }
 
 /// Why a type exists.

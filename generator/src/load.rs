@@ -220,14 +220,26 @@ impl Cx {
     }
 
     /// One of a fixed set of words (`choices` pairs each word with its value), or an error with a suggestion.
-    fn choice<T: Copy>(&mut self, word: &Name, choices: &[(&str, T)], what: &str) -> Option<Spanned<T>> {
+    fn choice<T: Copy>(
+        &mut self,
+        word: &Name,
+        choices: &[(&str, T)],
+        what: &str,
+    ) -> Option<Spanned<T>> {
         if let Some((_, value)) = choices.iter().find(|(w, _)| *w == word.value) {
             return Some(Spanned::new(*value, word.span));
         }
         let words: Vec<&str> = choices.iter().map(|(w, _)| *w).collect();
         let hint = match did_you_mean(&word.value, words.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("use {}", words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")),
+            None => format!(
+                "use {}",
+                words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
         };
         self.err(word.span, format!("unknown {what} `{}`", word.value), hint);
         None
@@ -385,12 +397,17 @@ impl Cx {
             // An unknown style was reported; it is kept under its name (so operations that use it are not
             // reported too), without the keys that depend on the style, and lower never sees it.
             let style = chosen.unwrap_or(Spanned::new(PageStyleKind::PageNumber, style.span));
-            let specific = |cx: &mut Self, key: &str| known.then(|| cx.opt_string(&o, key, &what)).flatten();
+            let specific =
+                |cx: &mut Self, key: &str| known.then(|| cx.opt_string(&o, key, &what)).flatten();
             let limit_param = specific(self, "limit_param");
             let offset_param = specific(self, "offset_param");
             let page_param = specific(self, "page_param");
-            let default_limit = known.then(|| self.opt_int(&o, "default_limit", &what)).flatten();
-            let page_size = known.then(|| self.opt_int(&o, "page_size", &what)).flatten();
+            let default_limit = known
+                .then(|| self.opt_int(&o, "default_limit", &what))
+                .flatten();
+            let page_size = known
+                .then(|| self.opt_int(&o, "page_size", &what))
+                .flatten();
             out.push(PaginationStyle {
                 name,
                 style,
@@ -705,7 +722,7 @@ impl Cx {
         let name = self.name(key);
         let what = format!("operation `{}`", name.value);
         let o = self.obj(value, &what, KEYS)?;
-        let method = self.req_string(&o, "method", &what).and_then(|m| {
+        let method = self.req_string(&o, "method", &what).map(|m| {
             let method = Method::parse(&m.value);
             if method.is_none() {
                 let names = Method::ALL.map(Method::as_str);
@@ -717,7 +734,7 @@ impl Cx {
             }
             // An unknown method was reported; POST stands in so that the rest of the operation is still checked
             // (it allows a body, so it adds no complaint of its own), and lower never sees it.
-            Some(Spanned::new(method.unwrap_or(Method::Post), m.span))
+            Spanned::new(method.unwrap_or(Method::Post), m.span)
         });
         let summary = self.req_string(&o, "summary", &what);
         let mut scopes = Vec::new();

@@ -270,70 +270,33 @@ fn slashed(path: &Path) -> String {
 /// The runtime's `Cargo.toml`, the source of the features and dependencies a vendored copy needs.
 const CARGO_TOML: &str = include_str!("../../runtime/Cargo.toml");
 
-/// The runtime's sources, as (path in the runtime crate, path in a generated crate, text).
-const SOURCES: &[(&str, &str, &str)] = &[
-    (
-        "src/lib.rs",
-        "src/rt/mod.rs",
-        include_str!("../../runtime/src/lib.rs"),
-    ),
-    (
-        "src/nullable.rs",
-        "src/rt/nullable.rs",
-        include_str!("../../runtime/src/nullable.rs"),
-    ),
-    (
-        "src/shared.rs",
-        "src/rt/shared.rs",
-        include_str!("../../runtime/src/shared.rs"),
-    ),
-    (
-        "src/client.rs",
-        "src/rt/client.rs",
-        include_str!("../../runtime/src/client.rs"),
-    ),
-    (
-        "src/server/mod.rs",
-        "src/rt/server/mod.rs",
-        include_str!("../../runtime/src/server/mod.rs"),
-    ),
-    (
-        "src/server/auth.rs",
-        "src/rt/server/auth.rs",
-        include_str!("../../runtime/src/server/auth.rs"),
-    ),
-    (
-        "src/server/error.rs",
-        "src/rt/server/error.rs",
-        include_str!("../../runtime/src/server/error.rs"),
-    ),
-    (
-        "src/server/extract.rs",
-        "src/rt/server/extract.rs",
-        include_str!("../../runtime/src/server/extract.rs"),
-    ),
-    (
-        "src/server/runtime.rs",
-        "src/rt/server/runtime.rs",
-        include_str!("../../runtime/src/server/runtime.rs"),
-    ),
-];
+/// The runtime's sources, as (path under the runtime's `src/`, text), listed by the build script.
+const SOURCES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 
 /// The vendored runtime: (path in the generated crate, text) per file, each without its unit tests (they ran once,
 /// in the runtime crate, and would need its dev-dependencies). Every file is copied whatever the crate's features:
 /// the copy's `#[cfg(feature = "client")]` and `"server"` refer to the generated crate's features.
-pub fn vendored_sources() -> Vec<(&'static str, String, &'static str)> {
+pub fn vendored_sources() -> Vec<(String, String, String)> {
     SOURCES
         .iter()
-        .map(|(origin, path, text)| (*path, without_tests(text), *origin))
+        .map(|(relative, text)| {
+            // The crate root becomes the module `rt`.
+            let path = match *relative {
+                "lib.rs" => "src/rt/mod.rs".to_owned(),
+                other => format!("src/rt/{other}"),
+            };
+            (path, without_tests(text), format!("src/{relative}"))
+        })
         .collect()
 }
 
-/// The source without its trailing `#[cfg(test)] mod tests { ... }`: the runtime keeps each file's tests last.
+/// The source without its tests: a trailing `#[cfg(test)] mod tests { ... }` (the runtime keeps each file's
+/// tests last), or a `#[cfg(test)] mod tests;` declaring a file that is not copied.
 fn without_tests(text: &str) -> String {
+    let text = text.replace("\n#[cfg(test)]\nmod tests;\n", "\n");
     match text.find("\n#[cfg(test)]\nmod tests {") {
         Some(at) => format!("{}\n", text[..at].trim_end()),
-        None => text.to_owned(),
+        None => text,
     }
 }
 
@@ -498,7 +461,11 @@ mod tests {
             );
             assert!(text.ends_with("}\n") || text.ends_with(";\n"), "{origin}");
         }
-        let client = &files.iter().find(|f| f.0 == "src/rt/client.rs").unwrap().1;
+        let client = &files
+            .iter()
+            .find(|f| f.0 == "src/rt/client/mod.rs")
+            .unwrap()
+            .1;
         assert!(client.contains("pub struct Runtime<B>"));
     }
 

@@ -345,9 +345,9 @@ impl ErrorKind {
     pub fn required(self, has_auth: bool) -> bool {
         match self {
             ErrorKind::Validation | ErrorKind::NotFound => true,
-            ErrorKind::Unauthenticated | ErrorKind::InvalidCredentials | ErrorKind::MissingScope => {
-                has_auth
-            }
+            ErrorKind::Unauthenticated
+            | ErrorKind::InvalidCredentials
+            | ErrorKind::MissingScope => has_auth,
             ErrorKind::MethodNotAllowed | ErrorKind::PayloadTooLarge => false,
         }
     }

@@ -124,17 +124,18 @@ impl InsightVariablesApi for ReferenceServer {
         body: InsightVariableCreate,
     ) -> Result<InsightVariablesCreateResponse, ApiError> {
         let project = self.project(&project_id)?;
+        // `null` and leaving the field out both mean "no value" on create.
         let values = if body.r#type == InsightVariableType::List {
-            list_values(body.values)?
+            list_values(body.values.value())?
         } else {
-            body.values
+            body.values.value()
         };
         let variable = InsightVariable {
             id: Uuid::new_v4(),
             code_name: Some(code_name(&body.name)),
             name: body.name,
             r#type: body.r#type,
-            default_value: body.default_value,
+            default_value: body.default_value.value(),
             created_by: Some(ctx.caller().0.id),
             created_at: chrono::Utc::now(),
             values,

@@ -302,7 +302,7 @@ impl WarehouseSavedQueriesApi for ReferenceServer {
         body: DataWarehouseSavedQueryCreate,
     ) -> Result<WarehouseSavedQueriesCreateResponse, ApiError> {
         let project = self.project(&project_id)?;
-        let soft_update = body.soft_update == Some(true);
+        let soft_update = matches!(body.soft_update, Nullable::Value(true));
         self.store.write(project, |p| {
             let existing = p
                 .saved_queries
@@ -312,11 +312,11 @@ impl WarehouseSavedQueriesApi for ReferenceServer {
             if let Some(id) = existing {
                 // An existing name makes the create a partial update of that saved query.
                 let change = Change {
-                    deleted: body.deleted.map_or(Nullable::Absent, Nullable::Value),
+                    deleted: body.deleted,
                     name: None,
-                    query: body.query.map_or(Nullable::Absent, Nullable::Value),
-                    folder_id: body.folder_id.map_or(Nullable::Absent, Nullable::Value),
-                    edited_history_id: body.edited_history_id,
+                    query: body.query,
+                    folder_id: body.folder_id,
+                    edited_history_id: body.edited_history_id.value(),
                     soft_update,
                     is_test: body.is_test,
                 };
@@ -325,14 +325,14 @@ impl WarehouseSavedQueriesApi for ReferenceServer {
             if body.is_test == Some(true) {
                 return Err(not_staff());
             }
-            if body.folder_id.is_some() {
+            if let Nullable::Value(_) = body.folder_id {
                 return Err(folder_not_found());
             }
             check_name_free(p, &body.name, None)?;
             let columns = match &body.query {
-                Some(query) => check_query(query)?,
-                None if soft_update => Vec::new(),
-                None => {
+                Nullable::Value(query) => check_query(query)?,
+                _ if soft_update => Vec::new(),
+                _ => {
                     return Err(ApiError::validation(
                         "invalid_input",
                         "Failed to retrieve types for view",
@@ -342,9 +342,9 @@ impl WarehouseSavedQueriesApi for ReferenceServer {
             p.last_history_id += 1;
             let saved = DataWarehouseSavedQuery {
                 id: Uuid::new_v4(),
-                deleted: Some(body.deleted.unwrap_or(false)),
+                deleted: Some(body.deleted.value().unwrap_or(false)),
                 name: body.name,
-                query: body.query,
+                query: body.query.value(),
                 created_by: Some(user_basic(ctx.caller())),
                 created_at: chrono::Utc::now(),
                 sync_frequency: None,

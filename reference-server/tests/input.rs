@@ -76,7 +76,7 @@ async fn missing_and_mistyped_fields_name_the_field() {
             wrong_type.json["code"].as_str(),
             wrong_type.json["attr"].as_str()
         ),
-        (Some("invalid_input"), Some("name"))
+        (Some("invalid"), Some("name"))
     );
 
     // Nested fields are joined with `__`.
@@ -124,7 +124,7 @@ async fn constraints_are_enforced() {
         (bad_name.status, bad_name.json["attr"].as_str()),
         (400, Some("name"))
     );
-    assert_eq!(bad_name.json["code"], "invalid_input");
+    assert_eq!(bad_name.json["code"], "invalid");
     // PATCH bodies are checked too.
     let created = server
         .post(
@@ -148,7 +148,7 @@ async fn bad_path_and_query_parameters_name_the_parameter() {
         (bad_uuid.status, &bad_uuid.json),
         (
             400,
-            &validation("invalid_input", "Must be a valid UUID.", Some("id"))
+            &validation("invalid", "Must be a valid UUID.", Some("id"))
         )
     );
     let source = server
@@ -163,11 +163,7 @@ async fn bad_path_and_query_parameters_name_the_parameter() {
         (bad_page.status, &bad_page.json),
         (
             400,
-            &validation(
-                "invalid_input",
-                "A valid integer is required.",
-                Some("page")
-            )
+            &validation("invalid", "A valid integer is required.", Some("page"))
         )
     );
     let bad_page = server.get(&format!("{QUERIES}?search=x&page=1.5")).await;

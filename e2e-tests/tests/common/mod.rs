@@ -139,6 +139,9 @@ impl RawClient {
             path,
             idempotent: false,
             auth: true,
+            body: false,
+            required: &[],
+            page: None,
         };
         let body = body.map(|b| serde_json::to_vec(&b).expect("a JSON value serializes"));
         let raw = match self.0.send(operation, params, query, body).await {

@@ -119,7 +119,7 @@ impl Plants {
             .iter()
             .find(|(_, p)| p.name == body.name)
             .map(|(id, _)| *id);
-        if let Some(parent) = body.parent_id {
+        if let Nullable::Value(parent) = body.parent_id {
             if !self.by_id.contains_key(&parent) {
                 return Err(notice(format!("There is no plant {parent} to grow under.")));
             }
@@ -135,13 +135,13 @@ impl Plants {
             .map_or_else(chrono::Utc::now, |p| p.created_at);
         let stored = StoredPlant {
             name: body.name,
-            latin: body.latin,
-            parent_id: body.parent_id,
+            latin: body.latin.value(),
+            parent_id: body.parent_id.value(),
             season: body.season,
             tags: body.tags,
-            notes: body.notes,
-            planted_on: body.planted_on,
-            height_cm: body.height_cm,
+            notes: body.notes.value(),
+            planted_on: body.planted_on.value(),
+            height_cm: body.height_cm.value(),
             created_at,
         };
         let id = existing.unwrap_or_else(Uuid::new_v4);
@@ -370,13 +370,13 @@ mod tests {
     fn create(name: &str, parent_id: Option<Uuid>) -> PlantCreate {
         PlantCreate {
             name: name.into(),
-            latin: None,
-            parent_id,
+            latin: Nullable::Absent,
+            parent_id: parent_id.map_or(Nullable::Absent, Nullable::Value),
             season: None,
             tags: None,
-            notes: None,
-            planted_on: None,
-            height_cm: None,
+            notes: Nullable::Absent,
+            planted_on: Nullable::Absent,
+            height_cm: Nullable::Absent,
         }
     }
 

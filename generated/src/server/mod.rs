@@ -5,26 +5,46 @@
 //! Implementing the API means implementing one trait per resource ([`ExternalDataSourcesApi`], [`InsightVariablesApi`], [`WarehouseSavedQueriesApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
-//! - decoded path and query parameters and the JSON body, and checked the spec's constraints (`400` with the API's validation body, `attr` naming the field);
+//! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
-pub use super::rt::server::{auth, error, extract, runtime};
-pub use auth::{Authenticate, Caller, ScopeRules};
-pub use error::ApiError;
-pub use extract::Validate;
-pub use runtime::{RequestContext, ServerOptions};
-/// The axum router serving every operation with `implementation`, with the default
-/// [`ServerOptions`] (1 MiB body limit).
+mod external_data_sources;
+
+pub use external_data_sources::*;
+
+mod insight_variables;
+
+pub use insight_variables::*;
+
+mod warehouse_saved_queries;
+
+pub use warehouse_saved_queries::*;
+
+/// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
+pub use super::rt::server as runtime;
+
+pub use runtime::{
+    ApiError, Authenticate, Caller, RequestContext, ScopeRules, ServerOptions,
+};
+
+#[allow(unused_imports)]
+use runtime::schema::{
+    Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef,
+};
+
+/// The axum router serving every operation with `implementation`, with the default [`ServerOptions`]
+/// (1 MiB body limit).
 ///
-/// Unknown paths get the API's not-found answer and known paths with another method its
-/// method-not-allowed answer. Serve it with `axum::serve`, or nest it in a larger router.
+/// Unknown paths get the API's not-found answer and known paths with another method its method-not-allowed
+/// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
     T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi,
 {
     router_with(implementation, ServerOptions::default())
 }
+
 /// [`router`] with explicit [`ServerOptions`].
 pub fn router_with<T>(
     implementation: T,
@@ -33,1678 +53,544 @@ pub fn router_with<T>(
 where
     T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi,
 {
-    let state = runtime::ServerState::new(
-        implementation,
-        error_answers(),
-        scope_rules(),
-        options,
-    );
-    super::rt::axum::Router::new()
-        .route(
-            "/api/projects/{project_id}/external_data_sources/{id}/reload/",
-            super::rt::axum::routing::post(external_data_sources_reload::<T>),
+    runtime::Routes::new(
+            implementation,
+            error_answers(),
+            scope_rules(),
+            options,
+            &SCHEMA,
         )
         .route(
-            "/api/projects/{project_id}/external_data_sources/{id}/reload",
-            super::rt::axum::routing::post(external_data_sources_reload::<T>),
+            "/api/projects/{project_id}/external_data_sources/{id}/reload/",
+            super::rt::axum::routing::post(
+                external_data_sources::external_data_sources_reload::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/",
             super::rt::axum::routing::patch(
-                external_data_sources_revenue_analytics_config::<T>,
-            ),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config",
-            super::rt::axum::routing::patch(
-                external_data_sources_revenue_analytics_config::<T>,
+                external_data_sources::external_data_sources_revenue_analytics_config::<
+                    T,
+                >,
             ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/",
             super::rt::axum::routing::post(
-                external_data_sources_update_webhook_inputs::<T>,
-            ),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs",
-            super::rt::axum::routing::post(
-                external_data_sources_update_webhook_inputs::<T>,
+                external_data_sources::external_data_sources_update_webhook_inputs::<T>,
             ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/webhook_info/",
-            super::rt::axum::routing::get(external_data_sources_webhook_info::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/{id}/webhook_info",
-            super::rt::axum::routing::get(external_data_sources_webhook_info::<T>),
+            super::rt::axum::routing::get(
+                external_data_sources::external_data_sources_webhook_info::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/",
             super::rt::axum::routing::post(
-                external_data_sources_check_cdc_prerequisites::<T>,
-            ),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/check_cdc_prerequisites",
-            super::rt::axum::routing::post(
-                external_data_sources_check_cdc_prerequisites::<T>,
+                external_data_sources::external_data_sources_check_cdc_prerequisites::<T>,
             ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/connections/",
-            super::rt::axum::routing::get(external_data_sources_connections::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/connections",
-            super::rt::axum::routing::get(external_data_sources_connections::<T>),
+            super::rt::axum::routing::get(
+                external_data_sources::external_data_sources_connections::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/database_schema/",
-            super::rt::axum::routing::post(external_data_sources_database_schema::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/database_schema",
-            super::rt::axum::routing::post(external_data_sources_database_schema::<T>),
+            super::rt::axum::routing::post(
+                external_data_sources::external_data_sources_database_schema::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/source_prefix/",
-            super::rt::axum::routing::post(external_data_sources_source_prefix::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/source_prefix",
-            super::rt::axum::routing::post(external_data_sources_source_prefix::<T>),
+            super::rt::axum::routing::post(
+                external_data_sources::external_data_sources_source_prefix::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/external_data_sources/wizard/",
-            super::rt::axum::routing::get(external_data_sources_wizard::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/external_data_sources/wizard",
-            super::rt::axum::routing::get(external_data_sources_wizard::<T>),
+            super::rt::axum::routing::get(
+                external_data_sources::external_data_sources_wizard::<T>,
+            ),
         )
         .route(
             "/api/projects/{project_id}/insight_variables/",
-            super::rt::axum::routing::get(insight_variables_list::<T>)
-                .post(insight_variables_create::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/insight_variables",
-            super::rt::axum::routing::get(insight_variables_list::<T>)
-                .post(insight_variables_create::<T>),
+            super::rt::axum::routing::get(insight_variables::insight_variables_list::<T>)
+                .post(insight_variables::insight_variables_create::<T>),
         )
         .route(
             "/api/projects/{project_id}/insight_variables/{id}/",
-            super::rt::axum::routing::get(insight_variables_retrieve::<T>)
-                .patch(insight_variables_partial_update::<T>)
-                .delete(insight_variables_destroy::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/insight_variables/{id}",
-            super::rt::axum::routing::get(insight_variables_retrieve::<T>)
-                .patch(insight_variables_partial_update::<T>)
-                .delete(insight_variables_destroy::<T>),
+            super::rt::axum::routing::get(
+                    insight_variables::insight_variables_retrieve::<T>,
+                )
+                .patch(insight_variables::insight_variables_partial_update::<T>)
+                .delete(insight_variables::insight_variables_destroy::<T>),
         )
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries/",
-            super::rt::axum::routing::get(warehouse_saved_queries_list::<T>)
-                .post(warehouse_saved_queries_create::<T>),
-        )
-        .route(
-            "/api/projects/{project_id}/warehouse_saved_queries",
-            super::rt::axum::routing::get(warehouse_saved_queries_list::<T>)
-                .post(warehouse_saved_queries_create::<T>),
+            super::rt::axum::routing::get(
+                    warehouse_saved_queries::warehouse_saved_queries_list::<T>,
+                )
+                .post(warehouse_saved_queries::warehouse_saved_queries_create::<T>),
         )
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
-            super::rt::axum::routing::get(warehouse_saved_queries_retrieve::<T>)
-                .patch(warehouse_saved_queries_partial_update::<T>),
+            super::rt::axum::routing::get(
+                    warehouse_saved_queries::warehouse_saved_queries_retrieve::<T>,
+                )
+                .patch(
+                    warehouse_saved_queries::warehouse_saved_queries_partial_update::<T>,
+                ),
         )
-        .route(
-            "/api/projects/{project_id}/warehouse_saved_queries/{id}",
-            super::rt::axum::routing::get(warehouse_saved_queries_retrieve::<T>)
-                .patch(warehouse_saved_queries_partial_update::<T>),
-        )
-        .fallback(runtime::not_found::<T>)
-        .method_not_allowed_fallback(runtime::method_not_allowed::<T>)
-        .with_state(state)
+        .finish()
 }
+
 /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
-pub fn error_answers() -> error::ErrorAnswers {
-    error::ErrorAnswers::new(
-        vec![
-            error::ErrorAnswer { kind : error::ErrorKind::Unauthenticated, status : 401,
-            body : super::rt::serde_json::json!({ "type" : "authentication_error", "code"
-            : "not_authenticated", "detail" :
-            "Authentication credentials were not provided.", "attr" : null }), },
-            error::ErrorAnswer { kind : error::ErrorKind::InvalidCredentials, status :
-            401, body : super::rt::serde_json::json!({ "type" : "authentication_error",
-            "code" : "authentication_failed", "detail" :
-            "Personal API key found in request Authorization header is invalid.", "attr"
-            : null }), }, error::ErrorAnswer { kind : error::ErrorKind::MissingScope,
-            status : 403, body : super::rt::serde_json::json!({ "type" :
-            "authentication_error", "code" : "permission_denied", "detail" :
-            "API key missing required scope '{scope}'", "attr" : null }), },
-            error::ErrorAnswer { kind : error::ErrorKind::Validation, status : 400, body
-            : super::rt::serde_json::json!({ "type" : "validation_error", "code" :
-            "{code}", "detail" : "{detail}", "attr" : "{attr}" }), }, error::ErrorAnswer
-            { kind : error::ErrorKind::NotFound, status : 404, body :
-            super::rt::serde_json::json!({ "type" : "invalid_request", "code" :
-            "not_found", "detail" : "Not found.", "attr" : null }), }, error::ErrorAnswer
-            { kind : error::ErrorKind::MethodNotAllowed, status : 405, body :
-            super::rt::serde_json::json!({ "type" : "invalid_request", "code" :
-            "method_not_allowed", "detail" : "Method \"{method}\" not allowed.", "attr" :
-            null }), }, error::ErrorAnswer { kind : error::ErrorKind::PayloadTooLarge,
-            status : 413, body : super::rt::serde_json::json!({ "type" :
-            "invalid_request", "code" : "payload_too_large", "detail" :
-            "Request body is too large.", "attr" : null }), },
+pub fn error_answers() -> runtime::ErrorAnswers {
+    runtime::ErrorAnswers::from_json(
+        &[
+            (
+                super::rt::ErrorKind::Unauthenticated,
+                401,
+                "{\"type\":\"authentication_error\",\"code\":\"not_authenticated\",\"detail\":\"Authentication credentials were not provided.\",\"attr\":null}",
+            ),
+            (
+                super::rt::ErrorKind::InvalidCredentials,
+                401,
+                "{\"type\":\"authentication_error\",\"code\":\"authentication_failed\",\"detail\":\"Personal API key found in request Authorization header is invalid.\",\"attr\":null}",
+            ),
+            (
+                super::rt::ErrorKind::MissingScope,
+                403,
+                "{\"type\":\"authentication_error\",\"code\":\"permission_denied\",\"detail\":\"API key missing required scope '{scope}'\",\"attr\":null}",
+            ),
+            (
+                super::rt::ErrorKind::Validation,
+                400,
+                "{\"type\":\"validation_error\",\"code\":\"{code}\",\"detail\":\"{detail}\",\"attr\":\"{attr}\"}",
+            ),
+            (
+                super::rt::ErrorKind::NotFound,
+                404,
+                "{\"type\":\"invalid_request\",\"code\":\"not_found\",\"detail\":\"Not found.\",\"attr\":null}",
+            ),
+            (
+                super::rt::ErrorKind::MethodNotAllowed,
+                405,
+                "{\"type\":\"invalid_request\",\"code\":\"method_not_allowed\",\"detail\":\"Method \\\"{method}\\\" not allowed.\",\"attr\":null}",
+            ),
+            (
+                super::rt::ErrorKind::PayloadTooLarge,
+                413,
+                "{\"type\":\"invalid_request\",\"code\":\"payload_too_large\",\"detail\":\"Request body is too large.\",\"attr\":null}",
+            ),
         ],
     )
 }
+
 /// The API's scope rules: its wildcard scope and which scopes imply which.
 pub fn scope_rules() -> ScopeRules {
     ScopeRules::new(Some("*"), &[("{object}:write", "{object}:read")])
 }
-/// Create, Read, Update and Delete External data Sources. This spec covers the sources' actions: syncing,
-/// webhooks, revenue analytics settings, and the checks the source wizard runs before a source is created.
-///
-/// The server side of the `external_data_sources` operations: implement it (with the other resources' traits) and serve the implementation with [`router`].
-pub trait ExternalDataSourcesApi: Authenticate {
-    /// Create external data sources reload
-    ///
-    /// Create, Read, Update and Delete External data Sources.
-    ///
-    /// Starts a sync of the source now. No request body is read. Answers `200` with an empty body.
-    ///
-    /// For a direct-query source (`access_method: direct`) it refreshes the source's list of schemas instead and
-    /// answers `200` with `{"added": <int>, "deleted": <int>}` (not modelled: the body is ignored), or `400`
-    /// with `{"message": "Source has no configuration."}` or `{"message": "Could not fetch schemas from source."}`.
-    ///
-    /// `POST /api/projects/{project_id}/external_data_sources/{id}/reload/`; the router has checked the scopes `external_data_source:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this external data source.
-    fn reload(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesReloadResponse, ApiError>,
-    > + Send;
-    /// Update external data sources revenue analytics config
-    ///
-    /// Update the revenue analytics configuration and return the full external data source.
-    ///
-    /// Only the keys sent are changed.
-    ///
-    /// `PATCH /api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/`; the router has checked the scopes `external_data_source:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this external data source.
-    fn revenue_analytics_config(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-        body: super::models::ExternalDataSourceRevenueAnalyticsConfig,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesRevenueAnalyticsConfigResponse, ApiError>,
-    > + Send;
-    /// Create external data sources update webhook inputs
-    ///
-    /// Create, Read, Update and Delete External data Sources.
-    ///
-    /// Updates the inputs (the source type's webhook fields, e.g. a signing secret) of the hog function that
-    /// receives the source's webhook calls. The webhook must have been created first.
-    ///
-    /// `POST /api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/`; the router has checked the scopes `external_data_source:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this external data source.
-    fn update_webhook_inputs(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-        body: super::models::UpdateWebhookInputsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesUpdateWebhookInputsResponse, ApiError>,
-    > + Send;
-    /// Retrieve external data sources webhook info
-    ///
-    /// Create, Read, Update and Delete External data Sources.
-    ///
-    /// Returns the source's webhook state: whether its type supports webhooks, whether a webhook exists, and,
-    /// if it does, the receiving hog function, the URL to register, the schema mapping and the webhook as the
-    /// external system reports it.
-    ///
-    /// `GET /api/projects/{project_id}/external_data_sources/{id}/webhook_info/`; the router has checked the scopes `external_data_source:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this external data source.
-    fn webhook_info(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesWebhookInfoResponse, ApiError>,
-    > + Send;
-    /// Create external data sources check cdc prerequisites
-    ///
-    /// Validate CDC prerequisites against a live Postgres connection.
-    ///
-    /// Used by the source wizard to surface ✅/❌ checks before source creation, and by the self-managed setup
-    /// popup to verify user-created publications.
-    ///
-    /// The body holds the Postgres connection settings and the intended CDC options. Nothing is created: the
-    /// server connects, runs the checks and reports the unmet prerequisites in `errors`.
-    ///
-    /// `POST /api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/`; the router has checked the scopes `external_data_source:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn check_cdc_prerequisites(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        body: super::models::CheckCdcPrerequisitesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesCheckCdcPrerequisitesResponse, ApiError>,
-    > + Send;
-    /// List all external data sources connections
-    ///
-    /// Create, Read, Update and Delete External data Sources.
-    ///
-    /// Lists the project's direct-query Postgres connections (non-deleted sources with `access_method: direct`
-    /// that the user may access), newest first. The answer is a plain array of every connection: it is not
-    /// paginated and takes no `limit`, `offset` or `search` parameters.
-    ///
-    /// `GET /api/projects/{project_id}/external_data_sources/connections/`; the router has checked the scopes `external_data_source:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn connections(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesConnectionsResponse, ApiError>,
-    > + Send;
-    /// Create external data sources database schema
-    ///
-    /// Create, Read, Update and Delete External data Sources.
-    ///
-    /// Connects to a source that is about to be created, with the credentials in the body, and lists the tables
-    /// it offers with their sync options. Nothing is created. The source-specific credential fields go flat in
-    /// the body next to `source_type` (see DatabaseSchemaRequest); an unknown `source_type` gives a 500.
-    ///
-    /// `POST /api/projects/{project_id}/external_data_sources/database_schema/`; the router has checked the scopes `external_data_source:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn database_schema(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        body: super::models::DatabaseSchemaRequest,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesDatabaseSchemaResponse, ApiError>,
-    > + Send;
-    /// Create external data sources source prefix
-    ///
-    /// Create, Read, Update and Delete External data Sources.
-    ///
-    /// Checks that a source of this type can be created with this prefix (table-name prefix, or connection name
-    /// for direct-query sources) before creating it. Nothing is created. Answers `200` with an empty body when
-    /// the prefix is usable.
-    ///
-    /// `POST /api/projects/{project_id}/external_data_sources/source_prefix/`; the router has checked the scopes `external_data_source:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn source_prefix(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        body: super::models::SourcePrefixRequest,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesSourcePrefixResponse, ApiError>,
-    > + Send;
-    /// Retrieve external data sources wizard
-    ///
-    /// Create, Read, Update and Delete External data Sources.
-    ///
-    /// Returns the source wizard's configuration: a map from source type (e.g. `Stripe`) to that type's form
-    /// definition (`name`, `label`, `caption`, `iconPath`, `docsUrl`, `fields`, `releaseStatus`, `betaSource`,
-    /// `unreleasedSource`, `webhookFields`, …). The definitions change often and are returned as free-form JSON.
-    ///
-    /// `GET /api/projects/{project_id}/external_data_sources/wizard/`; the router has checked the scopes `external_data_source:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn wizard(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-    ) -> impl std::future::Future<
-        Output = Result<ExternalDataSourcesWizardResponse, ApiError>,
-    > + Send;
-}
-/// The answers of `external_data_sources_reload_create` (`POST /api/projects/{project_id}/external_data_sources/{id}/reload/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesReloadResponse {
-    /// `200`: The sync was started (empty body).
-    Ok,
-    /// `400`: The source cannot sync, e.g. `Monthly sync limit reached. Please increase your billing limit to
-    /// resume syncing.`
-    BadRequest(super::models::MessageResponse),
-    /// `404`: No external data source with this id in the project.
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for ExternalDataSourcesReloadResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok => {
-                super::rt::axum::response::IntoResponse::into_response(
-                    runtime::status(200),
-                )
-            }
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
+
+/// Every type a request can carry, as the router checks inputs against it; `Type::Named(i)` is `types[i]`.
+static SCHEMA: Schema = Schema {
+    types: &[
+        TypeDef::Enum(Enum {
+            name: "AccessMethodEnum",
+            values: &[Literal::Str("warehouse"), Literal::Str("direct")],
+        }),
+        TypeDef::Struct(Struct {
+            name: "ExternalDataSourceRevenueAnalyticsConfig",
+            reject_unknown: false,
+            fields: &[
+                Field::optional("enabled", Type::Boolean),
+                Field::optional("include_invoiceless_charges", Type::Boolean),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "UpdateWebhookInputsRequest",
+            reject_unknown: false,
+            fields: &[Field::required("inputs", Type::Map(&Type::Json))],
+        }),
+        TypeDef::Struct(Struct {
+            name: "SourcePrefixRequest",
+            reject_unknown: false,
+            fields: &[
+                Field::required("source_type", Type::String),
+                Field {
+                    nullable: true,
+                    ..Field::optional("prefix", Type::String)
+                },
+                Field::optional("access_method", Type::Named(0)),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "CheckCdcPrerequisitesRequest",
+            reject_unknown: false,
+            fields: &[
+                Field::required("source_type", Type::String),
+                Field::required("host", Type::String),
+                Field::required("port", Type::Integer),
+                Field::required("database", Type::String),
+                Field::required("user", Type::String),
+                Field::required("password", Type::String),
+                Field::required("schema", Type::String),
+                Field {
+                    nullable: true,
+                    ..Field::optional("ssh_tunnel", Type::Json)
+                },
+                Field::optional("cdc_management_mode", Type::Named(5)),
+                Field::optional("tables", Type::List(&Type::String)),
+                Field::optional("cdc_slot_name", Type::String),
+                Field::optional("cdc_publication_name", Type::String),
+            ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "CdcManagementMode",
+            values: &[Literal::Str("posthog"), Literal::Str("self_managed")],
+        }),
+        TypeDef::Struct(Struct {
+            name: "DatabaseSchemaRequest",
+            reject_unknown: false,
+            fields: &[
+                Field::required("source_type", Type::String),
+                Field::optional("access_method", Type::Named(0)),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "InsightVariableCreate",
+            reject_unknown: false,
+            fields: &[
+                Field {
+                    rules: Rules {
+                        max_length: Some(400),
+                        ..Rules::NONE
+                    },
+                    ..Field::required("name", Type::String)
+                },
+                Field::required("type", Type::Named(9)),
+                Field {
+                    nullable: true,
+                    ..Field::optional("default_value", Type::Json)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("values", Type::Json)
+                },
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "InsightVariablePatch",
+            reject_unknown: false,
+            fields: &[
+                Field {
+                    rules: Rules {
+                        max_length: Some(400),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("name", Type::String)
+                },
+                Field::optional("type", Type::Named(9)),
+                Field {
+                    nullable: true,
+                    ..Field::optional("default_value", Type::Json)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("values", Type::Json)
+                },
+            ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "InsightVariableType",
+            values: &[
+                Literal::Str("String"),
+                Literal::Str("Number"),
+                Literal::Str("Boolean"),
+                Literal::Str("List"),
+                Literal::Str("Date"),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "DataWarehouseSavedQueryCreate",
+            reject_unknown: false,
+            fields: &[
+                Field {
+                    nullable: true,
+                    ..Field::optional("deleted", Type::Boolean)
+                },
+                Field {
+                    rules: Rules {
+                        max_length: Some(128),
+                        pattern: Some(&PATTERN_0),
+                        ..Rules::NONE
+                    },
+                    ..Field::required("name", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("query", Type::Named(12))
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("folder_id", Type::Uuid)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("edited_history_id", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("soft_update", Type::Boolean)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("dag_id", Type::Uuid)
+                },
+                Field::optional("is_test", Type::Boolean),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "DataWarehouseSavedQueryPatch",
+            reject_unknown: false,
+            fields: &[
+                Field {
+                    nullable: true,
+                    ..Field::optional("deleted", Type::Boolean)
+                },
+                Field {
+                    rules: Rules {
+                        max_length: Some(128),
+                        pattern: Some(&PATTERN_0),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("name", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("query", Type::Named(12))
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("folder_id", Type::Uuid)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("edited_history_id", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("soft_update", Type::Boolean)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("dag_id", Type::Uuid)
+                },
+                Field::optional("is_test", Type::Boolean),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "HogQLQuery",
+            reject_unknown: false,
+            fields: &[
+                Field::optional("kind", Type::String),
+                Field::required("query", Type::String),
+            ],
+        }),
+    ],
+};
+
+/// The `pattern` `^[A-Za-z_$][A-Za-z0-9_.$]*$` (the generator compiled it with the same `regex` crate).
+static PATTERN_0: Pattern = Pattern::new("^[A-Za-z_$][A-Za-z0-9_.$]*$");
+
+#[cfg(test)]
+mod tests {
+    /// The input schema and every operation's parameters are sound: each index in range, each default and
+    /// pattern valid, so the router never meets a fault of its own at run time.
+    #[test]
+    fn schema_is_sound() {
+        assert_eq!(super::SCHEMA.verify(), Ok(()));
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_RELOAD
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_RELOAD
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WEBHOOK_INFO
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WEBHOOK_INFO
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CONNECTIONS
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CONNECTIONS
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_SOURCE_PREFIX
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_SOURCE_PREFIX
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WIZARD
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WIZARD
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::INSIGHT_VARIABLES_LIST
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::INSIGHT_VARIABLES_LIST
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_CREATE.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_CREATE.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_RETRIEVE.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_RETRIEVE.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_PARTIAL_UPDATE
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_PARTIAL_UPDATE
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_DESTROY.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::insight_variables::INSIGHT_VARIABLES_DESTROY.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_LIST
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_LIST
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_CREATE
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_CREATE
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_RETRIEVE
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_RETRIEVE
+            .query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE
+            .path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA
+            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE
+            .query), Ok(())
+        );
     }
 }
-async fn external_data_sources_reload<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:write"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        Ok::<_, ApiError>((project_id, id))
-    }
-        .await;
-    let (project_id, id) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::reload(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_revenue_analytics_config_partial_update` (`PATCH /api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesRevenueAnalyticsConfigResponse {
-    /// `200`: The updated external data source.
-    Ok(super::models::ExternalDataSourceSerializers),
-    /// `400`: A value has the wrong type (`attr` names the field).
-    BadRequest(super::models::ErrorResponse),
-    /// `404`: No external data source with this id in the project.
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse
-for ExternalDataSourcesRevenueAnalyticsConfigResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn external_data_sources_revenue_analytics_config<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:write"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::ExternalDataSourceRevenueAnalyticsConfig = extract::json_body(
-            &bytes,
-        )?;
-        Ok::<_, ApiError>((project_id, id, body))
-    }
-        .await;
-    let (project_id, id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::revenue_analytics_config(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_update_webhook_inputs_create` (`POST /api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesUpdateWebhookInputsResponse {
-    /// `200`: The inputs were updated.
-    Ok(super::models::UpdateWebhookInputsResponse),
-    /// `400`: The inputs were refused: `This source type does not support webhooks`, `No inputs provided`,
-    /// `Invalid input keys: …`, `Missing required fields: …`, `No eligible schemas found`, or
-    /// `No webhook function found for this source. Create a webhook first.`
-    BadRequest(super::models::MessageResponse),
-    /// `404`: No external data source with this id in the project.
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse
-for ExternalDataSourcesUpdateWebhookInputsResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn external_data_sources_update_webhook_inputs<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:write"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::UpdateWebhookInputsRequest = extract::json_body(
-            &bytes,
-        )?;
-        Ok::<_, ApiError>((project_id, id, body))
-    }
-        .await;
-    let (project_id, id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::update_webhook_inputs(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_webhook_info_retrieve` (`GET /api/projects/{project_id}/external_data_sources/{id}/webhook_info/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesWebhookInfoResponse {
-    /// `200`: The webhook state (one of three shapes, see WebhookInfo).
-    Ok(super::models::WebhookInfo),
-    /// `404`: No external data source with this id in the project.
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for ExternalDataSourcesWebhookInfoResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn external_data_sources_webhook_info<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:read"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        Ok::<_, ApiError>((project_id, id))
-    }
-        .await;
-    let (project_id, id) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::webhook_info(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_check_cdc_prerequisites_create` (`POST /api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesCheckCdcPrerequisitesResponse {
-    /// `200`: Whether the Postgres database satisfies CDC prerequisites.
-    Ok(super::models::CdcPrerequisitesResult),
-    /// `400`: Invalid config, disallowed host, or connection failure: `CDC prerequisite checks are only supported
-    /// for Postgres.`, `Invalid source config: …`, an SSH-tunnel or host-not-allowed message,
-    /// `cdc_management_mode must be 'posthog' or 'self_managed'.`, or
-    /// `Could not connect to Postgres to check prerequisites: …`.
-    BadRequest(super::models::MessageResponse),
-}
-impl super::rt::axum::response::IntoResponse
-for ExternalDataSourcesCheckCdcPrerequisitesResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-        }
-    }
-}
-async fn external_data_sources_check_cdc_prerequisites<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:write"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::CheckCdcPrerequisitesRequest = extract::json_body(
-            &bytes,
-        )?;
-        Ok::<_, ApiError>((project_id, body))
-    }
-        .await;
-    let (project_id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::check_cdc_prerequisites(
-                &state.implementation,
-                ctx,
-                project_id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_connections_list` (`GET /api/projects/{project_id}/external_data_sources/connections/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesConnectionsResponse {
-    /// `200`: Every direct-query connection.
-    Ok(Vec<super::models::ExternalDataSourceConnectionOption>),
-}
-impl super::rt::axum::response::IntoResponse for ExternalDataSourcesConnectionsResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-        }
-    }
-}
-async fn external_data_sources_connections<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:read"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        Ok::<_, ApiError>((project_id,))
-    }
-        .await;
-    let (project_id,) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::connections(
-                &state.implementation,
-                ctx,
-                project_id,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_database_schema_create` (`POST /api/projects/{project_id}/external_data_sources/database_schema/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesDatabaseSchemaResponse {
-    /// `200`: The tables the source offers.
-    Ok(Vec<super::models::DatabaseSchemaTable>),
-    /// `400`: `Missing required parameter: source_type`, `Invalid source config: …`, a credentials error, or the
-    /// error met while listing the tables.
-    BadRequest(super::models::MessageResponse),
-}
-impl super::rt::axum::response::IntoResponse
-for ExternalDataSourcesDatabaseSchemaResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-        }
-    }
-}
-async fn external_data_sources_database_schema<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:write"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::DatabaseSchemaRequest = extract::json_body(&bytes)?;
-        Ok::<_, ApiError>((project_id, body))
-    }
-        .await;
-    let (project_id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::database_schema(
-                &state.implementation,
-                ctx,
-                project_id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_source_prefix_create` (`POST /api/projects/{project_id}/external_data_sources/source_prefix/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesSourcePrefixResponse {
-    /// `200`: The prefix can be used (empty body).
-    Ok,
-    /// `400`: `Source type already exists. Prefix is required`, `Prefix already exists`,
-    /// `Direct query mode is currently supported only for Postgres sources.`, or
-    /// `Name is required for direct query sources`.
-    BadRequest(super::models::MessageResponse),
-}
-impl super::rt::axum::response::IntoResponse
-for ExternalDataSourcesSourcePrefixResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok => {
-                super::rt::axum::response::IntoResponse::into_response(
-                    runtime::status(200),
-                )
-            }
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-        }
-    }
-}
-async fn external_data_sources_source_prefix<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:write"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::SourcePrefixRequest = extract::json_body(&bytes)?;
-        Ok::<_, ApiError>((project_id, body))
-    }
-        .await;
-    let (project_id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::source_prefix(
-                &state.implementation,
-                ctx,
-                project_id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `external_data_sources_wizard_retrieve` (`GET /api/projects/{project_id}/external_data_sources/wizard/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ExternalDataSourcesWizardResponse {
-    /// `200`: Source configurations by source type.
-    Ok(super::rt::indexmap::IndexMap<String, super::rt::serde_json::Value>),
-}
-impl super::rt::axum::response::IntoResponse for ExternalDataSourcesWizardResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-        }
-    }
-}
-async fn external_data_sources_wizard<T: ExternalDataSourcesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state
-        .authorize(&parts.headers, &["external_data_source:read"])
-        .await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        Ok::<_, ApiError>((project_id,))
-    }
-        .await;
-    let (project_id,) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as ExternalDataSourcesApi>::wizard(&state.implementation, ctx, project_id),
-        )
-        .await
-}
-/// Variables that HogQL insights and queries can reference, with their default values.
-///
-/// The server side of the `insight_variables` operations: implement it (with the other resources' traits) and serve the implementation with [`router`].
-pub trait InsightVariablesApi: Authenticate {
-    /// List all insight variables
-    ///
-    /// Lists the project's insight variables, 500 per page.
-    ///
-    /// `GET /api/projects/{project_id}/insight_variables/`; the router has checked the scopes `insight_variable:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn list(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        query: InsightVariablesListQuery,
-    ) -> impl std::future::Future<
-        Output = Result<InsightVariablesListResponse, ApiError>,
-    > + Send;
-    /// Create insight variables
-    ///
-    /// Creates an insight variable. Its `code_name` is derived from `name` and must be unique in the project
-    /// (`Variable with this code name already exists` otherwise).
-    ///
-    /// `POST /api/projects/{project_id}/insight_variables/`; the router has checked the scopes `insight_variable:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn create(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        body: super::models::InsightVariableCreate,
-    ) -> impl std::future::Future<
-        Output = Result<InsightVariablesCreateResponse, ApiError>,
-    > + Send;
-    /// Retrieve insight variables
-    ///
-    /// Returns one insight variable.
-    ///
-    /// `GET /api/projects/{project_id}/insight_variables/{id}/`; the router has checked the scopes `insight_variable:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this insight variable.
-    fn retrieve(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-    ) -> impl std::future::Future<
-        Output = Result<InsightVariablesRetrieveResponse, ApiError>,
-    > + Send;
-    /// Update insight variables
-    ///
-    /// Updates the fields sent. `code_name` keeps its value even when `name` changes.
-    ///
-    /// `PATCH /api/projects/{project_id}/insight_variables/{id}/`; the router has checked the scopes `insight_variable:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this insight variable.
-    fn partial_update(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-        body: super::models::InsightVariablePatch,
-    ) -> impl std::future::Future<
-        Output = Result<InsightVariablesPartialUpdateResponse, ApiError>,
-    > + Send;
-    /// Delete insight variables
-    ///
-    /// Deletes the insight variable.
-    ///
-    /// `DELETE /api/projects/{project_id}/insight_variables/{id}/`; the router has checked the scopes `insight_variable:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this insight variable.
-    fn destroy(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-    ) -> impl std::future::Future<
-        Output = Result<InsightVariablesDestroyResponse, ApiError>,
-    > + Send;
-}
-/// The query parameters of `insight_variables_list` (`GET /api/projects/{project_id}/insight_variables/`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InsightVariablesListQuery {
-    /// A page number within the paginated result set.
-    pub page: Option<i64>,
-}
-/// The answers of `insight_variables_list` (`GET /api/projects/{project_id}/insight_variables/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum InsightVariablesListResponse {
-    /// `200`: One page of insight variables.
-    Ok(super::models::PaginatedInsightVariableList),
-    /// `404`: The page does not exist (`Invalid page.`).
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for InsightVariablesListResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn insight_variables_list<T: InsightVariablesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["insight_variable:read"]).await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let pairs = extract::QueryPairs::parse(parts.uri.query());
-        let query = InsightVariablesListQuery {
-            page: pairs.optional::<i64>("page", &extract::Invalid::INTEGER)?,
-        };
-        Ok::<_, ApiError>((project_id, query))
-    }
-        .await;
-    let (project_id, query) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as InsightVariablesApi>::list(
-                &state.implementation,
-                ctx,
-                project_id,
-                query,
-            ),
-        )
-        .await
-}
-/// The answers of `insight_variables_create` (`POST /api/projects/{project_id}/insight_variables/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum InsightVariablesCreateResponse {
-    /// `201`: The created insight variable.
-    Created(super::models::InsightVariable),
-    /// `400`: Invalid body: a missing `name` or `type`, an unknown `type`, a duplicate code name, or non-scalar
-    /// `values` for a `List` variable.
-    BadRequest(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for InsightVariablesCreateResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Created(body) => error::json_response(runtime::status(201), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-        }
-    }
-}
-async fn insight_variables_create<T: InsightVariablesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::InsightVariableCreate = extract::json_body(&bytes)?;
-        body.validate()?;
-        Ok::<_, ApiError>((project_id, body))
-    }
-        .await;
-    let (project_id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as InsightVariablesApi>::create(
-                &state.implementation,
-                ctx,
-                project_id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `insight_variables_retrieve` (`GET /api/projects/{project_id}/insight_variables/{id}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum InsightVariablesRetrieveResponse {
-    /// `200`: The insight variable.
-    Ok(super::models::InsightVariable),
-    /// `404`: No insight variable with this id in the project.
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for InsightVariablesRetrieveResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn insight_variables_retrieve<T: InsightVariablesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["insight_variable:read"]).await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        Ok::<_, ApiError>((project_id, id))
-    }
-        .await;
-    let (project_id, id) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as InsightVariablesApi>::retrieve(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-            ),
-        )
-        .await
-}
-/// The answers of `insight_variables_partial_update` (`PATCH /api/projects/{project_id}/insight_variables/{id}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum InsightVariablesPartialUpdateResponse {
-    /// `200`: The updated insight variable.
-    Ok(super::models::InsightVariable),
-    /// `400`: Invalid body (e.g. an unknown `type`, non-scalar `values` for a `List` variable).
-    BadRequest(super::models::ErrorResponse),
-    /// `404`: No insight variable with this id in the project.
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for InsightVariablesPartialUpdateResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn insight_variables_partial_update<T: InsightVariablesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::InsightVariablePatch = extract::json_body(&bytes)?;
-        body.validate()?;
-        Ok::<_, ApiError>((project_id, id, body))
-    }
-        .await;
-    let (project_id, id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as InsightVariablesApi>::partial_update(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `insight_variables_destroy` (`DELETE /api/projects/{project_id}/insight_variables/{id}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum InsightVariablesDestroyResponse {
-    /// `204`: Deleted.
-    NoContent,
-    /// `404`: No insight variable with this id in the project.
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for InsightVariablesDestroyResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::NoContent => {
-                super::rt::axum::response::IntoResponse::into_response(
-                    runtime::status(204),
-                )
-            }
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn insight_variables_destroy<T: InsightVariablesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["insight_variable:write"]).await
-    {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        Ok::<_, ApiError>((project_id, id))
-    }
-        .await;
-    let (project_id, id) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as InsightVariablesApi>::destroy(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-            ),
-        )
-        .await
-}
-/// Create, Read, Update and Delete Warehouse Tables.
-///
-/// The server side of the `warehouse_saved_queries` operations: implement it (with the other resources' traits) and serve the implementation with [`router`].
-pub trait WarehouseSavedQueriesApi: Authenticate {
-    /// List all warehouse saved queries
-    ///
-    /// Create, Read, Update and Delete Warehouse Tables.
-    ///
-    /// Lists the project's saved queries, newest first, 1000 per page, in their minimal form (without the query
-    /// text). Deleted saved queries and those created for endpoints are left out, and so are managed-viewset
-    /// views unless the project has managed viewsets enabled.
-    ///
-    /// `GET /api/projects/{project_id}/warehouse_saved_queries/`; the router has checked the scopes `warehouse_view:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn list(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        query: WarehouseSavedQueriesListQuery,
-    ) -> impl std::future::Future<
-        Output = Result<WarehouseSavedQueriesListResponse, ApiError>,
-    > + Send;
-    /// Create warehouse saved queries
-    ///
-    /// Create, Read, Update and Delete Warehouse Tables.
-    ///
-    /// Creates a saved query, inferring its columns from `query`. This is an upsert by name: when the project
-    /// already has a saved query with this `name`, the body is applied to it as a partial update (with the
-    /// same `edited_history_id` check as `partial_update` when `query` changes) and the answer is `200`;
-    /// otherwise a saved query is created and the answer is `201`.
-    ///
-    /// `POST /api/projects/{project_id}/warehouse_saved_queries/`; the router has checked the scopes `warehouse_view:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    fn create(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        body: super::models::DataWarehouseSavedQueryCreate,
-    ) -> impl std::future::Future<
-        Output = Result<WarehouseSavedQueriesCreateResponse, ApiError>,
-    > + Send;
-    /// Retrieve warehouse saved queries
-    ///
-    /// Create, Read, Update and Delete Warehouse Tables.
-    ///
-    /// Returns one saved query, with its query and `latest_history_id` (to send back as `edited_history_id`
-    /// when changing the query).
-    ///
-    /// `GET /api/projects/{project_id}/warehouse_saved_queries/{id}/`; the router has checked the scopes `warehouse_view:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this data warehouse saved query.
-    fn retrieve(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-    ) -> impl std::future::Future<
-        Output = Result<WarehouseSavedQueriesRetrieveResponse, ApiError>,
-    > + Send;
-    /// Update warehouse saved queries
-    ///
-    /// Create, Read, Update and Delete Warehouse Tables.
-    ///
-    /// Updates the fields sent. Changing `query` (without `soft_update: true`) requires `edited_history_id` equal
-    /// to the saved query's current `latest_history_id`, re-infers the columns and sets `status` to `Modified`.
-    /// Saved queries of a managed viewset cannot be updated.
-    ///
-    /// `PATCH /api/projects/{project_id}/warehouse_saved_queries/{id}/`; the router has checked the scopes `warehouse_view:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `project_id`: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-    /// - `id`: A UUID string identifying this data warehouse saved query.
-    fn partial_update(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        project_id: String,
-        id: super::rt::uuid::Uuid,
-        body: super::models::DataWarehouseSavedQueryPatch,
-    ) -> impl std::future::Future<
-        Output = Result<WarehouseSavedQueriesPartialUpdateResponse, ApiError>,
-    > + Send;
-}
-/// The query parameters of `warehouse_saved_queries_list` (`GET /api/projects/{project_id}/warehouse_saved_queries/`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WarehouseSavedQueriesListQuery {
-    /// A page number within the paginated result set.
-    pub page: Option<i64>,
-    /// A search term.
-    pub search: Option<String>,
-}
-/// The answers of `warehouse_saved_queries_list` (`GET /api/projects/{project_id}/warehouse_saved_queries/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum WarehouseSavedQueriesListResponse {
-    /// `200`: One page of saved queries.
-    Ok(super::models::PaginatedDataWarehouseSavedQueryMinimalList),
-    /// `404`: The page does not exist (`Invalid page.`).
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for WarehouseSavedQueriesListResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn warehouse_saved_queries_list<T: WarehouseSavedQueriesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["warehouse_view:read"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let pairs = extract::QueryPairs::parse(parts.uri.query());
-        let query = WarehouseSavedQueriesListQuery {
-            page: pairs.optional::<i64>("page", &extract::Invalid::INTEGER)?,
-            search: pairs.optional::<String>("search", &extract::Invalid::TEXT)?,
-        };
-        Ok::<_, ApiError>((project_id, query))
-    }
-        .await;
-    let (project_id, query) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as WarehouseSavedQueriesApi>::list(
-                &state.implementation,
-                ctx,
-                project_id,
-                query,
-            ),
-        )
-        .await
-}
-/// The answers of `warehouse_saved_queries_create` (`POST /api/projects/{project_id}/warehouse_saved_queries/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum WarehouseSavedQueriesCreateResponse {
-    /// `200`: A saved query with this name existed and was updated.
-    Ok(super::models::DataWarehouseSavedQuery),
-    /// `201`: The saved query was created.
-    Created(super::models::DataWarehouseSavedQuery),
-    /// `400`: Invalid body, e.g. `A table with this name already exists.` (`attr: name`), an invalid name, an
-    /// invalid HogQL query (`Invalid query: …`), placeholders or filters in the query,
-    /// `Failed to retrieve types for view`, `Folder not found.`, `Only staff users can create test views.`.
-    BadRequest(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for WarehouseSavedQueriesCreateResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::Created(body) => error::json_response(runtime::status(201), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-        }
-    }
-}
-async fn warehouse_saved_queries_create<T: WarehouseSavedQueriesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["warehouse_view:write"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::DataWarehouseSavedQueryCreate = extract::json_body(
-            &bytes,
-        )?;
-        body.validate()?;
-        Ok::<_, ApiError>((project_id, body))
-    }
-        .await;
-    let (project_id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as WarehouseSavedQueriesApi>::create(
-                &state.implementation,
-                ctx,
-                project_id,
-                body,
-            ),
-        )
-        .await
-}
-/// The answers of `warehouse_saved_queries_retrieve` (`GET /api/projects/{project_id}/warehouse_saved_queries/{id}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum WarehouseSavedQueriesRetrieveResponse {
-    /// `200`: The saved query.
-    Ok(super::models::DataWarehouseSavedQuery),
-    /// `404`: No saved query with this id in the project (or it is deleted).
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse for WarehouseSavedQueriesRetrieveResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn warehouse_saved_queries_retrieve<T: WarehouseSavedQueriesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["warehouse_view:read"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        Ok::<_, ApiError>((project_id, id))
-    }
-        .await;
-    let (project_id, id) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as WarehouseSavedQueriesApi>::retrieve(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-            ),
-        )
-        .await
-}
-/// The answers of `warehouse_saved_queries_partial_update` (`PATCH /api/projects/{project_id}/warehouse_saved_queries/{id}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum WarehouseSavedQueriesPartialUpdateResponse {
-    /// `200`: The updated saved query.
-    Ok(super::models::DataWarehouseSavedQuery),
-    /// `400`: Invalid body, e.g. `The query was modified by someone else.`, `Cannot update a query from a managed
-    /// viewset`, `A table with this name already exists.`, an invalid HogQL query, `Model contains a cycle`.
-    BadRequest(super::models::ErrorResponse),
-    /// `404`: No saved query with this id in the project (or it is deleted).
-    NotFound(super::models::ErrorResponse),
-}
-impl super::rt::axum::response::IntoResponse
-for WarehouseSavedQueriesPartialUpdateResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
-    }
-}
-async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQueriesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["warehouse_view:write"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let project_id = extract::path_param::<
-            String,
-        >(&path, "project_id", &extract::Invalid::TEXT)?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::DataWarehouseSavedQueryPatch = extract::json_body(
-            &bytes,
-        )?;
-        body.validate()?;
-        Ok::<_, ApiError>((project_id, id, body))
-    }
-        .await;
-    let (project_id, id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as WarehouseSavedQueriesApi>::partial_update(
-                &state.implementation,
-                ctx,
-                project_id,
-                id,
-                body,
-            ),
-        )
-        .await
-}
-impl Validate for super::models::InsightVariableCreate {
-    fn validate(&self) -> Result<(), ApiError> {
-        {
-            let value = &self.name;
-            extract::check::max_length(value, 400).map_err(|e| e.in_field("name"))?;
-        }
-        Ok(())
-    }
-}
-impl Validate for super::models::InsightVariablePatch {
-    fn validate(&self) -> Result<(), ApiError> {
-        if let Some(value) = &self.name {
-            extract::check::max_length(value, 400).map_err(|e| e.in_field("name"))?;
-        }
-        Ok(())
-    }
-}
-impl Validate for super::models::DataWarehouseSavedQueryCreate {
-    fn validate(&self) -> Result<(), ApiError> {
-        {
-            let value = &self.name;
-            extract::check::max_length(value, 128).map_err(|e| e.in_field("name"))?;
-            extract::check::pattern(value, &PATTERN_0).map_err(|e| e.in_field("name"))?;
-        }
-        Ok(())
-    }
-}
-impl Validate for super::models::DataWarehouseSavedQueryPatch {
-    fn validate(&self) -> Result<(), ApiError> {
-        if let Some(value) = &self.name {
-            extract::check::max_length(value, 128).map_err(|e| e.in_field("name"))?;
-            extract::check::pattern(value, &PATTERN_0).map_err(|e| e.in_field("name"))?;
-        }
-        Ok(())
-    }
-}
-/// The `pattern` constraint `^[A-Za-z_$][A-Za-z0-9_.$]*$`, compiled on first use. The generator compiled it with the same `regex` crate before emitting it, so the `expect` cannot fire.
-static PATTERN_0: std::sync::LazyLock<super::rt::regex::Regex> = std::sync::LazyLock::new(||
-{
-    super::rt::regex::Regex::new("^[A-Za-z_$][A-Za-z0-9_.$]*$")
-        .expect("the generator checked the pattern")
-});

@@ -4,7 +4,9 @@
 //! the layout is all in the template.
 
 use super::{header_line, GeneratedFile, Options};
-use crate::ir::{Access, Api, Field, Operation, Origin, ParamLocation, Presence, Security, Ty, TypeKind};
+use crate::ir::{
+    Access, Api, Field, Operation, Origin, ParamLocation, Presence, Security, Ty, TypeKind,
+};
 use crate::Error;
 use minijinja::{context, Environment, Value};
 use serde_json::json;
@@ -59,7 +61,12 @@ pub fn file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
         .iter()
         .map(|a| context! { kind => a.kind.as_str().replace('_', " "), status => a.status, body => a.body.to_string() })
         .collect();
-    let error_models: Vec<&str> = api.errors.models.iter().map(|m| api.ty(m.ty).rust_name.as_str()).collect();
+    let error_models: Vec<&str> = api
+        .errors
+        .models
+        .iter()
+        .map(|m| api.ty(m.ty).rust_name.as_str())
+        .collect();
     let auth = api.auth.as_ref().map(|a| {
         context! { env => a.env, wildcard_scope => a.wildcard_scope, implied_scopes => a.implied_scopes }
     });
@@ -153,7 +160,9 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
         .map(|r| {
             // A documented standard answer (e.g. not found) is the truest example of an error body.
             let answer = api.errors.answers.iter().find(|a| {
-                a.status == r.status && r.ty == Some(Ty::Named(a.model)) && !has_placeholder(&a.body)
+                a.status == r.status
+                    && r.ty == Some(Ty::Named(a.model))
+                    && !has_placeholder(&a.body)
             });
             let body = match (answer, &r.ty) {
                 (Some(a), _) => Some(a.body.clone()),
@@ -232,7 +241,10 @@ fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
         Ty::Named(id) => {
             let t = api.ty(*id);
             match &t.kind {
-                TypeKind::Enum(e) => e.variants.first().map_or(json!("string"), |v| json!(v.wire_name)),
+                TypeKind::Enum(e) => e
+                    .variants
+                    .first()
+                    .map_or(json!("string"), |v| json!(v.wire_name)),
                 TypeKind::Struct(s) if depth < EXAMPLE_DEPTH => {
                     let page = matches!(t.origin, Origin::Page { .. });
                     let mut obj = serde_json::Map::new();
@@ -279,9 +291,7 @@ fn curl(api: &Api, op: &Operation) -> String {
     }
     if let Some(b) = &op.body {
         lines.push("  -H 'Content-Type: application/json'".into());
-        let body = example(api, &b.ty, 0)
-            .to_string()
-            .replace('\'', "'\\''");
+        let body = example(api, &b.ty, 0).to_string().replace('\'', "'\\''");
         lines.push(format!("  -d '{body}'"));
     }
     lines.push(format!("  \"{host}{path}\""));

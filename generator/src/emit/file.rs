@@ -69,7 +69,8 @@ fn space_out_items(text: &str) -> String {
     for line in text.lines() {
         let trimmed = line.trim_start();
         let in_items = blocks.last().copied().unwrap_or(true);
-        let closes = trimmed.starts_with('}') || trimmed.starts_with(')') || trimmed.starts_with(']');
+        let closes =
+            trimmed.starts_with('}') || trimmed.starts_with(')') || trimmed.starts_with(']');
         if item_ended && in_items && !trimmed.is_empty() && !closes && !trimmed.starts_with("//!") {
             out.push('\n');
         }
@@ -87,7 +88,11 @@ fn space_out_items(text: &str) -> String {
             pending_container = false;
         } else if in_items && opens_container(trimmed) && !trimmed.ends_with(';') {
             pending_container = true;
-        } else if in_items && !closes && (trimmed.ends_with("{}") || trimmed.ends_with(';')) && is_item_start(trimmed) {
+        } else if in_items
+            && !closes
+            && (trimmed.ends_with("{}") || trimmed.ends_with(';'))
+            && is_item_start(trimmed)
+        {
             item_ended = true;
         }
     }
@@ -106,15 +111,30 @@ fn item_keyword(trimmed: &str) -> &str {
 /// True for the headers of blocks that hold items: `impl`, `trait`, `mod`.
 fn opens_container(trimmed: &str) -> bool {
     let start = item_keyword(trimmed);
-    ["impl ", "impl<", "trait ", "mod "].iter().any(|k| start.starts_with(k))
+    ["impl ", "impl<", "trait ", "mod "]
+        .iter()
+        .any(|k| start.starts_with(k))
 }
 
 /// True for a line that starts an item (so a `;` ending it ends the item).
 fn is_item_start(trimmed: &str) -> bool {
     let start = item_keyword(trimmed);
-    ["use ", "mod ", "const ", "static ", "type ", "fn ", "async fn ", "extern ", "struct ", "enum ", "impl", "trait "]
-        .iter()
-        .any(|k| start.starts_with(k))
+    [
+        "use ",
+        "mod ",
+        "const ",
+        "static ",
+        "type ",
+        "fn ",
+        "async fn ",
+        "extern ",
+        "struct ",
+        "enum ",
+        "impl",
+        "trait ",
+    ]
+    .iter()
+    .any(|k| start.starts_with(k))
 }
 
 /// Time spent formatting, summed over the emitter threads, so that benchmarks can report the format stage apart from
@@ -143,6 +163,9 @@ mod tests {
     #[test]
     fn impl_blocks_opened_after_a_where_clause_hold_items() {
         let text = "impl<T> A for T\nwhere\n    T: B,\n{\n    fn f() {}\n    fn g() {}\n}\n";
-        assert_eq!(space_out_items(text), text.replace("{}\n    fn g", "{}\n\n    fn g"));
+        assert_eq!(
+            space_out_items(text),
+            text.replace("{}\n    fn g", "{}\n\n    fn g")
+        );
     }
 }

@@ -53,28 +53,49 @@ type Job<'a> = Box<dyn Fn() -> Result<Vec<GeneratedFile>, Error> + Send + Sync +
 /// Every file of the generated crate, sorted by path.
 pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let mut jobs: Vec<Job> = vec![
-        Box::new(|| Ok(vec![crate_files::cargo_toml(api, opts)?, crate_files::readme(api, opts)?])),
-        Box::new(|| Ok(vec![file::rust_file(opts, "src/lib.rs", lib_rs::emit(api, opts))?])),
-        Box::new(|| Ok(vec![file::rust_file(opts, "src/models.rs", models::emit(api))?])),
+        Box::new(|| {
+            Ok(vec![
+                crate_files::cargo_toml(api, opts)?,
+                crate_files::readme(api, opts)?,
+            ])
+        }),
+        Box::new(|| {
+            Ok(vec![file::rust_file(
+                opts,
+                "src/lib.rs",
+                lib_rs::emit(api, opts),
+            )?])
+        }),
+        Box::new(|| {
+            Ok(vec![file::rust_file(
+                opts,
+                "src/models.rs",
+                models::emit(api),
+            )?])
+        }),
         Box::new(|| Ok(vec![openapi::file(api, opts)?])),
         Box::new(|| Ok(vec![api_doc::file(api, opts)?])),
     ];
     if opts.client {
         jobs.push(Box::new(|| client::module_file(api, opts).map(|f| vec![f])));
         for r in &api.resources {
-            jobs.push(Box::new(move || client::resource_file(api, r, opts).map(|f| vec![f])));
+            jobs.push(Box::new(move || {
+                client::resource_file(api, r, opts).map(|f| vec![f])
+            }));
         }
     }
     if opts.server {
         jobs.push(Box::new(|| server::module_file(api, opts).map(|f| vec![f])));
         for r in &api.resources {
-            jobs.push(Box::new(move || server::resource_file(api, r, opts).map(|f| vec![f])));
+            jobs.push(Box::new(move || {
+                server::resource_file(api, r, opts).map(|f| vec![f])
+            }));
         }
     }
     let mut files = run(&jobs)?;
     if opts.runtime.is_vendored() {
         for (path, source, origin) in crate::runtime::vendored_sources() {
-            files.push(file::runtime_file(opts, path, origin, &source));
+            files.push(file::runtime_file(opts, &path, &origin, &source));
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -86,7 +107,10 @@ pub fn emit(api: &Api, opts: &Options) -> Result<Vec<GeneratedFile>, Error> {
 fn run(jobs: &[Job]) -> Result<Vec<GeneratedFile>, Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(jobs.len()).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(jobs.len())
+        .max(1);
     let results: Vec<Result<Vec<GeneratedFile>, Error>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {

@@ -97,7 +97,8 @@ fn emit_struct(api: &Api, t: &TypeDef, s: &Struct) -> TokenStream {
     let default = s.derive_default.then(|| quote! { Default, });
     // Requests may be refused for unknown fields; responses are always read leniently so a newer server that adds
     // fields does not break an older client.
-    let deny = (s.reject_unknown_fields && s.request).then(|| quote! { #[serde(deny_unknown_fields)] });
+    let deny =
+        (s.reject_unknown_fields && s.request).then(|| quote! { #[serde(deny_unknown_fields)] });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]

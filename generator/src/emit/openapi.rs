@@ -5,7 +5,10 @@
 //! model with read-only/write-only, nullable and enum facts, plus the create/PATCH bodies and page envelopes.
 
 use super::{header_line, GeneratedFile, Options};
-use crate::ir::{Access, Api, Enum, ErrorKind, Field, Operation, Param, ParamLocation, Security, Struct, Ty, TypeDef, TypeKind};
+use crate::ir::{
+    Access, Api, Enum, ErrorKind, Field, Operation, Param, ParamLocation, Security, Struct, Ty,
+    TypeDef, TypeKind,
+};
 use crate::Error;
 use serde_json::{json, Map, Value};
 
@@ -115,7 +118,9 @@ fn operation(api: &Api, tag: &str, op: &Operation) -> Value {
         if responses.contains_key(&key) {
             continue;
         }
-        let description = answer.and_then(|a| a.doc.clone()).unwrap_or_else(|| reason(status).to_owned());
+        let description = answer
+            .and_then(|a| a.doc.clone())
+            .unwrap_or_else(|| reason(status).to_owned());
         let mut resp = json!({ "description": description });
         if let Some(a) = answer {
             resp["content"] = json!({ "application/json": { "schema": reference(api, &api.ty(a.model).rust_name) } });

@@ -28,7 +28,13 @@ pub fn inner_doc(text: &str) -> TokenStream {
 }
 
 fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+    text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    })
 }
 
 /// Where generated code stands, which decides how it reaches the models and the runtime. Paths are relative
@@ -39,34 +45,35 @@ pub enum Scope {
     Models,
     /// In a module beside `models` (`client/mod.rs`, `server/mod.rs`).
     Sibling,
-    /// One level further down (`client/insight_variables.rs`).
+    /// In a resource's file (`client/insight_variables.rs`), which imports `models` and `rt` (see [`imports`]).
     Nested,
 }
 
 impl Scope {
-    /// The path of the crate root from here.
-    pub fn root(self) -> TokenStream {
-        match self {
-            Scope::Models | Scope::Sibling => quote! { super },
-            Scope::Nested => quote! { super::super },
-        }
-    }
-
     /// The path of the runtime crate (`rt`) from here.
     pub fn rt(self) -> TokenStream {
-        let root = self.root();
-        quote! { #root::rt }
+        match self {
+            Scope::Models | Scope::Sibling => quote! { super::rt },
+            Scope::Nested => quote! { rt },
+        }
     }
 
     /// The path of the models module from here.
     pub fn models(self) -> TokenStream {
         match self {
             Scope::Models => quote! { self },
-            _ => {
-                let root = self.root();
-                quote! { #root::models }
-            }
+            Scope::Sibling => quote! { super::models },
+            Scope::Nested => quote! { models },
         }
+    }
+}
+
+/// The imports atop a resource's file: the models and the runtime, two levels up. A resource whose operations
+/// name no model would leave `models` unused, hence the `allow`.
+pub fn imports() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use super::super::{models, rt};
     }
 }
 
@@ -106,7 +113,11 @@ pub fn ty(api: &Api, t: &Ty, scope: Scope) -> TokenStream {
 /// The Rust type of a field, with its presence (`Option`, `Nullable`) and boxing applied.
 pub fn field_ty(api: &Api, f: &Field, scope: Scope) -> TokenStream {
     let base = ty(api, &f.ty, scope);
-    let base = if f.boxed { quote! { Box<#base> } } else { base };
+    let base = if f.boxed {
+        quote! { Box<#base> }
+    } else {
+        base
+    };
     let rt = scope.rt();
     match f.presence {
         Presence::Required => base,

@@ -188,7 +188,8 @@ impl<'s> Lower<'s> {
     fn api(&mut self) -> Result<ir::Api, Error> {
         let spec = self.spec;
         let api = &spec.api;
-        let pagination: Vec<ir::Pagination> = spec.pagination.iter().map(lower_pagination).collect();
+        let pagination: Vec<ir::Pagination> =
+            spec.pagination.iter().map(lower_pagination).collect();
         let mut types = Vec::with_capacity(self.table.slots.len());
         for slot in &self.table.slots {
             types.push(self.type_def(slot, &pagination)?);
@@ -202,8 +203,10 @@ impl<'s> Lower<'s> {
             .collect::<Result<Vec<_>, Error>>()?;
         let request_types = types::request_types(&types, &resources);
         let mut types = types;
-        for id in &request_types {
-            if let ir::TypeKind::Struct(s) = &mut types[id.0].kind {
+        for (index, id) in request_types.iter().enumerate() {
+            let t = &mut types[id.0];
+            t.schema_index = Some(index);
+            if let ir::TypeKind::Struct(s) = &mut t.kind {
                 s.request = true;
             }
         }
@@ -241,7 +244,10 @@ impl<'s> Lower<'s> {
         let errors = &self.spec.errors;
         let model_id = |name: &spec::Name| match self.table.models.get(name.value.as_str()) {
             Some((id, _)) => Ok(*id),
-            None => Err(unchecked(&format!("the error model `{}`", name.value), name.span)),
+            None => Err(unchecked(
+                &format!("the error model `{}`", name.value),
+                name.span,
+            )),
         };
         // `Raw` is the client's variant for bodies that fit no model.
         let mut taken = vec!["Raw".to_owned()];
@@ -281,7 +287,9 @@ fn status_code(status: i64, span: Span) -> Result<u16, Error> {
 }
 
 fn lower_pagination(p: &spec::PaginationStyle) -> ir::Pagination {
-    let name = |n: &Option<spec::Name>, d: &str| n.as_ref().map_or_else(|| d.to_owned(), |n| n.value.clone());
+    let name = |n: &Option<spec::Name>, d: &str| {
+        n.as_ref().map_or_else(|| d.to_owned(), |n| n.value.clone())
+    };
     let style = match p.style.value {
         spec::PageStyleKind::LimitOffset => ir::PageStyle::LimitOffset {
             limit_param: name(&p.limit_param, "limit"),

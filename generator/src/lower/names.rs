@@ -2,7 +2,7 @@
 //! arguments, builder setters, handler arguments. The rules, as README's "Names" section documents them:
 //!
 //! - A resource's accessor on `Client` is its snake_case name, unless `Client` already has a method of that name
-//!   (`new`, `builder`, `from_env`, `base_url`): then it gets `_2`.
+//!   (`new`, `builder`, `from_env`, `base_url`): then it gets the suffix `_resource` (`builder_resource()`).
 //! - A setter is named after its field or query parameter; `set_…` takes the stored form and `…_null` sends null.
 //!   A setter whose name is a method of the request builder (`send` and `with_options` always, `body` when the
 //!   body is a model, `pages` and `items` when the list is paginated) gets the suffix `_field` (body fields) or
@@ -23,7 +23,15 @@ pub(super) fn accessors(spec: &spec::Spec) -> Vec<String> {
     let mut taken: Vec<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
     spec.resources
         .iter()
-        .map(|r| unique(crate::ident::value_name(&r.name.value), &mut taken))
+        .map(|r| {
+            let name = crate::ident::value_name(&r.name.value);
+            let name = if taken.contains(&name) {
+                format!("{}_resource", name.trim_end_matches('_'))
+            } else {
+                name
+            };
+            unique(name, &mut taken)
+        })
         .collect()
 }
 
@@ -60,8 +68,16 @@ impl SetterNames {
         };
         let name = unique(name, &mut self.taken);
         // A leading `_` (from a name starting with a digit) is not needed after `set_`.
-        let set = unique(format!("set_{}", name.trim_start_matches('_')), &mut self.taken);
-        let null = nullable.then(|| unique(format!("{}_null", name.trim_end_matches('_')), &mut self.taken));
+        let set = unique(
+            format!("set_{}", name.trim_start_matches('_')),
+            &mut self.taken,
+        );
+        let null = nullable.then(|| {
+            unique(
+                format!("{}_null", name.trim_end_matches('_')),
+                &mut self.taken,
+            )
+        });
         (name, null, set)
     }
 }
@@ -91,14 +107,33 @@ mod tests {
     #[test]
     fn setters_clear_of_builder_methods_get_a_suffix() {
         let mut names = SetterNames::new(true, true);
-        assert_eq!(names.names("pages", "field", false), ("pages_field".into(), None, "set_pages_field".into()));
+        assert_eq!(
+            names.names("pages", "field", false),
+            ("pages_field".into(), None, "set_pages_field".into())
+        );
         assert_eq!(names.names("body", "field", true).0, "body_field");
-        assert_eq!(names.names("name", "field", true), ("name".into(), Some("name_null".into()), "set_name".into()));
-        assert_eq!(names.names("_2nd_edition", "field", false).2, "set_2nd_edition");
+        assert_eq!(
+            names.names("name", "field", true),
+            ("name".into(), Some("name_null".into()), "set_name".into())
+        );
+        assert_eq!(
+            names.names("_2nd_edition", "field", false).2,
+            "set_2nd_edition"
+        );
         // Without pagination, `pages` is a plain setter.
-        assert_eq!(SetterNames::new(true, false).names("pages", "field", false).0, "pages");
+        assert_eq!(
+            SetterNames::new(true, false)
+                .names("pages", "field", false)
+                .0,
+            "pages"
+        );
         // A keyword keeps its raw form; the `set_` form needs none.
-        assert_eq!(SetterNames::new(false, false).names("type", "param", false).2, "set_type");
+        assert_eq!(
+            SetterNames::new(false, false)
+                .names("type", "param", false)
+                .2,
+            "set_type"
+        );
     }
 
     #[test]

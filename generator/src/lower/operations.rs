@@ -64,7 +64,9 @@ impl Lower<'_> {
         let path = spec.op_path(r, op);
         let declared: Vec<&spec::Param> = api.base_params.iter().chain(&op.params).collect();
         let mut params = Vec::new();
-        for name in spec::path_params(&path).map_err(|e| unchecked(&format!("the path `{path}` ({e})"), op.name.span))? {
+        for name in spec::path_params(&path)
+            .map_err(|e| unchecked(&format!("the path `{path}` ({e})"), op.name.span))?
+        {
             let p = declared
                 .iter()
                 .find(|p| p.name.value == name)
@@ -76,7 +78,9 @@ impl Lower<'_> {
                 spec.pagination
                     .iter()
                     .position(|p| p.name.value == name.value)
-                    .ok_or_else(|| unchecked(&format!("the pagination style `{}`", name.value), name.span))?,
+                    .ok_or_else(|| {
+                        unchecked(&format!("the pagination style `{}`", name.value), name.span)
+                    })?,
             ),
             None => None,
         };
@@ -85,13 +89,19 @@ impl Lower<'_> {
             for (n, (name, default)) in style.params().into_iter().enumerate() {
                 let doc = match (style.style.value, n, default) {
                     (spec::PageStyleKind::LimitOffset, 0, Some(d)) => {
-                        format!("Number of results to return per page (the server's default is {d}).")
+                        format!(
+                            "Number of results to return per page (the server's default is {d})."
+                        )
                     }
-                    (spec::PageStyleKind::LimitOffset, 0, None) => "Number of results to return per page.".to_owned(),
+                    (spec::PageStyleKind::LimitOffset, 0, None) => {
+                        "Number of results to return per page.".to_owned()
+                    }
                     (spec::PageStyleKind::LimitOffset, _, _) => {
                         "The initial index from which to return the results.".to_owned()
                     }
-                    (spec::PageStyleKind::PageNumber, _, _) => "A page number within the paginated result set.".to_owned(),
+                    (spec::PageStyleKind::PageNumber, _, _) => {
+                        "A page number within the paginated result set.".to_owned()
+                    }
                 };
                 params.push(ir::Param {
                     rust_name: ident::value_name(&name),
@@ -111,11 +121,17 @@ impl Lower<'_> {
         // Query parameters become fields of one struct (the server's query type), so their names must differ;
         // path parameters are arguments, kept apart by the argument rules below.
         let mut query_names = Vec::new();
-        for p in params.iter_mut().filter(|p| p.location == ParamLocation::Query) {
+        for p in params
+            .iter_mut()
+            .filter(|p| p.location == ParamLocation::Query)
+        {
             p.rust_name = ident::unique(std::mem::take(&mut p.rust_name), &mut query_names);
         }
         let mut path_names = Vec::new();
-        for p in params.iter_mut().filter(|p| p.location == ParamLocation::Path) {
+        for p in params
+            .iter_mut()
+            .filter(|p| p.location == ParamLocation::Path)
+        {
             p.rust_name = ident::unique(std::mem::take(&mut p.rust_name), &mut path_names);
         }
 
@@ -136,8 +152,13 @@ impl Lower<'_> {
                 other => Some(self.ty(other, resp.ty.span)?),
             };
             let success = (200..300).contains(&status);
-            if let (TypeExpr::Page(item), Some(style), true, None) = (&resp.ty.value, style, success, &op_pagination) {
-                let envelope = ty.as_ref().and_then(Ty::named).ok_or_else(|| unchecked("a page envelope", resp.ty.span))?;
+            if let (TypeExpr::Page(item), Some(style), true, None) =
+                (&resp.ty.value, style, success, &op_pagination)
+            {
+                let envelope = ty
+                    .as_ref()
+                    .and_then(Ty::named)
+                    .ok_or_else(|| unchecked("a page envelope", resp.ty.span))?;
                 let p = &pagination[style];
                 let field = |wire: &str| {
                     types[envelope.0]
@@ -146,7 +167,9 @@ impl Lower<'_> {
                         .iter()
                         .find(|f| f.wire_name == wire)
                         .map(|f| f.rust_name.clone())
-                        .ok_or_else(|| unchecked(&format!("the envelope field `{wire}`"), resp.ty.span))
+                        .ok_or_else(|| {
+                            unchecked(&format!("the envelope field `{wire}`"), resp.ty.span)
+                        })
                 };
                 op_pagination = Some(ir::OpPagination {
                     style: ir::PaginationId(style),
@@ -182,15 +205,22 @@ impl Lower<'_> {
         let scopes: Vec<String> = op.scopes.iter().map(|s| s.value.clone()).collect();
         let standard_errors = standard_errors(security, !scopes.is_empty(), body.is_some());
         let type_name = ident::type_name_of(&[&r.name.value, &op.name.value]);
-        let client = client_op(&type_name, &params, body.as_ref(), &responses, op_pagination.is_some(), types);
+        let client = client_op(
+            &type_name,
+            &params,
+            body.as_ref(),
+            &responses,
+            op_pagination.is_some(),
+            types,
+        );
         let server = server_op(&type_name, &params);
         Ok(ir::Operation {
             rust_name: ident::value_name(&op.name.value),
             wire_name: op.name.value.clone(),
-            operation_id: op
-                .operation_id
-                .as_ref()
-                .map_or_else(|| format!("{}_{}", r.name.value, op.name.value), |o| o.value.clone()),
+            operation_id: op.operation_id.as_ref().map_or_else(
+                || format!("{}_{}", r.name.value, op.name.value),
+                |o| o.value.clone(),
+            ),
             span: op.name.span,
             method: op.method.value,
             path,
@@ -218,7 +248,9 @@ fn standard_errors(security: Security, scoped: bool, body: bool) -> Vec<ErrorKin
     ErrorKind::ALL
         .into_iter()
         .filter(|kind| match kind {
-            ErrorKind::Unauthenticated | ErrorKind::InvalidCredentials => security == Security::Required,
+            ErrorKind::Unauthenticated | ErrorKind::InvalidCredentials => {
+                security == Security::Required
+            }
             ErrorKind::MissingScope => security == Security::Required && scoped,
             ErrorKind::Validation | ErrorKind::NotFound => true,
             ErrorKind::PayloadTooLarge => body,
@@ -273,7 +305,8 @@ fn client_op(
     }
     if let Some(s) = body_struct {
         for (i, f) in s.fields.iter().enumerate() {
-            let (name, null_name, set_name) = names.names(&f.rust_name, "field", f.presence.nullable());
+            let (name, null_name, set_name) =
+                names.names(&f.rust_name, "field", f.presence.nullable());
             setters.push(ir::Setter {
                 name,
                 set_name,
@@ -282,7 +315,10 @@ fn client_op(
             });
         }
     }
-    let outcomes: Vec<&ir::Response> = responses.iter().filter(|r| r.role != ResponseRole::Error).collect();
+    let outcomes: Vec<&ir::Response> = responses
+        .iter()
+        .filter(|r| r.role != ResponseRole::Error)
+        .collect();
     let returns = match outcomes.as_slice() {
         [] => ir::ClientReturns::Unit,
         [only] if only.role == ResponseRole::Success => match &only.ty {

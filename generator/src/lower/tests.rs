@@ -33,16 +33,38 @@ fn listing(api: &Api) -> String {
     let mut out = String::new();
     for (i, t) in api.types.iter().enumerate() {
         let request = api.request_types.contains(&TypeId(i));
-        let _ = writeln!(out, "type {} {:?}{}", t.rust_name, t.origin, if request { " request" } else { "" });
+        let _ = writeln!(
+            out,
+            "type {} {:?}{}",
+            t.rust_name,
+            t.origin,
+            if request { " request" } else { "" }
+        );
         match &t.kind {
             TypeKind::Struct(s) => {
                 for f in &s.fields {
-                    let _ = writeln!(out, "  {}: {} {:?}{}", f.rust_name, ty(api, &f.ty), f.presence, if f.boxed { " boxed" } else { "" });
+                    let _ = writeln!(
+                        out,
+                        "  {}: {} {:?}{}",
+                        f.rust_name,
+                        ty(api, &f.ty),
+                        f.presence,
+                        if f.boxed { " boxed" } else { "" }
+                    );
                 }
             }
             TypeKind::Enum(e) => {
-                let names: Vec<_> = e.variants.iter().map(|v| format!("{}={}", v.rust_name, v.wire_name)).collect();
-                let _ = writeln!(out, "  {}{}", names.join(" "), if e.open { " open" } else { "" });
+                let names: Vec<_> = e
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}={}", v.rust_name, v.wire_name))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  {}{}",
+                    names.join(" "),
+                    if e.open { " open" } else { "" }
+                );
             }
         }
     }
@@ -55,14 +77,29 @@ fn listing(api: &Api) -> String {
             op.method.as_str(),
             op.path,
             op.security,
-            op.standard_errors.iter().map(|k| k.as_str()).collect::<Vec<_>>()
+            op.standard_errors
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
         );
         for p in &op.params {
-            let _ = writeln!(out, "  {:?} {} ({}): {}{}", p.location, p.rust_name, p.wire_name, ty(api, &p.ty), if p.required { " required" } else { "" });
+            let _ = writeln!(
+                out,
+                "  {:?} {} ({}): {}{}",
+                p.location,
+                p.rust_name,
+                p.wire_name,
+                ty(api, &p.ty),
+                if p.required { " required" } else { "" }
+            );
         }
         for resp in &op.responses {
             let t = resp.ty.as_ref().map_or("none".to_owned(), |t| ty(api, t));
-            let _ = writeln!(out, "  {} {} {:?} {}", resp.status, resp.variant, resp.role, t);
+            let _ = writeln!(
+                out,
+                "  {} {} {:?} {}",
+                resp.status, resp.variant, resp.role, t
+            );
         }
         let c = &op.client;
         let args: Vec<_> = c.args.iter().map(|a| a.name.as_str()).collect();
@@ -74,9 +111,23 @@ fn listing(api: &Api) -> String {
                 None => format!("{}/{}", s.name, s.set_name),
             })
             .collect();
-        let _ = writeln!(out, "  client {}({}) {:?} setters [{}]", c.request_type, args.join(", "), c.returns, setters.join(" "));
+        let _ = writeln!(
+            out,
+            "  client {}({}) {:?} setters [{}]",
+            c.request_type,
+            args.join(", "),
+            c.returns,
+            setters.join(" ")
+        );
         let s = &op.server;
-        let _ = writeln!(out, "  server {}({}) {} {:?}", s.handler, s.path_args.join(", "), s.response_enum, s.query_struct);
+        let _ = writeln!(
+            out,
+            "  server {}({}) {} {:?}",
+            s.handler,
+            s.path_args.join(", "),
+            s.response_enum,
+            s.query_struct
+        );
     }
     out
 }

@@ -103,7 +103,8 @@ impl Lower<'_> {
             Role::Create | Role::Patch => Vec::new(),
         };
         // Default is only honest when every field may be left out: then `Default` is the empty request.
-        let derive_default = role != Role::Response && lowered.iter().all(|f| f.presence.optional());
+        let derive_default =
+            role != Role::Response && lowered.iter().all(|f| f.presence.optional());
         Ok(ir::TypeDef {
             rust_name,
             wire_name: match role {
@@ -114,6 +115,7 @@ impl Lower<'_> {
             doc,
             span: m.name.span,
             origin,
+            schema_index: None,
             kind: ir::TypeKind::Struct(ir::Struct {
                 fields: lowered,
                 write_only_fields,
@@ -232,7 +234,12 @@ impl Lower<'_> {
         };
         let mut taken = Vec::new();
         let mut fields = vec![
-            field(&p.count, Ty::I64, Presence::Required, "Total number of items across all pages."),
+            field(
+                &p.count,
+                Ty::I64,
+                Presence::Required,
+                "Total number of items across all pages.",
+            ),
             field(
                 &p.next,
                 Ty::Uri,
@@ -245,7 +252,12 @@ impl Lower<'_> {
                 Presence::Nullable,
                 "Absolute URL of the previous page, or null on the first page.",
             ),
-            field(&p.results, Ty::List(Box::new(item)), Presence::Required, "The items of this page."),
+            field(
+                &p.results,
+                Ty::List(Box::new(item)),
+                Presence::Required,
+                "The items of this page.",
+            ),
         ];
         for f in &mut fields {
             f.rust_name = ident::unique(std::mem::take(&mut f.rust_name), &mut taken);
@@ -262,6 +274,7 @@ impl Lower<'_> {
             ),
             span,
             origin: ir::Origin::Page { style },
+            schema_index: None,
             kind: ir::TypeKind::Struct(ir::Struct {
                 fields,
                 write_only_fields: Vec::new(),
@@ -275,7 +288,11 @@ impl Lower<'_> {
 
 fn enum_def(m: &spec::Model, values: &[spec::EnumValue], open: bool) -> ir::TypeDef {
     // `Unknown` holds the values an open enum does not know.
-    let mut taken = if open { vec!["Unknown".to_owned()] } else { Vec::new() };
+    let mut taken = if open {
+        vec!["Unknown".to_owned()]
+    } else {
+        Vec::new()
+    };
     let variants = values
         .iter()
         .map(|v| ir::Variant {
@@ -291,30 +308,39 @@ fn enum_def(m: &spec::Model, values: &[spec::EnumValue], open: bool) -> ir::Type
         doc: doc_or(&m.description, || format!("The `{}` enum.", m.name.value)),
         span: m.name.span,
         origin: ir::Origin::Model,
+        schema_index: None,
         kind: ir::TypeKind::Enum(ir::Enum { variants, open }),
     }
 }
 
-/// The types a request can carry (bodies, and what they hold), in id order.
+/// The types a request can carry (bodies, and what they hold), in id order. Open enums are left out: the server
+/// takes any string for them (the implementation decides what an unknown value means), so the schema describes
+/// them as strings.
 pub(super) fn request_types(types: &[ir::TypeDef], resources: &[ir::Resource]) -> Vec<TypeId> {
     let mut reachable = BTreeSet::new();
     let mut todo: Vec<&Ty> = resources
         .iter()
         .flat_map(|r| &r.operations)
-        .flat_map(|op| op.body.iter().map(|b| &b.ty).chain(op.params.iter().map(|p| &p.ty)))
+        .flat_map(|op| {
+            op.body
+                .iter()
+                .map(|b| &b.ty)
+                .chain(op.params.iter().map(|p| &p.ty))
+        })
         .collect();
     while let Some(t) = todo.pop() {
         match t {
-            Ty::Named(id) => {
-                if reachable.insert(*id) {
-                    if let ir::TypeKind::Struct(s) = &types[id.0].kind {
-                        todo.extend(s.fields.iter().map(|f| &f.ty));
-                    }
+            Ty::Named(id) if reachable.insert(*id) => {
+                if let ir::TypeKind::Struct(s) = &types[id.0].kind {
+                    todo.extend(s.fields.iter().map(|f| &f.ty));
                 }
             }
             Ty::List(inner) | Ty::Map(inner) => todo.push(inner),
             _ => {}
         }
     }
-    reachable.into_iter().collect()
+    reachable
+        .into_iter()
+        .filter(|id| !matches!(&types[id.0].kind, ir::TypeKind::Enum(e) if e.open))
+        .collect()
 }

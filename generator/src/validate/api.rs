@@ -121,5 +121,4 @@ impl Validator<'_> {
             );
         }
     }
-
 }

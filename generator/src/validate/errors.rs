@@ -60,5 +60,4 @@ impl Validator<'_> {
             }
         }
     }
-
 }

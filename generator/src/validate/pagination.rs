@@ -38,7 +38,10 @@ impl Validator<'_> {
                 if *present {
                     self.err(
                         p.style.span,
-                        format!("`{key}` does not apply to the `{}` style", p.style.value.name()),
+                        format!(
+                            "`{key}` does not apply to the `{}` style",
+                            p.style.value.name()
+                        ),
                         format!("remove `{key}`"),
                     );
                 }
@@ -61,5 +64,4 @@ impl Validator<'_> {
             }
         }
     }
-
 }

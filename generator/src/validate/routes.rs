@@ -29,7 +29,13 @@ impl<'s> Validator<'s> {
     }
 
     /// Checks that the `{params}` of `path` and the declared parameters are the same set.
-    pub(super) fn path_matches(&mut self, path: &str, span: Span, declared: &[&Name], where_declared: &str) {
+    pub(super) fn path_matches(
+        &mut self,
+        path: &str,
+        span: Span,
+        declared: &[&Name],
+        where_declared: &str,
+    ) {
         let used = match path_params(path) {
             Ok(used) => used,
             Err(msg) => {

@@ -293,13 +293,17 @@ impl Validator<'_> {
         }
     }
 
-
     /// A `pattern` must compile with the `regex` crate the generated server uses to enforce it.
     pub(super) fn pattern(&mut self, p: &Name) {
         if let Err(e) = regex::Regex::new(&p.value) {
             // regex's message spans several lines (the pattern, a caret, the reason); the reason is the last one.
             let reason = e.to_string();
-            let reason = reason.lines().last().unwrap_or_default().trim().trim_start_matches("error: ");
+            let reason = reason
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches("error: ");
             self.err(
                 p.span,
                 format!("`pattern` is not a regular expression the generated server can compile: {reason}"),

@@ -171,6 +171,22 @@ impl ErrorAnswers {
         ErrorAnswers { answers }
     }
 
+    /// The answers as a generated crate writes them: kind, status and the body template as JSON text, parsed
+    /// here once when the router is built. The generator wrote the text from a JSON value, so it parses; if it
+    /// ever did not, the answer would have an empty body rather than fail the server.
+    pub fn from_json(answers: &[(ErrorKind, u16, &str)]) -> Self {
+        ErrorAnswers::new(
+            answers
+                .iter()
+                .map(|(kind, status, body)| ErrorAnswer {
+                    kind: *kind,
+                    status: *status,
+                    body: serde_json::from_str(body).unwrap_or(Value::Null),
+                })
+                .collect(),
+        )
+    }
+
     /// The response for `error`: the spec's answer of its kind with placeholders filled, or a bare status when
     /// the spec has none. Internal errors are logged here, so their text never reaches the client.
     pub fn render(&self, error: &ApiError) -> Response {

@@ -2,15 +2,19 @@
 //!
 //! - [`auth`]: the bearer key, [`auth::Authenticate`] and [`auth::Caller`], and the spec's scope rules;
 //! - [`error`]: [`error::ApiError`], why a request is refused, and the spec's error answers that render it;
-//! - [`extract`]: request input to typed values, each failure a validation error naming the field;
-//! - [`runtime`]: the router's state and the steps each handler runs, and the [`runtime::RequestContext`].
+//! - [`schema`]: the static description of an API's inputs, and the checks of every request against it;
+//! - [`serve`]: what a generated handler calls (prepare a request, hand out its inputs, build the router);
+//! - [`runtime`]: the router's state, the body limit, caught panics, and the [`runtime::RequestContext`];
+//! - `extract`: serde decoding errors as validation answers.
 
 pub mod auth;
 pub mod error;
-pub mod extract;
+mod extract;
 pub mod runtime;
+pub mod schema;
+pub mod serve;
 
 pub use auth::{Authenticate, Caller, ScopeRules};
-pub use error::ApiError;
-pub use extract::Validate;
-pub use runtime::{RequestContext, ServerOptions};
+pub use error::{json_response, ApiError, ErrorAnswer, ErrorAnswers};
+pub use runtime::{RequestContext, ServerOptions, ServerState, Shared};
+pub use serve::{empty, json, Call, Input, Operation, Routes, Security};

@@ -5,6 +5,7 @@
 
 use super::auth::{bearer_key, Authenticate, ScopeRules};
 use super::error::{ApiError, ErrorAnswers};
+use super::schema::Schema;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::request::Parts;
@@ -45,30 +46,42 @@ impl Default for ServerOptions {
 /// The router's state: the implementation and what the generated handlers need to answer for it. Only generated
 /// code builds and uses it.
 pub struct ServerState<T> {
-    /// The implementation of the API's traits.
-    pub implementation: T,
+    implementation: T,
     answers: ErrorAnswers,
     scopes: ScopeRules,
     options: ServerOptions,
+    schema: &'static Schema,
 }
 
 /// The state as the router holds it: one allocation shared by every request.
 pub type Shared<T> = Arc<ServerState<T>>;
 
 impl<T> ServerState<T> {
-    /// The state of a generated router: the implementation and the spec's error answers and scope rules.
+    /// The state of a generated router: the implementation, and the spec's error answers, scope rules and schema.
     pub fn new(
         implementation: T,
         answers: ErrorAnswers,
         scopes: ScopeRules,
         options: ServerOptions,
+        schema: &'static Schema,
     ) -> Shared<T> {
         Arc::new(ServerState {
             implementation,
             answers,
             scopes,
             options,
+            schema,
         })
+    }
+
+    /// The implementation of the API's traits.
+    pub fn implementation(&self) -> &T {
+        &self.implementation
+    }
+
+    /// The API's input schema.
+    pub fn schema(&self) -> &'static Schema {
+        self.schema
     }
 
     /// The spec's answer for `error`.
@@ -286,6 +299,8 @@ mod tests {
         }
     }
 
+    static EMPTY: Schema = Schema { types: &[] };
+
     fn state(limit: usize) -> Shared<Keys> {
         ServerState::new(
             Keys,
@@ -296,6 +311,7 @@ mod tests {
             }]),
             ScopeRules::new(None, &[("{o}:write", "{o}:read")]),
             ServerOptions::default().body_limit(limit),
+            &EMPTY,
         )
     }
 

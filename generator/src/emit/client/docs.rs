@@ -3,7 +3,10 @@
 
 use crate::emit::tokens::doc_ty;
 use crate::ident::{is_keyword, unique};
-use crate::ir::{Api, ArgSource, ClientReturns, Operation, Presence, Resource, ResponseRole, Security, SetterTarget, Ty, TypeKind};
+use crate::ir::{
+    Api, ArgSource, ClientReturns, Operation, Presence, Resource, ResponseRole, Security,
+    SetterTarget, Ty, TypeKind,
+};
 
 /// A complete example calling `op` of `r` (client construction included), for the API reference; the same text as
 /// the method's doctest, without the hidden lines.
@@ -45,9 +48,15 @@ pub(super) fn from_env_doc(api: &Api) -> String {
         (Some(key), Some(url)) => text.push_str(&format!(
             ": the API key from `{key}`, the base URL from `{url}` (default `{server}`)."
         )),
-        (Some(key), None) => text.push_str(&format!(": the API key from `{key}`; the base URL is `{server}`.")),
-        (None, Some(url)) => text.push_str(&format!(": the base URL from `{url}` (default `{server}`).")),
-        (None, None) => text.push_str(&format!(" (this API names no variables: the base URL is `{server}`).")),
+        (Some(key), None) => text.push_str(&format!(
+            ": the API key from `{key}`; the base URL is `{server}`."
+        )),
+        (None, Some(url)) => text.push_str(&format!(
+            ": the base URL from `{url}` (default `{server}`)."
+        )),
+        (None, None) => text.push_str(&format!(
+            " (this API names no variables: the base URL is `{server}`)."
+        )),
     }
     text.push_str("\n\nFails if a required variable is unset or a value is invalid.");
     text
@@ -71,13 +80,25 @@ pub(super) fn method_doc(api: &Api, r: &Resource, op: &Operation) -> String {
     if let Some(d) = &op.description {
         text.push_str(&format!("\n{d}\n"));
     }
-    text.push_str(&format!("\n`{} {}` (operation `{}`).\n", op.method.as_str(), op.path, op.operation_id));
+    text.push_str(&format!(
+        "\n`{} {}` (operation `{}`).\n",
+        op.method.as_str(),
+        op.path,
+        op.operation_id
+    ));
     match op.security {
         Security::None => {}
         Security::Optional => text.push_str("\nNo authentication: the API key is not sent.\n"),
-        Security::Required if op.scopes.is_empty() => text.push_str("\nRequired scopes: none (any valid API key).\n"),
+        Security::Required if op.scopes.is_empty() => {
+            text.push_str("\nRequired scopes: none (any valid API key).\n")
+        }
         Security::Required => {
-            let scopes = op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+            let scopes = op
+                .scopes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             text.push_str(&format!("\nRequired scopes: {scopes}.\n"));
         }
     }
@@ -97,7 +118,10 @@ pub(super) fn method_doc(api: &Api, r: &Resource, op: &Operation) -> String {
             let what = match arg.source {
                 ArgSource::Param(i) => {
                     let p = &op.params[i];
-                    p.doc.as_deref().map(one_line).unwrap_or_else(|| format!("The `{}` parameter.", p.wire_name))
+                    p.doc
+                        .as_deref()
+                        .map(one_line)
+                        .unwrap_or_else(|| format!("The `{}` parameter.", p.wire_name))
                 }
                 ArgSource::Body => "the request body.".to_owned(),
             };
@@ -112,11 +136,19 @@ pub(super) fn method_doc(api: &Api, r: &Resource, op: &Operation) -> String {
             None => "nothing (no body)".to_owned(),
         };
         let how = match (&op.client.returns, resp.role) {
-            (_, ResponseRole::Error) => format!("an [`Error::Api`](super::runtime::Error::Api) with {body}"),
-            (ClientReturns::Enum(name), _) => format!("returns [`{name}::{}`] with {body}", resp.variant),
+            (_, ResponseRole::Error) => {
+                format!("an [`Error::Api`](super::runtime::Error::Api) with {body}")
+            }
+            (ClientReturns::Enum(name), _) => {
+                format!("returns [`{name}::{}`] with {body}", resp.variant)
+            }
             _ => format!("returns {body}"),
         };
-        let what = if what.is_empty() { String::new() } else { format!(": {what}") };
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!(": {what}")
+        };
         text.push_str(&format!("- `{}` → {how}{what}\n", resp.status));
     }
     text.push_str(
@@ -137,16 +169,32 @@ pub(super) fn method_doc(api: &Api, r: &Resource, op: &Operation) -> String {
 
 /// The first paragraph of a doc text, as one line (for lists).
 pub(super) fn one_line(text: &str) -> String {
-    text.split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split("\n\n")
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A literal for a value of type `t` in an example, or `None` when it must come from a hidden argument.
 fn example_literal(api: &Api, t: &Ty, example: Option<&serde_json::Value>) -> Option<String> {
     match t {
-        Ty::String | Ty::Uri | Ty::Email => Some(format!("{:?}", example.and_then(|e| e.as_str()).unwrap_or("value"))),
+        Ty::String | Ty::Uri | Ty::Email => Some(format!(
+            "{:?}",
+            example.and_then(|e| e.as_str()).unwrap_or("value")
+        )),
         Ty::I64 => Some(example.and_then(|e| e.as_i64()).unwrap_or(1).to_string()),
-        Ty::F64 => Some(format!("{:?}", example.and_then(|e| e.as_f64()).unwrap_or(1.0))),
-        Ty::Bool => Some(example.and_then(|e| e.as_bool()).unwrap_or(true).to_string()),
+        Ty::F64 => Some(format!(
+            "{:?}",
+            example.and_then(|e| e.as_f64()).unwrap_or(1.0)
+        )),
+        Ty::Bool => Some(
+            example
+                .and_then(|e| e.as_bool())
+                .unwrap_or(true)
+                .to_string(),
+        ),
         Ty::Named(id) => {
             let t = api.ty(*id);
             let TypeKind::Enum(e) = &t.kind else {
@@ -158,7 +206,12 @@ fn example_literal(api: &Api, t: &Ty, example: Option<&serde_json::Value>) -> Op
                 .iter()
                 .find(|v| Some(v.wire_name.as_str()) == wanted)
                 .or_else(|| e.variants.first())?;
-            Some(format!("{}::models::{}::{}", api.crate_name, t.rust_name, raw_name(&v.rust_name)))
+            Some(format!(
+                "{}::models::{}::{}",
+                api.crate_name,
+                t.rust_name,
+                raw_name(&v.rust_name)
+            ))
         }
         _ => None,
     }
@@ -172,12 +225,21 @@ fn raw_name(name: &str) -> String {
     }
 }
 
-/// The type as a reader of the docs writes it (models under the crate's name).
+/// The type as an example in another crate writes it: models under the crate's name, and the crates they name
+/// through its runtime (`rt`), which the example's crate need not depend on.
 fn example_ty(api: &Api, t: &Ty) -> String {
+    let krate = &api.crate_name;
     match t {
-        Ty::Named(id) => format!("{}::models::{}", api.crate_name, api.ty(*id).rust_name),
+        Ty::Named(id) => format!("{krate}::models::{}", api.ty(*id).rust_name),
         Ty::List(inner) => format!("Vec<{}>", example_ty(api, inner)),
-        Ty::Map(inner) => format!("indexmap::IndexMap<String, {}>", example_ty(api, inner)),
+        Ty::Map(inner) => format!(
+            "{krate}::rt::indexmap::IndexMap<String, {}>",
+            example_ty(api, inner)
+        ),
+        Ty::Uuid => format!("{krate}::rt::uuid::Uuid"),
+        Ty::DateTime => format!("{krate}::rt::chrono::DateTime<{krate}::rt::chrono::Utc>"),
+        Ty::Date => format!("{krate}::rt::chrono::NaiveDate"),
+        Ty::Json => format!("{krate}::rt::serde_json::Value"),
         other => doc_ty(api, other),
     }
 }
@@ -188,7 +250,8 @@ fn example(api: &Api, r: &Resource, op: &Operation, make_client: bool) -> String
     let mut hidden = Vec::new();
     let mut prologue = String::new();
     if make_client {
-        let how = if api.auth.as_ref().is_some_and(|a| a.env.is_some()) || api.server_env.is_some() {
+        let how = if api.auth.as_ref().is_some_and(|a| a.env.is_some()) || api.server_env.is_some()
+        {
             "from_env()"
         } else {
             "builder().build()"
@@ -225,7 +288,11 @@ fn example(api: &Api, r: &Resource, op: &Operation, make_client: bool) -> String
         raw_name(&op.rust_name),
         args.join(", ")
     );
-    let body = op.body.as_ref().and_then(|b| b.ty.named()).and_then(|id| api.struct_(id));
+    let body = op
+        .body
+        .as_ref()
+        .and_then(|b| b.ty.named())
+        .and_then(|id| api.struct_(id));
     if let Some(s) = body {
         let fields: Vec<_> = op
             .client
@@ -241,7 +308,11 @@ fn example(api: &Api, r: &Resource, op: &Operation, make_client: bool) -> String
             .filter(|(_, f)| matches!(f.presence, Presence::Required | Presence::Nullable))
             .collect();
         // With nothing required (a PATCH body), one optional field shows how the setters read.
-        let shown: Vec<_> = if required.is_empty() { fields.iter().take(1).collect() } else { required };
+        let shown: Vec<_> = if required.is_empty() {
+            fields.iter().take(1).collect()
+        } else {
+            required
+        };
         for (setter, f) in shown {
             let v = value(&f.rust_name, &f.ty, f.example.as_ref());
             call.push_str(&format!("    .{}({v})\n", raw_name(&setter.name)));

@@ -26,7 +26,11 @@ pub fn module_file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
 
 /// `src/client/{resource}.rs`.
 pub fn resource_file(api: &Api, r: &Resource, opts: &Options) -> Result<GeneratedFile, Error> {
-    rust_file(opts, &format!("src/client/{}.rs", r.rust_name), resource::emit(api, r))
+    rust_file(
+        opts,
+        &format!("src/client/{}.rs", r.rust_name),
+        resource::emit(api, r),
+    )
 }
 
 fn module(api: &Api) -> TokenStream {
@@ -62,14 +66,24 @@ fn module(api: &Api) -> TokenStream {
 }
 
 fn error_body(api: &Api) -> TokenStream {
-    let names: Vec<_> = api.errors.models.iter().map(|m| ident(&m.variant)).collect();
+    let names: Vec<_> = api
+        .errors
+        .models
+        .iter()
+        .map(|m| ident(&m.variant))
+        .collect();
     let types: Vec<_> = api
         .errors
         .models
         .iter()
         .map(|m| super::tokens::ty(api, &crate::ir::Ty::Named(m.ty), Scope::Sibling))
         .collect();
-    let docs: Vec<_> = api.errors.models.iter().map(|m| doc(&api.ty(m.ty).doc)).collect();
+    let docs: Vec<_> = api
+        .errors
+        .models
+        .iter()
+        .map(|m| doc(&api.ty(m.ty).doc))
+        .collect();
     let order = api
         .errors
         .models
@@ -109,6 +123,7 @@ fn error_body(api: &Api) -> TokenStream {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 let json = match self {
                     #( ApiErrorBody::#names(value) => super::rt::serde_json::to_string(value), )*
+                    ApiErrorBody::Raw(text) if text.is_empty() => return f.write_str("(empty body)"),
                     ApiErrorBody::Raw(text) => return f.write_str(&runtime::snippet(text.as_bytes())),
                 };
                 match json {
@@ -153,7 +168,10 @@ fn client(api: &Api) -> TokenStream {
         let docs = doc(&format!(
             "The `{}` operations.{}",
             r.wire_name,
-            r.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+            r.doc
+                .as_deref()
+                .map(|d| format!("\n\n{d}"))
+                .unwrap_or_default()
         ));
         quote! {
             #docs

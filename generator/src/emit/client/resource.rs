@@ -4,20 +4,29 @@
 
 use super::super::tokens::{doc, ident, inner_doc, ty, Scope};
 use super::docs;
-use crate::ir::{Api, ArgSource, ClientReturns, Operation, Param, ParamLocation, Presence, Resource, Security, SetterTarget, Ty};
+use crate::ir::{
+    Api, ArgSource, ClientReturns, Operation, Param, ParamLocation, Presence, Resource, Security,
+    SetterTarget, Ty,
+};
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn emit(api: &Api, r: &Resource) -> TokenStream {
-    let module_doc = inner_doc(&format!("The client side of the `{}` operations.", r.wire_name));
+    let module_doc = inner_doc(&format!(
+        "The client side of the `{}` operations.",
+        r.wire_name
+    ));
     let accessor = ident(&r.client_type);
     let docs = doc(&format!(
         "The `{}` operations, from [`Client::{}`](super::Client::{}).{}",
         r.wire_name,
         r.client_accessor,
         r.client_accessor,
-        r.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+        r.doc
+            .as_deref()
+            .map(|d| format!("\n\n{d}"))
+            .unwrap_or_default()
     ));
     let methods = r.operations.iter().map(|op| method(api, r, op));
     let items = r.operations.iter().map(|op| {
@@ -26,8 +35,13 @@ pub fn emit(api: &Api, r: &Resource) -> TokenStream {
         let outcomes = outcome_enum(api, op);
         quote! { #statics #request #outcomes }
     });
-    // Nested one level below the crate root: models and the runtime are two `super`s up.
-    let imports = (!r.operations.is_empty()).then(|| quote! { use super::{runtime, ApiErrorBody, Client, Error}; });
+    let imports = (!r.operations.is_empty()).then(|| {
+        let common = super::super::tokens::imports();
+        quote! {
+            #common
+            use super::{runtime, ApiErrorBody, Client, Error};
+        }
+    });
     quote! {
         #module_doc
 
@@ -138,7 +152,12 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let path = &op.path;
     let idempotent = op.idempotent;
     let auth = op.security == Security::Required;
-    let required: Vec<&str> = match op.body.as_ref().and_then(|b| b.ty.named()).and_then(|id| api.struct_(id)) {
+    let required: Vec<&str> = match op
+        .body
+        .as_ref()
+        .and_then(|b| b.ty.named())
+        .and_then(|id| api.struct_(id))
+    {
         Some(s) => s
             .fields
             .iter()
@@ -155,6 +174,7 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         }
         None => quote! { None },
     };
+    let body = op.body.is_some();
     let docs = format!(" How the runtime sends `{}`.", op.operation_id);
     quote! {
         #[doc = #docs]
@@ -164,6 +184,7 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             path: #path,
             idempotent: #idempotent,
             auth: #auth,
+            body: #body,
             required: &[#(#required),*],
             page: #page,
         };
@@ -186,7 +207,11 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         "A request of [`{}::{}`]: {}\n\nSet optional values with its methods, then call `send`.",
         r.client_type, op.rust_name, op.summary
     ));
-    let body_struct = op.body.as_ref().and_then(|b| b.ty.named()).and_then(|id| api.struct_(id));
+    let body_struct = op
+        .body
+        .as_ref()
+        .and_then(|b| b.ty.named())
+        .and_then(|id| api.struct_(id));
     let setters = op.client.setters.iter().map(|s| {
         let name = ident(&s.name);
         let set = ident(&s.set_name);
@@ -208,9 +233,12 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 let setter_doc = doc(&format!("{}\n\nBody field `{wire}`. {facts}", f.doc));
                 let (stored, set_call, set_doc) = if f.presence.nullable() {
                     (
-                        quote! { runtime::Nullable<#base> },
+                        quote! { impl Into<runtime::Nullable<#base>> },
                         quote! { field_nullable },
-                        format!("Sets the body field `{wire}` from its stored form (`Absent`: not sent, `Null`: sent as null)."),
+                        format!(
+                            "Sets the body field `{wire}` from its stored form: `Nullable::Absent` leaves it out, \
+                             `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it."
+                        ),
                     )
                 } else {
                     (
@@ -220,6 +248,7 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                     )
                 };
                 let set_doc = doc(&set_doc);
+                let set_value = if f.presence.nullable() { quote! { value.into() } } else { quote! { value } };
                 let null = s.null_name.as_ref().map(|n| {
                     let n = ident(n);
                     let null_doc = doc(&format!("Sends the body field `{wire}` as `null` (clears it)."));
@@ -233,13 +262,12 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 quote! {
                     #setter_doc
                     pub fn #name(self, value: #value_ty) -> Self {
-                        let value: #base = value.into();
-                        Self(self.0.field(#wire, value))
+                        Self(self.0.field::<#base>(#wire, value.into()))
                     }
 
                     #set_doc
                     pub fn #set(self, value: #stored) -> Self {
-                        Self(self.0.#set_call(#wire, value))
+                        Self(self.0.#set_call(#wire, #set_value))
                     }
 
                     #null
@@ -256,7 +284,7 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         quote! {
             #body_doc
             pub fn body(self, body: #body_ty) -> Self {
-                Self(self.0.fields(&body))
+                Self(self.0.body_fields(&body))
             }
         }
     });
@@ -309,12 +337,22 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }
 }
 
-fn query_setters(api: &Api, p: &Param, name: &proc_macro2::Ident, set: &proc_macro2::Ident) -> TokenStream {
+fn query_setters(
+    api: &Api,
+    p: &Param,
+    name: &proc_macro2::Ident,
+    set: &proc_macro2::Ident,
+) -> TokenStream {
     let wire = &p.wire_name;
     let value_ty = setter_ty(api, &p.ty);
     let stored = ty(api, &p.ty, Scope::Nested);
-    let what = p.doc.clone().unwrap_or_else(|| format!("The `{wire}` query parameter."));
-    let setter_doc = doc(&format!("{what}\n\nQuery parameter `{wire}`; left out unless set."));
+    let what = p
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{wire}` query parameter."));
+    let setter_doc = doc(&format!(
+        "{what}\n\nQuery parameter `{wire}`; left out unless set."
+    ));
     let set_doc = doc(&format!("Sets or clears the `{wire}` query parameter."));
     let text = param_text(&p.ty, quote! { value });
     quote! {
@@ -383,7 +421,11 @@ fn outcome_enum(api: &Api, op: &Operation) -> TokenStream {
     let outcomes: Vec<_> = op.outcomes().collect();
     let variants = outcomes.iter().map(|o| {
         let variant = ident(&o.variant);
-        let d = doc(&format!("`{}`: {}", o.status, o.doc.as_deref().map(docs::one_line).unwrap_or_default()));
+        let d = doc(&format!(
+            "`{}`: {}",
+            o.status,
+            o.doc.as_deref().map(docs::one_line).unwrap_or_default()
+        ));
         match &o.ty {
             Some(t) => {
                 let t = ty(api, t, Scope::Nested);

@@ -26,7 +26,11 @@ pub fn module_file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
 
 /// `src/server/{resource}.rs`.
 pub fn resource_file(api: &Api, r: &Resource, opts: &Options) -> Result<GeneratedFile, Error> {
-    rust_file(opts, &format!("src/server/{}.rs", r.rust_name), resource::emit(api, r))
+    rust_file(
+        opts,
+        &format!("src/server/{}.rs", r.rust_name),
+        resource::emit(api, r),
+    )
 }
 
 fn module(api: &Api) -> TokenStream {
@@ -58,6 +62,17 @@ fn module(api: &Api) -> TokenStream {
         }
     });
     let router = router::emit(api);
+    let param_checks = api.operations().map(|(r, op)| {
+        let module = ident(&r.rust_name);
+        let operation = quote::format_ident!(
+            "{}",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(op.type_name.as_str())
+        );
+        quote! {
+            assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.query), Ok(()));
+        }
+    });
     let schema = schema::emit(api);
     quote! {
         #module_doc
@@ -69,7 +84,22 @@ fn module(api: &Api) -> TokenStream {
 
         pub use runtime::{ApiError, Authenticate, Caller, RequestContext, ScopeRules, ServerOptions};
 
+        // The schema's vocabulary; an API without enums or patterns uses only part of it.
+        #[allow(unused_imports)]
+        use runtime::schema::{Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef};
+
         #router
         #schema
+
+        #[cfg(test)]
+        mod tests {
+            /// The input schema and every operation's parameters are sound: each index in range, each default and
+            /// pattern valid, so the router never meets a fault of its own at run time.
+            #[test]
+            fn schema_is_sound() {
+                assert_eq!(super::SCHEMA.verify(), Ok(()));
+                #(#param_checks)*
+            }
+        }
     }
 }

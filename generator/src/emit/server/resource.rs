@@ -9,7 +9,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn emit(api: &Api, r: &Resource) -> TokenStream {
-    let module_doc = inner_doc(&format!("The server side of the `{}` operations.", r.wire_name));
+    let module_doc = inner_doc(&format!(
+        "The server side of the `{}` operations.",
+        r.wire_name
+    ));
     let trait_ = resource_trait(api, r);
     let items = r.operations.iter().map(|op| {
         let query = query_struct(api, op);
@@ -19,8 +22,23 @@ pub fn emit(api: &Api, r: &Resource) -> TokenStream {
         quote! { #query #answers #statics #handler }
     });
     let auth = api.auth.as_ref().map(|_| quote! { Authenticate, });
-    let imports = (!r.operations.is_empty()).then(|| quote! { use super::{runtime, ApiError, #auth RequestContext}; });
-    let trait_import = r.operations.is_empty().then(|| api.auth.as_ref().map(|_| quote! { use super::Authenticate; }));
+    let imports = (!r.operations.is_empty()).then(|| {
+        let common = super::super::tokens::imports();
+        quote! {
+            #common
+            use rt::axum::extract::{Request, State};
+            use rt::axum::response::{IntoResponse, Response};
+            // Operations without parameters or a body describe none.
+            #[allow(unused_imports)]
+            use rt::server::schema::{Param, Type};
+            use super::{runtime, ApiError, #auth RequestContext};
+        }
+    });
+    let trait_import = r.operations.is_empty().then(|| {
+        api.auth
+            .as_ref()
+            .map(|_| quote! { use super::Authenticate; })
+    });
     quote! {
         #module_doc
 
@@ -34,14 +52,21 @@ pub fn emit(api: &Api, r: &Resource) -> TokenStream {
 
 fn resource_trait(api: &Api, r: &Resource) -> TokenStream {
     let name = ident(&r.server_trait);
-    let mut text = r.doc.clone().unwrap_or_else(|| format!("The `{}` resource.", r.wire_name));
+    let mut text = r
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` resource.", r.wire_name));
     text.push_str(&format!(
         "\n\nThe server side of the `{}` operations: implement it (with the other resources' traits) and serve the \
          implementation with [`router`](super::router).",
         r.wire_name
     ));
     let docs = doc(&text);
-    let supertrait = if api.auth.is_some() { quote! { Authenticate } } else { quote! { Send + Sync + 'static } };
+    let supertrait = if api.auth.is_some() {
+        quote! { Authenticate }
+    } else {
+        quote! { Send + Sync + 'static }
+    };
     let methods = r.operations.iter().map(|op| trait_method(api, op));
     quote! {
         #docs
@@ -70,26 +95,38 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
     match op.security {
         Security::Required if !op.scopes.is_empty() => text.push_str(&format!(
             "; the router has checked the scopes {} before calling it.",
-            op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+            op.scopes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         Security::Required => text.push_str("; any valid key may call it."),
-        Security::Optional => text.push_str("; open to anyone (the caller is known when a valid key was sent)."),
+        Security::Optional => {
+            text.push_str("; open to anyone (the caller is known when a valid key was sent).")
+        }
         Security::None => text.push('.'),
     }
     let path_params: Vec<_> = op.path_params().collect();
     if !path_params.is_empty() {
         text.push_str("\n\nPath parameters:");
         for (p, arg) in path_params.iter().zip(&op.server.path_args) {
-            text.push_str(&format!("\n- `{arg}`: {}", p.doc.as_deref().map_or("(undocumented)", str::trim)));
+            text.push_str(&format!(
+                "\n- `{arg}`: {}",
+                p.doc.as_deref().map_or("(undocumented)", str::trim)
+            ));
         }
     }
     let docs = doc(&text);
     let caller = caller_ty(op);
-    let args = path_params.iter().zip(&op.server.path_args).map(|(p, arg)| {
-        let arg = ident(arg);
-        let ty = ty(api, &p.ty, Scope::Nested);
-        quote! { #arg: #ty }
-    });
+    let args = path_params
+        .iter()
+        .zip(&op.server.path_args)
+        .map(|(p, arg)| {
+            let arg = ident(arg);
+            let ty = ty(api, &p.ty, Scope::Nested);
+            quote! { #arg: #ty }
+        });
     let query = op.server.query_struct.as_ref().map(|q| {
         let q = format_ident!("{}", q);
         quote! { query: #q, }
@@ -101,7 +138,8 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
     let response = format_ident!("{}", op.server.response_enum);
     // `self`, the context, the path parameters, query and body: past seven clippy asks for a struct, but the
     // arguments mirror the spec, so the lint is quieted rather than the signature bent.
-    let arg_count = 2 + path_params.len() + usize::from(query.is_some()) + usize::from(body.is_some());
+    let arg_count =
+        2 + path_params.len() + usize::from(query.is_some()) + usize::from(body.is_some());
     let allow = (arg_count > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     quote! {
         #docs
@@ -136,7 +174,10 @@ fn query_struct(api: &Api, op: &Operation) -> TokenStream {
         } else {
             (quote! { Option<#ty> }, quote! { #[serde(default)] })
         };
-        let mut text = p.doc.clone().unwrap_or_else(|| format!("The `{}` query parameter.", p.wire_name));
+        let mut text = p
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` query parameter.", p.wire_name));
         if p.rust_name.trim_start_matches("r#") != p.wire_name {
             text.push_str(&format!("\n\nWire name: `{}`.", p.wire_name));
         }
@@ -145,11 +186,14 @@ fn query_struct(api: &Api, op: &Operation) -> TokenStream {
         let rename = (p.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
         quote! { #docs #rename #presence pub #field: #ty, }
     });
-    let default = params.iter().all(|p| !p.required).then(|| quote! { Default, });
+    let default = params
+        .iter()
+        .all(|p| !p.required)
+        .then(|| quote! { Default, });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default super::super::rt::serde::Deserialize)]
-        #[serde(crate = "super::super::rt::serde")]
+        #[derive(Debug, Clone, PartialEq, #default rt::serde::Deserialize)]
+        #[serde(crate = "rt::serde")]
         pub struct #name {
             #(#fields)*
         }
@@ -178,11 +222,11 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
             Some(t) => {
                 let t = ty(api, t, Scope::Nested);
                 variants.push(quote! { #vdoc #variant(#t), });
-                arms.push(quote! { Self::#variant(body) => runtime::json_response(#status, &body), });
+                arms.push(quote! { Self::#variant(body) => runtime::json(#status, &body), });
             }
             None => {
                 variants.push(quote! { #vdoc #variant, });
-                arms.push(quote! { Self::#variant => runtime::empty_response(#status), });
+                arms.push(quote! { Self::#variant => runtime::empty(#status), });
             }
         }
     }
@@ -196,8 +240,8 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
             #(#variants)*
         }
 
-        impl super::super::rt::axum::response::IntoResponse for #name {
-            fn into_response(self) -> super::super::rt::axum::response::Response {
+        impl IntoResponse for #name {
+            fn into_response(self) -> Response {
                 match self {
                     #(#arms)*
                 }
@@ -221,21 +265,23 @@ fn operation_static(api: &Api, op: &Operation) -> TokenStream {
             quote! { runtime::Security::Required { scopes: &[#(#scopes),*] } }
         }
     };
-    let params = op.params.iter().map(|p| schema::param(api, p));
+    let path = op.path_params().map(|p| schema::param(api, p));
+    let query = op.query_params().map(|p| schema::param(api, p));
     let body = match &op.body {
         Some(b) => {
-            let t = schema::ty(&b.ty);
-            quote! { Some(runtime::schema::Type::#t) }
+            let t = schema::ty(api, &b.ty);
+            quote! { Some(#t) }
         }
         None => quote! { None },
     };
     let docs = format!(" What the router checks before `{id}` runs.");
     quote! {
         #[doc = #docs]
-        static #name: runtime::Operation = runtime::Operation {
+        pub(super) static #name: runtime::Operation = runtime::Operation {
             id: #id,
             security: #security,
-            params: &[#(#params),*],
+            path: &[#(#path),*],
+            query: &[#(#query),*],
             body: #body,
         };
     }
@@ -264,12 +310,16 @@ fn handler(r: &Resource, op: &Operation) -> TokenStream {
     if op.body.is_some() {
         args.push(quote! { input.body()? });
     }
-    let input = if args.is_empty() { quote! { _input } } else { quote! { mut input } };
+    let input = if args.is_empty() {
+        quote! { _input }
+    } else {
+        quote! { mut input }
+    };
     quote! {
         pub(super) async fn #name<T: #trait_>(
-            super::super::rt::axum::extract::State(state): super::super::rt::axum::extract::State<runtime::Shared<T>>,
-            request: super::super::rt::axum::extract::Request,
-        ) -> super::super::rt::axum::response::Response {
+            State(state): State<runtime::Shared<T>>,
+            request: Request,
+        ) -> Response {
             let call = match state.#prepare(request, &#operation).await {
                 Ok(call) => call,
                 Err(response) => return response,

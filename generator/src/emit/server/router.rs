@@ -20,7 +20,9 @@ pub fn emit(api: &Api) -> TokenStream {
         }
     }
     let routes = paths.iter().map(|(path, methods)| {
-        let (first, rest) = methods.split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));
+        let (first, rest) = methods
+            .split_first()
+            .map_or((None, &[][..]), |(f, r)| (Some(f), r));
         quote! { .route(#path, super::rt::axum::routing::#first #(.#rest)*) }
     });
     let bounds: Vec<TokenStream> = api
@@ -31,19 +33,28 @@ pub fn emit(api: &Api) -> TokenStream {
             quote! { #t }
         })
         .collect();
-    let bounds = if bounds.is_empty() { quote! { Send + Sync + 'static } } else { quote! { #(#bounds)+* } };
+    let bounds = if bounds.is_empty() {
+        quote! { Send + Sync + 'static }
+    } else {
+        quote! { #(#bounds)+* }
+    };
     let answers = api.errors.answers.iter().map(|a| {
         let kind = format_ident!("{}", error_kind_variant(a.kind));
         let status = Literal::u16_unsuffixed(a.status);
         let body = json_text(&a.body);
-        quote! { runtime::ErrorAnswer { kind: super::rt::ErrorKind::#kind, status: #status, body: #body }, }
+        quote! { (super::rt::ErrorKind::#kind, #status, #body), }
     });
     let (wildcard, implied) = match &api.auth {
-        Some(auth) => (auth.wildcard_scope.as_deref(), auth.implied_scopes.as_slice()),
+        Some(auth) => (
+            auth.wildcard_scope.as_deref(),
+            auth.implied_scopes.as_slice(),
+        ),
         None => (None, &[][..]),
     };
     let wildcard = super::super::tokens::option_str(wildcard);
-    let implied = implied.iter().map(|(from, grants)| quote! { (#from, #grants) });
+    let implied = implied
+        .iter()
+        .map(|(from, grants)| quote! { (#from, #grants) });
     quote! {
         /// The axum router serving every operation with `implementation`, with the default [`ServerOptions`]
         /// (1 MiB body limit).
@@ -69,7 +80,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
         pub fn error_answers() -> runtime::ErrorAnswers {
-            runtime::ErrorAnswers::new(&[#(#answers)*])
+            runtime::ErrorAnswers::from_json(&[#(#answers)*])
         }
 
         /// The API's scope rules: its wildcard scope and which scopes imply which.

@@ -1,7 +1,7 @@
-//! Emits `SCHEMA`, the static description of every type the router checks request inputs against (the runtime's
-//! `schema` module interprets it), and the parameter descriptions of each operation. Data rather than code: a
-//! table of a few lines per type compiles in a fraction of the time of generated checking functions, and one
-//! tested interpreter gives every API the same messages.
+//! Emits `SCHEMA`, the static description of every type a request can carry, which the runtime's `schema` module
+//! checks inputs against, and the descriptions of each operation's parameters. Data rather than code: a table of a
+//! line per field compiles in a fraction of the time of generated checking functions, and one tested interpreter
+//! gives every API the same messages.
 
 use crate::ir::{Api, Constraints, Param, ParamLocation, Ty, TypeKind};
 use proc_macro2::{Literal, TokenStream};
@@ -11,49 +11,59 @@ pub fn emit(api: &Api) -> TokenStream {
     // Patterns are statics of their own: each compiles its regular expression once, on first use.
     let mut patterns: Vec<&str> = Vec::new();
     let types: Vec<TokenStream> = api
-        .types
+        .request_types
         .iter()
-        .map(|t| match &t.kind {
-            TypeKind::Struct(s) => {
-                let name = &t.rust_name;
-                let fields = s.fields.iter().map(|f| {
-                    let wire = &f.wire_name;
-                    let ty = ty(&f.ty);
-                    let required = !f.presence.optional();
-                    let nullable = f.presence.nullable();
-                    let rules = rules(&f.constraints, &mut patterns);
+        .map(|id| {
+            let t = api.ty(*id);
+            let name = &t.rust_name;
+            match &t.kind {
+                TypeKind::Struct(s) => {
+                    let fields = s.fields.iter().map(|f| {
+                        let wire = &f.wire_name;
+                        let ty = ty(api, &f.ty);
+                        let base = if f.presence.optional() {
+                            quote! { Field::optional(#wire, #ty) }
+                        } else {
+                            quote! { Field::required(#wire, #ty) }
+                        };
+                        let nullable = f.presence.nullable().then(|| quote! { nullable: true, });
+                        let rules = rules(&f.constraints, &mut patterns).map(|r| quote! { rules: #r, });
+                        if nullable.is_none() && rules.is_none() {
+                            base
+                        } else {
+                            quote! { Field { #nullable #rules ..#base } }
+                        }
+                    });
+                    let reject = s.reject_unknown_fields;
                     quote! {
-                        runtime::schema::Field { name: #wire, ty: runtime::schema::Type::#ty, required: #required, nullable: #nullable, default: None, rules: #rules }
+                        TypeDef::Struct(Struct { name: #name, reject_unknown: #reject, fields: &[#(#fields),*] })
                     }
-                });
-                let reject = s.reject_unknown_fields;
-                quote! {
-                    runtime::schema::TypeDef::Struct(runtime::schema::Struct { name: #name, fields: &[#(#fields),*], reject_unknown: #reject })
                 }
-            }
-            TypeKind::Enum(e) => {
-                let name = &t.rust_name;
-                let values = e.variants.iter().map(|v| {
-                    let wire = &v.wire_name;
-                    quote! { runtime::schema::Literal::Str(#wire) }
-                });
-                quote! {
-                    runtime::schema::TypeDef::Enum(runtime::schema::Enum { name: #name, values: &[#(#values),*] })
+                TypeKind::Enum(e) => {
+                    let values = e.variants.iter().map(|v| {
+                        let wire = &v.wire_name;
+                        quote! { Literal::Str(#wire) }
+                    });
+                    quote! {
+                        TypeDef::Enum(Enum { name: #name, values: &[#(#values),*] })
+                    }
                 }
             }
         })
         .collect();
     let pattern_statics = patterns.iter().enumerate().map(|(i, p)| {
         let name = format_ident!("PATTERN_{}", i);
-        let docs = format!(" The `pattern` `{p}` (the generator compiled it with the same `regex` crate).");
+        let docs = format!(
+            " The `pattern` `{p}` (the generator compiled it with the same `regex` crate)."
+        );
         quote! {
             #[doc = #docs]
-            static #name: runtime::schema::Pattern = runtime::schema::Pattern::new(#p);
+            static #name: Pattern = Pattern::new(#p);
         }
     });
     quote! {
-        /// Every type of the API as the router checks request inputs against it; `Named(i)` is `types[i]`.
-        static SCHEMA: runtime::schema::Schema = runtime::schema::Schema {
+        /// Every type a request can carry, as the router checks inputs against it; `Type::Named(i)` is `types[i]`.
+        static SCHEMA: Schema = Schema {
             types: &[#(#types),*],
         };
 
@@ -61,35 +71,38 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-/// The schema type of `t`, as the tokens after `runtime::schema::Type::`.
-pub(super) fn ty(t: &Ty) -> TokenStream {
+/// The schema type of `t`; `Named` indexes the schema's own list of types (a request can only carry those).
+pub(super) fn ty(api: &Api, t: &Ty) -> TokenStream {
     match t {
-        Ty::String | Ty::Uri | Ty::Email => quote! { String },
-        Ty::I64 => quote! { Integer },
-        Ty::F64 => quote! { Number },
-        Ty::Bool => quote! { Boolean },
-        Ty::Uuid => quote! { Uuid },
-        Ty::DateTime => quote! { DateTime },
-        Ty::Date => quote! { Date },
-        Ty::Json => quote! { Json },
+        Ty::String | Ty::Uri | Ty::Email => quote! { Type::String },
+        Ty::I64 => quote! { Type::Integer },
+        Ty::F64 => quote! { Type::Number },
+        Ty::Bool => quote! { Type::Boolean },
+        Ty::Uuid => quote! { Type::Uuid },
+        Ty::DateTime => quote! { Type::DateTime },
+        Ty::Date => quote! { Type::Date },
+        Ty::Json => quote! { Type::Json },
         Ty::List(inner) => {
-            let inner = ty(inner);
-            quote! { List(&runtime::schema::Type::#inner) }
+            let inner = ty(api, inner);
+            quote! { Type::List(&#inner) }
         }
         Ty::Map(inner) => {
-            let inner = ty(inner);
-            quote! { Map(&runtime::schema::Type::#inner) }
+            let inner = ty(api, inner);
+            quote! { Type::Map(&#inner) }
         }
+        Ty::Named(id) if api.enum_(*id).is_some_and(|e| e.open) => quote! { Type::String },
         Ty::Named(id) => {
-            let index = Literal::usize_unsuffixed(id.0);
-            quote! { Named(#index) }
+            // Every type a request reaches has an index: lower computes the request types as the closure of
+            // what bodies and parameters hold.
+            let index = Literal::usize_unsuffixed(api.ty(*id).schema_index.unwrap_or(usize::MAX));
+            quote! { Type::Named(#index) }
         }
     }
 }
 
-fn rules<'a>(c: &'a Constraints, patterns: &mut Vec<&'a str>) -> TokenStream {
+fn rules<'a>(c: &'a Constraints, patterns: &mut Vec<&'a str>) -> Option<TokenStream> {
     if c.is_empty() {
-        return quote! { runtime::schema::Rules::NONE };
+        return None;
     }
     let opt_u64 = |v: Option<u64>| match v {
         Some(n) => {
@@ -109,52 +122,46 @@ fn rules<'a>(c: &'a Constraints, patterns: &mut Vec<&'a str>) -> TokenStream {
         }
         None => quote! { None },
     };
-    let (min_length, max_length) = (opt_u64(c.min_length), opt_u64(c.max_length));
-    let (minimum, maximum) = (opt_f64(c.minimum), opt_f64(c.maximum));
-    let pattern = match &c.pattern {
-        Some(p) => {
-            let index = match patterns.iter().position(|q| q == p) {
-                Some(i) => i,
-                None => {
-                    patterns.push(p);
-                    patterns.len() - 1
-                }
-            };
-            let name = format_ident!("PATTERN_{}", index);
-            quote! { Some(&#name) }
-        }
-        None => quote! { None },
+    let set = |key: &str, value: TokenStream| {
+        let key = format_ident!("{}", key);
+        quote! { #key: #value, }
     };
-    quote! {
-        runtime::schema::Rules {
-            min_length: #min_length,
-            max_length: #max_length,
-            pattern: #pattern,
-            minimum: #minimum,
-            maximum: #maximum,
-            ..runtime::schema::Rules::NONE
-        }
+    let mut fields = Vec::new();
+    if c.min_length.is_some() {
+        fields.push(set("min_length", opt_u64(c.min_length)));
     }
+    if c.max_length.is_some() {
+        fields.push(set("max_length", opt_u64(c.max_length)));
+    }
+    if c.minimum.is_some() {
+        fields.push(set("minimum", opt_f64(c.minimum)));
+    }
+    if c.maximum.is_some() {
+        fields.push(set("maximum", opt_f64(c.maximum)));
+    }
+    if let Some(p) = &c.pattern {
+        let index = match patterns.iter().position(|q| q == p) {
+            Some(i) => i,
+            None => {
+                patterns.push(p);
+                patterns.len() - 1
+            }
+        };
+        let name = format_ident!("PATTERN_{}", index);
+        fields.push(quote! { pattern: Some(&#name), });
+    }
+    Some(quote! { Rules { #(#fields)* ..Rules::NONE } })
 }
 
-/// An operation's parameter as the runtime's schema describes it.
-pub(super) fn param(_api: &Api, p: &Param) -> TokenStream {
+/// An operation's parameter as the runtime's schema describes it (the resource file imports `Param` and `Type`).
+pub(super) fn param(api: &Api, p: &Param) -> TokenStream {
     let name = &p.wire_name;
-    let location = match p.location {
-        ParamLocation::Path => quote! { Path },
-        ParamLocation::Query => quote! { Query },
-    };
-    let ty = ty(&p.ty);
-    let required = p.required;
-    quote! {
-        runtime::schema::Param {
-            name: #name,
-            location: runtime::schema::Location::#location,
-            ty: runtime::schema::Type::#ty,
-            required: #required,
-            default: None,
-            rules: runtime::schema::Rules::NONE,
-            style: runtime::schema::Style::Form,
+    let ty = ty(api, &p.ty);
+    match (p.location, p.required) {
+        (ParamLocation::Path, _) => quote! { Param::path(#name, #ty) },
+        (ParamLocation::Query, false) => quote! { Param::query(#name, #ty) },
+        (ParamLocation::Query, true) => {
+            quote! { Param { required: true, ..Param::query(#name, #ty) } }
         }
     }
 }

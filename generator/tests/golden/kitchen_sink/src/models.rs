@@ -4,7 +4,9 @@
 //!
 //! Available with no cargo feature enabled.
 use super::rt::serde::{Deserialize, Serialize};
-pub use super::nullable::Nullable;
+
+pub use super::rt::Nullable;
+
 /// An error body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -15,11 +17,13 @@ pub struct Problem {
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub attr: Nullable<String>,
+    pub attr: super::rt::Nullable<String>,
 }
+
 /// A tree node that holds itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
+#[serde(deny_unknown_fields)]
 pub struct Node {
     /// The `id` field.
     pub id: super::rt::uuid::Uuid,
@@ -29,7 +33,11 @@ pub struct Node {
     ///
     /// Wire name: `self`. May be absent.
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
     pub self_: Option<String>,
     /// The `1st` field.
     ///
@@ -40,19 +48,27 @@ pub struct Node {
     ///
     /// Wire name: `a-b.c d`. May be absent.
     #[serde(rename = "a-b.c d")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
     pub a_b_c_d: Option<f64>,
     /// The `parent` field.
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub parent: Nullable<Box<Node>>,
+    pub parent: super::rt::Nullable<Box<Node>>,
     /// The `children` field.
     pub children: Vec<Node>,
     /// The `labels` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
     pub labels: Option<super::rt::indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
@@ -63,9 +79,14 @@ pub struct Node {
     /// The `day` field.
     ///
     /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
     pub day: Option<super::rt::chrono::NaiveDate>,
 }
+
 /// The create request body of [`Node`]: every field except the read-only ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -80,19 +101,15 @@ pub struct NodeCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub self_: Option<String>,
     /// The `1st` field.
     ///
-    /// Wire name: `1st`. Minimum 0. Maximum 10. May be absent.
+    /// Wire name: `1st`. Minimum 0. Maximum 10. May be absent or null.
     #[serde(rename = "1st")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub _1st: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub _1st: super::rt::Nullable<i64>,
     /// The `a-b.c d` field.
     ///
     /// Wire name: `a-b.c d`. May be absent.
@@ -100,25 +117,21 @@ pub struct NodeCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub a_b_c_d: Option<f64>,
     /// The `parent` field.
     ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub parent: Option<Box<Node>>,
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub parent: super::rt::Nullable<Box<Node>>,
     /// The `children` field.
     ///
     /// May be absent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub children: Option<Vec<Node>>,
     /// The `labels` field.
@@ -127,25 +140,21 @@ pub struct NodeCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub labels: Option<super::rt::indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub extra: Option<super::rt::serde_json::Value>,
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub extra: super::rt::Nullable<super::rt::serde_json::Value>,
     /// The `day` field.
     ///
     /// May be absent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub day: Option<super::rt::chrono::NaiveDate>,
     /// The `secret` field.
@@ -156,10 +165,11 @@ pub struct NodeCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub secret: Option<String>,
 }
+
 /// The partial-update (PATCH) request body of [`Node`]: every field is optional; nullable fields can be sent as null.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -171,7 +181,7 @@ pub struct NodePatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub r#type: Option<Kind>,
     /// The `self` field.
@@ -181,7 +191,7 @@ pub struct NodePatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub self_: Option<String>,
     /// The `1st` field.
@@ -189,7 +199,7 @@ pub struct NodePatch {
     /// Wire name: `1st`. Minimum 0. Maximum 10. May be absent or null.
     #[serde(rename = "1st")]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub _1st: Nullable<i64>,
+    pub _1st: super::rt::Nullable<i64>,
     /// The `a-b.c d` field.
     ///
     /// Wire name: `a-b.c d`. May be absent.
@@ -197,21 +207,21 @@ pub struct NodePatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub a_b_c_d: Option<f64>,
     /// The `parent` field.
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub parent: Nullable<Box<Node>>,
+    pub parent: super::rt::Nullable<Box<Node>>,
     /// The `children` field.
     ///
     /// May be absent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub children: Option<Vec<Node>>,
     /// The `labels` field.
@@ -220,21 +230,21 @@ pub struct NodePatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub labels: Option<super::rt::indexmap::IndexMap<String, String>>,
     /// The `extra` field.
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub extra: Nullable<super::rt::serde_json::Value>,
+    pub extra: super::rt::Nullable<super::rt::serde_json::Value>,
     /// The `day` field.
     ///
     /// May be absent.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub day: Option<super::rt::chrono::NaiveDate>,
     /// The `secret` field.
@@ -245,27 +255,11 @@ pub struct NodePatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub secret: Option<String>,
 }
-/// One page of a paginated list (limit/offset pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct PaginatedNodeList {
-    /// Total number of items across all pages.
-    pub count: i64,
-    /// Absolute URL of the next page, or null on the last page.
-    ///
-    /// May be null.
-    pub next: Option<String>,
-    /// Absolute URL of the previous page, or null on the first page.
-    ///
-    /// May be null.
-    pub previous: Option<String>,
-    /// The items of this page.
-    pub results: Vec<Node>,
-}
+
 /// A closed enum.
 ///
 /// Values: `leaf`, `branch`, ``, `Self`.
@@ -296,6 +290,7 @@ pub enum Kind {
     #[serde(rename = "Self")]
     Self_,
 }
+
 impl Kind {
     /// Every known value of [`Kind`], in spec order.
     pub const ALL: &'static [Kind] = &[
@@ -314,8 +309,10 @@ impl Kind {
         }
     }
 }
+
 impl std::str::FromStr for Kind {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "leaf" => Ok(Kind::Leaf),
@@ -333,11 +330,13 @@ impl std::str::FromStr for Kind {
         }
     }
 }
+
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// An open enum.
 ///
 /// Values: `red`, `green`, `1st`. Open: a value this version does not know is kept as `Unknown`.
@@ -352,9 +351,11 @@ pub enum Color {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
+
 impl Color {
     /// Every known value of [`Color`], in spec order.
     pub const ALL: &'static [Color] = &[Color::Red, Color::Green, Color::_1st];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -365,6 +366,7 @@ impl Color {
         }
     }
 }
+
 impl From<&str> for Color {
     fn from(value: &str) -> Self {
         match value {
@@ -375,17 +377,21 @@ impl From<&str> for Color {
         }
     }
 }
+
 impl std::str::FromStr for Color {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for Color {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl Serialize for Color {
     fn serialize<S: super::rt::serde::Serializer>(
         &self,
@@ -394,6 +400,7 @@ impl Serialize for Color {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
@@ -401,4 +408,22 @@ impl<'de> Deserialize<'de> for Color {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+
+/// One page of a paginated list (limit/offset pagination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct PaginatedNodeList {
+    /// Total number of items across all pages.
+    pub count: i64,
+    /// Absolute URL of the next page, or null on the last page.
+    ///
+    /// May be null.
+    pub next: Option<String>,
+    /// Absolute URL of the previous page, or null on the first page.
+    ///
+    /// May be null.
+    pub previous: Option<String>,
+    /// The items of this page.
+    pub results: Vec<Node>,
 }

@@ -4,7 +4,9 @@
 //!
 //! Available with no cargo feature enabled.
 use super::rt::serde::{Deserialize, Serialize};
-pub use super::nullable::Nullable;
+
+pub use super::rt::Nullable;
+
 /// An error named like a prelude trait; doc with `*/` and "quotes".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -18,8 +20,9 @@ pub struct Error {
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub r#type: Nullable<String>,
+    pub r#type: super::rt::Nullable<String>,
 }
+
 /// A model named Self.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -135,6 +138,7 @@ pub struct Self_ {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
 }
+
 /// The create request body of [`Self_`]: every field except the read-only ones.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -146,7 +150,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub crate_: Option<String>,
     /// The `async` field.
@@ -155,18 +159,14 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub r#async: Option<i64>,
     /// The `match` field.
     ///
-    /// May be absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
-    )]
-    pub r#match: Option<bool>,
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub r#match: super::rt::Nullable<bool>,
     /// The `Self` field.
     ///
     /// Wire name: `Self`. May be absent.
@@ -174,7 +174,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub self_: Option<String>,
     /// The `super` field.
@@ -184,7 +184,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub super_: Option<f64>,
     /// The `1st` field.
@@ -194,7 +194,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub _1st: Option<String>,
     /// The `2nd-place` field.
@@ -204,7 +204,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub _2nd_place: Option<String>,
     /// The `with.dot` field.
@@ -214,7 +214,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub with_dot: Option<String>,
     /// The `with space` field.
@@ -224,7 +224,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub with_space: Option<String>,
     /// The `camelCase` field.
@@ -234,7 +234,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub camel_case: Option<String>,
     /// The `camel_case` field.
@@ -244,7 +244,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub camel_case_2: Option<String>,
     /// The `CamelCase` field.
@@ -254,7 +254,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub camel_case_3: Option<String>,
     /// The `naïve` field.
@@ -264,7 +264,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub na_u00ef_ve: Option<String>,
     /// The `名前` field.
@@ -274,7 +274,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub u540d_u524d: Option<String>,
     /// An empty field name.
@@ -284,7 +284,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub empty: Option<String>,
     /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.
@@ -293,7 +293,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub very_long: Option<String>,
     /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
@@ -306,7 +306,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub doc_torture: Option<String>,
     /// The `kind` field.
@@ -315,7 +315,7 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub kind: Option<Kind>,
     /// The `color` field.
@@ -324,10 +324,11 @@ pub struct SelfCreate {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub color: Option<Color>,
 }
+
 /// The partial-update (PATCH) request body of [`Self_`]: every field is optional; nullable fields can be sent as null.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -339,7 +340,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub crate_: Option<String>,
     /// The `async` field.
@@ -348,14 +349,14 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub r#async: Option<i64>,
     /// The `match` field.
     ///
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub r#match: Nullable<bool>,
+    pub r#match: super::rt::Nullable<bool>,
     /// The `Self` field.
     ///
     /// Wire name: `Self`. May be absent.
@@ -363,7 +364,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub self_: Option<String>,
     /// The `super` field.
@@ -373,7 +374,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub super_: Option<f64>,
     /// The `1st` field.
@@ -383,7 +384,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub _1st: Option<String>,
     /// The `2nd-place` field.
@@ -393,7 +394,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub _2nd_place: Option<String>,
     /// The `with.dot` field.
@@ -403,7 +404,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub with_dot: Option<String>,
     /// The `with space` field.
@@ -413,7 +414,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub with_space: Option<String>,
     /// The `camelCase` field.
@@ -423,7 +424,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub camel_case: Option<String>,
     /// The `camel_case` field.
@@ -433,7 +434,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub camel_case_2: Option<String>,
     /// The `CamelCase` field.
@@ -443,7 +444,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub camel_case_3: Option<String>,
     /// The `naïve` field.
@@ -453,7 +454,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub na_u00ef_ve: Option<String>,
     /// The `名前` field.
@@ -463,7 +464,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub u540d_u524d: Option<String>,
     /// An empty field name.
@@ -473,7 +474,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub empty: Option<String>,
     /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.
@@ -482,7 +483,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub very_long: Option<String>,
     /// */ /* "double" 'single' \n \\ `tick` ``double tick`` #\[derive(Debug)\] #!\[no_std\] <div class="x">html</div>
@@ -495,7 +496,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub doc_torture: Option<String>,
     /// The `kind` field.
@@ -504,7 +505,7 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub kind: Option<Kind>,
     /// The `color` field.
@@ -513,20 +514,11 @@ pub struct SelfPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::nullable::deserialize_some"
+        deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub color: Option<Color>,
 }
-/// A model whose name starts with a digit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct _1stModel {
-    /// The `value` field.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<super::rt::indexmap::IndexMap<String, Vec<Kind>>>,
-}
+
 /// A closed enum with awkward values.
 ///
 /// Values: `type`, `Self`, `self`, `1st`, `a-b`, `a_b`, ``, `with space`, `ÄÖÜ`, `UPPER`, `upper`.
@@ -578,6 +570,7 @@ pub enum Kind {
     #[serde(rename = "upper")]
     Upper,
 }
+
 impl Kind {
     /// Every known value of [`Kind`], in spec order.
     pub const ALL: &'static [Kind] = &[
@@ -610,8 +603,10 @@ impl Kind {
         }
     }
 }
+
 impl std::str::FromStr for Kind {
     type Err = String;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "type" => Ok(Kind::Type),
@@ -636,11 +631,13 @@ impl std::str::FromStr for Kind {
         }
     }
 }
+
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// An open enum with an `Unknown` value of its own.
 ///
 /// Values: `Unknown`, `unknown`, `red`. Open: a value this version does not know is kept as `Unknown`.
@@ -655,9 +652,11 @@ pub enum Color {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
+
 impl Color {
     /// Every known value of [`Color`], in spec order.
     pub const ALL: &'static [Color] = &[Color::Unknown2, Color::Unknown3, Color::Red];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -668,6 +667,7 @@ impl Color {
         }
     }
 }
+
 impl From<&str> for Color {
     fn from(value: &str) -> Self {
         match value {
@@ -678,17 +678,21 @@ impl From<&str> for Color {
         }
     }
 }
+
 impl std::str::FromStr for Color {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for Color {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl Serialize for Color {
     fn serialize<S: super::rt::serde::Serializer>(
         &self,
@@ -697,6 +701,7 @@ impl Serialize for Color {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
@@ -704,4 +709,15 @@ impl<'de> Deserialize<'de> for Color {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+
+/// A model whose name starts with a digit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct _1stModel {
+    /// The `value` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<super::rt::indexmap::IndexMap<String, Vec<Kind>>>,
 }

@@ -5,26 +5,38 @@
 //! Implementing the API means implementing one trait per resource ([`NodesApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
-//! - decoded path and query parameters and the JSON body, and checked the spec's constraints (`400` with the API's validation body, `attr` naming the field);
+//! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
-pub use super::rt::server::{auth, error, extract, runtime};
-pub use auth::{Authenticate, Caller, ScopeRules};
-pub use error::ApiError;
-pub use extract::Validate;
-pub use runtime::{RequestContext, ServerOptions};
-/// The axum router serving every operation with `implementation`, with the default
-/// [`ServerOptions`] (1 MiB body limit).
+mod nodes;
+
+pub use nodes::*;
+
+/// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
+pub use super::rt::server as runtime;
+
+pub use runtime::{
+    ApiError, Authenticate, Caller, RequestContext, ScopeRules, ServerOptions,
+};
+
+#[allow(unused_imports)]
+use runtime::schema::{
+    Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef,
+};
+
+/// The axum router serving every operation with `implementation`, with the default [`ServerOptions`]
+/// (1 MiB body limit).
 ///
-/// Unknown paths get the API's not-found answer and known paths with another method its
-/// method-not-allowed answer. Serve it with `axum::serve`, or nest it in a larger router.
+/// Unknown paths get the API's not-found answer and known paths with another method its method-not-allowed
+/// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
     T: NodesApi,
 {
     router_with(implementation, ServerOptions::default())
 }
+
 /// [`router`] with explicit [`ServerOptions`].
 pub fn router_with<T>(
     implementation: T,
@@ -33,351 +45,195 @@ pub fn router_with<T>(
 where
     T: NodesApi,
 {
-    let state = runtime::ServerState::new(
-        implementation,
-        error_answers(),
-        scope_rules(),
-        options,
-    );
-    super::rt::axum::Router::new()
-        .route(
-            "/nodes/",
-            super::rt::axum::routing::get(nodes_list::<T>).post(nodes_create::<T>),
+    runtime::Routes::new(
+            implementation,
+            error_answers(),
+            scope_rules(),
+            options,
+            &SCHEMA,
         )
         .route(
-            "/nodes",
-            super::rt::axum::routing::get(nodes_list::<T>).post(nodes_create::<T>),
+            "/nodes/",
+            super::rt::axum::routing::get(nodes::nodes_list::<T>)
+                .post(nodes::nodes_create::<T>),
         )
         .route(
             "/nodes/{id}/",
-            super::rt::axum::routing::patch(nodes_update::<T>).delete(nodes_delete::<T>),
+            super::rt::axum::routing::patch(nodes::nodes_update::<T>)
+                .delete(nodes::nodes_delete::<T>),
         )
-        .route(
-            "/nodes/{id}",
-            super::rt::axum::routing::patch(nodes_update::<T>).delete(nodes_delete::<T>),
-        )
-        .fallback(runtime::not_found::<T>)
-        .method_not_allowed_fallback(runtime::method_not_allowed::<T>)
-        .with_state(state)
+        .finish()
 }
+
 /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
-pub fn error_answers() -> error::ErrorAnswers {
-    error::ErrorAnswers::new(
-        vec![
-            error::ErrorAnswer { kind : error::ErrorKind::Unauthenticated, status : 401,
-            body : super::rt::serde_json::json!({ "detail" : "No key." }), },
-            error::ErrorAnswer { kind : error::ErrorKind::InvalidCredentials, status :
-            401, body : super::rt::serde_json::json!({ "detail" : "Bad key." }), },
-            error::ErrorAnswer { kind : error::ErrorKind::MissingScope, status : 403,
-            body : super::rt::serde_json::json!({ "detail" : "Missing scope '{scope}'."
-            }), }, error::ErrorAnswer { kind : error::ErrorKind::Validation, status :
-            400, body : super::rt::serde_json::json!({ "detail" : "{detail}", "attr" :
-            "{attr}" }), }, error::ErrorAnswer { kind : error::ErrorKind::NotFound,
-            status : 404, body : super::rt::serde_json::json!({ "detail" : "Not found."
-            }), },
+pub fn error_answers() -> runtime::ErrorAnswers {
+    runtime::ErrorAnswers::from_json(
+        &[
+            (super::rt::ErrorKind::Unauthenticated, 401, "{\"detail\":\"No key.\"}"),
+            (super::rt::ErrorKind::InvalidCredentials, 401, "{\"detail\":\"Bad key.\"}"),
+            (
+                super::rt::ErrorKind::MissingScope,
+                403,
+                "{\"detail\":\"Missing scope '{scope}'.\"}",
+            ),
+            (
+                super::rt::ErrorKind::Validation,
+                400,
+                "{\"detail\":\"{detail}\",\"attr\":\"{attr}\"}",
+            ),
+            (super::rt::ErrorKind::NotFound, 404, "{\"detail\":\"Not found.\"}"),
         ],
     )
 }
+
 /// The API's scope rules: its wildcard scope and which scopes imply which.
 pub fn scope_rules() -> ScopeRules {
     ScopeRules::new(Some("*"), &[("{object}:write", "{object}:read")])
 }
-/// Nodes.
-///
-/// The server side of the `nodes` operations: implement it (with the other resources' traits) and serve the implementation with [`router`].
-pub trait NodesApi: Authenticate {
-    /// List nodes.
-    ///
-    /// `GET /nodes/`; the router has checked the scopes `node:read` before calling it.
-    fn list(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        query: NodesListQuery,
-    ) -> impl std::future::Future<Output = Result<NodesListResponse, ApiError>> + Send;
-    /// Create a node.
-    ///
-    /// `POST /nodes/`; the router has checked the scopes `node:write` before calling it.
-    fn create(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        body: super::models::NodeCreate,
-    ) -> impl std::future::Future<Output = Result<NodesCreateResponse, ApiError>> + Send;
-    /// Update a node.
-    ///
-    /// `PATCH /nodes/{id}/`; the router has checked the scopes `node:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `id`: (undocumented)
-    fn update(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        id: super::rt::uuid::Uuid,
-        body: super::models::NodePatch,
-    ) -> impl std::future::Future<Output = Result<NodesUpdateResponse, ApiError>> + Send;
-    /// Delete a node.
-    ///
-    /// `DELETE /nodes/{id}/`; the router has checked the scopes `node:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `id`: (undocumented)
-    fn delete(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        id: super::rt::uuid::Uuid,
-    ) -> impl std::future::Future<Output = Result<NodesDeleteResponse, ApiError>> + Send;
-}
-/// The query parameters of `nodes_list` (`GET /nodes/`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NodesListQuery {
-    /// Number of results to return per page (the server's default is 10).
-    pub limit: Option<i64>,
-    /// The initial index from which to return the results.
-    pub offset: Option<i64>,
-    /// The `color` query parameter.
-    pub color: Option<super::models::Color>,
-}
-/// The answers of `nodes_list` (`GET /nodes/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum NodesListResponse {
-    /// `200`.
-    Ok(super::models::PaginatedNodeList),
-}
-impl super::rt::axum::response::IntoResponse for NodesListResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-        }
+
+/// Every type a request can carry, as the router checks inputs against it; `Type::Named(i)` is `types[i]`.
+static SCHEMA: Schema = Schema {
+    types: &[
+        TypeDef::Struct(Struct {
+            name: "Node",
+            reject_unknown: true,
+            fields: &[
+                Field::required("id", Type::Uuid),
+                Field::required("type", Type::Named(3)),
+                Field::optional("self", Type::String),
+                Field {
+                    nullable: true,
+                    rules: Rules {
+                        minimum: Some(0.0),
+                        maximum: Some(10.0),
+                        ..Rules::NONE
+                    },
+                    ..Field::required("1st", Type::Integer)
+                },
+                Field::optional("a-b.c d", Type::Number),
+                Field {
+                    nullable: true,
+                    ..Field::optional("parent", Type::Named(0))
+                },
+                Field::required("children", Type::List(&Type::Named(0))),
+                Field::optional("labels", Type::Map(&Type::String)),
+                Field {
+                    nullable: true,
+                    ..Field::required("extra", Type::Json)
+                },
+                Field::required("when", Type::DateTime),
+                Field::optional("day", Type::Date),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "NodeCreate",
+            reject_unknown: true,
+            fields: &[
+                Field::required("type", Type::Named(3)),
+                Field::optional("self", Type::String),
+                Field {
+                    nullable: true,
+                    rules: Rules {
+                        minimum: Some(0.0),
+                        maximum: Some(10.0),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("1st", Type::Integer)
+                },
+                Field::optional("a-b.c d", Type::Number),
+                Field {
+                    nullable: true,
+                    ..Field::optional("parent", Type::Named(0))
+                },
+                Field::optional("children", Type::List(&Type::Named(0))),
+                Field::optional("labels", Type::Map(&Type::String)),
+                Field {
+                    nullable: true,
+                    ..Field::optional("extra", Type::Json)
+                },
+                Field::optional("day", Type::Date),
+                Field {
+                    rules: Rules {
+                        max_length: Some(10),
+                        pattern: Some(&PATTERN_0),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("secret", Type::String)
+                },
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "NodePatch",
+            reject_unknown: true,
+            fields: &[
+                Field::optional("type", Type::Named(3)),
+                Field::optional("self", Type::String),
+                Field {
+                    nullable: true,
+                    rules: Rules {
+                        minimum: Some(0.0),
+                        maximum: Some(10.0),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("1st", Type::Integer)
+                },
+                Field::optional("a-b.c d", Type::Number),
+                Field {
+                    nullable: true,
+                    ..Field::optional("parent", Type::Named(0))
+                },
+                Field::optional("children", Type::List(&Type::Named(0))),
+                Field::optional("labels", Type::Map(&Type::String)),
+                Field {
+                    nullable: true,
+                    ..Field::optional("extra", Type::Json)
+                },
+                Field::optional("day", Type::Date),
+                Field {
+                    rules: Rules {
+                        max_length: Some(10),
+                        pattern: Some(&PATTERN_0),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("secret", Type::String)
+                },
+            ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "Kind",
+            values: &[
+                Literal::Str("leaf"),
+                Literal::Str("branch"),
+                Literal::Str(""),
+                Literal::Str("Self"),
+            ],
+        }),
+    ],
+};
+
+/// The `pattern` `^[a-z]+$` (the generator compiled it with the same `regex` crate).
+static PATTERN_0: Pattern = Pattern::new("^[a-z]+$");
+
+#[cfg(test)]
+mod tests {
+    /// The input schema and every operation's parameters are sound: each index in range, each default and
+    /// pattern valid, so the router never meets a fault of its own at run time.
+    #[test]
+    fn schema_is_sound() {
+        assert_eq!(super::SCHEMA.verify(), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_LIST.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_LIST.query), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_CREATE.path), Ok(()));
+        assert_eq!(
+            super::SCHEMA.verify_params(super::nodes::NODES_CREATE.query), Ok(())
+        );
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_UPDATE.path), Ok(()));
+        assert_eq!(
+            super::SCHEMA.verify_params(super::nodes::NODES_UPDATE.query), Ok(())
+        );
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_DELETE.path), Ok(()));
+        assert_eq!(
+            super::SCHEMA.verify_params(super::nodes::NODES_DELETE.query), Ok(())
+        );
     }
 }
-async fn nodes_list<T: NodesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["node:read"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let pairs = extract::QueryPairs::parse(parts.uri.query());
-        let query = NodesListQuery {
-            limit: pairs.optional::<i64>("limit", &extract::Invalid::INTEGER)?,
-            offset: pairs.optional::<i64>("offset", &extract::Invalid::INTEGER)?,
-            color: pairs
-                .optional::<super::models::Color>("color", &extract::Invalid::CHOICE)?,
-        };
-        Ok::<_, ApiError>((query,))
-    }
-        .await;
-    let (query,) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state.respond(<T as NodesApi>::list(&state.implementation, ctx, query)).await
-}
-/// The answers of `nodes_create` (`POST /nodes/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum NodesCreateResponse {
-    /// `201`.
-    Created(super::models::Node),
-    /// `400`.
-    BadRequest(super::models::Problem),
-}
-impl super::rt::axum::response::IntoResponse for NodesCreateResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Created(body) => error::json_response(runtime::status(201), &body),
-            Self::BadRequest(body) => error::json_response(runtime::status(400), &body),
-        }
-    }
-}
-async fn nodes_create<T: NodesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["node:write"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::NodeCreate = extract::json_body(&bytes)?;
-        body.validate()?;
-        Ok::<_, ApiError>((body,))
-    }
-        .await;
-    let (body,) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state.respond(<T as NodesApi>::create(&state.implementation, ctx, body)).await
-}
-/// The answers of `nodes_update` (`PATCH /nodes/{id}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum NodesUpdateResponse {
-    /// `200`.
-    Ok(super::models::Node),
-}
-impl super::rt::axum::response::IntoResponse for NodesUpdateResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-        }
-    }
-}
-async fn nodes_update<T: NodesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["node:write"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::NodePatch = extract::json_body(&bytes)?;
-        body.validate()?;
-        Ok::<_, ApiError>((id, body))
-    }
-        .await;
-    let (id, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state.respond(<T as NodesApi>::update(&state.implementation, ctx, id, body)).await
-}
-/// The answers of `nodes_delete` (`DELETE /nodes/{id}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum NodesDeleteResponse {
-    /// `204`.
-    NoContent,
-}
-impl super::rt::axum::response::IntoResponse for NodesDeleteResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::NoContent => {
-                super::rt::axum::response::IntoResponse::into_response(
-                    runtime::status(204),
-                )
-            }
-        }
-    }
-}
-async fn nodes_delete<T: NodesApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["node:write"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let id = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "id", &extract::Invalid::UUID)?;
-        Ok::<_, ApiError>((id,))
-    }
-        .await;
-    let (id,) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state.respond(<T as NodesApi>::delete(&state.implementation, ctx, id)).await
-}
-impl Validate for super::models::Node {
-    fn validate(&self) -> Result<(), ApiError> {
-        if let Some(value) = &self._1st {
-            extract::check::minimum(*value as f64, 0.0).map_err(|e| e.in_field("1st"))?;
-            extract::check::maximum(*value as f64, 10.0).map_err(|e| e.in_field("1st"))?;
-        }
-        if let super::nullable::Nullable::Value(value) = &self.parent {
-            value.validate().map_err(|e| e.in_field("parent"))?;
-        }
-        {
-            let value = &self.children;
-            for (key_0, item_0) in value.iter().enumerate() {
-                item_0
-                    .validate()
-                    .map_err(|e| e.in_field(&key_0.to_string()).in_field("children"))?;
-            }
-        }
-        Ok(())
-    }
-}
-impl Validate for super::models::NodeCreate {
-    fn validate(&self) -> Result<(), ApiError> {
-        if let Some(value) = &self._1st {
-            extract::check::minimum(*value as f64, 0.0).map_err(|e| e.in_field("1st"))?;
-            extract::check::maximum(*value as f64, 10.0).map_err(|e| e.in_field("1st"))?;
-        }
-        if let Some(value) = &self.parent {
-            value.validate().map_err(|e| e.in_field("parent"))?;
-        }
-        if let Some(value) = &self.children {
-            for (key_0, item_0) in value.iter().enumerate() {
-                item_0
-                    .validate()
-                    .map_err(|e| e.in_field(&key_0.to_string()).in_field("children"))?;
-            }
-        }
-        if let Some(value) = &self.secret {
-            extract::check::max_length(value, 10).map_err(|e| e.in_field("secret"))?;
-            extract::check::pattern(value, &PATTERN_0)
-                .map_err(|e| e.in_field("secret"))?;
-        }
-        Ok(())
-    }
-}
-impl Validate for super::models::NodePatch {
-    fn validate(&self) -> Result<(), ApiError> {
-        if let super::nullable::Nullable::Value(value) = &self._1st {
-            extract::check::minimum(*value as f64, 0.0).map_err(|e| e.in_field("1st"))?;
-            extract::check::maximum(*value as f64, 10.0).map_err(|e| e.in_field("1st"))?;
-        }
-        if let super::nullable::Nullable::Value(value) = &self.parent {
-            value.validate().map_err(|e| e.in_field("parent"))?;
-        }
-        if let Some(value) = &self.children {
-            for (key_0, item_0) in value.iter().enumerate() {
-                item_0
-                    .validate()
-                    .map_err(|e| e.in_field(&key_0.to_string()).in_field("children"))?;
-            }
-        }
-        if let Some(value) = &self.secret {
-            extract::check::max_length(value, 10).map_err(|e| e.in_field("secret"))?;
-            extract::check::pattern(value, &PATTERN_0)
-                .map_err(|e| e.in_field("secret"))?;
-        }
-        Ok(())
-    }
-}
-/// The `pattern` constraint `^[a-z]+$`, compiled on first use. The generator compiled it with the same `regex` crate before emitting it, so the `expect` cannot fire.
-static PATTERN_0: std::sync::LazyLock<super::rt::regex::Regex> = std::sync::LazyLock::new(||
-{
-    super::rt::regex::Regex::new("^[a-z]+$").expect("the generator checked the pattern")
-});

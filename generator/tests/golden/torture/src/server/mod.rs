@@ -5,26 +5,42 @@
 //! Implementing the API means implementing one trait per resource ([`TypeApi`], [`AsyncThingsApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
-//! - decoded path and query parameters and the JSON body, and checked the spec's constraints (`400` with the API's validation body, `attr` naming the field);
+//! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
-pub use super::rt::server::{auth, error, extract, runtime};
-pub use auth::{Authenticate, Caller, ScopeRules};
-pub use error::ApiError;
-pub use extract::Validate;
-pub use runtime::{RequestContext, ServerOptions};
-/// The axum router serving every operation with `implementation`, with the default
-/// [`ServerOptions`] (1 MiB body limit).
+mod r#type;
+
+pub use r#type::*;
+
+mod async_things;
+
+pub use async_things::*;
+
+/// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
+pub use super::rt::server as runtime;
+
+pub use runtime::{
+    ApiError, Authenticate, Caller, RequestContext, ScopeRules, ServerOptions,
+};
+
+#[allow(unused_imports)]
+use runtime::schema::{
+    Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef,
+};
+
+/// The axum router serving every operation with `implementation`, with the default [`ServerOptions`]
+/// (1 MiB body limit).
 ///
-/// Unknown paths get the API's not-found answer and known paths with another method its
-/// method-not-allowed answer. Serve it with `axum::serve`, or nest it in a larger router.
+/// Unknown paths get the API's not-found answer and known paths with another method its method-not-allowed
+/// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
     T: TypeApi + AsyncThingsApi,
 {
     router_with(implementation, ServerOptions::default())
 }
+
 /// [`router`] with explicit [`ServerOptions`].
 pub fn router_with<T>(
     implementation: T,
@@ -33,282 +49,154 @@ pub fn router_with<T>(
 where
     T: TypeApi + AsyncThingsApi,
 {
-    let state = runtime::ServerState::new(
-        implementation,
-        error_answers(),
-        scope_rules(),
-        options,
-    );
-    super::rt::axum::Router::new()
-        .route("/type/{self}/{crate}/", super::rt::axum::routing::get(type_match::<T>))
-        .route("/type/{self}/{crate}", super::rt::axum::routing::get(type_match::<T>))
-        .route("/type/", super::rt::axum::routing::post(type_self::<T>))
-        .route("/type", super::rt::axum::routing::post(type_self::<T>))
-        .route("/type/{self}/", super::rt::axum::routing::patch(type1st::<T>))
-        .route("/type/{self}", super::rt::axum::routing::patch(type1st::<T>))
-        .route("/async-things", super::rt::axum::routing::get(async_things_gen::<T>))
-        .route("/async-things/", super::rt::axum::routing::get(async_things_gen::<T>))
-        .fallback(runtime::not_found::<T>)
-        .method_not_allowed_fallback(runtime::method_not_allowed::<T>)
-        .with_state(state)
+    runtime::Routes::new(
+            implementation,
+            error_answers(),
+            scope_rules(),
+            options,
+            &SCHEMA,
+        )
+        .route(
+            "/type/{self}/{crate}/",
+            super::rt::axum::routing::get(r#type::type_match::<T>),
+        )
+        .route("/type/", super::rt::axum::routing::post(r#type::type_self::<T>))
+        .route("/type/{self}/", super::rt::axum::routing::patch(r#type::type1st::<T>))
+        .route(
+            "/async-things",
+            super::rt::axum::routing::get(async_things::async_things_gen::<T>),
+        )
+        .finish()
 }
+
 /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
-pub fn error_answers() -> error::ErrorAnswers {
-    error::ErrorAnswers::new(
-        vec![
-            error::ErrorAnswer { kind : error::ErrorKind::Unauthenticated, status : 401,
-            body : super::rt::serde_json::json!({ "self" : "no key */" }), },
-            error::ErrorAnswer { kind : error::ErrorKind::InvalidCredentials, status :
-            401, body : super::rt::serde_json::json!({ "self" : "bad key \\" }), },
-            error::ErrorAnswer { kind : error::ErrorKind::MissingScope, status : 403,
-            body : super::rt::serde_json::json!({ "self" : "missing '{scope}'" }), },
-            error::ErrorAnswer { kind : error::ErrorKind::Validation, status : 400, body
-            : super::rt::serde_json::json!({ "self" : "{detail}", "type" : "{attr}" }),
-            }, error::ErrorAnswer { kind : error::ErrorKind::NotFound, status : 404, body
-            : super::rt::serde_json::json!({ "self" : "</script>" }), },
+pub fn error_answers() -> runtime::ErrorAnswers {
+    runtime::ErrorAnswers::from_json(
+        &[
+            (super::rt::ErrorKind::Unauthenticated, 401, "{\"self\":\"no key */\"}"),
+            (
+                super::rt::ErrorKind::InvalidCredentials,
+                401,
+                "{\"self\":\"bad key \\\\\"}",
+            ),
+            (
+                super::rt::ErrorKind::MissingScope,
+                403,
+                "{\"self\":\"missing '{scope}'\"}",
+            ),
+            (
+                super::rt::ErrorKind::Validation,
+                400,
+                "{\"self\":\"{detail}\",\"type\":\"{attr}\"}",
+            ),
+            (super::rt::ErrorKind::NotFound, 404, "{\"self\":\"</script>\"}"),
         ],
     )
 }
+
 /// The API's scope rules: its wildcard scope and which scopes imply which.
 pub fn scope_rules() -> ScopeRules {
     ScopeRules::new(None, &[])
 }
-/// A resource named `type`.
-///
-/// The server side of the `type` operations: implement it (with the other resources' traits) and serve the implementation with [`router`].
-pub trait TypeApi: Authenticate {
-    /// An operation named `match` with keyword parameters.
-    ///
-    /// */ "quoted" \ `code`
-    ///
-    /// `GET /type/{self}/{crate}/`; the router has checked the scopes `type:read` before calling it.
-    ///
-    /// Path parameters:
-    /// - `self_`: A path parameter named `self`.
-    /// - `crate_`: (undocumented)
-    fn r#match(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        self_: String,
-        crate_: super::rt::uuid::Uuid,
-        query: TypeMatchQuery,
-    ) -> impl std::future::Future<Output = Result<TypeMatchResponse, ApiError>> + Send;
-    /// An operation named `Self`.
-    ///
-    /// `POST /type/`; the router has checked the scopes `type:write` before calling it.
-    fn self_(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        body: super::models::SelfCreate,
-    ) -> impl std::future::Future<Output = Result<TypeSelfResponse, ApiError>> + Send;
-    /// An operation whose name starts with a digit.
-    ///
-    /// `PATCH /type/{self}/`; the router has checked the scopes `type:write` before calling it.
-    ///
-    /// Path parameters:
-    /// - `self_`: (undocumented)
-    fn _1st(
-        &self,
-        ctx: RequestContext<Self::Caller>,
-        self_: String,
-        body: super::models::SelfPatch,
-    ) -> impl std::future::Future<Output = Result<Type1stResponse, ApiError>> + Send;
-}
-/// The query parameters of `type_match` (`GET /type/{self}/{crate}/`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TypeMatchQuery {
-    /// A query parameter named `async`.
-    pub r#async: Option<i64>,
-    /// The `kind` query parameter.
-    pub kind: Option<super::models::Kind>,
-    /// The `with-dash` query parameter.
-    ///
-    /// Wire name: `with-dash`.
-    pub with_dash: Option<String>,
-}
-/// The answers of `type_match` (`GET /type/{self}/{crate}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum TypeMatchResponse {
-    /// `200`.
-    Ok(super::models::Self_),
-    /// `404`.
-    NotFound(super::models::Error),
-}
-impl super::rt::axum::response::IntoResponse for TypeMatchResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::NotFound(body) => error::json_response(runtime::status(404), &body),
-        }
+
+/// Every type a request can carry, as the router checks inputs against it; `Type::Named(i)` is `types[i]`.
+static SCHEMA: Schema = Schema {
+    types: &[
+        TypeDef::Struct(Struct {
+            name: "SelfCreate",
+            reject_unknown: false,
+            fields: &[
+                Field::optional("crate", Type::String),
+                Field::optional("async", Type::Integer),
+                Field {
+                    nullable: true,
+                    ..Field::optional("match", Type::Boolean)
+                },
+                Field::optional("Self", Type::String),
+                Field::optional("super", Type::Number),
+                Field::optional("1st", Type::String),
+                Field::optional("2nd-place", Type::String),
+                Field::optional("with.dot", Type::String),
+                Field::optional("with space", Type::String),
+                Field::optional("camelCase", Type::String),
+                Field::optional("camel_case", Type::String),
+                Field::optional("CamelCase", Type::String),
+                Field::optional("naïve", Type::String),
+                Field::optional("名前", Type::String),
+                Field::optional("", Type::String),
+                Field::optional("very_long", Type::String),
+                Field::optional("doc_torture", Type::String),
+                Field::optional("kind", Type::Named(2)),
+                Field::optional("color", Type::String),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "SelfPatch",
+            reject_unknown: false,
+            fields: &[
+                Field::optional("crate", Type::String),
+                Field::optional("async", Type::Integer),
+                Field {
+                    nullable: true,
+                    ..Field::optional("match", Type::Boolean)
+                },
+                Field::optional("Self", Type::String),
+                Field::optional("super", Type::Number),
+                Field::optional("1st", Type::String),
+                Field::optional("2nd-place", Type::String),
+                Field::optional("with.dot", Type::String),
+                Field::optional("with space", Type::String),
+                Field::optional("camelCase", Type::String),
+                Field::optional("camel_case", Type::String),
+                Field::optional("CamelCase", Type::String),
+                Field::optional("naïve", Type::String),
+                Field::optional("名前", Type::String),
+                Field::optional("", Type::String),
+                Field::optional("very_long", Type::String),
+                Field::optional("doc_torture", Type::String),
+                Field::optional("kind", Type::Named(2)),
+                Field::optional("color", Type::String),
+            ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "Kind",
+            values: &[
+                Literal::Str("type"),
+                Literal::Str("Self"),
+                Literal::Str("self"),
+                Literal::Str("1st"),
+                Literal::Str("a-b"),
+                Literal::Str("a_b"),
+                Literal::Str(""),
+                Literal::Str("with space"),
+                Literal::Str("ÄÖÜ"),
+                Literal::Str("UPPER"),
+                Literal::Str("upper"),
+            ],
+        }),
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    /// The input schema and every operation's parameters are sound: each index in range, each default and
+    /// pattern valid, so the router never meets a fault of its own at run time.
+    #[test]
+    fn schema_is_sound() {
+        assert_eq!(super::SCHEMA.verify(), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::r#type::TYPE_MATCH.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::r#type::TYPE_MATCH.query), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::r#type::TYPE_SELF.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::r#type::TYPE_SELF.query), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::r#type::TYPE1ST.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::r#type::TYPE1ST.query), Ok(()));
+        assert_eq!(
+            super::SCHEMA.verify_params(super::async_things::ASYNC_THINGS_GEN.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::async_things::ASYNC_THINGS_GEN.query),
+            Ok(())
+        );
     }
-}
-async fn type_match<T: TypeApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, _) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["type:read"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let self_ = extract::path_param::<
-            String,
-        >(&path, "self", &extract::Invalid::TEXT)?;
-        let crate_ = extract::path_param::<
-            super::rt::uuid::Uuid,
-        >(&path, "crate", &extract::Invalid::UUID)?;
-        let pairs = extract::QueryPairs::parse(parts.uri.query());
-        let query = TypeMatchQuery {
-            r#async: pairs.optional::<i64>("async", &extract::Invalid::INTEGER)?,
-            kind: pairs
-                .optional::<super::models::Kind>("kind", &extract::Invalid::CHOICE)?,
-            with_dash: pairs.optional::<String>("with-dash", &extract::Invalid::TEXT)?,
-        };
-        Ok::<_, ApiError>((self_, crate_, query))
-    }
-        .await;
-    let (self_, crate_, query) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state
-        .respond(
-            <T as TypeApi>::r#match(&state.implementation, ctx, self_, crate_, query),
-        )
-        .await
-}
-/// The answers of `type_Self` (`POST /type/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum TypeSelfResponse {
-    /// `201`.
-    Created(super::models::Self_),
-    /// `200`.
-    Ok(super::models::Self_),
-}
-impl super::rt::axum::response::IntoResponse for TypeSelfResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Created(body) => error::json_response(runtime::status(201), &body),
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-        }
-    }
-}
-async fn type_self<T: TypeApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["type:write"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::SelfCreate = extract::json_body(&bytes)?;
-        Ok::<_, ApiError>((body,))
-    }
-        .await;
-    let (body,) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state.respond(<T as TypeApi>::self_(&state.implementation, ctx, body)).await
-}
-/// The answers of `type_1st` (`PATCH /type/{self}/`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum Type1stResponse {
-    /// `200`.
-    Ok(super::models::Self_),
-    /// `204`.
-    NoContent,
-}
-impl super::rt::axum::response::IntoResponse for Type1stResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-            Self::NoContent => {
-                super::rt::axum::response::IntoResponse::into_response(
-                    runtime::status(204),
-                )
-            }
-        }
-    }
-}
-async fn type1st<T: TypeApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let caller = match state.authorize(&parts.headers, &["type:write"]).await {
-        Ok(caller) => caller,
-        Err(error) => return state.error_response(&error),
-    };
-    let inputs = async {
-        let path = extract::path_params(&mut parts).await?;
-        let self_ = extract::path_param::<
-            String,
-        >(&path, "self", &extract::Invalid::TEXT)?;
-        let bytes = state.read_body(&parts.headers, body).await?;
-        let body: super::models::SelfPatch = extract::json_body(&bytes)?;
-        Ok::<_, ApiError>((self_, body))
-    }
-        .await;
-    let (self_, body) = match inputs {
-        Ok(inputs) => inputs,
-        Err(error) => return state.error_response(&error),
-    };
-    let ctx = RequestContext::new(caller, parts);
-    state.respond(<T as TypeApi>::_1st(&state.implementation, ctx, self_, body)).await
-}
-/// A resource with a dash in its name.
-///
-/// The server side of the `async-things` operations: implement it (with the other resources' traits) and serve the implementation with [`router`].
-pub trait AsyncThingsApi: Authenticate {
-    /// An operation named like a reserved keyword.
-    ///
-    /// `GET /async-things`; open to anyone (the caller is known when a valid key was sent).
-    fn r#gen(
-        &self,
-        ctx: RequestContext<Option<Self::Caller>>,
-    ) -> impl std::future::Future<
-        Output = Result<AsyncThingsGenResponse, ApiError>,
-    > + Send;
-}
-/// The answers of `async-things_gen` (`GET /async-things`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum AsyncThingsGenResponse {
-    /// `200`.
-    Ok(Vec<super::models::_1stModel>),
-}
-impl super::rt::axum::response::IntoResponse for AsyncThingsGenResponse {
-    fn into_response(self) -> super::rt::axum::response::Response {
-        match self {
-            Self::Ok(body) => error::json_response(runtime::status(200), &body),
-        }
-    }
-}
-async fn async_things_gen<T: AsyncThingsApi>(
-    super::rt::axum::extract::State(
-        state,
-    ): super::rt::axum::extract::State<runtime::Shared<T>>,
-    request: super::rt::axum::extract::Request,
-) -> super::rt::axum::response::Response {
-    let (parts, _) = request.into_parts();
-    let caller = state.identify(&parts.headers).await;
-    let ctx = RequestContext::new(caller, parts);
-    state.respond(<T as AsyncThingsApi>::r#gen(&state.implementation, ctx)).await
 }

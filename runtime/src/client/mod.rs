@@ -14,17 +14,22 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use futures_util::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
 };
 pub use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 // The method of an operation; re-exported so generated code and callers find it beside `Operation`.
 pub use super::HttpMethod;
+// The three-state body fields' type, for the generated builders' setters.
+pub use super::Nullable;
+
+mod request;
+
+pub use request::{Request, RequestOptions};
 
 /// How many characters of an undecodable body an error keeps: enough to recognise an HTML error page or a
 /// truncated document, small enough for a log line.
@@ -563,6 +568,26 @@ pub struct Operation {
     pub idempotent: bool,
     /// Whether the API key is sent.
     pub auth: bool,
+    /// Whether the operation takes a JSON body (`{}` is sent when no field was set).
+    pub body: bool,
+    /// The body fields a request must set (wire names).
+    pub required: &'static [&'static str],
+    /// Where a paginated list's envelope keeps the next page's URL and the items.
+    pub page: Option<PageFields>,
+}
+
+/// The wire names of a page envelope's fields that pagination follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageFields {
+    /// The absolute (or relative) URL of the next page; `null` or absent on the last page.
+    pub next: &'static str,
+    /// The page's items.
+    pub results: &'static str,
+}
+
+/// A date-time as its RFC 3339 text, the wire form of `datetime` parameters (`Display` would add spaces).
+pub fn datetime_text(value: &chrono::DateTime<chrono::Utc>) -> String {
+    value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// A configured client: shared, cheap to clone. `B` is the API's error body, which every error it returns carries.
@@ -666,7 +691,8 @@ impl<B: ErrorBody> Runtime<B> {
         Ok(url)
     }
 
-    /// Builds the URL and executes the request; see [`Runtime::execute`].
+    /// Builds the URL and executes the request: an escape hatch for requests no generated builder makes (see
+    /// [`Runtime::execute`]).
     pub async fn send(
         &self,
         op: Operation,
@@ -686,10 +712,31 @@ impl<B: ErrorBody> Runtime<B> {
         url: Url,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse, Error<B>> {
-        let policy = &self.inner.retry;
+        self.execute_with(op, url, body, &RequestOptions::default())
+            .await
+    }
+
+    /// [`Runtime::execute`] with per-request overrides of the timeout, the retry policy and headers.
+    pub async fn execute_with(
+        &self,
+        op: Operation,
+        url: Url,
+        body: Option<Vec<u8>>,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error<B>> {
+        let headers = options
+            .header_values()
+            .map_err(|message| Error::InvalidRequest {
+                operation: op.name,
+                message,
+            })?;
+        let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let mut retry = 0;
         loop {
-            let outcome = self.attempt(op, &url, body.clone()).await;
+            let outcome = self
+                .attempt(op, &url, body.clone(), timeout, &headers)
+                .await;
             let may_retry = retry < policy.max_retries
                 && match &outcome {
                     Ok(raw) => {
@@ -733,6 +780,8 @@ impl<B: ErrorBody> Runtime<B> {
         op: Operation,
         url: &Url,
         body: Option<Vec<u8>>,
+        timeout: Option<Duration>,
+        extra: &[(reqwest::header::HeaderName, HeaderValue)],
     ) -> Result<RawResponse, reqwest::Error> {
         let inner = &self.inner;
         let mut request = inner
@@ -748,7 +797,10 @@ impl<B: ErrorBody> Runtime<B> {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(body);
         }
-        if let Some(timeout) = inner.timeout {
+        for (name, value) in extra {
+            request = request.header(name.clone(), value.clone());
+        }
+        if let Some(timeout) = timeout {
             request = request.timeout(timeout);
         }
         let response = request.send().await?;
@@ -783,69 +835,6 @@ impl<B: ErrorBody> Runtime<B> {
             return Err(refuse("it points to the page just read"));
         }
         Ok(url)
-    }
-
-    /// A stream of pages: the first from the operation's URL, then each `next` link until there is none.
-    pub fn paginate<P>(
-        &self,
-        op: Operation,
-        params: &[&str],
-        query: &[(&'static str, String)],
-    ) -> Paginator<P, Error<B>>
-    where
-        P: Page + DeserializeOwned + Send + 'static,
-        B: Send + 'static,
-    {
-        let first = match self.url(op, params, query) {
-            Ok(url) => url,
-            Err(e) => return Paginator::new(stream::once(async move { Err(e) })),
-        };
-        enum Cursor<B> {
-            Fetch(Url),
-            Refuse(Error<B>),
-            Done,
-        }
-        let runtime = self.clone();
-        let pages = stream::try_unfold(Cursor::Fetch(first), move |cursor| {
-            let runtime = runtime.clone();
-            async move {
-                let url = match cursor {
-                    Cursor::Fetch(url) => url,
-                    Cursor::Refuse(e) => return Err(e),
-                    Cursor::Done => return Ok(None),
-                };
-                let raw = runtime.execute(op, url.clone(), None).await?;
-                if !raw.status.is_success() {
-                    return Err(raw.into_error());
-                }
-                let page: P = raw.json()?;
-                let next = match page.next_url() {
-                    None => Cursor::Done,
-                    Some(next) => match runtime.follow(op, &url, next) {
-                        Ok(url) => Cursor::Fetch(url),
-                        Err(e) => Cursor::Refuse(e),
-                    },
-                };
-                Ok(Some((page, next)))
-            }
-        });
-        Paginator::new(pages)
-    }
-
-    /// Serializes a request body.
-    pub fn to_json<T: Serialize>(&self, op: Operation, body: &T) -> Result<Vec<u8>, Error<B>> {
-        serde_json::to_vec(body).map_err(|e| Error::InvalidRequest {
-            operation: op.name,
-            message: format!("the body could not be serialized: {e}"),
-        })
-    }
-
-    /// The error for a required body field that was not set.
-    pub fn missing(&self, op: Operation, field: &str) -> Error<B> {
-        Error::InvalidRequest {
-            operation: op.name,
-            message: format!("the body field `{field}` is required but was not set"),
-        }
     }
 }
 
@@ -892,6 +881,45 @@ impl RawResponse {
             })
     }
 
+    /// `()` for a success status (any body is ignored: the operation documents none), the API error otherwise.
+    pub fn unit<B: ErrorBody>(self) -> Result<(), Error<B>> {
+        if self.status.is_success() {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The body decoded as JSON for a success status, the API error otherwise.
+    pub fn success_json<T: DeserializeOwned, B: ErrorBody>(self) -> Result<T, Error<B>> {
+        if self.status.is_success() {
+            self.json()
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// Decodes a part of the body (a page's items), already read as JSON, naming the path to a bad value.
+    pub fn from_value<T: DeserializeOwned, B>(
+        &self,
+        value: serde_json::Value,
+    ) -> Result<T, Error<B>> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            Error::Decode {
+                operation: self.operation,
+                status: self.status,
+                message: if path == "." {
+                    inner.to_string()
+                } else {
+                    format!("at `{path}`: {inner}")
+                },
+                snippet: snippet(&self.body),
+            }
+        })
+    }
+
     /// The answer as an [`Error::Api`], its body decoded into the API's error models.
     pub fn into_error<B: ErrorBody>(self) -> Error<B> {
         Error::Api(Box::new(ApiError {
@@ -906,16 +934,6 @@ impl RawResponse {
 // ---------------------------------------------------------------------------------------------------------------
 // Pagination
 // ---------------------------------------------------------------------------------------------------------------
-
-/// A page envelope: its items and the link to the next page. Generated for each paginated list's envelope.
-pub trait Page {
-    /// The type of the items.
-    type Item;
-    /// The absolute (or relative) URL of the next page; `None` on the last page.
-    fn next_url(&self) -> Option<&str>;
-    /// The page's items.
-    fn into_items(self) -> Vec<Self::Item>;
-}
 
 /// A stream of pages or items that fetches the next page when the current one is used up.
 ///
@@ -932,7 +950,7 @@ impl<T, E> fmt::Debug for Paginator<T, E> {
 }
 
 impl<T, E> Paginator<T, E> {
-    fn new(stream: impl Stream<Item = Result<T, E>> + Send + 'static) -> Self {
+    pub(super) fn from_stream(stream: impl Stream<Item = Result<T, E>> + Send + 'static) -> Self {
         Paginator {
             inner: stream.boxed(),
         }
@@ -946,22 +964,6 @@ impl<T, E> Paginator<T, E> {
     /// Everything left, or the first error.
     pub async fn try_collect(self) -> Result<Vec<T>, E> {
         TryStreamExt::try_collect(self.inner).await
-    }
-}
-
-impl<P, E> Paginator<P, E>
-where
-    P: Page + Send + 'static,
-    P::Item: Send + 'static,
-    E: Send + 'static,
-{
-    /// The items of every page, one at a time.
-    pub fn into_items(self) -> Paginator<P::Item, E> {
-        Paginator::new(
-            self.inner
-                .map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok)))
-                .try_flatten(),
-        )
     }
 }
 
@@ -1014,6 +1016,9 @@ mod tests {
         path: "/api/{project}/items/{id}/",
         idempotent: true,
         auth: true,
+        body: false,
+        required: &[],
+        page: None,
     };
 
     fn runtime(base: &str) -> Runtime<Text> {
