@@ -436,6 +436,7 @@ impl Cx {
             "not_found",
             "method_not_allowed",
             "payload_too_large",
+            "server_error",
         ];
         let o = self.obj(node, "`errors`", KEYS)?;
         let mut models = Vec::new();
@@ -450,7 +451,7 @@ impl Cx {
         for (key, value) in o.entries {
             let name = self.name(key);
             // Unknown keys were reported by `obj`.
-            let Some(kind) = ErrorKind::parse(&name.value) else {
+            let Ok(kind) = name.value.parse::<ErrorKind>() else {
                 continue;
             };
             let kind = Spanned::new(kind, name.span);
@@ -723,7 +724,7 @@ impl Cx {
         let what = format!("operation `{}`", name.value);
         let o = self.obj(value, &what, KEYS)?;
         let method = self.req_string(&o, "method", &what).map(|m| {
-            let method = Method::parse(&m.value);
+            let method: Option<Method> = m.value.to_ascii_uppercase().parse().ok();
             if method.is_none() {
                 let names = Method::ALL.map(Method::as_str);
                 let hint = match did_you_mean(&m.value.to_ascii_uppercase(), names) {

@@ -48,6 +48,17 @@ impl HttpMethod {
             HttpMethod::Options => "OPTIONS",
         }
     }
+
+    /// Whether repeating the request is safe by HTTP's definition (RFC 9110 section 9.2.2): every method but
+    /// POST and PATCH.
+    pub const fn is_idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+
+    /// Whether a request with this method carries a body in the language (GET, DELETE, HEAD and OPTIONS do not).
+    pub const fn has_body(self) -> bool {
+        matches!(self, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch)
+    }
 }
 
 impl fmt::Display for HttpMethod {

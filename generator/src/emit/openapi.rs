@@ -163,14 +163,7 @@ fn reference(_api: &Api, name: &str) -> Value {
 
 /// The status the generated server answers `kind` with when the spec gives it no answer of its own.
 fn default_status(kind: ErrorKind) -> u16 {
-    match kind {
-        ErrorKind::Unauthenticated | ErrorKind::InvalidCredentials => 401,
-        ErrorKind::MissingScope => 403,
-        ErrorKind::Validation => 400,
-        ErrorKind::NotFound => 404,
-        ErrorKind::MethodNotAllowed => 405,
-        ErrorKind::PayloadTooLarge => 413,
-    }
+    kind.default_status()
 }
 
 /// The JSON Schema of a type.

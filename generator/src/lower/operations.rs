@@ -242,8 +242,8 @@ impl Lower<'_> {
 }
 
 /// The standard answers an operation can give besides its own: the auth answers where credentials are checked,
-/// a missing scope where it requires any, too large a body where it reads one, and the two any handler may return
-/// (`validation`, `not_found`).
+/// a missing scope where it requires any, too large a body where it reads one, the two any handler may return
+/// (`validation`, `not_found`), and `server_error` for a handler that fails.
 fn standard_errors(security: Security, scoped: bool, body: bool) -> Vec<ErrorKind> {
     ErrorKind::ALL
         .into_iter()
@@ -252,7 +252,8 @@ fn standard_errors(security: Security, scoped: bool, body: bool) -> Vec<ErrorKin
                 security == Security::Required
             }
             ErrorKind::MissingScope => security == Security::Required && scoped,
-            ErrorKind::Validation | ErrorKind::NotFound => true,
+            // Any handler may return these, and any may fail (a panic is answered with `server_error`).
+            ErrorKind::Validation | ErrorKind::NotFound | ErrorKind::ServerError => true,
             ErrorKind::PayloadTooLarge => body,
             // Answered for a path, not for one of its operations.
             ErrorKind::MethodNotAllowed => false,

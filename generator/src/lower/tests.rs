@@ -168,19 +168,19 @@ fn derived_bodies_presence_and_names() {
               next: uri Nullable
               previous: uri Nullable
               results: list<Thing> Required
-            op things.list GET /things Required errors=["unauthenticated", "invalid_credentials", "missing_scope", "validation", "not_found"]
+            op things.list GET /things Required errors=["unauthenticated", "invalid_credentials", "missing_scope", "validation", "not_found", "server_error"]
               Query page (page): i64
               Query pages (pages): string
               200 Ok Success PaginatedThingList
               client ThingsListRequest() Value(Named(TypeId(4))) setters [page/set_page pages_param/set_pages_param]
               server things_list() ThingsListResponse Some("ThingsListQuery")
-            op things.create POST /things Required errors=["unauthenticated", "invalid_credentials", "validation", "not_found", "payload_too_large"]
+            op things.create POST /things Required errors=["unauthenticated", "invalid_credentials", "validation", "not_found", "payload_too_large", "server_error"]
               201 Created Success Thing
               409 Conflict Outcome Thing
               400 BadRequest Error Problem
               client ThingsCreateRequest() Enum("ThingsCreateResponse") setters [name/set_name note/set_note/note_null pages/set_pages parent/set_parent/parent_null]
               server things_create() ThingsCreateResponse None
-            op things.update PATCH /things/{id}/ Optional errors=["validation", "not_found", "payload_too_large"]
+            op things.update PATCH /things/{id}/ Optional errors=["validation", "not_found", "payload_too_large", "server_error"]
               Path id (id): uuid required
               200 Ok Success Thing
               client ThingsUpdateRequest(id) Value(Named(TypeId(1))) setters [name/set_name note/set_note/note_null pages/set_pages parent/set_parent/parent_null]

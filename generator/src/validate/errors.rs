@@ -24,7 +24,10 @@ impl Validator<'_> {
             }
         }
         let has_auth = self.spec.api.auth.is_some();
-        for kind in ErrorKind::ALL.into_iter().filter(|k| k.required(has_auth)) {
+        for kind in ErrorKind::ALL
+            .into_iter()
+            .filter(|k| error_kind_required(*k, has_auth))
+        {
             if !errors.answers.iter().any(|a| a.kind.value == kind) {
                 let kind = kind.as_str();
                 self.err(

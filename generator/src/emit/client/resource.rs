@@ -198,6 +198,8 @@ fn method_variant(m: crate::ir::Method) -> &'static str {
         crate::ir::Method::Put => "Put",
         crate::ir::Method::Patch => "Patch",
         crate::ir::Method::Delete => "Delete",
+        crate::ir::Method::Head => "Head",
+        crate::ir::Method::Options => "Options",
     }
 }
 

@@ -100,6 +100,7 @@ pub(super) fn error_kind_variant(kind: crate::ir::ErrorKind) -> &'static str {
         NotFound => "NotFound",
         MethodNotAllowed => "MethodNotAllowed",
         PayloadTooLarge => "PayloadTooLarge",
+        ServerError => "ServerError",
     }
 }
 
