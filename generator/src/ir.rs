@@ -292,6 +292,9 @@ pub struct Errors {
     /// Error body types, tried in this order when decoding an error answer.
     pub models: Vec<ErrorModel>,
     pub answers: Vec<ErrorAnswer>,
+    /// The answer a path parameter that does not parse gets: `Validation` (400 naming it) or `NotFound` (as
+    /// Django REST framework's `get_object_or_404` answers a malformed id).
+    pub malformed_path: ErrorKind,
 }
 
 impl Errors {

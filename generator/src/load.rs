@@ -287,6 +287,7 @@ impl Cx {
             span: root.span,
             models: Vec::new(),
             answers: Vec::new(),
+            malformed_path: None,
         });
         Some(Spec {
             api: api?,
@@ -437,6 +438,7 @@ impl Cx {
             "method_not_allowed",
             "payload_too_large",
             "server_error",
+            "malformed_path",
         ];
         let o = self.obj(node, "`errors`", KEYS)?;
         let mut models = Vec::new();
@@ -447,9 +449,21 @@ impl Cx {
                 }
             }
         }
+        let malformed_path = self
+            .opt_string(&o, "malformed_path", "`errors`")
+            .and_then(|word| {
+                const CHOICES: [(&str, ErrorKind); 2] = [
+                    ("validation", ErrorKind::Validation),
+                    ("not_found", ErrorKind::NotFound),
+                ];
+                self.choice(&word, &CHOICES, "answer for a malformed path parameter")
+            });
         let mut answers = Vec::new();
         for (key, value) in o.entries {
             let name = self.name(key);
+            if name.value == "malformed_path" {
+                continue;
+            }
             // Unknown keys were reported by `obj`.
             let Ok(kind) = name.value.parse::<ErrorKind>() else {
                 continue;
@@ -481,6 +495,7 @@ impl Cx {
             span: node.span,
             models,
             answers,
+            malformed_path,
         })
     }
 

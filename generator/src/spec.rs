@@ -81,6 +81,8 @@ pub struct Errors {
     pub models: Vec<Name>,
     /// The standard answers by kind (`unauthenticated`, `validation`, ...), in spec order.
     pub answers: Vec<ErrorAnswer>,
+    /// Which answer a path parameter that does not parse gets (`validation`, the default, or `not_found`).
+    pub malformed_path: Option<Spanned<ErrorKind>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

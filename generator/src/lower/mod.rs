@@ -15,7 +15,7 @@ mod types;
 
 use crate::diagnostic::Span;
 use crate::ident;
-use crate::ir::{self, Ty, TypeId};
+use crate::ir::{self, ErrorKind, Ty, TypeId};
 use crate::prose::doc_safe;
 use crate::spec::{self, ModelKind, Prim, TypeExpr};
 use crate::Error;
@@ -274,7 +274,14 @@ impl<'s> Lower<'s> {
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        Ok(ir::Errors { models, answers })
+        Ok(ir::Errors {
+            models,
+            answers,
+            malformed_path: errors
+                .malformed_path
+                .as_ref()
+                .map_or(ErrorKind::Validation, |k| k.value),
+        })
     }
 }
 

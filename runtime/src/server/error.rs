@@ -163,12 +163,29 @@ pub struct ErrorAnswer {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorAnswers {
     answers: Vec<ErrorAnswer>,
+    /// A path parameter that does not parse is `not_found` (not a validation error).
+    malformed_path_not_found: bool,
 }
 
 impl ErrorAnswers {
     /// The answers (a handful: a list is searched faster than a map is hashed).
     pub fn new(answers: Vec<ErrorAnswer>) -> Self {
-        ErrorAnswers { answers }
+        ErrorAnswers {
+            answers,
+            malformed_path_not_found: false,
+        }
+    }
+
+    /// Answers a path parameter that does not parse with `not_found`, as Django REST framework's
+    /// `get_object_or_404` answers a malformed id, instead of a validation error naming it.
+    pub fn malformed_path_not_found(mut self) -> Self {
+        self.malformed_path_not_found = true;
+        self
+    }
+
+    /// Whether a malformed path parameter is answered `not_found`.
+    pub fn malformed_path_is_not_found(&self) -> bool {
+        self.malformed_path_not_found
     }
 
     /// The answers as a generated crate writes them: kind, status and the body template as JSON text, parsed

@@ -89,6 +89,11 @@ impl<T> ServerState<T> {
         self.answers.render(error)
     }
 
+    /// The spec's error answers.
+    pub fn answers(&self) -> &ErrorAnswers {
+        &self.answers
+    }
+
     /// The whole request body, refused with `payload_too_large` past the limit. The declared length is checked
     /// first, so an oversized upload is refused before it is read.
     pub async fn read_body(&self, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {

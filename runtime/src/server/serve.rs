@@ -153,7 +153,13 @@ impl<T: Send + Sync + 'static> ServerState<T> {
                 input.path = self
                     .schema()
                     .params(op.path, &pairs, None, &parts.headers)
-                    .map_err(invalid)?;
+                    .map_err(|e| {
+                        if self.answers().malformed_path_is_not_found() && !e.is_schema_fault() {
+                            ApiError::NotFound
+                        } else {
+                            invalid(e)
+                        }
+                    })?;
             }
             if !op.query.is_empty() {
                 input.query = self

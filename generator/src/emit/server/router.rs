@@ -44,6 +44,9 @@ pub fn emit(api: &Api) -> TokenStream {
         let body = json_text(&a.body);
         quote! { (super::rt::ErrorKind::#kind, #status, #body), }
     });
+    // A malformed path parameter is a validation error unless the spec says it is `not_found`.
+    let malformed = (api.errors.malformed_path == crate::ir::ErrorKind::NotFound)
+        .then(|| quote! { .malformed_path_not_found() });
     let (wildcard, implied) = match &api.auth {
         Some(auth) => (
             auth.wildcard_scope.as_deref(),
@@ -80,7 +83,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
         pub fn error_answers() -> runtime::ErrorAnswers {
-            runtime::ErrorAnswers::from_json(&[#(#answers)*])
+            runtime::ErrorAnswers::from_json(&[#(#answers)*])#malformed
         }
 
         /// The API's scope rules: its wildcard scope and which scopes imply which.
