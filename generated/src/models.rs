@@ -43,37 +43,27 @@ pub enum ErrorType {
 }
 
 impl ErrorType {
-    /// Every known value of [`ErrorType`], in spec order.
-    pub const ALL: &'static [ErrorType] = &[
-        ErrorType::AuthenticationError,
-        ErrorType::InvalidRequest,
-        ErrorType::ThrottledError,
-        ErrorType::ValidationError,
-        ErrorType::ServerError,
+    /// Every known value of [`ErrorType`] with its wire name, in spec order.
+    pub const ALL: &'static [(ErrorType, &'static str)] = &[
+        (ErrorType::AuthenticationError, "authentication_error"),
+        (ErrorType::InvalidRequest, "invalid_request"),
+        (ErrorType::ThrottledError, "throttled_error"),
+        (ErrorType::ValidationError, "validation_error"),
+        (ErrorType::ServerError, "server_error"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ErrorType::AuthenticationError => "authentication_error",
-            ErrorType::InvalidRequest => "invalid_request",
-            ErrorType::ThrottledError => "throttled_error",
-            ErrorType::ValidationError => "validation_error",
-            ErrorType::ServerError => "server_error",
             ErrorType::Unknown(value) => value,
+            known => super::rt::enums::wire_name(known, Self::ALL),
         }
     }
 }
 
 impl From<&str> for ErrorType {
     fn from(value: &str) -> Self {
-        match value {
-            "authentication_error" => ErrorType::AuthenticationError,
-            "invalid_request" => ErrorType::InvalidRequest,
-            "throttled_error" => ErrorType::ThrottledError,
-            "validation_error" => ErrorType::ValidationError,
-            "server_error" => ErrorType::ServerError,
-            other => ErrorType::Unknown(other.to_owned()),
-        }
+        super::rt::enums::parse_open(value, Self::ALL, ErrorType::Unknown)
     }
 }
 
@@ -104,8 +94,7 @@ impl<'de> Deserialize<'de> for ErrorType {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        super::rt::enums::deserialize_open(deserializer, Self::ALL, ErrorType::Unknown)
     }
 }
 
@@ -284,163 +273,69 @@ pub enum ExternalDataSourceType {
 }
 
 impl ExternalDataSourceType {
-    /// Every known value of [`ExternalDataSourceType`], in spec order.
-    pub const ALL: &'static [ExternalDataSourceType] = &[
-        ExternalDataSourceType::Ashby,
-        ExternalDataSourceType::Supabase,
-        ExternalDataSourceType::CustomerIO,
-        ExternalDataSourceType::Github,
-        ExternalDataSourceType::Stripe,
-        ExternalDataSourceType::Hubspot,
-        ExternalDataSourceType::Postgres,
-        ExternalDataSourceType::Zendesk,
-        ExternalDataSourceType::Snowflake,
-        ExternalDataSourceType::Salesforce,
-        ExternalDataSourceType::MySQL,
-        ExternalDataSourceType::MongoDB,
-        ExternalDataSourceType::MSSQL,
-        ExternalDataSourceType::Vitally,
-        ExternalDataSourceType::BigQuery,
-        ExternalDataSourceType::Chargebee,
-        ExternalDataSourceType::Clerk,
-        ExternalDataSourceType::GoogleAds,
-        ExternalDataSourceType::TemporalIO,
-        ExternalDataSourceType::DoIt,
-        ExternalDataSourceType::GoogleSheets,
-        ExternalDataSourceType::MetaAds,
-        ExternalDataSourceType::Klaviyo,
-        ExternalDataSourceType::Mailchimp,
-        ExternalDataSourceType::Braze,
-        ExternalDataSourceType::Mailjet,
-        ExternalDataSourceType::Redshift,
-        ExternalDataSourceType::Polar,
-        ExternalDataSourceType::RevenueCat,
-        ExternalDataSourceType::LinkedinAds,
-        ExternalDataSourceType::RedditAds,
-        ExternalDataSourceType::TikTokAds,
-        ExternalDataSourceType::BingAds,
-        ExternalDataSourceType::Shopify,
-        ExternalDataSourceType::Attio,
-        ExternalDataSourceType::SnapchatAds,
-        ExternalDataSourceType::Linear,
-        ExternalDataSourceType::Intercom,
-        ExternalDataSourceType::Amplitude,
-        ExternalDataSourceType::Mixpanel,
-        ExternalDataSourceType::Jira,
-        ExternalDataSourceType::ActiveCampaign,
-        ExternalDataSourceType::Marketo,
-        ExternalDataSourceType::Adjust,
-        ExternalDataSourceType::AppsFlyer,
-        ExternalDataSourceType::Plain,
-        ExternalDataSourceType::Resend,
+    /// Every known value of [`ExternalDataSourceType`] with its wire name, in spec order.
+    pub const ALL: &'static [(ExternalDataSourceType, &'static str)] = &[
+        (ExternalDataSourceType::Ashby, "Ashby"),
+        (ExternalDataSourceType::Supabase, "Supabase"),
+        (ExternalDataSourceType::CustomerIO, "CustomerIO"),
+        (ExternalDataSourceType::Github, "Github"),
+        (ExternalDataSourceType::Stripe, "Stripe"),
+        (ExternalDataSourceType::Hubspot, "Hubspot"),
+        (ExternalDataSourceType::Postgres, "Postgres"),
+        (ExternalDataSourceType::Zendesk, "Zendesk"),
+        (ExternalDataSourceType::Snowflake, "Snowflake"),
+        (ExternalDataSourceType::Salesforce, "Salesforce"),
+        (ExternalDataSourceType::MySQL, "MySQL"),
+        (ExternalDataSourceType::MongoDB, "MongoDB"),
+        (ExternalDataSourceType::MSSQL, "MSSQL"),
+        (ExternalDataSourceType::Vitally, "Vitally"),
+        (ExternalDataSourceType::BigQuery, "BigQuery"),
+        (ExternalDataSourceType::Chargebee, "Chargebee"),
+        (ExternalDataSourceType::Clerk, "Clerk"),
+        (ExternalDataSourceType::GoogleAds, "GoogleAds"),
+        (ExternalDataSourceType::TemporalIO, "TemporalIO"),
+        (ExternalDataSourceType::DoIt, "DoIt"),
+        (ExternalDataSourceType::GoogleSheets, "GoogleSheets"),
+        (ExternalDataSourceType::MetaAds, "MetaAds"),
+        (ExternalDataSourceType::Klaviyo, "Klaviyo"),
+        (ExternalDataSourceType::Mailchimp, "Mailchimp"),
+        (ExternalDataSourceType::Braze, "Braze"),
+        (ExternalDataSourceType::Mailjet, "Mailjet"),
+        (ExternalDataSourceType::Redshift, "Redshift"),
+        (ExternalDataSourceType::Polar, "Polar"),
+        (ExternalDataSourceType::RevenueCat, "RevenueCat"),
+        (ExternalDataSourceType::LinkedinAds, "LinkedinAds"),
+        (ExternalDataSourceType::RedditAds, "RedditAds"),
+        (ExternalDataSourceType::TikTokAds, "TikTokAds"),
+        (ExternalDataSourceType::BingAds, "BingAds"),
+        (ExternalDataSourceType::Shopify, "Shopify"),
+        (ExternalDataSourceType::Attio, "Attio"),
+        (ExternalDataSourceType::SnapchatAds, "SnapchatAds"),
+        (ExternalDataSourceType::Linear, "Linear"),
+        (ExternalDataSourceType::Intercom, "Intercom"),
+        (ExternalDataSourceType::Amplitude, "Amplitude"),
+        (ExternalDataSourceType::Mixpanel, "Mixpanel"),
+        (ExternalDataSourceType::Jira, "Jira"),
+        (ExternalDataSourceType::ActiveCampaign, "ActiveCampaign"),
+        (ExternalDataSourceType::Marketo, "Marketo"),
+        (ExternalDataSourceType::Adjust, "Adjust"),
+        (ExternalDataSourceType::AppsFlyer, "AppsFlyer"),
+        (ExternalDataSourceType::Plain, "Plain"),
+        (ExternalDataSourceType::Resend, "Resend"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ExternalDataSourceType::Ashby => "Ashby",
-            ExternalDataSourceType::Supabase => "Supabase",
-            ExternalDataSourceType::CustomerIO => "CustomerIO",
-            ExternalDataSourceType::Github => "Github",
-            ExternalDataSourceType::Stripe => "Stripe",
-            ExternalDataSourceType::Hubspot => "Hubspot",
-            ExternalDataSourceType::Postgres => "Postgres",
-            ExternalDataSourceType::Zendesk => "Zendesk",
-            ExternalDataSourceType::Snowflake => "Snowflake",
-            ExternalDataSourceType::Salesforce => "Salesforce",
-            ExternalDataSourceType::MySQL => "MySQL",
-            ExternalDataSourceType::MongoDB => "MongoDB",
-            ExternalDataSourceType::MSSQL => "MSSQL",
-            ExternalDataSourceType::Vitally => "Vitally",
-            ExternalDataSourceType::BigQuery => "BigQuery",
-            ExternalDataSourceType::Chargebee => "Chargebee",
-            ExternalDataSourceType::Clerk => "Clerk",
-            ExternalDataSourceType::GoogleAds => "GoogleAds",
-            ExternalDataSourceType::TemporalIO => "TemporalIO",
-            ExternalDataSourceType::DoIt => "DoIt",
-            ExternalDataSourceType::GoogleSheets => "GoogleSheets",
-            ExternalDataSourceType::MetaAds => "MetaAds",
-            ExternalDataSourceType::Klaviyo => "Klaviyo",
-            ExternalDataSourceType::Mailchimp => "Mailchimp",
-            ExternalDataSourceType::Braze => "Braze",
-            ExternalDataSourceType::Mailjet => "Mailjet",
-            ExternalDataSourceType::Redshift => "Redshift",
-            ExternalDataSourceType::Polar => "Polar",
-            ExternalDataSourceType::RevenueCat => "RevenueCat",
-            ExternalDataSourceType::LinkedinAds => "LinkedinAds",
-            ExternalDataSourceType::RedditAds => "RedditAds",
-            ExternalDataSourceType::TikTokAds => "TikTokAds",
-            ExternalDataSourceType::BingAds => "BingAds",
-            ExternalDataSourceType::Shopify => "Shopify",
-            ExternalDataSourceType::Attio => "Attio",
-            ExternalDataSourceType::SnapchatAds => "SnapchatAds",
-            ExternalDataSourceType::Linear => "Linear",
-            ExternalDataSourceType::Intercom => "Intercom",
-            ExternalDataSourceType::Amplitude => "Amplitude",
-            ExternalDataSourceType::Mixpanel => "Mixpanel",
-            ExternalDataSourceType::Jira => "Jira",
-            ExternalDataSourceType::ActiveCampaign => "ActiveCampaign",
-            ExternalDataSourceType::Marketo => "Marketo",
-            ExternalDataSourceType::Adjust => "Adjust",
-            ExternalDataSourceType::AppsFlyer => "AppsFlyer",
-            ExternalDataSourceType::Plain => "Plain",
-            ExternalDataSourceType::Resend => "Resend",
             ExternalDataSourceType::Unknown(value) => value,
+            known => super::rt::enums::wire_name(known, Self::ALL),
         }
     }
 }
 
 impl From<&str> for ExternalDataSourceType {
     fn from(value: &str) -> Self {
-        match value {
-            "Ashby" => ExternalDataSourceType::Ashby,
-            "Supabase" => ExternalDataSourceType::Supabase,
-            "CustomerIO" => ExternalDataSourceType::CustomerIO,
-            "Github" => ExternalDataSourceType::Github,
-            "Stripe" => ExternalDataSourceType::Stripe,
-            "Hubspot" => ExternalDataSourceType::Hubspot,
-            "Postgres" => ExternalDataSourceType::Postgres,
-            "Zendesk" => ExternalDataSourceType::Zendesk,
-            "Snowflake" => ExternalDataSourceType::Snowflake,
-            "Salesforce" => ExternalDataSourceType::Salesforce,
-            "MySQL" => ExternalDataSourceType::MySQL,
-            "MongoDB" => ExternalDataSourceType::MongoDB,
-            "MSSQL" => ExternalDataSourceType::MSSQL,
-            "Vitally" => ExternalDataSourceType::Vitally,
-            "BigQuery" => ExternalDataSourceType::BigQuery,
-            "Chargebee" => ExternalDataSourceType::Chargebee,
-            "Clerk" => ExternalDataSourceType::Clerk,
-            "GoogleAds" => ExternalDataSourceType::GoogleAds,
-            "TemporalIO" => ExternalDataSourceType::TemporalIO,
-            "DoIt" => ExternalDataSourceType::DoIt,
-            "GoogleSheets" => ExternalDataSourceType::GoogleSheets,
-            "MetaAds" => ExternalDataSourceType::MetaAds,
-            "Klaviyo" => ExternalDataSourceType::Klaviyo,
-            "Mailchimp" => ExternalDataSourceType::Mailchimp,
-            "Braze" => ExternalDataSourceType::Braze,
-            "Mailjet" => ExternalDataSourceType::Mailjet,
-            "Redshift" => ExternalDataSourceType::Redshift,
-            "Polar" => ExternalDataSourceType::Polar,
-            "RevenueCat" => ExternalDataSourceType::RevenueCat,
-            "LinkedinAds" => ExternalDataSourceType::LinkedinAds,
-            "RedditAds" => ExternalDataSourceType::RedditAds,
-            "TikTokAds" => ExternalDataSourceType::TikTokAds,
-            "BingAds" => ExternalDataSourceType::BingAds,
-            "Shopify" => ExternalDataSourceType::Shopify,
-            "Attio" => ExternalDataSourceType::Attio,
-            "SnapchatAds" => ExternalDataSourceType::SnapchatAds,
-            "Linear" => ExternalDataSourceType::Linear,
-            "Intercom" => ExternalDataSourceType::Intercom,
-            "Amplitude" => ExternalDataSourceType::Amplitude,
-            "Mixpanel" => ExternalDataSourceType::Mixpanel,
-            "Jira" => ExternalDataSourceType::Jira,
-            "ActiveCampaign" => ExternalDataSourceType::ActiveCampaign,
-            "Marketo" => ExternalDataSourceType::Marketo,
-            "Adjust" => ExternalDataSourceType::Adjust,
-            "AppsFlyer" => ExternalDataSourceType::AppsFlyer,
-            "Plain" => ExternalDataSourceType::Plain,
-            "Resend" => ExternalDataSourceType::Resend,
-            other => ExternalDataSourceType::Unknown(other.to_owned()),
-        }
+        super::rt::enums::parse_open(value, Self::ALL, ExternalDataSourceType::Unknown)
     }
 }
 
@@ -471,8 +366,11 @@ impl<'de> Deserialize<'de> for ExternalDataSourceType {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        super::rt::enums::deserialize_open(
+            deserializer,
+            Self::ALL,
+            ExternalDataSourceType::Unknown,
+        )
     }
 }
 
@@ -490,26 +388,24 @@ pub enum EngineEnum {
 }
 
 impl EngineEnum {
-    /// Every known value of [`EngineEnum`], in spec order.
-    pub const ALL: &'static [EngineEnum] = &[EngineEnum::Duckdb, EngineEnum::Postgres];
+    /// Every known value of [`EngineEnum`] with its wire name, in spec order.
+    pub const ALL: &'static [(EngineEnum, &'static str)] = &[
+        (EngineEnum::Duckdb, "duckdb"),
+        (EngineEnum::Postgres, "postgres"),
+    ];
 
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            EngineEnum::Duckdb => "duckdb",
-            EngineEnum::Postgres => "postgres",
             EngineEnum::Unknown(value) => value,
+            known => super::rt::enums::wire_name(known, Self::ALL),
         }
     }
 }
 
 impl From<&str> for EngineEnum {
     fn from(value: &str) -> Self {
-        match value {
-            "duckdb" => EngineEnum::Duckdb,
-            "postgres" => EngineEnum::Postgres,
-            other => EngineEnum::Unknown(other.to_owned()),
-        }
+        super::rt::enums::parse_open(value, Self::ALL, EngineEnum::Unknown)
     }
 }
 
@@ -540,48 +436,31 @@ impl<'de> Deserialize<'de> for EngineEnum {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        super::rt::enums::deserialize_open(deserializer, Self::ALL, EngineEnum::Unknown)
     }
 }
 
 /// How PostHog reaches a source's data.
 ///
 /// Values: `warehouse`, `direct`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessMethodEnum {
     /// Tables are synced (imported) into the PostHog data warehouse.
-    #[serde(rename = "warehouse")]
     Warehouse,
     /// The database is queried directly, nothing is imported (Postgres only).
-    #[serde(rename = "direct")]
     Direct,
 }
 
 impl AccessMethodEnum {
-    /// Every known value of [`AccessMethodEnum`], in spec order.
-    pub const ALL: &'static [AccessMethodEnum] = &[
-        AccessMethodEnum::Warehouse,
-        AccessMethodEnum::Direct,
+    /// Every known value of [`AccessMethodEnum`] with its wire name, in spec order.
+    pub const ALL: &'static [(AccessMethodEnum, &'static str)] = &[
+        (AccessMethodEnum::Warehouse, "warehouse"),
+        (AccessMethodEnum::Direct, "direct"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            AccessMethodEnum::Warehouse => "warehouse",
-            AccessMethodEnum::Direct => "direct",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -589,24 +468,30 @@ impl std::str::FromStr for AccessMethodEnum {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "warehouse" => Ok(AccessMethodEnum::Warehouse),
-            "direct" => Ok(AccessMethodEnum::Direct),
-            other => {
-                Err(
-                    format!(
-                        "unknown AccessMethodEnum value `{}`; expected one of: `warehouse`, `direct`",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "AccessMethodEnum")
     }
 }
 
 impl std::fmt::Display for AccessMethodEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AccessMethodEnum {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessMethodEnum {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "AccessMethodEnum")
     }
 }
 
@@ -850,40 +735,24 @@ pub struct CheckCdcPrerequisitesRequest {
 /// Who manages a Postgres source's CDC replication slot and publication.
 ///
 /// Values: `posthog`, `self_managed`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CdcManagementMode {
     /// PostHog creates and manages them.
-    #[serde(rename = "posthog")]
     Posthog,
     /// The user creates them; PostHog only checks them.
-    #[serde(rename = "self_managed")]
     SelfManaged,
 }
 
 impl CdcManagementMode {
-    /// Every known value of [`CdcManagementMode`], in spec order.
-    pub const ALL: &'static [CdcManagementMode] = &[
-        CdcManagementMode::Posthog,
-        CdcManagementMode::SelfManaged,
+    /// Every known value of [`CdcManagementMode`] with its wire name, in spec order.
+    pub const ALL: &'static [(CdcManagementMode, &'static str)] = &[
+        (CdcManagementMode::Posthog, "posthog"),
+        (CdcManagementMode::SelfManaged, "self_managed"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            CdcManagementMode::Posthog => "posthog",
-            CdcManagementMode::SelfManaged => "self_managed",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -891,24 +760,30 @@ impl std::str::FromStr for CdcManagementMode {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "posthog" => Ok(CdcManagementMode::Posthog),
-            "self_managed" => Ok(CdcManagementMode::SelfManaged),
-            other => {
-                Err(
-                    format!(
-                        "unknown CdcManagementMode value `{}`; expected one of: `posthog`, `self_managed`",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "CdcManagementMode")
     }
 }
 
 impl std::fmt::Display for CdcManagementMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CdcManagementMode {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CdcManagementMode {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "CdcManagementMode")
     }
 }
 
@@ -1028,37 +903,27 @@ pub enum SyncTypeEnum {
 }
 
 impl SyncTypeEnum {
-    /// Every known value of [`SyncTypeEnum`], in spec order.
-    pub const ALL: &'static [SyncTypeEnum] = &[
-        SyncTypeEnum::FullRefresh,
-        SyncTypeEnum::Incremental,
-        SyncTypeEnum::Append,
-        SyncTypeEnum::Webhook,
-        SyncTypeEnum::Cdc,
+    /// Every known value of [`SyncTypeEnum`] with its wire name, in spec order.
+    pub const ALL: &'static [(SyncTypeEnum, &'static str)] = &[
+        (SyncTypeEnum::FullRefresh, "full_refresh"),
+        (SyncTypeEnum::Incremental, "incremental"),
+        (SyncTypeEnum::Append, "append"),
+        (SyncTypeEnum::Webhook, "webhook"),
+        (SyncTypeEnum::Cdc, "cdc"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            SyncTypeEnum::FullRefresh => "full_refresh",
-            SyncTypeEnum::Incremental => "incremental",
-            SyncTypeEnum::Append => "append",
-            SyncTypeEnum::Webhook => "webhook",
-            SyncTypeEnum::Cdc => "cdc",
             SyncTypeEnum::Unknown(value) => value,
+            known => super::rt::enums::wire_name(known, Self::ALL),
         }
     }
 }
 
 impl From<&str> for SyncTypeEnum {
     fn from(value: &str) -> Self {
-        match value {
-            "full_refresh" => SyncTypeEnum::FullRefresh,
-            "incremental" => SyncTypeEnum::Incremental,
-            "append" => SyncTypeEnum::Append,
-            "webhook" => SyncTypeEnum::Webhook,
-            "cdc" => SyncTypeEnum::Cdc,
-            other => SyncTypeEnum::Unknown(other.to_owned()),
-        }
+        super::rt::enums::parse_open(value, Self::ALL, SyncTypeEnum::Unknown)
     }
 }
 
@@ -1089,8 +954,11 @@ impl<'de> Deserialize<'de> for SyncTypeEnum {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        super::rt::enums::deserialize_open(
+            deserializer,
+            Self::ALL,
+            SyncTypeEnum::Unknown,
+        )
     }
 }
 
@@ -1187,55 +1055,33 @@ pub struct InsightVariablePatch {
 /// Value type of an insight variable.
 ///
 /// Values: `String`, `Number`, `Boolean`, `List`, `Date`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InsightVariableType {
     /// Text.
-    #[serde(rename = "String")]
     String,
     /// A number.
-    #[serde(rename = "Number")]
     Number,
     /// true or false.
-    #[serde(rename = "Boolean")]
     Boolean,
     /// One of a list of strings (`values`).
-    #[serde(rename = "List")]
     List,
     /// A date.
-    #[serde(rename = "Date")]
     Date,
 }
 
 impl InsightVariableType {
-    /// Every known value of [`InsightVariableType`], in spec order.
-    pub const ALL: &'static [InsightVariableType] = &[
-        InsightVariableType::String,
-        InsightVariableType::Number,
-        InsightVariableType::Boolean,
-        InsightVariableType::List,
-        InsightVariableType::Date,
+    /// Every known value of [`InsightVariableType`] with its wire name, in spec order.
+    pub const ALL: &'static [(InsightVariableType, &'static str)] = &[
+        (InsightVariableType::String, "String"),
+        (InsightVariableType::Number, "Number"),
+        (InsightVariableType::Boolean, "Boolean"),
+        (InsightVariableType::List, "List"),
+        (InsightVariableType::Date, "Date"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            InsightVariableType::String => "String",
-            InsightVariableType::Number => "Number",
-            InsightVariableType::Boolean => "Boolean",
-            InsightVariableType::List => "List",
-            InsightVariableType::Date => "Date",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -1243,27 +1089,30 @@ impl std::str::FromStr for InsightVariableType {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "String" => Ok(InsightVariableType::String),
-            "Number" => Ok(InsightVariableType::Number),
-            "Boolean" => Ok(InsightVariableType::Boolean),
-            "List" => Ok(InsightVariableType::List),
-            "Date" => Ok(InsightVariableType::Date),
-            other => {
-                Err(
-                    format!(
-                        "unknown InsightVariableType value `{}`; expected one of: `String`, `Number`, `Boolean`, `List`, `Date`",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "InsightVariableType")
     }
 }
 
 impl std::fmt::Display for InsightVariableType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for InsightVariableType {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InsightVariableType {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "InsightVariableType")
     }
 }
 
@@ -1565,55 +1414,33 @@ pub struct HogQLQuery {
 /// Status of a saved query's latest materialization run.
 ///
 /// Values: `Cancelled`, `Modified`, `Completed`, `Failed`, `Running`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataWarehouseSavedQueryStatus {
     /// The run was cancelled.
-    #[serde(rename = "Cancelled")]
     Cancelled,
     /// The query changed since the last run.
-    #[serde(rename = "Modified")]
     Modified,
     /// The run completed.
-    #[serde(rename = "Completed")]
     Completed,
     /// The run failed (see `latest_error`).
-    #[serde(rename = "Failed")]
     Failed,
     /// A run is in progress.
-    #[serde(rename = "Running")]
     Running,
 }
 
 impl DataWarehouseSavedQueryStatus {
-    /// Every known value of [`DataWarehouseSavedQueryStatus`], in spec order.
-    pub const ALL: &'static [DataWarehouseSavedQueryStatus] = &[
-        DataWarehouseSavedQueryStatus::Cancelled,
-        DataWarehouseSavedQueryStatus::Modified,
-        DataWarehouseSavedQueryStatus::Completed,
-        DataWarehouseSavedQueryStatus::Failed,
-        DataWarehouseSavedQueryStatus::Running,
+    /// Every known value of [`DataWarehouseSavedQueryStatus`] with its wire name, in spec order.
+    pub const ALL: &'static [(DataWarehouseSavedQueryStatus, &'static str)] = &[
+        (DataWarehouseSavedQueryStatus::Cancelled, "Cancelled"),
+        (DataWarehouseSavedQueryStatus::Modified, "Modified"),
+        (DataWarehouseSavedQueryStatus::Completed, "Completed"),
+        (DataWarehouseSavedQueryStatus::Failed, "Failed"),
+        (DataWarehouseSavedQueryStatus::Running, "Running"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            DataWarehouseSavedQueryStatus::Cancelled => "Cancelled",
-            DataWarehouseSavedQueryStatus::Modified => "Modified",
-            DataWarehouseSavedQueryStatus::Completed => "Completed",
-            DataWarehouseSavedQueryStatus::Failed => "Failed",
-            DataWarehouseSavedQueryStatus::Running => "Running",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -1621,21 +1448,7 @@ impl std::str::FromStr for DataWarehouseSavedQueryStatus {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "Cancelled" => Ok(DataWarehouseSavedQueryStatus::Cancelled),
-            "Modified" => Ok(DataWarehouseSavedQueryStatus::Modified),
-            "Completed" => Ok(DataWarehouseSavedQueryStatus::Completed),
-            "Failed" => Ok(DataWarehouseSavedQueryStatus::Failed),
-            "Running" => Ok(DataWarehouseSavedQueryStatus::Running),
-            other => {
-                Err(
-                    format!(
-                        "unknown DataWarehouseSavedQueryStatus value `{}`; expected one of: `Cancelled`, `Modified`, `Completed`, `Failed`, `Running`",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "DataWarehouseSavedQueryStatus")
     }
 }
 
@@ -1645,48 +1458,51 @@ impl std::fmt::Display for DataWarehouseSavedQueryStatus {
     }
 }
 
+impl Serialize for DataWarehouseSavedQueryStatus {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DataWarehouseSavedQueryStatus {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(
+            deserializer,
+            Self::ALL,
+            "DataWarehouseSavedQueryStatus",
+        )
+    }
+}
+
 /// What created a saved query.
 ///
 /// Values: `data_warehouse`, `endpoint`, `managed_viewset`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OriginEnum {
     /// Created by a user in the data warehouse (or through this API).
-    #[serde(rename = "data_warehouse")]
     DataWarehouse,
     /// Created for an endpoint (hidden from the list).
-    #[serde(rename = "endpoint")]
     Endpoint,
     /// Created by a managed viewset.
-    #[serde(rename = "managed_viewset")]
     ManagedViewset,
 }
 
 impl OriginEnum {
-    /// Every known value of [`OriginEnum`], in spec order.
-    pub const ALL: &'static [OriginEnum] = &[
-        OriginEnum::DataWarehouse,
-        OriginEnum::Endpoint,
-        OriginEnum::ManagedViewset,
+    /// Every known value of [`OriginEnum`] with its wire name, in spec order.
+    pub const ALL: &'static [(OriginEnum, &'static str)] = &[
+        (OriginEnum::DataWarehouse, "data_warehouse"),
+        (OriginEnum::Endpoint, "endpoint"),
+        (OriginEnum::ManagedViewset, "managed_viewset"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            OriginEnum::DataWarehouse => "data_warehouse",
-            OriginEnum::Endpoint => "endpoint",
-            OriginEnum::ManagedViewset => "managed_viewset",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -1694,25 +1510,30 @@ impl std::str::FromStr for OriginEnum {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "data_warehouse" => Ok(OriginEnum::DataWarehouse),
-            "endpoint" => Ok(OriginEnum::Endpoint),
-            "managed_viewset" => Ok(OriginEnum::ManagedViewset),
-            other => {
-                Err(
-                    format!(
-                        "unknown OriginEnum value `{}`; expected one of: `data_warehouse`, `endpoint`, `managed_viewset`",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "OriginEnum")
     }
 }
 
 impl std::fmt::Display for OriginEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for OriginEnum {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OriginEnum {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "OriginEnum")
     }
 }
 
@@ -1757,75 +1578,45 @@ pub struct UserBasic {
 /// A user's declared role in their organization; the empty string means not set.
 ///
 /// Values: `engineering`, `data`, `product`, `founder`, `leadership`, `marketing`, `sales`, `other`, ``.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoleAtOrganizationEnum {
     /// Engineering.
-    #[serde(rename = "engineering")]
     Engineering,
     /// Data.
-    #[serde(rename = "data")]
     Data,
     /// Product Management.
-    #[serde(rename = "product")]
     Product,
     /// Founder.
-    #[serde(rename = "founder")]
     Founder,
     /// Leadership.
-    #[serde(rename = "leadership")]
     Leadership,
     /// Marketing.
-    #[serde(rename = "marketing")]
     Marketing,
     /// Sales / Success.
-    #[serde(rename = "sales")]
     Sales,
     /// Other.
-    #[serde(rename = "other")]
     Other,
     /// Not set.
-    #[serde(rename = "")]
     Empty,
 }
 
 impl RoleAtOrganizationEnum {
-    /// Every known value of [`RoleAtOrganizationEnum`], in spec order.
-    pub const ALL: &'static [RoleAtOrganizationEnum] = &[
-        RoleAtOrganizationEnum::Engineering,
-        RoleAtOrganizationEnum::Data,
-        RoleAtOrganizationEnum::Product,
-        RoleAtOrganizationEnum::Founder,
-        RoleAtOrganizationEnum::Leadership,
-        RoleAtOrganizationEnum::Marketing,
-        RoleAtOrganizationEnum::Sales,
-        RoleAtOrganizationEnum::Other,
-        RoleAtOrganizationEnum::Empty,
+    /// Every known value of [`RoleAtOrganizationEnum`] with its wire name, in spec order.
+    pub const ALL: &'static [(RoleAtOrganizationEnum, &'static str)] = &[
+        (RoleAtOrganizationEnum::Engineering, "engineering"),
+        (RoleAtOrganizationEnum::Data, "data"),
+        (RoleAtOrganizationEnum::Product, "product"),
+        (RoleAtOrganizationEnum::Founder, "founder"),
+        (RoleAtOrganizationEnum::Leadership, "leadership"),
+        (RoleAtOrganizationEnum::Marketing, "marketing"),
+        (RoleAtOrganizationEnum::Sales, "sales"),
+        (RoleAtOrganizationEnum::Other, "other"),
+        (RoleAtOrganizationEnum::Empty, ""),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            RoleAtOrganizationEnum::Engineering => "engineering",
-            RoleAtOrganizationEnum::Data => "data",
-            RoleAtOrganizationEnum::Product => "product",
-            RoleAtOrganizationEnum::Founder => "founder",
-            RoleAtOrganizationEnum::Leadership => "leadership",
-            RoleAtOrganizationEnum::Marketing => "marketing",
-            RoleAtOrganizationEnum::Sales => "sales",
-            RoleAtOrganizationEnum::Other => "other",
-            RoleAtOrganizationEnum::Empty => "",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -1833,31 +1624,30 @@ impl std::str::FromStr for RoleAtOrganizationEnum {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "engineering" => Ok(RoleAtOrganizationEnum::Engineering),
-            "data" => Ok(RoleAtOrganizationEnum::Data),
-            "product" => Ok(RoleAtOrganizationEnum::Product),
-            "founder" => Ok(RoleAtOrganizationEnum::Founder),
-            "leadership" => Ok(RoleAtOrganizationEnum::Leadership),
-            "marketing" => Ok(RoleAtOrganizationEnum::Marketing),
-            "sales" => Ok(RoleAtOrganizationEnum::Sales),
-            "other" => Ok(RoleAtOrganizationEnum::Other),
-            "" => Ok(RoleAtOrganizationEnum::Empty),
-            other => {
-                Err(
-                    format!(
-                        "unknown RoleAtOrganizationEnum value `{}`; expected one of: `engineering`, `data`, `product`, `founder`, `leadership`, `marketing`, `sales`, `other`, ``",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "RoleAtOrganizationEnum")
     }
 }
 
 impl std::fmt::Display for RoleAtOrganizationEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RoleAtOrganizationEnum {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleAtOrganizationEnum {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "RoleAtOrganizationEnum")
     }
 }
 

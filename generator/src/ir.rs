@@ -349,6 +349,8 @@ pub struct Operation {
     pub type_name: String,
     /// The operation's name in the spec.
     pub wire_name: String,
+    /// The name of the `static` describing it in its resource's client and server files (`PARTIAL_UPDATE`).
+    pub static_name: String,
     /// OpenAPI operationId.
     pub operation_id: String,
     pub span: Span,

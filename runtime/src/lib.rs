@@ -18,6 +18,7 @@
 
 #![deny(missing_docs)]
 
+pub mod enums;
 pub mod nullable;
 mod shared;
 

@@ -19,11 +19,7 @@ impl InsightVariablesClient<'_> {
     ///
     /// Lists the project's insight variables, 500 per page.
     ///
-    /// `GET /api/projects/{project_id}/insight_variables/` (operation `insight_variables_list`).
-    ///
-    /// Required scopes: `insight_variable:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /api/projects/{project_id}/insight_variables/` (operation `insight_variables_list`). Scopes: `insight_variable:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -33,10 +29,9 @@ impl InsightVariablesClient<'_> {
     ///
     /// - `200` → returns [`PaginatedInsightVariableList`](super::super::models::PaginatedInsightVariableList): One page of insight variables.
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): The page does not exist (`Invalid page.`).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
-    ///
-    /// `send` returns one page; `items` streams every item and `pages` every page, following the `next` links (only to the base URL's origin) until there is none.
+    /// `send` returns one page; `items` streams every item, `pages` every page.
     ///
     /// # Example
     ///
@@ -54,24 +49,14 @@ impl InsightVariablesClient<'_> {
     /// # }
     /// ```
     pub fn list(&self, project_id: impl Into<String>) -> InsightVariablesListRequest {
-        InsightVariablesListRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &INSIGHT_VARIABLES_LIST,
-                vec![project_id.into()],
-            ),
-        )
+        InsightVariablesListRequest(self.client.request(&LIST, vec![project_id.into()]))
     }
     /// Create insight variables
     ///
     /// Creates an insight variable. Its `code_name` is derived from `name` and must be unique in the project
     /// (`Variable with this code name already exists` otherwise).
     ///
-    /// `POST /api/projects/{project_id}/insight_variables/` (operation `insight_variables_create`).
-    ///
-    /// Required scopes: `insight_variable:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `POST /api/projects/{project_id}/insight_variables/` (operation `insight_variables_create`). Scopes: `insight_variable:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Arguments
     ///
@@ -81,8 +66,7 @@ impl InsightVariablesClient<'_> {
     ///
     /// - `201` → returns [`InsightVariable`](super::super::models::InsightVariable): The created insight variable.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): Invalid body: a missing `name` or `type`, an unknown `type`, a duplicate code name, or non-scalar `values` for a `List` variable.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -104,22 +88,14 @@ impl InsightVariablesClient<'_> {
         project_id: impl Into<String>,
     ) -> InsightVariablesCreateRequest {
         InsightVariablesCreateRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &INSIGHT_VARIABLES_CREATE,
-                vec![project_id.into()],
-            ),
+            self.client.request(&CREATE, vec![project_id.into()]),
         )
     }
     /// Retrieve insight variables
     ///
     /// Returns one insight variable.
     ///
-    /// `GET /api/projects/{project_id}/insight_variables/{id}/` (operation `insight_variables_retrieve`).
-    ///
-    /// Required scopes: `insight_variable:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /api/projects/{project_id}/insight_variables/{id}/` (operation `insight_variables_retrieve`). Scopes: `insight_variable:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -130,8 +106,7 @@ impl InsightVariablesClient<'_> {
     ///
     /// - `200` → returns [`InsightVariable`](super::super::models::InsightVariable): The insight variable.
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No insight variable with this id in the project.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -152,22 +127,14 @@ impl InsightVariablesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> InsightVariablesRetrieveRequest {
         InsightVariablesRetrieveRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &INSIGHT_VARIABLES_RETRIEVE,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self.client.request(&RETRIEVE, vec![project_id.into(), id.to_string()]),
         )
     }
     /// Update insight variables
     ///
     /// Updates the fields sent. `code_name` keeps its value even when `name` changes.
     ///
-    /// `PATCH /api/projects/{project_id}/insight_variables/{id}/` (operation `insight_variables_partial_update`).
-    ///
-    /// Required scopes: `insight_variable:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `PATCH /api/projects/{project_id}/insight_variables/{id}/` (operation `insight_variables_partial_update`). Scopes: `insight_variable:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -179,8 +146,7 @@ impl InsightVariablesClient<'_> {
     /// - `200` → returns [`InsightVariable`](super::super::models::InsightVariable): The updated insight variable.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): Invalid body (e.g. an unknown `type`, non-scalar `values` for a `List` variable).
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No insight variable with this id in the project.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -202,22 +168,14 @@ impl InsightVariablesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> InsightVariablesPartialUpdateRequest {
         InsightVariablesPartialUpdateRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &INSIGHT_VARIABLES_PARTIAL_UPDATE,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self.client.request(&PARTIAL_UPDATE, vec![project_id.into(), id.to_string()]),
         )
     }
     /// Delete insight variables
     ///
     /// Deletes the insight variable.
     ///
-    /// `DELETE /api/projects/{project_id}/insight_variables/{id}/` (operation `insight_variables_destroy`).
-    ///
-    /// Required scopes: `insight_variable:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `DELETE /api/projects/{project_id}/insight_variables/{id}/` (operation `insight_variables_destroy`). Scopes: `insight_variable:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -228,8 +186,7 @@ impl InsightVariablesClient<'_> {
     ///
     /// - `204` → returns nothing (no body): Deleted.
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No insight variable with this id in the project.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -249,28 +206,17 @@ impl InsightVariablesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> InsightVariablesDestroyRequest {
         InsightVariablesDestroyRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &INSIGHT_VARIABLES_DESTROY,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self.client.request(&DESTROY, vec![project_id.into(), id.to_string()]),
         )
     }
 }
 /// How the runtime sends `insight_variables_list`.
-static INSIGHT_VARIABLES_LIST: runtime::Operation = runtime::Operation {
-    name: "insight_variables.list",
-    method: runtime::HttpMethod::Get,
-    path: "/api/projects/{project_id}/insight_variables/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: Some(runtime::PageFields {
-        next: "next",
-        results: "results",
-    }),
-};
+static LIST: runtime::Operation = runtime::Operation::new(
+        "insight_variables.list",
+        runtime::HttpMethod::Get,
+        "/api/projects/{project_id}/insight_variables/",
+    )
+    .paginated("next", "results");
 /// A request of [`InsightVariablesClient::list`]: List all insight variables
 ///
 /// Set optional values with its methods, then call `send`.
@@ -315,16 +261,12 @@ impl InsightVariablesListRequest {
     }
 }
 /// How the runtime sends `insight_variables_create`.
-static INSIGHT_VARIABLES_CREATE: runtime::Operation = runtime::Operation {
-    name: "insight_variables.create",
-    method: runtime::HttpMethod::Post,
-    path: "/api/projects/{project_id}/insight_variables/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &["name", "type"],
-    page: None,
-};
+static CREATE: runtime::Operation = runtime::Operation::new(
+        "insight_variables.create",
+        runtime::HttpMethod::Post,
+        "/api/projects/{project_id}/insight_variables/",
+    )
+    .json_body(&["name", "type"]);
 /// A request of [`InsightVariablesClient::create`]: Create insight variables
 ///
 /// Set optional values with its methods, then call `send`.
@@ -332,9 +274,7 @@ static INSIGHT_VARIABLES_CREATE: runtime::Operation = runtime::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct InsightVariablesCreateRequest(runtime::Request<ApiErrorBody>);
 impl InsightVariablesCreateRequest {
-    /// Display name. `code_name` is derived from it on create.
-    ///
-    /// Body field `name`. Required.
+    /// Display name. `code_name` is derived from it on create. (Body field `name`, required.)
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("name", value.into()))
     }
@@ -344,9 +284,7 @@ impl InsightVariablesCreateRequest {
         Self(self.0.field_opt("name", value))
     }
 
-    /// Value type of the variable.
-    ///
-    /// Body field `type`. Required.
+    /// Value type of the variable. (Body field `type`, required.)
     pub fn r#type(self, value: impl Into<models::InsightVariableType>) -> Self {
         Self(self.0.field::<models::InsightVariableType>("type", value.into()))
     }
@@ -356,9 +294,7 @@ impl InsightVariablesCreateRequest {
         Self(self.0.field_opt("type", value))
     }
 
-    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
-    ///
-    /// Body field `default_value`. Optional: left out unless set; may be set to null.
+    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`). (Body field `default_value`, optional, may be null.)
     pub fn default_value(self, value: impl Into<rt::serde_json::Value>) -> Self {
         Self(self.0.field::<rt::serde_json::Value>("default_value", value.into()))
     }
@@ -376,9 +312,7 @@ impl InsightVariablesCreateRequest {
         Self(self.0.null("default_value"))
     }
 
-    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
-    ///
-    /// Body field `values`. Optional: left out unless set; may be set to null.
+    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset). (Body field `values`, optional, may be null.)
     pub fn values(self, value: impl Into<rt::serde_json::Value>) -> Self {
         Self(self.0.field::<rt::serde_json::Value>("values", value.into()))
     }
@@ -412,16 +346,11 @@ impl InsightVariablesCreateRequest {
     }
 }
 /// How the runtime sends `insight_variables_retrieve`.
-static INSIGHT_VARIABLES_RETRIEVE: runtime::Operation = runtime::Operation {
-    name: "insight_variables.retrieve",
-    method: runtime::HttpMethod::Get,
-    path: "/api/projects/{project_id}/insight_variables/{id}/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static RETRIEVE: runtime::Operation = runtime::Operation::new(
+    "insight_variables.retrieve",
+    runtime::HttpMethod::Get,
+    "/api/projects/{project_id}/insight_variables/{id}/",
+);
 /// A request of [`InsightVariablesClient::retrieve`]: Retrieve insight variables
 ///
 /// Set optional values with its methods, then call `send`.
@@ -440,16 +369,13 @@ impl InsightVariablesRetrieveRequest {
     }
 }
 /// How the runtime sends `insight_variables_partial_update`.
-static INSIGHT_VARIABLES_PARTIAL_UPDATE: runtime::Operation = runtime::Operation {
-    name: "insight_variables.partial_update",
-    method: runtime::HttpMethod::Patch,
-    path: "/api/projects/{project_id}/insight_variables/{id}/",
-    idempotent: true,
-    auth: true,
-    body: true,
-    required: &[],
-    page: None,
-};
+static PARTIAL_UPDATE: runtime::Operation = runtime::Operation::new(
+        "insight_variables.partial_update",
+        runtime::HttpMethod::Patch,
+        "/api/projects/{project_id}/insight_variables/{id}/",
+    )
+    .retry_safe(true)
+    .json_body(&[]);
 /// A request of [`InsightVariablesClient::partial_update`]: Update insight variables
 ///
 /// Set optional values with its methods, then call `send`.
@@ -457,9 +383,7 @@ static INSIGHT_VARIABLES_PARTIAL_UPDATE: runtime::Operation = runtime::Operation
 #[must_use = "a request does nothing until it is sent"]
 pub struct InsightVariablesPartialUpdateRequest(runtime::Request<ApiErrorBody>);
 impl InsightVariablesPartialUpdateRequest {
-    /// Display name. `code_name` is derived from it on create.
-    ///
-    /// Body field `name`. Optional: left out unless set.
+    /// Display name. `code_name` is derived from it on create. (Body field `name`, optional.)
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("name", value.into()))
     }
@@ -469,9 +393,7 @@ impl InsightVariablesPartialUpdateRequest {
         Self(self.0.field_opt("name", value))
     }
 
-    /// Value type of the variable.
-    ///
-    /// Body field `type`. Optional: left out unless set.
+    /// Value type of the variable. (Body field `type`, optional.)
     pub fn r#type(self, value: impl Into<models::InsightVariableType>) -> Self {
         Self(self.0.field::<models::InsightVariableType>("type", value.into()))
     }
@@ -481,9 +403,7 @@ impl InsightVariablesPartialUpdateRequest {
         Self(self.0.field_opt("type", value))
     }
 
-    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`).
-    ///
-    /// Body field `default_value`. Optional: left out unless set; may be set to null.
+    /// Value used when a query does not set the variable. For `List` variables it is returned as a string (or `null`). (Body field `default_value`, optional, may be null.)
     pub fn default_value(self, value: impl Into<rt::serde_json::Value>) -> Self {
         Self(self.0.field::<rt::serde_json::Value>("default_value", value.into()))
     }
@@ -501,9 +421,7 @@ impl InsightVariablesPartialUpdateRequest {
         Self(self.0.null("default_value"))
     }
 
-    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset).
-    ///
-    /// Body field `values`. Optional: left out unless set; may be set to null.
+    /// For `List` variables, the allowed values (an array of strings; returned as `[]` when unset). (Body field `values`, optional, may be null.)
     pub fn values(self, value: impl Into<rt::serde_json::Value>) -> Self {
         Self(self.0.field::<rt::serde_json::Value>("values", value.into()))
     }
@@ -537,16 +455,11 @@ impl InsightVariablesPartialUpdateRequest {
     }
 }
 /// How the runtime sends `insight_variables_destroy`.
-static INSIGHT_VARIABLES_DESTROY: runtime::Operation = runtime::Operation {
-    name: "insight_variables.destroy",
-    method: runtime::HttpMethod::Delete,
-    path: "/api/projects/{project_id}/insight_variables/{id}/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static DESTROY: runtime::Operation = runtime::Operation::new(
+    "insight_variables.destroy",
+    runtime::HttpMethod::Delete,
+    "/api/projects/{project_id}/insight_variables/{id}/",
+);
 /// A request of [`InsightVariablesClient::destroy`]: Delete insight variables
 ///
 /// Set optional values with its methods, then call `send`.

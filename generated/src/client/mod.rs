@@ -109,6 +109,15 @@ impl Client {
         self.runtime.base_url()
     }
 
+    /// A request of `operation` with its path parameter values, for the resources' methods.
+    fn request(
+        &self,
+        operation: &'static runtime::Operation,
+        path: Vec<String>,
+    ) -> runtime::Request<ApiErrorBody> {
+        runtime::Request::new(&self.runtime, operation, path)
+    }
+
     /// The `external_data_sources` operations.
     ///
     /// Create, Read, Update and Delete External data Sources. This spec covers the sources' actions: syncing,

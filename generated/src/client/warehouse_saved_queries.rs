@@ -23,11 +23,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// text). Deleted saved queries and those created for endpoints are left out, and so are managed-viewset
     /// views unless the project has managed viewsets enabled.
     ///
-    /// `GET /api/projects/{project_id}/warehouse_saved_queries/` (operation `warehouse_saved_queries_list`).
-    ///
-    /// Required scopes: `warehouse_view:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /api/projects/{project_id}/warehouse_saved_queries/` (operation `warehouse_saved_queries_list`). Scopes: `warehouse_view:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -37,10 +33,9 @@ impl WarehouseSavedQueriesClient<'_> {
     ///
     /// - `200` → returns [`PaginatedDataWarehouseSavedQueryMinimalList`](super::super::models::PaginatedDataWarehouseSavedQueryMinimalList): One page of saved queries.
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): The page does not exist (`Invalid page.`).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
-    ///
-    /// `send` returns one page; `items` streams every item and `pages` every page, following the `next` links (only to the base URL's origin) until there is none.
+    /// `send` returns one page; `items` streams every item, `pages` every page.
     ///
     /// # Example
     ///
@@ -62,11 +57,7 @@ impl WarehouseSavedQueriesClient<'_> {
         project_id: impl Into<String>,
     ) -> WarehouseSavedQueriesListRequest {
         WarehouseSavedQueriesListRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &WAREHOUSE_SAVED_QUERIES_LIST,
-                vec![project_id.into()],
-            ),
+            self.client.request(&LIST, vec![project_id.into()]),
         )
     }
     /// Create warehouse saved queries
@@ -78,11 +69,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// same `edited_history_id` check as `partial_update` when `query` changes) and the answer is `200`;
     /// otherwise a saved query is created and the answer is `201`.
     ///
-    /// `POST /api/projects/{project_id}/warehouse_saved_queries/` (operation `warehouse_saved_queries_create`).
-    ///
-    /// Required scopes: `warehouse_view:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `POST /api/projects/{project_id}/warehouse_saved_queries/` (operation `warehouse_saved_queries_create`). Scopes: `warehouse_view:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Arguments
     ///
@@ -93,8 +80,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// - `200` → returns [`WarehouseSavedQueriesCreateResponse::Ok`] with [`DataWarehouseSavedQuery`](super::super::models::DataWarehouseSavedQuery): A saved query with this name existed and was updated.
     /// - `201` → returns [`WarehouseSavedQueriesCreateResponse::Created`] with [`DataWarehouseSavedQuery`](super::super::models::DataWarehouseSavedQuery): The saved query was created.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): Invalid body, e.g. `A table with this name already exists.` (`attr: name`), an invalid name, an invalid HogQL query (`Invalid query: …`), placeholders or filters in the query, `Failed to retrieve types for view`, `Folder not found.`, `Only staff users can create test views.`.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -115,11 +101,7 @@ impl WarehouseSavedQueriesClient<'_> {
         project_id: impl Into<String>,
     ) -> WarehouseSavedQueriesCreateRequest {
         WarehouseSavedQueriesCreateRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &WAREHOUSE_SAVED_QUERIES_CREATE,
-                vec![project_id.into()],
-            ),
+            self.client.request(&CREATE, vec![project_id.into()]),
         )
     }
     /// Retrieve warehouse saved queries
@@ -129,11 +111,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// Returns one saved query, with its query and `latest_history_id` (to send back as `edited_history_id`
     /// when changing the query).
     ///
-    /// `GET /api/projects/{project_id}/warehouse_saved_queries/{id}/` (operation `warehouse_saved_queries_retrieve`).
-    ///
-    /// Required scopes: `warehouse_view:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /api/projects/{project_id}/warehouse_saved_queries/{id}/` (operation `warehouse_saved_queries_retrieve`). Scopes: `warehouse_view:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -144,8 +122,7 @@ impl WarehouseSavedQueriesClient<'_> {
     ///
     /// - `200` → returns [`DataWarehouseSavedQuery`](super::super::models::DataWarehouseSavedQuery): The saved query.
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No saved query with this id in the project (or it is deleted).
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -166,11 +143,7 @@ impl WarehouseSavedQueriesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> WarehouseSavedQueriesRetrieveRequest {
         WarehouseSavedQueriesRetrieveRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &WAREHOUSE_SAVED_QUERIES_RETRIEVE,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self.client.request(&RETRIEVE, vec![project_id.into(), id.to_string()]),
         )
     }
     /// Update warehouse saved queries
@@ -181,11 +154,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// to the saved query's current `latest_history_id`, re-infers the columns and sets `status` to `Modified`.
     /// Saved queries of a managed viewset cannot be updated.
     ///
-    /// `PATCH /api/projects/{project_id}/warehouse_saved_queries/{id}/` (operation `warehouse_saved_queries_partial_update`).
-    ///
-    /// Required scopes: `warehouse_view:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `PATCH /api/projects/{project_id}/warehouse_saved_queries/{id}/` (operation `warehouse_saved_queries_partial_update`). Scopes: `warehouse_view:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Arguments
     ///
@@ -197,8 +166,7 @@ impl WarehouseSavedQueriesClient<'_> {
     /// - `200` → returns [`DataWarehouseSavedQuery`](super::super::models::DataWarehouseSavedQuery): The updated saved query.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): Invalid body, e.g. `The query was modified by someone else.`, `Cannot update a query from a managed viewset`, `A table with this name already exists.`, an invalid HogQL query, `Model contains a cycle`.
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No saved query with this id in the project (or it is deleted).
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -220,28 +188,17 @@ impl WarehouseSavedQueriesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> WarehouseSavedQueriesPartialUpdateRequest {
         WarehouseSavedQueriesPartialUpdateRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self.client.request(&PARTIAL_UPDATE, vec![project_id.into(), id.to_string()]),
         )
     }
 }
 /// How the runtime sends `warehouse_saved_queries_list`.
-static WAREHOUSE_SAVED_QUERIES_LIST: runtime::Operation = runtime::Operation {
-    name: "warehouse_saved_queries.list",
-    method: runtime::HttpMethod::Get,
-    path: "/api/projects/{project_id}/warehouse_saved_queries/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: Some(runtime::PageFields {
-        next: "next",
-        results: "results",
-    }),
-};
+static LIST: runtime::Operation = runtime::Operation::new(
+        "warehouse_saved_queries.list",
+        runtime::HttpMethod::Get,
+        "/api/projects/{project_id}/warehouse_saved_queries/",
+    )
+    .paginated("next", "results");
 /// A request of [`WarehouseSavedQueriesClient::list`]: List all warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
@@ -303,16 +260,12 @@ impl WarehouseSavedQueriesListRequest {
     }
 }
 /// How the runtime sends `warehouse_saved_queries_create`.
-static WAREHOUSE_SAVED_QUERIES_CREATE: runtime::Operation = runtime::Operation {
-    name: "warehouse_saved_queries.create",
-    method: runtime::HttpMethod::Post,
-    path: "/api/projects/{project_id}/warehouse_saved_queries/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &["name"],
-    page: None,
-};
+static CREATE: runtime::Operation = runtime::Operation::new(
+        "warehouse_saved_queries.create",
+        runtime::HttpMethod::Post,
+        "/api/projects/{project_id}/warehouse_saved_queries/",
+    )
+    .json_body(&["name"]);
 /// A request of [`WarehouseSavedQueriesClient::create`]: Create warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
@@ -320,9 +273,7 @@ static WAREHOUSE_SAVED_QUERIES_CREATE: runtime::Operation = runtime::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct WarehouseSavedQueriesCreateRequest(runtime::Request<ApiErrorBody>);
 impl WarehouseSavedQueriesCreateRequest {
-    /// Whether the saved query is deleted (deleted saved queries are hidden).
-    ///
-    /// Body field `deleted`. Optional: left out unless set; may be set to null.
+    /// Whether the saved query is deleted (deleted saved queries are hidden). (Body field `deleted`, optional, may be null.)
     pub fn deleted(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("deleted", value.into()))
     }
@@ -338,9 +289,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
-    /// with this name already exists."). On create, an existing name makes the request an update.
-    ///
-    /// Body field `name`. Required.
+    /// with this name already exists."). On create, an existing name makes the request an update. (Body field `name`, required.)
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("name", value.into()))
     }
@@ -352,9 +301,7 @@ impl WarehouseSavedQueriesCreateRequest {
 
     /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
     /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
-    /// and, unless `soft_update` is true, requires `edited_history_id`.
-    ///
-    /// Body field `query`. Optional: left out unless set; may be set to null.
+    /// and, unless `soft_update` is true, requires `edited_history_id`. (Body field `query`, optional, may be null.)
     pub fn query(self, value: impl Into<models::HogQLQuery>) -> Self {
         Self(self.0.field::<models::HogQLQuery>("query", value.into()))
     }
@@ -372,9 +319,7 @@ impl WarehouseSavedQueriesCreateRequest {
         Self(self.0.null("query"))
     }
 
-    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
-    ///
-    /// Body field `folder_id`. Optional: left out unless set; may be set to null.
+    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise). (Body field `folder_id`, optional, may be null.)
     pub fn folder_id(self, value: impl Into<rt::uuid::Uuid>) -> Self {
         Self(self.0.field::<rt::uuid::Uuid>("folder_id", value.into()))
     }
@@ -395,9 +340,7 @@ impl WarehouseSavedQueriesCreateRequest {
     /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
     /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `edited_history_id`. Optional: left out unless set; may be set to null.
+    /// Write-only: the server never returns it. (Body field `edited_history_id`, optional, may be null.)
     pub fn edited_history_id(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("edited_history_id", value.into()))
     }
@@ -417,9 +360,7 @@ impl WarehouseSavedQueriesCreateRequest {
 
     /// If true, skip inferring columns from the query and the `edited_history_id` check.
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `soft_update`. Optional: left out unless set; may be set to null.
+    /// Write-only: the server never returns it. (Body field `soft_update`, optional, may be null.)
     pub fn soft_update(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("soft_update", value.into()))
     }
@@ -436,9 +377,7 @@ impl WarehouseSavedQueriesCreateRequest {
 
     /// Id of the data-modeling DAG to file the saved query in.
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `dag_id`. Optional: left out unless set; may be set to null.
+    /// Write-only: the server never returns it. (Body field `dag_id`, optional, may be null.)
     pub fn dag_id(self, value: impl Into<rt::uuid::Uuid>) -> Self {
         Self(self.0.field::<rt::uuid::Uuid>("dag_id", value.into()))
     }
@@ -456,9 +395,7 @@ impl WarehouseSavedQueriesCreateRequest {
         Self(self.0.null("dag_id"))
     }
 
-    /// Whether this is a test view (expires). Only staff users can create test views.
-    ///
-    /// Body field `is_test`. Optional: left out unless set.
+    /// Whether this is a test view (expires). Only staff users can create test views. (Body field `is_test`, optional.)
     pub fn is_test(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("is_test", value.into()))
     }
@@ -515,16 +452,11 @@ impl WarehouseSavedQueriesCreateResponse {
     }
 }
 /// How the runtime sends `warehouse_saved_queries_retrieve`.
-static WAREHOUSE_SAVED_QUERIES_RETRIEVE: runtime::Operation = runtime::Operation {
-    name: "warehouse_saved_queries.retrieve",
-    method: runtime::HttpMethod::Get,
-    path: "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static RETRIEVE: runtime::Operation = runtime::Operation::new(
+    "warehouse_saved_queries.retrieve",
+    runtime::HttpMethod::Get,
+    "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
+);
 /// A request of [`WarehouseSavedQueriesClient::retrieve`]: Retrieve warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
@@ -543,16 +475,12 @@ impl WarehouseSavedQueriesRetrieveRequest {
     }
 }
 /// How the runtime sends `warehouse_saved_queries_partial_update`.
-static WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE: runtime::Operation = runtime::Operation {
-    name: "warehouse_saved_queries.partial_update",
-    method: runtime::HttpMethod::Patch,
-    path: "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &[],
-    page: None,
-};
+static PARTIAL_UPDATE: runtime::Operation = runtime::Operation::new(
+        "warehouse_saved_queries.partial_update",
+        runtime::HttpMethod::Patch,
+        "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
+    )
+    .json_body(&[]);
 /// A request of [`WarehouseSavedQueriesClient::partial_update`]: Update warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
@@ -560,9 +488,7 @@ static WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE: runtime::Operation = runtime::Ope
 #[must_use = "a request does nothing until it is sent"]
 pub struct WarehouseSavedQueriesPartialUpdateRequest(runtime::Request<ApiErrorBody>);
 impl WarehouseSavedQueriesPartialUpdateRequest {
-    /// Whether the saved query is deleted (deleted saved queries are hidden).
-    ///
-    /// Body field `deleted`. Optional: left out unless set; may be set to null.
+    /// Whether the saved query is deleted (deleted saved queries are hidden). (Body field `deleted`, optional, may be null.)
     pub fn deleted(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("deleted", value.into()))
     }
@@ -578,9 +504,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Name of the view, used as a table name in HogQL. Must not clash with another table or view ("A table
-    /// with this name already exists."). On create, an existing name makes the request an update.
-    ///
-    /// Body field `name`. Optional: left out unless set.
+    /// with this name already exists."). On create, an existing name makes the request an update. (Body field `name`, optional.)
     pub fn name(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("name", value.into()))
     }
@@ -592,9 +516,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
 
     /// The view's query. Needed on create unless `soft_update` is true ("Failed to retrieve types for view"
     /// otherwise). Must be valid HogQL without placeholders or filters. Changing it sets `status` to `Modified`
-    /// and, unless `soft_update` is true, requires `edited_history_id`.
-    ///
-    /// Body field `query`. Optional: left out unless set; may be set to null.
+    /// and, unless `soft_update` is true, requires `edited_history_id`. (Body field `query`, optional, may be null.)
     pub fn query(self, value: impl Into<models::HogQLQuery>) -> Self {
         Self(self.0.field::<models::HogQLQuery>("query", value.into()))
     }
@@ -612,9 +534,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
         Self(self.0.null("query"))
     }
 
-    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise).
-    ///
-    /// Body field `folder_id`. Optional: left out unless set; may be set to null.
+    /// Folder the saved query is filed in (a folder of the project; "Folder not found." otherwise). (Body field `folder_id`, optional, may be null.)
     pub fn folder_id(self, value: impl Into<rt::uuid::Uuid>) -> Self {
         Self(self.0.field::<rt::uuid::Uuid>("folder_id", value.into()))
     }
@@ -635,9 +555,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     /// Optimistic-locking token: when `query` is changed (without `soft_update`), must equal the
     /// `latest_history_id` last read, or the update is refused with "The query was modified by someone else.".
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `edited_history_id`. Optional: left out unless set; may be set to null.
+    /// Write-only: the server never returns it. (Body field `edited_history_id`, optional, may be null.)
     pub fn edited_history_id(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("edited_history_id", value.into()))
     }
@@ -657,9 +575,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
 
     /// If true, skip inferring columns from the query and the `edited_history_id` check.
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `soft_update`. Optional: left out unless set; may be set to null.
+    /// Write-only: the server never returns it. (Body field `soft_update`, optional, may be null.)
     pub fn soft_update(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("soft_update", value.into()))
     }
@@ -676,9 +592,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
 
     /// Id of the data-modeling DAG to file the saved query in.
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `dag_id`. Optional: left out unless set; may be set to null.
+    /// Write-only: the server never returns it. (Body field `dag_id`, optional, may be null.)
     pub fn dag_id(self, value: impl Into<rt::uuid::Uuid>) -> Self {
         Self(self.0.field::<rt::uuid::Uuid>("dag_id", value.into()))
     }
@@ -696,9 +610,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
         Self(self.0.null("dag_id"))
     }
 
-    /// Whether this is a test view (expires). Only staff users can create test views.
-    ///
-    /// Body field `is_test`. Optional: left out unless set.
+    /// Whether this is a test view (expires). Only staff users can create test views. (Body field `is_test`, optional.)
     pub fn is_test(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("is_test", value.into()))
     }

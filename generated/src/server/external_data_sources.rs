@@ -11,6 +11,8 @@ use rt::axum::response::{IntoResponse, Response};
 #[allow(unused_imports)]
 use rt::server::schema::{Param, Type};
 
+use runtime::{Operation, Security};
+
 use super::{runtime, ApiError, Authenticate, RequestContext};
 
 /// Create, Read, Update and Delete External data Sources. This spec covers the sources' actions: syncing,
@@ -41,6 +43,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesReloadResponse, ApiError>,
     > + Send;
+
     /// Update external data sources revenue analytics config
     ///
     /// Update the revenue analytics configuration and return the full external data source.
@@ -61,6 +64,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesRevenueAnalyticsConfigResponse, ApiError>,
     > + Send;
+
     /// Create external data sources update webhook inputs
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -82,6 +86,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesUpdateWebhookInputsResponse, ApiError>,
     > + Send;
+
     /// Retrieve external data sources webhook info
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -103,6 +108,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesWebhookInfoResponse, ApiError>,
     > + Send;
+
     /// Create external data sources check cdc prerequisites
     ///
     /// Validate CDC prerequisites against a live Postgres connection.
@@ -125,6 +131,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesCheckCdcPrerequisitesResponse, ApiError>,
     > + Send;
+
     /// List all external data sources connections
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -144,6 +151,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesConnectionsResponse, ApiError>,
     > + Send;
+
     /// Create external data sources database schema
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -164,6 +172,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesDatabaseSchemaResponse, ApiError>,
     > + Send;
+
     /// Create external data sources source prefix
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -184,6 +193,7 @@ pub trait ExternalDataSourcesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<ExternalDataSourcesSourcePrefixResponse, ApiError>,
     > + Send;
+
     /// Retrieve external data sources wizard
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -229,25 +239,18 @@ impl IntoResponse for ExternalDataSourcesReloadResponse {
 }
 
 /// What the router checks before `external_data_sources_reload_create` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_RELOAD: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_reload_create",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:write"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: None,
-};
+pub(super) static RELOAD: Operation = Operation::new(
+        "external_data_sources_reload_create",
+        Security::required(&["external_data_source:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)]);
 
 pub(super) async fn external_data_sources_reload<T: ExternalDataSourcesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &EXTERNAL_DATA_SOURCES_RELOAD).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &RELOAD).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::reload(
@@ -257,8 +260,8 @@ pub(super) async fn external_data_sources_reload<T: ExternalDataSourcesApi>(
                     input.path("id")?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_revenue_analytics_config_partial_update` (`PATCH /api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/`): one variant per documented status.
@@ -284,27 +287,21 @@ impl IntoResponse for ExternalDataSourcesRevenueAnalyticsConfigResponse {
 }
 
 /// What the router checks before `external_data_sources_revenue_analytics_config_partial_update` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_revenue_analytics_config_partial_update",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:write"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: Some(Type::Named(1)),
-};
+pub(super) static REVENUE_ANALYTICS_CONFIG: Operation = Operation::new(
+        "external_data_sources_revenue_analytics_config_partial_update",
+        Security::required(&["external_data_source:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)])
+    .json_body(Type::Named(1));
 
 pub(super) async fn external_data_sources_revenue_analytics_config<
     T: ExternalDataSourcesApi,
->(State(state): State<runtime::Shared<T>>, request: Request) -> Response {
-    let call = match state
-        .prepare(request, &EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG)
-        .await
-    {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+>(
+    State(state): State<runtime::Shared<T>>,
+    request: Request,
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &REVENUE_ANALYTICS_CONFIG).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::revenue_analytics_config(
@@ -315,8 +312,8 @@ pub(super) async fn external_data_sources_revenue_analytics_config<
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_update_webhook_inputs_create` (`POST /api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/`): one variant per documented status.
@@ -344,27 +341,21 @@ impl IntoResponse for ExternalDataSourcesUpdateWebhookInputsResponse {
 }
 
 /// What the router checks before `external_data_sources_update_webhook_inputs_create` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_update_webhook_inputs_create",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:write"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: Some(Type::Named(2)),
-};
+pub(super) static UPDATE_WEBHOOK_INPUTS: Operation = Operation::new(
+        "external_data_sources_update_webhook_inputs_create",
+        Security::required(&["external_data_source:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)])
+    .json_body(Type::Named(2));
 
 pub(super) async fn external_data_sources_update_webhook_inputs<
     T: ExternalDataSourcesApi,
->(State(state): State<runtime::Shared<T>>, request: Request) -> Response {
-    let call = match state
-        .prepare(request, &EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS)
-        .await
-    {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+>(
+    State(state): State<runtime::Shared<T>>,
+    request: Request,
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &UPDATE_WEBHOOK_INPUTS).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::update_webhook_inputs(
@@ -375,8 +366,8 @@ pub(super) async fn external_data_sources_update_webhook_inputs<
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_webhook_info_retrieve` (`GET /api/projects/{project_id}/external_data_sources/{id}/webhook_info/`): one variant per documented status.
@@ -399,25 +390,18 @@ impl IntoResponse for ExternalDataSourcesWebhookInfoResponse {
 }
 
 /// What the router checks before `external_data_sources_webhook_info_retrieve` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_WEBHOOK_INFO: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_webhook_info_retrieve",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:read"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: None,
-};
+pub(super) static WEBHOOK_INFO: Operation = Operation::new(
+        "external_data_sources_webhook_info_retrieve",
+        Security::required(&["external_data_source:read"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)]);
 
 pub(super) async fn external_data_sources_webhook_info<T: ExternalDataSourcesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &EXTERNAL_DATA_SOURCES_WEBHOOK_INFO).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &WEBHOOK_INFO).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::webhook_info(
@@ -427,8 +411,8 @@ pub(super) async fn external_data_sources_webhook_info<T: ExternalDataSourcesApi
                     input.path("id")?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_check_cdc_prerequisites_create` (`POST /api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/`): one variant per documented status.
@@ -454,27 +438,21 @@ impl IntoResponse for ExternalDataSourcesCheckCdcPrerequisitesResponse {
 }
 
 /// What the router checks before `external_data_sources_check_cdc_prerequisites_create` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_check_cdc_prerequisites_create",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:write"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[],
-    body: Some(Type::Named(4)),
-};
+pub(super) static CHECK_CDC_PREREQUISITES: Operation = Operation::new(
+        "external_data_sources_check_cdc_prerequisites_create",
+        Security::required(&["external_data_source:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String)])
+    .json_body(Type::Named(4));
 
 pub(super) async fn external_data_sources_check_cdc_prerequisites<
     T: ExternalDataSourcesApi,
->(State(state): State<runtime::Shared<T>>, request: Request) -> Response {
-    let call = match state
-        .prepare(request, &EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES)
-        .await
-    {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+>(
+    State(state): State<runtime::Shared<T>>,
+    request: Request,
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &CHECK_CDC_PREREQUISITES).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::check_cdc_prerequisites(
@@ -484,8 +462,8 @@ pub(super) async fn external_data_sources_check_cdc_prerequisites<
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_connections_list` (`GET /api/projects/{project_id}/external_data_sources/connections/`): one variant per documented status.
@@ -505,25 +483,18 @@ impl IntoResponse for ExternalDataSourcesConnectionsResponse {
 }
 
 /// What the router checks before `external_data_sources_connections_list` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_CONNECTIONS: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_connections_list",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:read"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[],
-    body: None,
-};
+pub(super) static CONNECTIONS: Operation = Operation::new(
+        "external_data_sources_connections_list",
+        Security::required(&["external_data_source:read"]),
+    )
+    .path(&[Param::path("project_id", Type::String)]);
 
 pub(super) async fn external_data_sources_connections<T: ExternalDataSourcesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &EXTERNAL_DATA_SOURCES_CONNECTIONS).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &CONNECTIONS).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::connections(
@@ -532,8 +503,8 @@ pub(super) async fn external_data_sources_connections<T: ExternalDataSourcesApi>
                     input.path("project_id")?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_database_schema_create` (`POST /api/projects/{project_id}/external_data_sources/database_schema/`): one variant per documented status.
@@ -557,26 +528,19 @@ impl IntoResponse for ExternalDataSourcesDatabaseSchemaResponse {
 }
 
 /// What the router checks before `external_data_sources_database_schema_create` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_database_schema_create",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:write"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[],
-    body: Some(Type::Named(6)),
-};
+pub(super) static DATABASE_SCHEMA: Operation = Operation::new(
+        "external_data_sources_database_schema_create",
+        Security::required(&["external_data_source:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String)])
+    .json_body(Type::Named(6));
 
 pub(super) async fn external_data_sources_database_schema<T: ExternalDataSourcesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA).await
-    {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &DATABASE_SCHEMA).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::database_schema(
@@ -586,8 +550,8 @@ pub(super) async fn external_data_sources_database_schema<T: ExternalDataSources
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_source_prefix_create` (`POST /api/projects/{project_id}/external_data_sources/source_prefix/`): one variant per documented status.
@@ -612,25 +576,19 @@ impl IntoResponse for ExternalDataSourcesSourcePrefixResponse {
 }
 
 /// What the router checks before `external_data_sources_source_prefix_create` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_SOURCE_PREFIX: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_source_prefix_create",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:write"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[],
-    body: Some(Type::Named(3)),
-};
+pub(super) static SOURCE_PREFIX: Operation = Operation::new(
+        "external_data_sources_source_prefix_create",
+        Security::required(&["external_data_source:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String)])
+    .json_body(Type::Named(3));
 
 pub(super) async fn external_data_sources_source_prefix<T: ExternalDataSourcesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &EXTERNAL_DATA_SOURCES_SOURCE_PREFIX).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &SOURCE_PREFIX).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::source_prefix(
@@ -640,8 +598,8 @@ pub(super) async fn external_data_sources_source_prefix<T: ExternalDataSourcesAp
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `external_data_sources_wizard_retrieve` (`GET /api/projects/{project_id}/external_data_sources/wizard/`): one variant per documented status.
@@ -661,25 +619,18 @@ impl IntoResponse for ExternalDataSourcesWizardResponse {
 }
 
 /// What the router checks before `external_data_sources_wizard_retrieve` runs.
-pub(super) static EXTERNAL_DATA_SOURCES_WIZARD: runtime::Operation = runtime::Operation {
-    id: "external_data_sources_wizard_retrieve",
-    security: runtime::Security::Required {
-        scopes: &["external_data_source:read"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[],
-    body: None,
-};
+pub(super) static WIZARD: Operation = Operation::new(
+        "external_data_sources_wizard_retrieve",
+        Security::required(&["external_data_source:read"]),
+    )
+    .path(&[Param::path("project_id", Type::String)]);
 
 pub(super) async fn external_data_sources_wizard<T: ExternalDataSourcesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &EXTERNAL_DATA_SOURCES_WIZARD).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &WIZARD).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as ExternalDataSourcesApi>::wizard(
@@ -688,6 +639,6 @@ pub(super) async fn external_data_sources_wizard<T: ExternalDataSourcesApi>(
                     input.path("project_id")?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }

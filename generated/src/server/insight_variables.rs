@@ -11,6 +11,8 @@ use rt::axum::response::{IntoResponse, Response};
 #[allow(unused_imports)]
 use rt::server::schema::{Param, Type};
 
+use runtime::{Operation, Security};
+
 use super::{runtime, ApiError, Authenticate, RequestContext};
 
 /// Variables that HogQL insights and queries can reference, with their default values.
@@ -33,6 +35,7 @@ pub trait InsightVariablesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<InsightVariablesListResponse, ApiError>,
     > + Send;
+
     /// Create insight variables
     ///
     /// Creates an insight variable. Its `code_name` is derived from `name` and must be unique in the project
@@ -50,6 +53,7 @@ pub trait InsightVariablesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<InsightVariablesCreateResponse, ApiError>,
     > + Send;
+
     /// Retrieve insight variables
     ///
     /// Returns one insight variable.
@@ -67,6 +71,7 @@ pub trait InsightVariablesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<InsightVariablesRetrieveResponse, ApiError>,
     > + Send;
+
     /// Update insight variables
     ///
     /// Updates the fields sent. `code_name` keeps its value even when `name` changes.
@@ -85,6 +90,7 @@ pub trait InsightVariablesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<InsightVariablesPartialUpdateResponse, ApiError>,
     > + Send;
+
     /// Delete insight variables
     ///
     /// Deletes the insight variable.
@@ -133,25 +139,19 @@ impl IntoResponse for InsightVariablesListResponse {
 }
 
 /// What the router checks before `insight_variables_list` runs.
-pub(super) static INSIGHT_VARIABLES_LIST: runtime::Operation = runtime::Operation {
-    id: "insight_variables_list",
-    security: runtime::Security::Required {
-        scopes: &["insight_variable:read"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[Param::query("page", Type::Integer)],
-    body: None,
-};
+pub(super) static LIST: Operation = Operation::new(
+        "insight_variables_list",
+        Security::required(&["insight_variable:read"]),
+    )
+    .path(&[Param::path("project_id", Type::String)])
+    .query(&[Param::query("page", Type::Integer)]);
 
 pub(super) async fn insight_variables_list<T: InsightVariablesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &INSIGHT_VARIABLES_LIST).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &LIST).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as InsightVariablesApi>::list(
@@ -161,8 +161,8 @@ pub(super) async fn insight_variables_list<T: InsightVariablesApi>(
                     input.query()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `insight_variables_create` (`POST /api/projects/{project_id}/insight_variables/`): one variant per documented status.
@@ -186,25 +186,19 @@ impl IntoResponse for InsightVariablesCreateResponse {
 }
 
 /// What the router checks before `insight_variables_create` runs.
-pub(super) static INSIGHT_VARIABLES_CREATE: runtime::Operation = runtime::Operation {
-    id: "insight_variables_create",
-    security: runtime::Security::Required {
-        scopes: &["insight_variable:write"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[],
-    body: Some(Type::Named(7)),
-};
+pub(super) static CREATE: Operation = Operation::new(
+        "insight_variables_create",
+        Security::required(&["insight_variable:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String)])
+    .json_body(Type::Named(7));
 
 pub(super) async fn insight_variables_create<T: InsightVariablesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &INSIGHT_VARIABLES_CREATE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &CREATE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as InsightVariablesApi>::create(
@@ -214,8 +208,8 @@ pub(super) async fn insight_variables_create<T: InsightVariablesApi>(
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `insight_variables_retrieve` (`GET /api/projects/{project_id}/insight_variables/{id}/`): one variant per documented status.
@@ -238,25 +232,18 @@ impl IntoResponse for InsightVariablesRetrieveResponse {
 }
 
 /// What the router checks before `insight_variables_retrieve` runs.
-pub(super) static INSIGHT_VARIABLES_RETRIEVE: runtime::Operation = runtime::Operation {
-    id: "insight_variables_retrieve",
-    security: runtime::Security::Required {
-        scopes: &["insight_variable:read"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: None,
-};
+pub(super) static RETRIEVE: Operation = Operation::new(
+        "insight_variables_retrieve",
+        Security::required(&["insight_variable:read"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)]);
 
 pub(super) async fn insight_variables_retrieve<T: InsightVariablesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &INSIGHT_VARIABLES_RETRIEVE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &RETRIEVE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as InsightVariablesApi>::retrieve(
@@ -266,8 +253,8 @@ pub(super) async fn insight_variables_retrieve<T: InsightVariablesApi>(
                     input.path("id")?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `insight_variables_partial_update` (`PATCH /api/projects/{project_id}/insight_variables/{id}/`): one variant per documented status.
@@ -293,25 +280,19 @@ impl IntoResponse for InsightVariablesPartialUpdateResponse {
 }
 
 /// What the router checks before `insight_variables_partial_update` runs.
-pub(super) static INSIGHT_VARIABLES_PARTIAL_UPDATE: runtime::Operation = runtime::Operation {
-    id: "insight_variables_partial_update",
-    security: runtime::Security::Required {
-        scopes: &["insight_variable:write"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: Some(Type::Named(8)),
-};
+pub(super) static PARTIAL_UPDATE: Operation = Operation::new(
+        "insight_variables_partial_update",
+        Security::required(&["insight_variable:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)])
+    .json_body(Type::Named(8));
 
 pub(super) async fn insight_variables_partial_update<T: InsightVariablesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &INSIGHT_VARIABLES_PARTIAL_UPDATE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &PARTIAL_UPDATE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as InsightVariablesApi>::partial_update(
@@ -322,8 +303,8 @@ pub(super) async fn insight_variables_partial_update<T: InsightVariablesApi>(
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `insight_variables_destroy` (`DELETE /api/projects/{project_id}/insight_variables/{id}/`): one variant per documented status.
@@ -346,25 +327,18 @@ impl IntoResponse for InsightVariablesDestroyResponse {
 }
 
 /// What the router checks before `insight_variables_destroy` runs.
-pub(super) static INSIGHT_VARIABLES_DESTROY: runtime::Operation = runtime::Operation {
-    id: "insight_variables_destroy",
-    security: runtime::Security::Required {
-        scopes: &["insight_variable:write"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: None,
-};
+pub(super) static DESTROY: Operation = Operation::new(
+        "insight_variables_destroy",
+        Security::required(&["insight_variable:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)]);
 
 pub(super) async fn insight_variables_destroy<T: InsightVariablesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &INSIGHT_VARIABLES_DESTROY).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &DESTROY).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as InsightVariablesApi>::destroy(
@@ -374,6 +348,6 @@ pub(super) async fn insight_variables_destroy<T: InsightVariablesApi>(
                     input.path("id")?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }

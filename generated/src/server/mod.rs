@@ -415,181 +415,145 @@ mod tests {
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_RELOAD
-            .path), Ok(())
+            super::SCHEMA.verify_params(super::external_data_sources::RELOAD.path),
+            Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_RELOAD
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WEBHOOK_INFO
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WEBHOOK_INFO
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CONNECTIONS
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_CONNECTIONS
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_SOURCE_PREFIX
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_SOURCE_PREFIX
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WIZARD
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::EXTERNAL_DATA_SOURCES_WIZARD
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::INSIGHT_VARIABLES_LIST
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::INSIGHT_VARIABLES_LIST
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_CREATE.path),
+            super::SCHEMA.verify_params(super::external_data_sources::RELOAD.query),
             Ok(())
         );
         assert_eq!(
             super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_CREATE.query),
+            .verify_params(super::external_data_sources::REVENUE_ANALYTICS_CONFIG.path),
             Ok(())
         );
         assert_eq!(
             super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_RETRIEVE.path),
+            .verify_params(super::external_data_sources::REVENUE_ANALYTICS_CONFIG.query),
             Ok(())
         );
         assert_eq!(
             super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_RETRIEVE.query),
+            .verify_params(super::external_data_sources::UPDATE_WEBHOOK_INPUTS.path),
             Ok(())
         );
         assert_eq!(
             super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_PARTIAL_UPDATE
-            .path), Ok(())
+            .verify_params(super::external_data_sources::UPDATE_WEBHOOK_INPUTS.query),
+            Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_PARTIAL_UPDATE
+            super::SCHEMA.verify_params(super::external_data_sources::WEBHOOK_INFO.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::external_data_sources::WEBHOOK_INFO
             .query), Ok(())
         );
         assert_eq!(
             super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_DESTROY.path),
+            .verify_params(super::external_data_sources::CHECK_CDC_PREREQUISITES.path),
             Ok(())
         );
         assert_eq!(
             super::SCHEMA
-            .verify_params(super::insight_variables::INSIGHT_VARIABLES_DESTROY.query),
+            .verify_params(super::external_data_sources::CHECK_CDC_PREREQUISITES.query),
             Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_LIST
+            super::SCHEMA.verify_params(super::external_data_sources::CONNECTIONS.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::external_data_sources::CONNECTIONS.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::external_data_sources::DATABASE_SCHEMA
             .path), Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_LIST
+            super::SCHEMA.verify_params(super::external_data_sources::DATABASE_SCHEMA
             .query), Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_CREATE
+            super::SCHEMA.verify_params(super::external_data_sources::SOURCE_PREFIX
             .path), Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_CREATE
+            super::SCHEMA.verify_params(super::external_data_sources::SOURCE_PREFIX
             .query), Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_RETRIEVE
+            super::SCHEMA.verify_params(super::external_data_sources::WIZARD.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::external_data_sources::WIZARD.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::LIST.path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::LIST.query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::CREATE.path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::CREATE.query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::RETRIEVE.path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::RETRIEVE.query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::PARTIAL_UPDATE.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::PARTIAL_UPDATE.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::DESTROY.path), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::insight_variables::DESTROY.query), Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::CREATE.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::CREATE.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::RETRIEVE.path),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::RETRIEVE.query),
+            Ok(())
+        );
+        assert_eq!(
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::PARTIAL_UPDATE
             .path), Ok(())
         );
         assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_RETRIEVE
-            .query), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::warehouse_saved_queries::WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE
+            super::SCHEMA.verify_params(super::warehouse_saved_queries::PARTIAL_UPDATE
             .query), Ok(())
         );
     }

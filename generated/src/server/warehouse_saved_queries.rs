@@ -11,6 +11,8 @@ use rt::axum::response::{IntoResponse, Response};
 #[allow(unused_imports)]
 use rt::server::schema::{Param, Type};
 
+use runtime::{Operation, Security};
+
 use super::{runtime, ApiError, Authenticate, RequestContext};
 
 /// Create, Read, Update and Delete Warehouse Tables.
@@ -37,6 +39,7 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesListResponse, ApiError>,
     > + Send;
+
     /// Create warehouse saved queries
     ///
     /// Create, Read, Update and Delete Warehouse Tables.
@@ -58,6 +61,7 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesCreateResponse, ApiError>,
     > + Send;
+
     /// Retrieve warehouse saved queries
     ///
     /// Create, Read, Update and Delete Warehouse Tables.
@@ -78,6 +82,7 @@ pub trait WarehouseSavedQueriesApi: Authenticate {
     ) -> impl std::future::Future<
         Output = Result<WarehouseSavedQueriesRetrieveResponse, ApiError>,
     > + Send;
+
     /// Update warehouse saved queries
     ///
     /// Create, Read, Update and Delete Warehouse Tables.
@@ -134,25 +139,19 @@ impl IntoResponse for WarehouseSavedQueriesListResponse {
 }
 
 /// What the router checks before `warehouse_saved_queries_list` runs.
-pub(super) static WAREHOUSE_SAVED_QUERIES_LIST: runtime::Operation = runtime::Operation {
-    id: "warehouse_saved_queries_list",
-    security: runtime::Security::Required {
-        scopes: &["warehouse_view:read"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[Param::query("page", Type::Integer), Param::query("search", Type::String)],
-    body: None,
-};
+pub(super) static LIST: Operation = Operation::new(
+        "warehouse_saved_queries_list",
+        Security::required(&["warehouse_view:read"]),
+    )
+    .path(&[Param::path("project_id", Type::String)])
+    .query(&[Param::query("page", Type::Integer), Param::query("search", Type::String)]);
 
 pub(super) async fn warehouse_saved_queries_list<T: WarehouseSavedQueriesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &WAREHOUSE_SAVED_QUERIES_LIST).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &LIST).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as WarehouseSavedQueriesApi>::list(
@@ -162,8 +161,8 @@ pub(super) async fn warehouse_saved_queries_list<T: WarehouseSavedQueriesApi>(
                     input.query()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `warehouse_saved_queries_create` (`POST /api/projects/{project_id}/warehouse_saved_queries/`): one variant per documented status.
@@ -191,25 +190,19 @@ impl IntoResponse for WarehouseSavedQueriesCreateResponse {
 }
 
 /// What the router checks before `warehouse_saved_queries_create` runs.
-pub(super) static WAREHOUSE_SAVED_QUERIES_CREATE: runtime::Operation = runtime::Operation {
-    id: "warehouse_saved_queries_create",
-    security: runtime::Security::Required {
-        scopes: &["warehouse_view:write"],
-    },
-    path: &[Param::path("project_id", Type::String)],
-    query: &[],
-    body: Some(Type::Named(10)),
-};
+pub(super) static CREATE: Operation = Operation::new(
+        "warehouse_saved_queries_create",
+        Security::required(&["warehouse_view:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String)])
+    .json_body(Type::Named(10));
 
 pub(super) async fn warehouse_saved_queries_create<T: WarehouseSavedQueriesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &WAREHOUSE_SAVED_QUERIES_CREATE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &CREATE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as WarehouseSavedQueriesApi>::create(
@@ -219,8 +212,8 @@ pub(super) async fn warehouse_saved_queries_create<T: WarehouseSavedQueriesApi>(
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `warehouse_saved_queries_retrieve` (`GET /api/projects/{project_id}/warehouse_saved_queries/{id}/`): one variant per documented status.
@@ -243,25 +236,18 @@ impl IntoResponse for WarehouseSavedQueriesRetrieveResponse {
 }
 
 /// What the router checks before `warehouse_saved_queries_retrieve` runs.
-pub(super) static WAREHOUSE_SAVED_QUERIES_RETRIEVE: runtime::Operation = runtime::Operation {
-    id: "warehouse_saved_queries_retrieve",
-    security: runtime::Security::Required {
-        scopes: &["warehouse_view:read"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: None,
-};
+pub(super) static RETRIEVE: Operation = Operation::new(
+        "warehouse_saved_queries_retrieve",
+        Security::required(&["warehouse_view:read"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)]);
 
 pub(super) async fn warehouse_saved_queries_retrieve<T: WarehouseSavedQueriesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &WAREHOUSE_SAVED_QUERIES_RETRIEVE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &RETRIEVE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as WarehouseSavedQueriesApi>::retrieve(
@@ -271,8 +257,8 @@ pub(super) async fn warehouse_saved_queries_retrieve<T: WarehouseSavedQueriesApi
                     input.path("id")?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `warehouse_saved_queries_partial_update` (`PATCH /api/projects/{project_id}/warehouse_saved_queries/{id}/`): one variant per documented status.
@@ -299,28 +285,19 @@ impl IntoResponse for WarehouseSavedQueriesPartialUpdateResponse {
 }
 
 /// What the router checks before `warehouse_saved_queries_partial_update` runs.
-pub(super) static WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE: runtime::Operation = runtime::Operation {
-    id: "warehouse_saved_queries_partial_update",
-    security: runtime::Security::Required {
-        scopes: &["warehouse_view:write"],
-    },
-    path: &[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)],
-    query: &[],
-    body: Some(Type::Named(11)),
-};
+pub(super) static PARTIAL_UPDATE: Operation = Operation::new(
+        "warehouse_saved_queries_partial_update",
+        Security::required(&["warehouse_view:write"]),
+    )
+    .path(&[Param::path("project_id", Type::String), Param::path("id", Type::Uuid)])
+    .json_body(Type::Named(11));
 
 pub(super) async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQueriesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state
-        .prepare(request, &WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE)
-        .await
-    {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &PARTIAL_UPDATE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as WarehouseSavedQueriesApi>::partial_update(
@@ -331,6 +308,6 @@ pub(super) async fn warehouse_saved_queries_partial_update<T: WarehouseSavedQuer
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }

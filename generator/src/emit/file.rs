@@ -89,10 +89,11 @@ fn space_out_items(text: &str) -> String {
         } else if in_items && opens_container(trimmed) && !trimmed.ends_with(';') {
             pending_container = true;
         } else if in_items
-            && !closes
-            && (trimmed.ends_with("{}") || trimmed.ends_with(';'))
-            && is_item_start(trimmed)
+            && !trimmed.starts_with("//")
+            && (trimmed.ends_with(';') || (trimmed.ends_with("{}") && is_item_start(trimmed)))
         {
+            // At item level a `;` always ends an item (a `use`, a `const`, a trait method, a `static` spread
+            // over lines), as does an item with an empty body.
             item_ended = true;
         }
     }
@@ -158,6 +159,12 @@ mod tests {
     fn match_arms_fields_and_chains_stay_together() {
         let text = "fn f() {\n    match x {\n        A => {\n            1\n        }\n        B => 2,\n    }\n    if a {\n    } else {\n    }\n}\nenum E {\n    /// A.\n    A,\n    B(u8),\n}\n";
         assert_eq!(space_out_items(text), text.replace("}\nenum", "}\n\nenum"));
+    }
+
+    #[test]
+    fn doc_comments_ending_in_a_semicolon_stay_attached() {
+        let text = "/// a;\n/// b.\nfn f() {}\n";
+        assert_eq!(space_out_items(text), text);
     }
 
     #[test]

@@ -134,7 +134,28 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
             .as_deref()
             .unwrap_or(&format!("The value `{}`.", v.wire_name.replace('`', "'"))))
     });
-    let all_doc = format!(" Every known value of [`{}`], in spec order.", t.rust_name);
+    let all_doc = format!(
+        " Every known value of [`{}`] with its wire name, in spec order.",
+        t.rust_name
+    );
+    let table = quote! {
+        #[doc = #all_doc]
+        pub const ALL: &'static [(#name, &'static str)] = &[ #( (#name::#variants, #wires) ),* ];
+    };
+    // The table does the work (`rt::enums`); what is left per enum is the trait impls that name it.
+    let common = quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: super::rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
     if e.open {
         quote! {
             #docs
@@ -146,97 +167,70 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
             }
 
             impl #name {
-                #[doc = #all_doc]
-                pub const ALL: &'static [#name] = &[ #( #name::#variants ),* ];
+                #table
 
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &str {
                     match self {
-                        #( #name::#variants => #wires, )*
                         #name::Unknown(value) => value,
+                        known => super::rt::enums::wire_name(known, Self::ALL),
                     }
                 }
             }
 
             impl From<&str> for #name {
                 fn from(value: &str) -> Self {
-                    match value {
-                        #( #wires => #name::#variants, )*
-                        other => #name::Unknown(other.to_owned()),
-                    }
+                    super::rt::enums::parse_open(value, Self::ALL, #name::Unknown)
                 }
             }
 
             impl std::str::FromStr for #name {
                 type Err = std::convert::Infallible;
+
                 fn from_str(value: &str) -> Result<Self, Self::Err> {
                     Ok(Self::from(value))
                 }
             }
 
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl Serialize for #name {
-                fn serialize<S: super::rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
+            #common
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: super::rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    // Borrowing would fail for escaped strings, so take an owned String: unknown values keep it.
-                    let value = String::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_str()))
+                    super::rt::enums::deserialize_open(deserializer, Self::ALL, #name::Unknown)
                 }
             }
         }
     } else {
-        let err = format!(
-            "unknown {} value `{{}}`; expected one of: {}",
-            t.wire_name,
-            wires
-                .iter()
-                .map(|w| format!("`{w}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let wire_name = &t.wire_name;
         quote! {
             #docs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-            #[serde(crate = "super::rt::serde")]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum #name {
-                #( #variant_docs #[serde(rename = #wires)] #variants, )*
+                #( #variant_docs #variants, )*
             }
 
             impl #name {
-                #[doc = #all_doc]
-                pub const ALL: &'static [#name] = &[ #( #name::#variants ),* ];
+                #table
 
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &'static str {
-                    match self {
-                        #( #name::#variants => #wires, )*
-                    }
+                    super::rt::enums::wire_name(self, Self::ALL)
                 }
             }
 
             impl std::str::FromStr for #name {
                 type Err = String;
+
                 fn from_str(value: &str) -> Result<Self, Self::Err> {
-                    match value {
-                        #( #wires => Ok(#name::#variants), )*
-                        other => Err(format!(#err, other)),
-                    }
+                    super::rt::enums::parse(value, Self::ALL, #wire_name)
                 }
             }
 
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
+            #common
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: super::rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    super::rt::enums::deserialize(deserializer, Self::ALL, #wire_name)
                 }
             }
         }

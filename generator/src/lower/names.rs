@@ -35,6 +35,17 @@ pub(super) fn accessors(spec: &spec::Spec) -> Vec<String> {
         .collect()
 }
 
+/// The name of an operation's `static` from its Rust name (unique within its resource, as its name is):
+/// `partial_update` → `PARTIAL_UPDATE`; a name that would not start with a letter gets `OP_` in front.
+pub(super) fn static_name(rust_name: &str) -> String {
+    let shouty = heck::ToShoutySnakeCase::to_shouty_snake_case(rust_name);
+    if shouty.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        shouty
+    } else {
+        format!("OP_{shouty}")
+    }
+}
+
 /// Chooses the setter names of one request builder.
 pub(super) struct SetterNames {
     taken: Vec<String>,
@@ -134,6 +145,13 @@ mod tests {
                 .2,
             "set_type"
         );
+    }
+
+    #[test]
+    fn statics_are_capitals_starting_with_a_letter() {
+        assert_eq!(static_name("partial_update"), "PARTIAL_UPDATE");
+        assert_eq!(static_name("_1st"), "OP_1ST");
+        assert_eq!(static_name("type"), "TYPE");
     }
 
     #[test]

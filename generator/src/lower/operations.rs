@@ -2,7 +2,7 @@
 //! body, the responses with their roles and variant names, the standard answers each operation can give, and the
 //! names the client and the server print.
 
-use super::names::{ArgNames, SetterNames};
+use super::names::{self, ArgNames, SetterNames};
 use super::{prose, status_code, unchecked, Lower};
 use crate::ident;
 use crate::ir::{self, ErrorKind, ParamLocation, ResponseRole, Security, Ty};
@@ -215,6 +215,7 @@ impl Lower<'_> {
         );
         let server = server_op(&type_name, &params);
         Ok(ir::Operation {
+            static_name: names::static_name(&ident::value_name(&op.name.value)),
             rust_name: ident::value_name(&op.name.value),
             wire_name: op.name.value.clone(),
             operation_id: op.operation_id.as_ref().map_or_else(

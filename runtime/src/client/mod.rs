@@ -576,6 +576,48 @@ pub struct Operation {
     pub page: Option<PageFields>,
 }
 
+impl Operation {
+    /// An operation with credentials, no body, not paginated, idempotent as its method says. Generated code
+    /// describes each operation with these `const` steps, in a `static`.
+    pub const fn new(name: &'static str, method: HttpMethod, path: &'static str) -> Operation {
+        Operation {
+            name,
+            method,
+            path,
+            idempotent: method.is_idempotent(),
+            auth: true,
+            body: false,
+            required: &[],
+            page: None,
+        }
+    }
+
+    /// Whether retrying is safe, when the spec says otherwise than the method.
+    pub const fn retry_safe(mut self, idempotent: bool) -> Operation {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// Sent without credentials.
+    pub const fn open(mut self) -> Operation {
+        self.auth = false;
+        self
+    }
+
+    /// Takes a JSON body, of which these fields must be set.
+    pub const fn json_body(mut self, required: &'static [&'static str]) -> Operation {
+        self.body = true;
+        self.required = required;
+        self
+    }
+
+    /// A paginated list whose envelope has these fields.
+    pub const fn paginated(mut self, next: &'static str, results: &'static str) -> Operation {
+        self.page = Some(PageFields { next, results });
+        self
+    }
+}
+
 /// The wire names of a page envelope's fields that pagination follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageFields {

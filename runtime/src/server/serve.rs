@@ -35,6 +35,13 @@ pub enum Security {
     },
 }
 
+impl Security {
+    /// A valid key holding every one of `scopes`.
+    pub const fn required(scopes: &'static [&'static str]) -> Security {
+        Security::Required { scopes }
+    }
+}
+
 /// What the router checks before an operation's handler runs; generated as a `static` per operation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Operation {
@@ -48,6 +55,38 @@ pub struct Operation {
     pub query: &'static [schema::Param],
     /// The type of its JSON body, if it takes one.
     pub body: Option<schema::Type>,
+}
+
+impl Operation {
+    /// An operation without parameters or body; generated code adds them with the `const` steps below, in a
+    /// `static`.
+    pub const fn new(id: &'static str, security: Security) -> Operation {
+        Operation {
+            id,
+            security,
+            path: &[],
+            query: &[],
+            body: None,
+        }
+    }
+
+    /// With these path parameters, in path order.
+    pub const fn path(mut self, params: &'static [schema::Param]) -> Operation {
+        self.path = params;
+        self
+    }
+
+    /// With these query parameters.
+    pub const fn query(mut self, params: &'static [schema::Param]) -> Operation {
+        self.query = params;
+        self
+    }
+
+    /// With a JSON body of this type.
+    pub const fn json_body(mut self, ty: schema::Type) -> Operation {
+        self.body = Some(ty);
+        self
+    }
 }
 
 /// A request that passed every check: the caller (if any), the request head and the checked inputs.

@@ -80,38 +80,29 @@ pub(super) fn method_doc(api: &Api, r: &Resource, op: &Operation) -> String {
     if let Some(d) = &op.description {
         text.push_str(&format!("\n{d}\n"));
     }
+    // One paragraph of facts: the route, who may call it, whether it is retried.
+    let who = match op.security {
+        Security::None => String::new(),
+        Security::Optional => " No authentication: the API key is not sent.".to_owned(),
+        Security::Required if op.scopes.is_empty() => {
+            " Scopes: none (any valid API key).".to_owned()
+        }
+        Security::Required => {
+            let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
+            format!(" Scopes: {}.", scopes.join(", "))
+        }
+    };
+    let retries = if op.idempotent {
+        "Idempotent: retried as the retry policy allows."
+    } else {
+        "Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise."
+    };
     text.push_str(&format!(
-        "\n`{} {}` (operation `{}`).\n",
+        "\n`{} {}` (operation `{}`).{who} {retries}\n",
         op.method.as_str(),
         op.path,
         op.operation_id
     ));
-    match op.security {
-        Security::None => {}
-        Security::Optional => text.push_str("\nNo authentication: the API key is not sent.\n"),
-        Security::Required if op.scopes.is_empty() => {
-            text.push_str("\nRequired scopes: none (any valid API key).\n")
-        }
-        Security::Required => {
-            let scopes = op
-                .scopes
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            text.push_str(&format!("\nRequired scopes: {scopes}.\n"));
-        }
-    }
-    if op.idempotent {
-        text.push_str(
-            "\nIdempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.\n",
-        );
-    } else {
-        text.push_str(
-            "\nNot idempotent: retried only when the connection could not be opened, unless the retry policy \
-             allows retrying non-idempotent operations.\n",
-        );
-    }
     if !op.client.args.is_empty() {
         text.push_str("\n# Arguments\n\n");
         for arg in &op.client.args {
@@ -151,14 +142,10 @@ pub(super) fn method_doc(api: &Api, r: &Resource, op: &Operation) -> String {
         };
         text.push_str(&format!("- `{}` → {how}{what}\n", resp.status));
     }
-    text.push_str(
-        "\nAny other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded \
-         [`ApiErrorBody`](super::ApiErrorBody).\n",
-    );
+    text.push_str("- any other status → an [`Error::Api`](super::runtime::Error::Api)\n");
     if op.pagination.is_some() {
         text.push_str(
-            "\n`send` returns one page; `items` streams every item and `pages` every page, following the `next` \
-             links (only to the base URL's origin) until there is none.\n",
+            "\n`send` returns one page; `items` streams every item, `pages` every page.\n",
         );
     }
     text.push_str("\n# Example\n\n```no_run\n");

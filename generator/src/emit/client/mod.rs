@@ -205,6 +205,11 @@ fn client(api: &Api) -> TokenStream {
                 self.runtime.base_url()
             }
 
+            /// A request of `operation` with its path parameter values, for the resources' methods.
+            fn request(&self, operation: &'static runtime::Operation, path: Vec<String>) -> runtime::Request<ApiErrorBody> {
+                runtime::Request::new(&self.runtime, operation, path)
+            }
+
             #(#accessors)*
         }
 

@@ -8,7 +8,6 @@ use crate::ir::{
     Api, ArgSource, ClientReturns, Operation, Param, ParamLocation, Presence, Resource, Security,
     SetterTarget, Ty,
 };
-use heck::ToShoutySnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -65,8 +64,9 @@ fn request_ident(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", op.client.request_type)
 }
 
+/// The operation's static in its resource's file: its name there (unique within a resource) in capitals.
 fn static_ident(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", op.type_name.to_shouty_snake_case())
+    format_ident!("{}", op.static_name)
 }
 
 /// The text of a parameter value: Display gives every scalar's wire form but a date-time's.
@@ -140,7 +140,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     quote! {
         #docs
         pub fn #name(&self, #(#params),*) -> #request {
-            #request(runtime::Request::new(&self.client.runtime, &#operation, vec![#(#path),*]) #(#query)* #body)
+            #request(self.client.request(&#operation, vec![#(#path),*]) #(#query)* #body)
         }
     }
 }
@@ -150,44 +150,36 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let label = format!("{}.{}", r.rust_name, op.rust_name);
     let method = format_ident!("{}", method_variant(op.method));
     let path = &op.path;
-    let idempotent = op.idempotent;
-    let auth = op.security == Security::Required;
-    let required: Vec<&str> = match op
-        .body
-        .as_ref()
-        .and_then(|b| b.ty.named())
-        .and_then(|id| api.struct_(id))
-    {
-        Some(s) => s
-            .fields
-            .iter()
-            .filter(|f| !f.presence.optional())
-            .map(|f| f.wire_name.as_str())
-            .collect(),
-        None => Vec::new(),
-    };
-    let page = match &op.pagination {
-        Some(p) => {
-            let style = &api.pagination[p.style.0];
-            let (next, results) = (&style.next, &style.results);
-            quote! { Some(runtime::PageFields { next: #next, results: #results }) }
-        }
-        None => quote! { None },
-    };
-    let body = op.body.is_some();
+    let mut steps = Vec::new();
+    if op.idempotent != op.method.is_idempotent() {
+        let idempotent = op.idempotent;
+        steps.push(quote! { .retry_safe(#idempotent) });
+    }
+    if op.security != Security::Required {
+        steps.push(quote! { .open() });
+    }
+    if let Some(body) = &op.body {
+        let required: Vec<&str> = match body.ty.named().and_then(|id| api.struct_(id)) {
+            Some(s) => s
+                .fields
+                .iter()
+                .filter(|f| !f.presence.optional())
+                .map(|f| f.wire_name.as_str())
+                .collect(),
+            None => Vec::new(),
+        };
+        steps.push(quote! { .json_body(&[#(#required),*]) });
+    }
+    if let Some(p) = &op.pagination {
+        let style = &api.pagination[p.style.0];
+        let (next, results) = (&style.next, &style.results);
+        steps.push(quote! { .paginated(#next, #results) });
+    }
     let docs = format!(" How the runtime sends `{}`.", op.operation_id);
     quote! {
         #[doc = #docs]
-        static #name: runtime::Operation = runtime::Operation {
-            name: #label,
-            method: runtime::HttpMethod::#method,
-            path: #path,
-            idempotent: #idempotent,
-            auth: #auth,
-            body: #body,
-            required: &[#(#required),*],
-            page: #page,
-        };
+        static #name: runtime::Operation =
+            runtime::Operation::new(#label, runtime::HttpMethod::#method, #path) #(#steps)*;
     }
 }
 
@@ -227,12 +219,12 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 let value_ty = setter_ty(api, &f.ty);
                 let base = ty(api, &f.ty, Scope::Nested);
                 let facts = match f.presence {
-                    Presence::Required => "Required.",
-                    Presence::Nullable => "Required (may be null).",
-                    Presence::Optional => "Optional: left out unless set.",
-                    Presence::Tristate => "Optional: left out unless set; may be set to null.",
+                    Presence::Required => "required",
+                    Presence::Nullable => "required, may be null",
+                    Presence::Optional => "optional",
+                    Presence::Tristate => "optional, may be null",
                 };
-                let setter_doc = doc(&format!("{}\n\nBody field `{wire}`. {facts}", f.doc));
+                let setter_doc = doc(&format!("{} (Body field `{wire}`, {facts}.)", f.doc));
                 let (stored, set_call, set_doc) = if f.presence.nullable() {
                     (
                         quote! { impl Into<runtime::Nullable<#base>> },

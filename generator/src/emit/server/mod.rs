@@ -64,10 +64,7 @@ fn module(api: &Api) -> TokenStream {
     let router = router::emit(api);
     let param_checks = api.operations().map(|(r, op)| {
         let module = ident(&r.rust_name);
-        let operation = quote::format_ident!(
-            "{}",
-            heck::ToShoutySnakeCase::to_shouty_snake_case(op.type_name.as_str())
-        );
+        let operation = resource::static_ident(op);
         quote! {
             assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.path), Ok(()));
             assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.query), Ok(()));

@@ -4,7 +4,6 @@
 use super::super::tokens::{doc, ident, inner_doc, ty, Scope};
 use super::schema;
 use crate::ir::{Api, Operation, Resource, Security};
-use heck::ToShoutySnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -31,6 +30,7 @@ pub fn emit(api: &Api, r: &Resource) -> TokenStream {
             // Operations without parameters or a body describe none.
             #[allow(unused_imports)]
             use rt::server::schema::{Param, Type};
+            use runtime::{Operation, Security};
             use super::{runtime, ApiError, #auth RequestContext};
         }
     });
@@ -250,40 +250,39 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn static_ident(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", op.type_name.to_shouty_snake_case())
+/// The operation's static in its resource's file: its name there (unique within a resource) in capitals.
+pub(super) fn static_ident(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", op.static_name)
 }
 
 fn operation_static(api: &Api, op: &Operation) -> TokenStream {
     let name = static_ident(op);
     let id = &op.operation_id;
     let security = match op.security {
-        Security::None => quote! { runtime::Security::None },
-        Security::Optional => quote! { runtime::Security::Optional },
+        Security::None => quote! { Security::None },
+        Security::Optional => quote! { Security::Optional },
         Security::Required => {
             let scopes = &op.scopes;
-            quote! { runtime::Security::Required { scopes: &[#(#scopes),*] } }
+            quote! { Security::required(&[#(#scopes),*]) }
         }
     };
-    let path = op.path_params().map(|p| schema::param(api, p));
-    let query = op.query_params().map(|p| schema::param(api, p));
-    let body = match &op.body {
-        Some(b) => {
-            let t = schema::ty(api, &b.ty);
-            quote! { Some(#t) }
-        }
-        None => quote! { None },
-    };
+    let mut steps = Vec::new();
+    let path: Vec<_> = op.path_params().map(|p| schema::param(api, p)).collect();
+    if !path.is_empty() {
+        steps.push(quote! { .path(&[#(#path),*]) });
+    }
+    let query: Vec<_> = op.query_params().map(|p| schema::param(api, p)).collect();
+    if !query.is_empty() {
+        steps.push(quote! { .query(&[#(#query),*]) });
+    }
+    if let Some(b) = &op.body {
+        let t = schema::ty(api, &b.ty);
+        steps.push(quote! { .json_body(#t) });
+    }
     let docs = format!(" What the router checks before `{id}` runs.");
     quote! {
         #[doc = #docs]
-        pub(super) static #name: runtime::Operation = runtime::Operation {
-            id: #id,
-            security: #security,
-            path: &[#(#path),*],
-            query: &[#(#query),*],
-            body: #body,
-        };
+        pub(super) static #name: Operation = Operation::new(#id, #security) #(#steps)*;
     }
 }
 
@@ -319,17 +318,13 @@ fn handler(r: &Resource, op: &Operation) -> TokenStream {
         pub(super) async fn #name<T: #trait_>(
             State(state): State<runtime::Shared<T>>,
             request: Request,
-        ) -> Response {
-            let call = match state.#prepare(request, &#operation).await {
-                Ok(call) => call,
-                Err(response) => return response,
-            };
-            state
-                .respond(async {
-                    let (ctx, #input) = call.#split;
-                    <T as #trait_>::#method(state.implementation(), ctx, #(#args),*).await
-                })
-                .await
+        ) -> Result<Response, Response> {
+            let call = state.#prepare(request, &#operation).await?;
+            let answer = state.respond(async {
+                let (ctx, #input) = call.#split;
+                <T as #trait_>::#method(state.implementation(), ctx, #(#args),*).await
+            });
+            Ok(answer.await)
         }
     }
 }

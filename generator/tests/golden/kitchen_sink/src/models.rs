@@ -263,50 +263,30 @@ pub struct NodePatch {
 /// A closed enum.
 ///
 /// Values: `leaf`, `branch`, ``, `Self`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// The value `leaf`.
-    #[serde(rename = "leaf")]
     Leaf,
     /// Has children.
-    #[serde(rename = "branch")]
     Branch,
     /// The value ``.
-    #[serde(rename = "")]
     Empty,
     /// The value `Self`.
-    #[serde(rename = "Self")]
     Self_,
 }
 
 impl Kind {
-    /// Every known value of [`Kind`], in spec order.
-    pub const ALL: &'static [Kind] = &[
-        Kind::Leaf,
-        Kind::Branch,
-        Kind::Empty,
-        Kind::Self_,
+    /// Every known value of [`Kind`] with its wire name, in spec order.
+    pub const ALL: &'static [(Kind, &'static str)] = &[
+        (Kind::Leaf, "leaf"),
+        (Kind::Branch, "branch"),
+        (Kind::Empty, ""),
+        (Kind::Self_, "Self"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Kind::Leaf => "leaf",
-            Kind::Branch => "branch",
-            Kind::Empty => "",
-            Kind::Self_ => "Self",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -314,26 +294,30 @@ impl std::str::FromStr for Kind {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "leaf" => Ok(Kind::Leaf),
-            "branch" => Ok(Kind::Branch),
-            "" => Ok(Kind::Empty),
-            "Self" => Ok(Kind::Self_),
-            other => {
-                Err(
-                    format!(
-                        "unknown Kind value `{}`; expected one of: `leaf`, `branch`, ``, `Self`",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "Kind")
     }
 }
 
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "Kind")
     }
 }
 
@@ -353,28 +337,25 @@ pub enum Color {
 }
 
 impl Color {
-    /// Every known value of [`Color`], in spec order.
-    pub const ALL: &'static [Color] = &[Color::Red, Color::Green, Color::_1st];
+    /// Every known value of [`Color`] with its wire name, in spec order.
+    pub const ALL: &'static [(Color, &'static str)] = &[
+        (Color::Red, "red"),
+        (Color::Green, "green"),
+        (Color::_1st, "1st"),
+    ];
 
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Color::Red => "red",
-            Color::Green => "green",
-            Color::_1st => "1st",
             Color::Unknown(value) => value,
+            known => super::rt::enums::wire_name(known, Self::ALL),
         }
     }
 }
 
 impl From<&str> for Color {
     fn from(value: &str) -> Self {
-        match value {
-            "red" => Color::Red,
-            "green" => Color::Green,
-            "1st" => Color::_1st,
-            other => Color::Unknown(other.to_owned()),
-        }
+        super::rt::enums::parse_open(value, Self::ALL, Color::Unknown)
     }
 }
 
@@ -405,8 +386,7 @@ impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        super::rt::enums::deserialize_open(deserializer, Self::ALL, Color::Unknown)
     }
 }
 

@@ -522,85 +522,51 @@ pub struct SelfPatch {
 /// A closed enum with awkward values.
 ///
 /// Values: `type`, `Self`, `self`, `1st`, `a-b`, `a_b`, ``, `with space`, `ÄÖÜ`, `UPPER`, `upper`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(crate = "super::rt::serde")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// The value `type`.
-    #[serde(rename = "type")]
     Type,
     /// The value `Self`.
-    #[serde(rename = "Self")]
     Self_,
     /// The value `self`.
-    #[serde(rename = "self")]
     Self2,
     /// The value `1st`.
-    #[serde(rename = "1st")]
     _1st,
     /// The value `a-b`.
-    #[serde(rename = "a-b")]
     AB,
     /// The value `a_b`.
-    #[serde(rename = "a_b")]
     AB2,
     /// The value ``.
-    #[serde(rename = "")]
     Empty,
     /// The value `with space`.
-    #[serde(rename = "with space")]
     WithSpace,
     /// The value `ÄÖÜ`.
-    #[serde(rename = "ÄÖÜ")]
     U00c4U00d6U00dc,
     /// The value `UPPER`.
-    #[serde(rename = "UPPER")]
     UPPER,
     /// The value `upper`.
-    #[serde(rename = "upper")]
     Upper,
 }
 
 impl Kind {
-    /// Every known value of [`Kind`], in spec order.
-    pub const ALL: &'static [Kind] = &[
-        Kind::Type,
-        Kind::Self_,
-        Kind::Self2,
-        Kind::_1st,
-        Kind::AB,
-        Kind::AB2,
-        Kind::Empty,
-        Kind::WithSpace,
-        Kind::U00c4U00d6U00dc,
-        Kind::UPPER,
-        Kind::Upper,
+    /// Every known value of [`Kind`] with its wire name, in spec order.
+    pub const ALL: &'static [(Kind, &'static str)] = &[
+        (Kind::Type, "type"),
+        (Kind::Self_, "Self"),
+        (Kind::Self2, "self"),
+        (Kind::_1st, "1st"),
+        (Kind::AB, "a-b"),
+        (Kind::AB2, "a_b"),
+        (Kind::Empty, ""),
+        (Kind::WithSpace, "with space"),
+        (Kind::U00c4U00d6U00dc, "ÄÖÜ"),
+        (Kind::UPPER, "UPPER"),
+        (Kind::Upper, "upper"),
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Kind::Type => "type",
-            Kind::Self_ => "Self",
-            Kind::Self2 => "self",
-            Kind::_1st => "1st",
-            Kind::AB => "a-b",
-            Kind::AB2 => "a_b",
-            Kind::Empty => "",
-            Kind::WithSpace => "with space",
-            Kind::U00c4U00d6U00dc => "ÄÖÜ",
-            Kind::UPPER => "UPPER",
-            Kind::Upper => "upper",
-        }
+        super::rt::enums::wire_name(self, Self::ALL)
     }
 }
 
@@ -608,33 +574,30 @@ impl std::str::FromStr for Kind {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "type" => Ok(Kind::Type),
-            "Self" => Ok(Kind::Self_),
-            "self" => Ok(Kind::Self2),
-            "1st" => Ok(Kind::_1st),
-            "a-b" => Ok(Kind::AB),
-            "a_b" => Ok(Kind::AB2),
-            "" => Ok(Kind::Empty),
-            "with space" => Ok(Kind::WithSpace),
-            "ÄÖÜ" => Ok(Kind::U00c4U00d6U00dc),
-            "UPPER" => Ok(Kind::UPPER),
-            "upper" => Ok(Kind::Upper),
-            other => {
-                Err(
-                    format!(
-                        "unknown Kind value `{}`; expected one of: `type`, `Self`, `self`, `1st`, `a-b`, `a_b`, ``, `with space`, `ÄÖÜ`, `UPPER`, `upper`",
-                        other
-                    ),
-                )
-            }
-        }
+        super::rt::enums::parse(value, Self::ALL, "Kind")
     }
 }
 
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "Kind")
     }
 }
 
@@ -654,28 +617,25 @@ pub enum Color {
 }
 
 impl Color {
-    /// Every known value of [`Color`], in spec order.
-    pub const ALL: &'static [Color] = &[Color::Unknown2, Color::Unknown3, Color::Red];
+    /// Every known value of [`Color`] with its wire name, in spec order.
+    pub const ALL: &'static [(Color, &'static str)] = &[
+        (Color::Unknown2, "Unknown"),
+        (Color::Unknown3, "unknown"),
+        (Color::Red, "red"),
+    ];
 
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Color::Unknown2 => "Unknown",
-            Color::Unknown3 => "unknown",
-            Color::Red => "red",
             Color::Unknown(value) => value,
+            known => super::rt::enums::wire_name(known, Self::ALL),
         }
     }
 }
 
 impl From<&str> for Color {
     fn from(value: &str) -> Self {
-        match value {
-            "Unknown" => Color::Unknown2,
-            "unknown" => Color::Unknown3,
-            "red" => Color::Red,
-            other => Color::Unknown(other.to_owned()),
-        }
+        super::rt::enums::parse_open(value, Self::ALL, Color::Unknown)
     }
 }
 
@@ -706,8 +666,7 @@ impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: super::rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        super::rt::enums::deserialize_open(deserializer, Self::ALL, Color::Unknown)
     }
 }
 

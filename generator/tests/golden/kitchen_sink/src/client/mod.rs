@@ -96,6 +96,15 @@ impl Client {
         self.runtime.base_url()
     }
 
+    /// A request of `operation` with its path parameter values, for the resources' methods.
+    fn request(
+        &self,
+        operation: &'static runtime::Operation,
+        path: Vec<String>,
+    ) -> runtime::Request<ApiErrorBody> {
+        runtime::Request::new(&self.runtime, operation, path)
+    }
+
     /// The `nodes` operations.
     ///
     /// Nodes.

@@ -17,19 +17,14 @@ pub struct NodesClient<'a> {
 impl NodesClient<'_> {
     /// List nodes.
     ///
-    /// `GET /nodes/` (operation `nodes_list`).
-    ///
-    /// Required scopes: `node:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /nodes/` (operation `nodes_list`). Scopes: `node:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Answers
     ///
     /// - `200` → returns [`PaginatedNodeList`](super::super::models::PaginatedNodeList)
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
-    ///
-    /// `send` returns one page; `items` streams every item and `pages` every page, following the `next` links (only to the base URL's origin) until there is none.
+    /// `send` returns one page; `items` streams every item, `pages` every page.
     ///
     /// # Example
     ///
@@ -47,24 +42,17 @@ impl NodesClient<'_> {
     /// # }
     /// ```
     pub fn list(&self) -> NodesListRequest {
-        NodesListRequest(
-            runtime::Request::new(&self.client.runtime, &NODES_LIST, vec![]),
-        )
+        NodesListRequest(self.client.request(&LIST, vec![]))
     }
     /// Create a node.
     ///
-    /// `POST /nodes/` (operation `nodes_create`).
-    ///
-    /// Required scopes: `node:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `POST /nodes/` (operation `nodes_create`). Scopes: `node:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Answers
     ///
     /// - `201` → returns [`Node`](super::super::models::Node)
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`Problem`](super::super::models::Problem)
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -81,17 +69,11 @@ impl NodesClient<'_> {
     /// # }
     /// ```
     pub fn create(&self) -> NodesCreateRequest {
-        NodesCreateRequest(
-            runtime::Request::new(&self.client.runtime, &NODES_CREATE, vec![]),
-        )
+        NodesCreateRequest(self.client.request(&CREATE, vec![]))
     }
     /// Update a node.
     ///
-    /// `PATCH /nodes/{id}/` (operation `nodes_update`).
-    ///
-    /// Required scopes: `node:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `PATCH /nodes/{id}/` (operation `nodes_update`). Scopes: `node:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Arguments
     ///
@@ -100,8 +82,7 @@ impl NodesClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns [`Node`](super::super::models::Node)
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -118,21 +99,11 @@ impl NodesClient<'_> {
     /// # }
     /// ```
     pub fn update(&self, id: rt::uuid::Uuid) -> NodesUpdateRequest {
-        NodesUpdateRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &NODES_UPDATE,
-                vec![id.to_string()],
-            ),
-        )
+        NodesUpdateRequest(self.client.request(&UPDATE, vec![id.to_string()]))
     }
     /// Delete a node.
     ///
-    /// `DELETE /nodes/{id}/` (operation `nodes_delete`).
-    ///
-    /// Required scopes: `node:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `DELETE /nodes/{id}/` (operation `nodes_delete`). Scopes: `node:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -141,8 +112,7 @@ impl NodesClient<'_> {
     /// # Answers
     ///
     /// - `204` → returns nothing (no body)
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -157,29 +127,16 @@ impl NodesClient<'_> {
     /// # }
     /// ```
     pub fn delete(&self, id: rt::uuid::Uuid) -> NodesDeleteRequest {
-        NodesDeleteRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &NODES_DELETE,
-                vec![id.to_string()],
-            ),
-        )
+        NodesDeleteRequest(self.client.request(&DELETE, vec![id.to_string()]))
     }
 }
 /// How the runtime sends `nodes_list`.
-static NODES_LIST: runtime::Operation = runtime::Operation {
-    name: "nodes.list",
-    method: runtime::HttpMethod::Get,
-    path: "/nodes/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: Some(runtime::PageFields {
-        next: "next",
-        results: "results",
-    }),
-};
+static LIST: runtime::Operation = runtime::Operation::new(
+        "nodes.list",
+        runtime::HttpMethod::Get,
+        "/nodes/",
+    )
+    .paginated("next", "results");
 /// A request of [`NodesClient::list`]: List nodes.
 ///
 /// Set optional values with its methods, then call `send`.
@@ -248,16 +205,12 @@ impl NodesListRequest {
     }
 }
 /// How the runtime sends `nodes_create`.
-static NODES_CREATE: runtime::Operation = runtime::Operation {
-    name: "nodes.create",
-    method: runtime::HttpMethod::Post,
-    path: "/nodes/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &["type"],
-    page: None,
-};
+static CREATE: runtime::Operation = runtime::Operation::new(
+        "nodes.create",
+        runtime::HttpMethod::Post,
+        "/nodes/",
+    )
+    .json_body(&["type"]);
 /// A request of [`NodesClient::create`]: Create a node.
 ///
 /// Set optional values with its methods, then call `send`.
@@ -265,9 +218,7 @@ static NODES_CREATE: runtime::Operation = runtime::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesCreateRequest(runtime::Request<ApiErrorBody>);
 impl NodesCreateRequest {
-    /// A field named with a keyword; `*/` and "quotes" stay in docs.
-    ///
-    /// Body field `type`. Required.
+    /// A field named with a keyword; `*/` and "quotes" stay in docs. (Body field `type`, required.)
     pub fn r#type(self, value: impl Into<models::Kind>) -> Self {
         Self(self.0.field::<models::Kind>("type", value.into()))
     }
@@ -277,9 +228,7 @@ impl NodesCreateRequest {
         Self(self.0.field_opt("type", value))
     }
 
-    /// The `self` field.
-    ///
-    /// Body field `self`. Optional: left out unless set.
+    /// The `self` field. (Body field `self`, optional.)
     pub fn self_(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("self", value.into()))
     }
@@ -289,9 +238,7 @@ impl NodesCreateRequest {
         Self(self.0.field_opt("self", value))
     }
 
-    /// The `1st` field.
-    ///
-    /// Body field `1st`. Optional: left out unless set; may be set to null.
+    /// The `1st` field. (Body field `1st`, optional, may be null.)
     pub fn _1st(self, value: impl Into<i64>) -> Self {
         Self(self.0.field::<i64>("1st", value.into()))
     }
@@ -306,9 +253,7 @@ impl NodesCreateRequest {
         Self(self.0.null("1st"))
     }
 
-    /// The `a-b.c d` field.
-    ///
-    /// Body field `a-b.c d`. Optional: left out unless set.
+    /// The `a-b.c d` field. (Body field `a-b.c d`, optional.)
     pub fn a_b_c_d(self, value: impl Into<f64>) -> Self {
         Self(self.0.field::<f64>("a-b.c d", value.into()))
     }
@@ -318,9 +263,7 @@ impl NodesCreateRequest {
         Self(self.0.field_opt("a-b.c d", value))
     }
 
-    /// The `parent` field.
-    ///
-    /// Body field `parent`. Optional: left out unless set; may be set to null.
+    /// The `parent` field. (Body field `parent`, optional, may be null.)
     pub fn parent(self, value: impl Into<models::Node>) -> Self {
         Self(self.0.field::<models::Node>("parent", value.into()))
     }
@@ -335,9 +278,7 @@ impl NodesCreateRequest {
         Self(self.0.null("parent"))
     }
 
-    /// The `children` field.
-    ///
-    /// Body field `children`. Optional: left out unless set.
+    /// The `children` field. (Body field `children`, optional.)
     pub fn children(self, value: impl Into<Vec<models::Node>>) -> Self {
         Self(self.0.field::<Vec<models::Node>>("children", value.into()))
     }
@@ -347,9 +288,7 @@ impl NodesCreateRequest {
         Self(self.0.field_opt("children", value))
     }
 
-    /// The `labels` field.
-    ///
-    /// Body field `labels`. Optional: left out unless set.
+    /// The `labels` field. (Body field `labels`, optional.)
     pub fn labels(
         self,
         value: impl Into<rt::indexmap::IndexMap<String, String>>,
@@ -369,9 +308,7 @@ impl NodesCreateRequest {
         Self(self.0.field_opt("labels", value))
     }
 
-    /// The `extra` field.
-    ///
-    /// Body field `extra`. Optional: left out unless set; may be set to null.
+    /// The `extra` field. (Body field `extra`, optional, may be null.)
     pub fn extra(self, value: impl Into<rt::serde_json::Value>) -> Self {
         Self(self.0.field::<rt::serde_json::Value>("extra", value.into()))
     }
@@ -389,9 +326,7 @@ impl NodesCreateRequest {
         Self(self.0.null("extra"))
     }
 
-    /// The `day` field.
-    ///
-    /// Body field `day`. Optional: left out unless set.
+    /// The `day` field. (Body field `day`, optional.)
     pub fn day(self, value: impl Into<rt::chrono::NaiveDate>) -> Self {
         Self(self.0.field::<rt::chrono::NaiveDate>("day", value.into()))
     }
@@ -403,9 +338,7 @@ impl NodesCreateRequest {
 
     /// The `secret` field.
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `secret`. Optional: left out unless set.
+    /// Write-only: the server never returns it. (Body field `secret`, optional.)
     pub fn secret(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("secret", value.into()))
     }
@@ -431,16 +364,12 @@ impl NodesCreateRequest {
     }
 }
 /// How the runtime sends `nodes_update`.
-static NODES_UPDATE: runtime::Operation = runtime::Operation {
-    name: "nodes.update",
-    method: runtime::HttpMethod::Patch,
-    path: "/nodes/{id}/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &[],
-    page: None,
-};
+static UPDATE: runtime::Operation = runtime::Operation::new(
+        "nodes.update",
+        runtime::HttpMethod::Patch,
+        "/nodes/{id}/",
+    )
+    .json_body(&[]);
 /// A request of [`NodesClient::update`]: Update a node.
 ///
 /// Set optional values with its methods, then call `send`.
@@ -448,9 +377,7 @@ static NODES_UPDATE: runtime::Operation = runtime::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesUpdateRequest(runtime::Request<ApiErrorBody>);
 impl NodesUpdateRequest {
-    /// A field named with a keyword; `*/` and "quotes" stay in docs.
-    ///
-    /// Body field `type`. Optional: left out unless set.
+    /// A field named with a keyword; `*/` and "quotes" stay in docs. (Body field `type`, optional.)
     pub fn r#type(self, value: impl Into<models::Kind>) -> Self {
         Self(self.0.field::<models::Kind>("type", value.into()))
     }
@@ -460,9 +387,7 @@ impl NodesUpdateRequest {
         Self(self.0.field_opt("type", value))
     }
 
-    /// The `self` field.
-    ///
-    /// Body field `self`. Optional: left out unless set.
+    /// The `self` field. (Body field `self`, optional.)
     pub fn self_(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("self", value.into()))
     }
@@ -472,9 +397,7 @@ impl NodesUpdateRequest {
         Self(self.0.field_opt("self", value))
     }
 
-    /// The `1st` field.
-    ///
-    /// Body field `1st`. Optional: left out unless set; may be set to null.
+    /// The `1st` field. (Body field `1st`, optional, may be null.)
     pub fn _1st(self, value: impl Into<i64>) -> Self {
         Self(self.0.field::<i64>("1st", value.into()))
     }
@@ -489,9 +412,7 @@ impl NodesUpdateRequest {
         Self(self.0.null("1st"))
     }
 
-    /// The `a-b.c d` field.
-    ///
-    /// Body field `a-b.c d`. Optional: left out unless set.
+    /// The `a-b.c d` field. (Body field `a-b.c d`, optional.)
     pub fn a_b_c_d(self, value: impl Into<f64>) -> Self {
         Self(self.0.field::<f64>("a-b.c d", value.into()))
     }
@@ -501,9 +422,7 @@ impl NodesUpdateRequest {
         Self(self.0.field_opt("a-b.c d", value))
     }
 
-    /// The `parent` field.
-    ///
-    /// Body field `parent`. Optional: left out unless set; may be set to null.
+    /// The `parent` field. (Body field `parent`, optional, may be null.)
     pub fn parent(self, value: impl Into<models::Node>) -> Self {
         Self(self.0.field::<models::Node>("parent", value.into()))
     }
@@ -518,9 +437,7 @@ impl NodesUpdateRequest {
         Self(self.0.null("parent"))
     }
 
-    /// The `children` field.
-    ///
-    /// Body field `children`. Optional: left out unless set.
+    /// The `children` field. (Body field `children`, optional.)
     pub fn children(self, value: impl Into<Vec<models::Node>>) -> Self {
         Self(self.0.field::<Vec<models::Node>>("children", value.into()))
     }
@@ -530,9 +447,7 @@ impl NodesUpdateRequest {
         Self(self.0.field_opt("children", value))
     }
 
-    /// The `labels` field.
-    ///
-    /// Body field `labels`. Optional: left out unless set.
+    /// The `labels` field. (Body field `labels`, optional.)
     pub fn labels(
         self,
         value: impl Into<rt::indexmap::IndexMap<String, String>>,
@@ -552,9 +467,7 @@ impl NodesUpdateRequest {
         Self(self.0.field_opt("labels", value))
     }
 
-    /// The `extra` field.
-    ///
-    /// Body field `extra`. Optional: left out unless set; may be set to null.
+    /// The `extra` field. (Body field `extra`, optional, may be null.)
     pub fn extra(self, value: impl Into<rt::serde_json::Value>) -> Self {
         Self(self.0.field::<rt::serde_json::Value>("extra", value.into()))
     }
@@ -572,9 +485,7 @@ impl NodesUpdateRequest {
         Self(self.0.null("extra"))
     }
 
-    /// The `day` field.
-    ///
-    /// Body field `day`. Optional: left out unless set.
+    /// The `day` field. (Body field `day`, optional.)
     pub fn day(self, value: impl Into<rt::chrono::NaiveDate>) -> Self {
         Self(self.0.field::<rt::chrono::NaiveDate>("day", value.into()))
     }
@@ -586,9 +497,7 @@ impl NodesUpdateRequest {
 
     /// The `secret` field.
     ///
-    /// Write-only: the server never returns it.
-    ///
-    /// Body field `secret`. Optional: left out unless set.
+    /// Write-only: the server never returns it. (Body field `secret`, optional.)
     pub fn secret(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("secret", value.into()))
     }
@@ -614,16 +523,11 @@ impl NodesUpdateRequest {
     }
 }
 /// How the runtime sends `nodes_delete`.
-static NODES_DELETE: runtime::Operation = runtime::Operation {
-    name: "nodes.delete",
-    method: runtime::HttpMethod::Delete,
-    path: "/nodes/{id}/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static DELETE: runtime::Operation = runtime::Operation::new(
+    "nodes.delete",
+    runtime::HttpMethod::Delete,
+    "/nodes/{id}/",
+);
 /// A request of [`NodesClient::delete`]: Delete a node.
 ///
 /// Set optional values with its methods, then call `send`.

@@ -221,19 +221,13 @@ mod tests {
     #[test]
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_LIST.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_LIST.query), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_CREATE.path), Ok(()));
-        assert_eq!(
-            super::SCHEMA.verify_params(super::nodes::NODES_CREATE.query), Ok(())
-        );
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_UPDATE.path), Ok(()));
-        assert_eq!(
-            super::SCHEMA.verify_params(super::nodes::NODES_UPDATE.query), Ok(())
-        );
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::NODES_DELETE.path), Ok(()));
-        assert_eq!(
-            super::SCHEMA.verify_params(super::nodes::NODES_DELETE.query), Ok(())
-        );
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::LIST.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::LIST.query), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::CREATE.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::CREATE.query), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::UPDATE.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::UPDATE.query), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::DELETE.path), Ok(()));
+        assert_eq!(super::SCHEMA.verify_params(super::nodes::DELETE.query), Ok(()));
     }
 }

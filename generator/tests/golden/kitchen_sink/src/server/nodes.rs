@@ -11,6 +11,8 @@ use rt::axum::response::{IntoResponse, Response};
 #[allow(unused_imports)]
 use rt::server::schema::{Param, Type};
 
+use runtime::{Operation, Security};
+
 use super::{runtime, ApiError, Authenticate, RequestContext};
 
 /// Nodes.
@@ -25,6 +27,7 @@ pub trait NodesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         query: NodesListQuery,
     ) -> impl std::future::Future<Output = Result<NodesListResponse, ApiError>> + Send;
+
     /// Create a node.
     ///
     /// `POST /nodes/`; the router has checked the scopes `node:write` before calling it.
@@ -33,6 +36,7 @@ pub trait NodesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         body: models::NodeCreate,
     ) -> impl std::future::Future<Output = Result<NodesCreateResponse, ApiError>> + Send;
+
     /// Update a node.
     ///
     /// `PATCH /nodes/{id}/`; the router has checked the scopes `node:write` before calling it.
@@ -45,6 +49,7 @@ pub trait NodesApi: Authenticate {
         id: rt::uuid::Uuid,
         body: models::NodePatch,
     ) -> impl std::future::Future<Output = Result<NodesUpdateResponse, ApiError>> + Send;
+
     /// Delete a node.
     ///
     /// `DELETE /nodes/{id}/`; the router has checked the scopes `node:write` before calling it.
@@ -90,34 +95,29 @@ impl IntoResponse for NodesListResponse {
 }
 
 /// What the router checks before `nodes_list` runs.
-pub(super) static NODES_LIST: runtime::Operation = runtime::Operation {
-    id: "nodes_list",
-    security: runtime::Security::Required {
-        scopes: &["node:read"],
-    },
-    path: &[],
-    query: &[
-        Param::query("limit", Type::Integer),
-        Param::query("offset", Type::Integer),
-        Param::query("color", Type::String),
-    ],
-    body: None,
-};
+pub(super) static LIST: Operation = Operation::new(
+        "nodes_list",
+        Security::required(&["node:read"]),
+    )
+    .query(
+        &[
+            Param::query("limit", Type::Integer),
+            Param::query("offset", Type::Integer),
+            Param::query("color", Type::String),
+        ],
+    );
 
 pub(super) async fn nodes_list<T: NodesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &NODES_LIST).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &LIST).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as NodesApi>::list(state.implementation(), ctx, input.query()?).await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `nodes_create` (`POST /nodes/`): one variant per documented status.
@@ -140,30 +140,23 @@ impl IntoResponse for NodesCreateResponse {
 }
 
 /// What the router checks before `nodes_create` runs.
-pub(super) static NODES_CREATE: runtime::Operation = runtime::Operation {
-    id: "nodes_create",
-    security: runtime::Security::Required {
-        scopes: &["node:write"],
-    },
-    path: &[],
-    query: &[],
-    body: Some(Type::Named(1)),
-};
+pub(super) static CREATE: Operation = Operation::new(
+        "nodes_create",
+        Security::required(&["node:write"]),
+    )
+    .json_body(Type::Named(1));
 
 pub(super) async fn nodes_create<T: NodesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &NODES_CREATE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &CREATE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as NodesApi>::create(state.implementation(), ctx, input.body()?).await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `nodes_update` (`PATCH /nodes/{id}/`): one variant per documented status.
@@ -183,25 +176,19 @@ impl IntoResponse for NodesUpdateResponse {
 }
 
 /// What the router checks before `nodes_update` runs.
-pub(super) static NODES_UPDATE: runtime::Operation = runtime::Operation {
-    id: "nodes_update",
-    security: runtime::Security::Required {
-        scopes: &["node:write"],
-    },
-    path: &[Param::path("id", Type::Uuid)],
-    query: &[],
-    body: Some(Type::Named(2)),
-};
+pub(super) static UPDATE: Operation = Operation::new(
+        "nodes_update",
+        Security::required(&["node:write"]),
+    )
+    .path(&[Param::path("id", Type::Uuid)])
+    .json_body(Type::Named(2));
 
 pub(super) async fn nodes_update<T: NodesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &NODES_UPDATE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &UPDATE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as NodesApi>::update(
@@ -211,8 +198,8 @@ pub(super) async fn nodes_update<T: NodesApi>(
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `nodes_delete` (`DELETE /nodes/{id}/`): one variant per documented status.
@@ -232,28 +219,21 @@ impl IntoResponse for NodesDeleteResponse {
 }
 
 /// What the router checks before `nodes_delete` runs.
-pub(super) static NODES_DELETE: runtime::Operation = runtime::Operation {
-    id: "nodes_delete",
-    security: runtime::Security::Required {
-        scopes: &["node:write"],
-    },
-    path: &[Param::path("id", Type::Uuid)],
-    query: &[],
-    body: None,
-};
+pub(super) static DELETE: Operation = Operation::new(
+        "nodes_delete",
+        Security::required(&["node:write"]),
+    )
+    .path(&[Param::path("id", Type::Uuid)]);
 
 pub(super) async fn nodes_delete<T: NodesApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &NODES_DELETE).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &DELETE).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as NodesApi>::delete(state.implementation(), ctx, input.path("id")?).await
-        })
-        .await
+        });
+    Ok(answer.await)
 }

@@ -17,17 +17,12 @@ pub struct AsyncThingsClient<'a> {
 impl AsyncThingsClient<'_> {
     /// An operation named like a reserved keyword.
     ///
-    /// `GET /async-things` (operation `async-things_gen`).
-    ///
-    /// No authentication: the API key is not sent.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /async-things` (operation `async-things_gen`). No authentication: the API key is not sent. Idempotent: retried as the retry policy allows.
     ///
     /// # Answers
     ///
     /// - `200` → returns a list of [`_1stModel`](super::super::models::_1stModel)
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -43,23 +38,17 @@ impl AsyncThingsClient<'_> {
     /// # }
     /// ```
     pub fn r#gen(&self) -> AsyncThingsGenRequest {
-        AsyncThingsGenRequest(
-            runtime::Request::new(&self.client.runtime, &ASYNC_THINGS_GEN, vec![]),
-        )
+        AsyncThingsGenRequest(self.client.request(&GEN, vec![]))
     }
 }
 
 /// How the runtime sends `async-things_gen`.
-static ASYNC_THINGS_GEN: runtime::Operation = runtime::Operation {
-    name: "async_things.gen",
-    method: runtime::HttpMethod::Get,
-    path: "/async-things",
-    idempotent: true,
-    auth: false,
-    body: false,
-    required: &[],
-    page: None,
-};
+static GEN: runtime::Operation = runtime::Operation::new(
+        "async_things.gen",
+        runtime::HttpMethod::Get,
+        "/async-things",
+    )
+    .open();
 
 /// A request of [`AsyncThingsClient::gen`]: An operation named like a reserved keyword.
 ///

@@ -19,11 +19,7 @@ impl TypeClient<'_> {
     ///
     /// */ "quoted" \ `code`
     ///
-    /// `GET /type/{self}/{crate}/` (operation `type_match`).
-    ///
-    /// Required scopes: `type:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /type/{self}/{crate}/` (operation `type_match`). Scopes: `type:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -34,8 +30,7 @@ impl TypeClient<'_> {
     ///
     /// - `200` → returns [`Self_`](super::super::models::Self_)
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -56,27 +51,18 @@ impl TypeClient<'_> {
         crate_: rt::uuid::Uuid,
     ) -> TypeMatchRequest {
         TypeMatchRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &TYPE_MATCH,
-                vec![self_.into(), crate_.to_string()],
-            ),
+            self.client.request(&MATCH, vec![self_.into(), crate_.to_string()]),
         )
     }
     /// An operation named `Self`.
     ///
-    /// `POST /type/` (operation `type_Self`).
-    ///
-    /// Required scopes: `type:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `POST /type/` (operation `type_Self`). Scopes: `type:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Answers
     ///
     /// - `201` → returns [`TypeSelfResponse::Created`] with [`Self_`](super::super::models::Self_)
     /// - `200` → returns [`TypeSelfResponse::Ok`] with [`Self_`](super::super::models::Self_)
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -93,15 +79,11 @@ impl TypeClient<'_> {
     /// # }
     /// ```
     pub fn self_(&self) -> TypeSelfRequest {
-        TypeSelfRequest(runtime::Request::new(&self.client.runtime, &TYPE_SELF, vec![]))
+        TypeSelfRequest(self.client.request(&SELF, vec![]))
     }
     /// An operation whose name starts with a digit.
     ///
-    /// `PATCH /type/{self}/` (operation `type_1st`).
-    ///
-    /// Required scopes: `type:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `PATCH /type/{self}/` (operation `type_1st`). Scopes: `type:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Arguments
     ///
@@ -111,8 +93,7 @@ impl TypeClient<'_> {
     ///
     /// - `200` → returns [`Type1stResponse::Ok`] with [`Self_`](super::super::models::Self_)
     /// - `204` → returns [`Type1stResponse::NoContent`] with nothing (no body)
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -129,22 +110,15 @@ impl TypeClient<'_> {
     /// # }
     /// ```
     pub fn _1st(&self, self_: impl Into<String>) -> Type1stRequest {
-        Type1stRequest(
-            runtime::Request::new(&self.client.runtime, &TYPE1ST, vec![self_.into()]),
-        )
+        Type1stRequest(self.client.request(&OP_1ST, vec![self_.into()]))
     }
 }
 /// How the runtime sends `type_match`.
-static TYPE_MATCH: runtime::Operation = runtime::Operation {
-    name: "type.match",
-    method: runtime::HttpMethod::Get,
-    path: "/type/{self}/{crate}/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static MATCH: runtime::Operation = runtime::Operation::new(
+    "type.match",
+    runtime::HttpMethod::Get,
+    "/type/{self}/{crate}/",
+);
 /// A request of [`TypeClient::match`]: An operation named `match` with keyword parameters.
 ///
 /// Set optional values with its methods, then call `send`.
@@ -202,16 +176,12 @@ impl TypeMatchRequest {
     }
 }
 /// How the runtime sends `type_Self`.
-static TYPE_SELF: runtime::Operation = runtime::Operation {
-    name: "type.self_",
-    method: runtime::HttpMethod::Post,
-    path: "/type/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &[],
-    page: None,
-};
+static SELF: runtime::Operation = runtime::Operation::new(
+        "type.self_",
+        runtime::HttpMethod::Post,
+        "/type/",
+    )
+    .json_body(&[]);
 /// A request of [`TypeClient::self_`]: An operation named `Self`.
 ///
 /// Set optional values with its methods, then call `send`.
@@ -219,9 +189,7 @@ static TYPE_SELF: runtime::Operation = runtime::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TypeSelfRequest(runtime::Request<ApiErrorBody>);
 impl TypeSelfRequest {
-    /// The `crate` field.
-    ///
-    /// Body field `crate`. Optional: left out unless set.
+    /// The `crate` field. (Body field `crate`, optional.)
     pub fn crate_(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("crate", value.into()))
     }
@@ -231,9 +199,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("crate", value))
     }
 
-    /// The `async` field.
-    ///
-    /// Body field `async`. Optional: left out unless set.
+    /// The `async` field. (Body field `async`, optional.)
     pub fn r#async(self, value: impl Into<i64>) -> Self {
         Self(self.0.field::<i64>("async", value.into()))
     }
@@ -243,9 +209,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("async", value))
     }
 
-    /// The `match` field.
-    ///
-    /// Body field `match`. Optional: left out unless set; may be set to null.
+    /// The `match` field. (Body field `match`, optional, may be null.)
     pub fn r#match(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("match", value.into()))
     }
@@ -260,9 +224,7 @@ impl TypeSelfRequest {
         Self(self.0.null("match"))
     }
 
-    /// The `Self` field.
-    ///
-    /// Body field `Self`. Optional: left out unless set.
+    /// The `Self` field. (Body field `Self`, optional.)
     pub fn self_(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("Self", value.into()))
     }
@@ -272,9 +234,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("Self", value))
     }
 
-    /// The `super` field.
-    ///
-    /// Body field `super`. Optional: left out unless set.
+    /// The `super` field. (Body field `super`, optional.)
     pub fn super_(self, value: impl Into<f64>) -> Self {
         Self(self.0.field::<f64>("super", value.into()))
     }
@@ -284,9 +244,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("super", value))
     }
 
-    /// The `1st` field.
-    ///
-    /// Body field `1st`. Optional: left out unless set.
+    /// The `1st` field. (Body field `1st`, optional.)
     pub fn _1st(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("1st", value.into()))
     }
@@ -296,9 +254,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("1st", value))
     }
 
-    /// The `2nd-place` field.
-    ///
-    /// Body field `2nd-place`. Optional: left out unless set.
+    /// The `2nd-place` field. (Body field `2nd-place`, optional.)
     pub fn _2nd_place(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("2nd-place", value.into()))
     }
@@ -308,9 +264,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("2nd-place", value))
     }
 
-    /// The `with.dot` field.
-    ///
-    /// Body field `with.dot`. Optional: left out unless set.
+    /// The `with.dot` field. (Body field `with.dot`, optional.)
     pub fn with_dot(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("with.dot", value.into()))
     }
@@ -320,9 +274,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("with.dot", value))
     }
 
-    /// The `with space` field.
-    ///
-    /// Body field `with space`. Optional: left out unless set.
+    /// The `with space` field. (Body field `with space`, optional.)
     pub fn with_space(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("with space", value.into()))
     }
@@ -332,9 +284,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("with space", value))
     }
 
-    /// The `camelCase` field.
-    ///
-    /// Body field `camelCase`. Optional: left out unless set.
+    /// The `camelCase` field. (Body field `camelCase`, optional.)
     pub fn camel_case(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("camelCase", value.into()))
     }
@@ -344,9 +294,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("camelCase", value))
     }
 
-    /// The `camel_case` field.
-    ///
-    /// Body field `camel_case`. Optional: left out unless set.
+    /// The `camel_case` field. (Body field `camel_case`, optional.)
     pub fn camel_case_2(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("camel_case", value.into()))
     }
@@ -356,9 +304,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("camel_case", value))
     }
 
-    /// The `CamelCase` field.
-    ///
-    /// Body field `CamelCase`. Optional: left out unless set.
+    /// The `CamelCase` field. (Body field `CamelCase`, optional.)
     pub fn camel_case_3(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("CamelCase", value.into()))
     }
@@ -368,9 +314,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("CamelCase", value))
     }
 
-    /// The `naïve` field.
-    ///
-    /// Body field `naïve`. Optional: left out unless set.
+    /// The `naïve` field. (Body field `naïve`, optional.)
     pub fn na_u00ef_ve(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("naïve", value.into()))
     }
@@ -380,9 +324,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("naïve", value))
     }
 
-    /// The `名前` field.
-    ///
-    /// Body field `名前`. Optional: left out unless set.
+    /// The `名前` field. (Body field `名前`, optional.)
     pub fn u540d_u524d(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("名前", value.into()))
     }
@@ -392,9 +334,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("名前", value))
     }
 
-    /// An empty field name.
-    ///
-    /// Body field ``. Optional: left out unless set.
+    /// An empty field name. (Body field ``, optional.)
     pub fn empty(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("", value.into()))
     }
@@ -404,9 +344,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("", value))
     }
 
-    /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.
-    ///
-    /// Body field `very_long`. Optional: left out unless set.
+    /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. (Body field `very_long`, optional.)
     pub fn very_long(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("very_long", value.into()))
     }
@@ -420,9 +358,7 @@ impl TypeSelfRequest {
     /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
-    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
-    ///
-    /// Body field `doc_torture`. Optional: left out unless set.
+    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~ (Body field `doc_torture`, optional.)
     pub fn doc_torture(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("doc_torture", value.into()))
     }
@@ -432,9 +368,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("doc_torture", value))
     }
 
-    /// The `kind` field.
-    ///
-    /// Body field `kind`. Optional: left out unless set.
+    /// The `kind` field. (Body field `kind`, optional.)
     pub fn kind(self, value: impl Into<models::Kind>) -> Self {
         Self(self.0.field::<models::Kind>("kind", value.into()))
     }
@@ -444,9 +378,7 @@ impl TypeSelfRequest {
         Self(self.0.field_opt("kind", value))
     }
 
-    /// The `color` field.
-    ///
-    /// Body field `color`. Optional: left out unless set.
+    /// The `color` field. (Body field `color`, optional.)
     pub fn color(self, value: impl Into<models::Color>) -> Self {
         Self(self.0.field::<models::Color>("color", value.into()))
     }
@@ -502,16 +434,12 @@ impl TypeSelfResponse {
     }
 }
 /// How the runtime sends `type_1st`.
-static TYPE1ST: runtime::Operation = runtime::Operation {
-    name: "type._1st",
-    method: runtime::HttpMethod::Patch,
-    path: "/type/{self}/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &[],
-    page: None,
-};
+static OP_1ST: runtime::Operation = runtime::Operation::new(
+        "type._1st",
+        runtime::HttpMethod::Patch,
+        "/type/{self}/",
+    )
+    .json_body(&[]);
 /// A request of [`TypeClient::_1st`]: An operation whose name starts with a digit.
 ///
 /// Set optional values with its methods, then call `send`.
@@ -519,9 +447,7 @@ static TYPE1ST: runtime::Operation = runtime::Operation {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Type1stRequest(runtime::Request<ApiErrorBody>);
 impl Type1stRequest {
-    /// The `crate` field.
-    ///
-    /// Body field `crate`. Optional: left out unless set.
+    /// The `crate` field. (Body field `crate`, optional.)
     pub fn crate_(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("crate", value.into()))
     }
@@ -531,9 +457,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("crate", value))
     }
 
-    /// The `async` field.
-    ///
-    /// Body field `async`. Optional: left out unless set.
+    /// The `async` field. (Body field `async`, optional.)
     pub fn r#async(self, value: impl Into<i64>) -> Self {
         Self(self.0.field::<i64>("async", value.into()))
     }
@@ -543,9 +467,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("async", value))
     }
 
-    /// The `match` field.
-    ///
-    /// Body field `match`. Optional: left out unless set; may be set to null.
+    /// The `match` field. (Body field `match`, optional, may be null.)
     pub fn r#match(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("match", value.into()))
     }
@@ -560,9 +482,7 @@ impl Type1stRequest {
         Self(self.0.null("match"))
     }
 
-    /// The `Self` field.
-    ///
-    /// Body field `Self`. Optional: left out unless set.
+    /// The `Self` field. (Body field `Self`, optional.)
     pub fn self_(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("Self", value.into()))
     }
@@ -572,9 +492,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("Self", value))
     }
 
-    /// The `super` field.
-    ///
-    /// Body field `super`. Optional: left out unless set.
+    /// The `super` field. (Body field `super`, optional.)
     pub fn super_(self, value: impl Into<f64>) -> Self {
         Self(self.0.field::<f64>("super", value.into()))
     }
@@ -584,9 +502,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("super", value))
     }
 
-    /// The `1st` field.
-    ///
-    /// Body field `1st`. Optional: left out unless set.
+    /// The `1st` field. (Body field `1st`, optional.)
     pub fn _1st(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("1st", value.into()))
     }
@@ -596,9 +512,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("1st", value))
     }
 
-    /// The `2nd-place` field.
-    ///
-    /// Body field `2nd-place`. Optional: left out unless set.
+    /// The `2nd-place` field. (Body field `2nd-place`, optional.)
     pub fn _2nd_place(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("2nd-place", value.into()))
     }
@@ -608,9 +522,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("2nd-place", value))
     }
 
-    /// The `with.dot` field.
-    ///
-    /// Body field `with.dot`. Optional: left out unless set.
+    /// The `with.dot` field. (Body field `with.dot`, optional.)
     pub fn with_dot(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("with.dot", value.into()))
     }
@@ -620,9 +532,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("with.dot", value))
     }
 
-    /// The `with space` field.
-    ///
-    /// Body field `with space`. Optional: left out unless set.
+    /// The `with space` field. (Body field `with space`, optional.)
     pub fn with_space(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("with space", value.into()))
     }
@@ -632,9 +542,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("with space", value))
     }
 
-    /// The `camelCase` field.
-    ///
-    /// Body field `camelCase`. Optional: left out unless set.
+    /// The `camelCase` field. (Body field `camelCase`, optional.)
     pub fn camel_case(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("camelCase", value.into()))
     }
@@ -644,9 +552,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("camelCase", value))
     }
 
-    /// The `camel_case` field.
-    ///
-    /// Body field `camel_case`. Optional: left out unless set.
+    /// The `camel_case` field. (Body field `camel_case`, optional.)
     pub fn camel_case_2(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("camel_case", value.into()))
     }
@@ -656,9 +562,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("camel_case", value))
     }
 
-    /// The `CamelCase` field.
-    ///
-    /// Body field `CamelCase`. Optional: left out unless set.
+    /// The `CamelCase` field. (Body field `CamelCase`, optional.)
     pub fn camel_case_3(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("CamelCase", value.into()))
     }
@@ -668,9 +572,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("CamelCase", value))
     }
 
-    /// The `naïve` field.
-    ///
-    /// Body field `naïve`. Optional: left out unless set.
+    /// The `naïve` field. (Body field `naïve`, optional.)
     pub fn na_u00ef_ve(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("naïve", value.into()))
     }
@@ -680,9 +582,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("naïve", value))
     }
 
-    /// The `名前` field.
-    ///
-    /// Body field `名前`. Optional: left out unless set.
+    /// The `名前` field. (Body field `名前`, optional.)
     pub fn u540d_u524d(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("名前", value.into()))
     }
@@ -692,9 +592,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("名前", value))
     }
 
-    /// An empty field name.
-    ///
-    /// Body field ``. Optional: left out unless set.
+    /// An empty field name. (Body field ``, optional.)
     pub fn empty(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("", value.into()))
     }
@@ -704,9 +602,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("", value))
     }
 
-    /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.
-    ///
-    /// Body field `very_long`. Optional: left out unless set.
+    /// Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. (Body field `very_long`, optional.)
     pub fn very_long(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("very_long", value.into()))
     }
@@ -720,9 +616,7 @@ impl Type1stRequest {
     /// ```text
     /// compile_error!("this must not compile if it ever ran");
     /// ```
-    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~
-    ///
-    /// Body field `doc_torture`. Optional: left out unless set.
+    /// \[broken link\] \[`NotAType`\] <https://example.com> *emphasis* _under_ ~strike~ (Body field `doc_torture`, optional.)
     pub fn doc_torture(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("doc_torture", value.into()))
     }
@@ -732,9 +626,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("doc_torture", value))
     }
 
-    /// The `kind` field.
-    ///
-    /// Body field `kind`. Optional: left out unless set.
+    /// The `kind` field. (Body field `kind`, optional.)
     pub fn kind(self, value: impl Into<models::Kind>) -> Self {
         Self(self.0.field::<models::Kind>("kind", value.into()))
     }
@@ -744,9 +636,7 @@ impl Type1stRequest {
         Self(self.0.field_opt("kind", value))
     }
 
-    /// The `color` field.
-    ///
-    /// Body field `color`. Optional: left out unless set.
+    /// The `color` field. (Body field `color`, optional.)
     pub fn color(self, value: impl Into<models::Color>) -> Self {
         Self(self.0.field::<models::Color>("color", value.into()))
     }

@@ -11,6 +11,8 @@ use rt::axum::response::{IntoResponse, Response};
 #[allow(unused_imports)]
 use rt::server::schema::{Param, Type};
 
+use runtime::{Operation, Security};
+
 use super::{runtime, ApiError, Authenticate, RequestContext};
 
 /// A resource with a dash in its name.
@@ -45,26 +47,20 @@ impl IntoResponse for AsyncThingsGenResponse {
 }
 
 /// What the router checks before `async-things_gen` runs.
-pub(super) static ASYNC_THINGS_GEN: runtime::Operation = runtime::Operation {
-    id: "async-things_gen",
-    security: runtime::Security::Optional,
-    path: &[],
-    query: &[],
-    body: None,
-};
+pub(super) static GEN: Operation = Operation::new(
+    "async-things_gen",
+    Security::Optional,
+);
 
 pub(super) async fn async_things_gen<T: AsyncThingsApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &ASYNC_THINGS_GEN).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &GEN).await?;
+    let answer = state
         .respond(async {
             let (ctx, _input) = call.optional();
             <T as AsyncThingsApi>::r#gen(state.implementation(), ctx).await
-        })
-        .await
+        });
+    Ok(answer.await)
 }

@@ -11,6 +11,8 @@ use rt::axum::response::{IntoResponse, Response};
 #[allow(unused_imports)]
 use rt::server::schema::{Param, Type};
 
+use runtime::{Operation, Security};
+
 use super::{runtime, ApiError, Authenticate, RequestContext};
 
 /// A resource named `type`.
@@ -33,6 +35,7 @@ pub trait TypeApi: Authenticate {
         crate_: rt::uuid::Uuid,
         query: TypeMatchQuery,
     ) -> impl std::future::Future<Output = Result<TypeMatchResponse, ApiError>> + Send;
+
     /// An operation named `Self`.
     ///
     /// `POST /type/`; the router has checked the scopes `type:write` before calling it.
@@ -41,6 +44,7 @@ pub trait TypeApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         body: models::SelfCreate,
     ) -> impl std::future::Future<Output = Result<TypeSelfResponse, ApiError>> + Send;
+
     /// An operation whose name starts with a digit.
     ///
     /// `PATCH /type/{self}/`; the router has checked the scopes `type:write` before calling it.
@@ -93,29 +97,25 @@ impl IntoResponse for TypeMatchResponse {
 }
 
 /// What the router checks before `type_match` runs.
-pub(super) static TYPE_MATCH: runtime::Operation = runtime::Operation {
-    id: "type_match",
-    security: runtime::Security::Required {
-        scopes: &["type:read"],
-    },
-    path: &[Param::path("self", Type::String), Param::path("crate", Type::Uuid)],
-    query: &[
-        Param::query("async", Type::Integer),
-        Param::query("kind", Type::Named(2)),
-        Param::query("with-dash", Type::String),
-    ],
-    body: None,
-};
+pub(super) static MATCH: Operation = Operation::new(
+        "type_match",
+        Security::required(&["type:read"]),
+    )
+    .path(&[Param::path("self", Type::String), Param::path("crate", Type::Uuid)])
+    .query(
+        &[
+            Param::query("async", Type::Integer),
+            Param::query("kind", Type::Named(2)),
+            Param::query("with-dash", Type::String),
+        ],
+    );
 
 pub(super) async fn type_match<T: TypeApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &TYPE_MATCH).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &MATCH).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as TypeApi>::r#match(
@@ -126,8 +126,8 @@ pub(super) async fn type_match<T: TypeApi>(
                     input.query()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `type_Self` (`POST /type/`): one variant per documented status.
@@ -150,30 +150,23 @@ impl IntoResponse for TypeSelfResponse {
 }
 
 /// What the router checks before `type_Self` runs.
-pub(super) static TYPE_SELF: runtime::Operation = runtime::Operation {
-    id: "type_Self",
-    security: runtime::Security::Required {
-        scopes: &["type:write"],
-    },
-    path: &[],
-    query: &[],
-    body: Some(Type::Named(0)),
-};
+pub(super) static SELF: Operation = Operation::new(
+        "type_Self",
+        Security::required(&["type:write"]),
+    )
+    .json_body(Type::Named(0));
 
 pub(super) async fn type_self<T: TypeApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &TYPE_SELF).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &SELF).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as TypeApi>::self_(state.implementation(), ctx, input.body()?).await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
 
 /// The answers of `type_1st` (`PATCH /type/{self}/`): one variant per documented status.
@@ -196,25 +189,19 @@ impl IntoResponse for Type1stResponse {
 }
 
 /// What the router checks before `type_1st` runs.
-pub(super) static TYPE1ST: runtime::Operation = runtime::Operation {
-    id: "type_1st",
-    security: runtime::Security::Required {
-        scopes: &["type:write"],
-    },
-    path: &[Param::path("self", Type::String)],
-    query: &[],
-    body: Some(Type::Named(1)),
-};
+pub(super) static OP_1ST: Operation = Operation::new(
+        "type_1st",
+        Security::required(&["type:write"]),
+    )
+    .path(&[Param::path("self", Type::String)])
+    .json_body(Type::Named(1));
 
 pub(super) async fn type1st<T: TypeApi>(
     State(state): State<runtime::Shared<T>>,
     request: Request,
-) -> Response {
-    let call = match state.prepare(request, &TYPE1ST).await {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    state
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &OP_1ST).await?;
+    let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
             <T as TypeApi>::_1st(
@@ -224,6 +211,6 @@ pub(super) async fn type1st<T: TypeApi>(
                     input.body()?,
                 )
                 .await
-        })
-        .await
+        });
+    Ok(answer.await)
 }
