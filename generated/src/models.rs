@@ -53,6 +53,7 @@ impl ErrorType {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ErrorType::Unknown(value) => value,
@@ -62,6 +63,7 @@ impl ErrorType {
 }
 
 impl From<&str> for ErrorType {
+    #[inline]
     fn from(value: &str) -> Self {
         super::rt::enums::parse_open(value, Self::ALL, ErrorType::Unknown)
     }
@@ -70,12 +72,14 @@ impl From<&str> for ErrorType {
 impl std::str::FromStr for ErrorType {
     type Err = std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
 impl std::fmt::Display for ErrorType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -325,6 +329,7 @@ impl ExternalDataSourceType {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ExternalDataSourceType::Unknown(value) => value,
@@ -334,6 +339,7 @@ impl ExternalDataSourceType {
 }
 
 impl From<&str> for ExternalDataSourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         super::rt::enums::parse_open(value, Self::ALL, ExternalDataSourceType::Unknown)
     }
@@ -342,12 +348,14 @@ impl From<&str> for ExternalDataSourceType {
 impl std::str::FromStr for ExternalDataSourceType {
     type Err = std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
 impl std::fmt::Display for ExternalDataSourceType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -395,6 +403,7 @@ impl EngineEnum {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             EngineEnum::Unknown(value) => value,
@@ -404,6 +413,7 @@ impl EngineEnum {
 }
 
 impl From<&str> for EngineEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         super::rt::enums::parse_open(value, Self::ALL, EngineEnum::Unknown)
     }
@@ -412,12 +422,14 @@ impl From<&str> for EngineEnum {
 impl std::str::FromStr for EngineEnum {
     type Err = std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
 impl std::fmt::Display for EngineEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -459,6 +471,7 @@ impl AccessMethodEnum {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         super::rt::enums::wire_name(self, Self::ALL)
     }
@@ -467,12 +480,14 @@ impl AccessMethodEnum {
 impl std::str::FromStr for AccessMethodEnum {
     type Err = String;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         super::rt::enums::parse(value, Self::ALL, "AccessMethodEnum")
     }
 }
 
 impl std::fmt::Display for AccessMethodEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -751,6 +766,7 @@ impl CdcManagementMode {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         super::rt::enums::wire_name(self, Self::ALL)
     }
@@ -759,12 +775,14 @@ impl CdcManagementMode {
 impl std::str::FromStr for CdcManagementMode {
     type Err = String;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         super::rt::enums::parse(value, Self::ALL, "CdcManagementMode")
     }
 }
 
 impl std::fmt::Display for CdcManagementMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -913,6 +931,7 @@ impl SyncTypeEnum {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SyncTypeEnum::Unknown(value) => value,
@@ -922,6 +941,7 @@ impl SyncTypeEnum {
 }
 
 impl From<&str> for SyncTypeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         super::rt::enums::parse_open(value, Self::ALL, SyncTypeEnum::Unknown)
     }
@@ -930,12 +950,14 @@ impl From<&str> for SyncTypeEnum {
 impl std::str::FromStr for SyncTypeEnum {
     type Err = std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
 impl std::fmt::Display for SyncTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1080,6 +1102,7 @@ impl InsightVariableType {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         super::rt::enums::wire_name(self, Self::ALL)
     }
@@ -1088,12 +1111,14 @@ impl InsightVariableType {
 impl std::str::FromStr for InsightVariableType {
     type Err = String;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         super::rt::enums::parse(value, Self::ALL, "InsightVariableType")
     }
 }
 
 impl std::fmt::Display for InsightVariableType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1439,6 +1464,7 @@ impl DataWarehouseSavedQueryStatus {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         super::rt::enums::wire_name(self, Self::ALL)
     }
@@ -1447,12 +1473,14 @@ impl DataWarehouseSavedQueryStatus {
 impl std::str::FromStr for DataWarehouseSavedQueryStatus {
     type Err = String;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         super::rt::enums::parse(value, Self::ALL, "DataWarehouseSavedQueryStatus")
     }
 }
 
 impl std::fmt::Display for DataWarehouseSavedQueryStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1501,6 +1529,7 @@ impl OriginEnum {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         super::rt::enums::wire_name(self, Self::ALL)
     }
@@ -1509,12 +1538,14 @@ impl OriginEnum {
 impl std::str::FromStr for OriginEnum {
     type Err = String;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         super::rt::enums::parse(value, Self::ALL, "OriginEnum")
     }
 }
 
 impl std::fmt::Display for OriginEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1615,6 +1646,7 @@ impl RoleAtOrganizationEnum {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         super::rt::enums::wire_name(self, Self::ALL)
     }
@@ -1623,12 +1655,14 @@ impl RoleAtOrganizationEnum {
 impl std::str::FromStr for RoleAtOrganizationEnum {
     type Err = String;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         super::rt::enums::parse(value, Self::ALL, "RoleAtOrganizationEnum")
     }
 }
 
 impl std::fmt::Display for RoleAtOrganizationEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

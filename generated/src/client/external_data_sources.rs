@@ -61,6 +61,7 @@ impl ExternalDataSourcesClient<'_> {
             self.client.request(&RELOAD, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Update external data sources revenue analytics config
     ///
     /// Update the revenue analytics configuration and return the full external data source.
@@ -109,6 +110,7 @@ impl ExternalDataSourcesClient<'_> {
                 ),
         )
     }
+
     /// Create external data sources update webhook inputs
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -155,6 +157,7 @@ impl ExternalDataSourcesClient<'_> {
                 .request(&UPDATE_WEBHOOK_INPUTS, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Retrieve external data sources webhook info
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -198,6 +201,7 @@ impl ExternalDataSourcesClient<'_> {
             self.client.request(&WEBHOOK_INFO, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Create external data sources check cdc prerequisites
     ///
     /// Validate CDC prerequisites against a live Postgres connection.
@@ -248,6 +252,7 @@ impl ExternalDataSourcesClient<'_> {
             self.client.request(&CHECK_CDC_PREREQUISITES, vec![project_id.into()]),
         )
     }
+
     /// List all external data sources connections
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -288,6 +293,7 @@ impl ExternalDataSourcesClient<'_> {
             self.client.request(&CONNECTIONS, vec![project_id.into()]),
         )
     }
+
     /// Create external data sources database schema
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -330,6 +336,7 @@ impl ExternalDataSourcesClient<'_> {
             self.client.request(&DATABASE_SCHEMA, vec![project_id.into()]),
         )
     }
+
     /// Create external data sources source prefix
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -371,6 +378,7 @@ impl ExternalDataSourcesClient<'_> {
             self.client.request(&SOURCE_PREFIX, vec![project_id.into()]),
         )
     }
+
     /// Retrieve external data sources wizard
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -412,18 +420,21 @@ impl ExternalDataSourcesClient<'_> {
         )
     }
 }
+
 /// How the runtime sends `external_data_sources_reload_create`.
 static RELOAD: runtime::Operation = runtime::Operation::new(
     "external_data_sources.reload",
     runtime::HttpMethod::Post,
     "/api/projects/{project_id}/external_data_sources/{id}/reload/",
 );
+
 /// A request of [`ExternalDataSourcesClient::reload`]: Create external data sources reload
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesReloadRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesReloadRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -435,6 +446,7 @@ impl ExternalDataSourcesReloadRequest {
         self.0.send().await?.unit()
     }
 }
+
 /// How the runtime sends `external_data_sources_revenue_analytics_config_partial_update`.
 static REVENUE_ANALYTICS_CONFIG: runtime::Operation = runtime::Operation::new(
         "external_data_sources.revenue_analytics_config",
@@ -443,6 +455,7 @@ static REVENUE_ANALYTICS_CONFIG: runtime::Operation = runtime::Operation::new(
     )
     .retry_safe(true)
     .json_body(&[]);
+
 /// A request of [`ExternalDataSourcesClient::revenue_analytics_config`]: Update external data sources revenue analytics config
 ///
 /// Set optional values with its methods, then call `send`.
@@ -451,6 +464,7 @@ static REVENUE_ANALYTICS_CONFIG: runtime::Operation = runtime::Operation::new(
 pub struct ExternalDataSourcesRevenueAnalyticsConfigRequest(
     runtime::Request<ApiErrorBody>,
 );
+
 impl ExternalDataSourcesRevenueAnalyticsConfigRequest {
     /// Whether the source's data feeds revenue analytics. (Body field `enabled`, optional.)
     pub fn enabled(self, value: impl Into<bool>) -> Self {
@@ -458,6 +472,7 @@ impl ExternalDataSourcesRevenueAnalyticsConfigRequest {
     }
 
     /// Sets the body field `enabled` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_enabled(self, value: Option<bool>) -> Self {
         Self(self.0.field_opt("enabled", value))
     }
@@ -468,11 +483,13 @@ impl ExternalDataSourcesRevenueAnalyticsConfigRequest {
     }
 
     /// Sets the body field `include_invoiceless_charges` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_include_invoiceless_charges(self, value: Option<bool>) -> Self {
         Self(self.0.field_opt("include_invoiceless_charges", value))
     }
 
     /// Sets every body field from a whole [`ExternalDataSourceRevenueAnalyticsConfig`](super::super::models::ExternalDataSourceRevenueAnalyticsConfig), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::ExternalDataSourceRevenueAnalyticsConfig) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -487,6 +504,7 @@ impl ExternalDataSourcesRevenueAnalyticsConfigRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_update_webhook_inputs_create`.
 static UPDATE_WEBHOOK_INPUTS: runtime::Operation = runtime::Operation::new(
         "external_data_sources.update_webhook_inputs",
@@ -495,12 +513,14 @@ static UPDATE_WEBHOOK_INPUTS: runtime::Operation = runtime::Operation::new(
     )
     .retry_safe(true)
     .json_body(&["inputs"]);
+
 /// A request of [`ExternalDataSourcesClient::update_webhook_inputs`]: Create external data sources update webhook inputs
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesUpdateWebhookInputsRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesUpdateWebhookInputsRequest {
     /// New values of the source type's webhook fields, by field name (the `webhookFields` of the source type in
     /// `wizard`). Must be a non-empty object; unknown keys and blank required fields are refused. (Body field `inputs`, required.)
@@ -518,6 +538,7 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
     }
 
     /// Sets the body field `inputs` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_inputs(
         self,
         value: Option<rt::indexmap::IndexMap<String, rt::serde_json::Value>>,
@@ -526,6 +547,7 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
     }
 
     /// Sets every body field from a whole [`UpdateWebhookInputsRequest`](super::super::models::UpdateWebhookInputsRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::UpdateWebhookInputsRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -540,18 +562,21 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_webhook_info_retrieve`.
 static WEBHOOK_INFO: runtime::Operation = runtime::Operation::new(
     "external_data_sources.webhook_info",
     runtime::HttpMethod::Get,
     "/api/projects/{project_id}/external_data_sources/{id}/webhook_info/",
 );
+
 /// A request of [`ExternalDataSourcesClient::webhook_info`]: Retrieve external data sources webhook info
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesWebhookInfoRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesWebhookInfoRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -563,6 +588,7 @@ impl ExternalDataSourcesWebhookInfoRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_check_cdc_prerequisites_create`.
 static CHECK_CDC_PREREQUISITES: runtime::Operation = runtime::Operation::new(
         "external_data_sources.check_cdc_prerequisites",
@@ -573,6 +599,7 @@ static CHECK_CDC_PREREQUISITES: runtime::Operation = runtime::Operation::new(
     .json_body(
         &["source_type", "host", "port", "database", "user", "password", "schema"],
     );
+
 /// A request of [`ExternalDataSourcesClient::check_cdc_prerequisites`]: Create external data sources check cdc prerequisites
 ///
 /// Set optional values with its methods, then call `send`.
@@ -581,6 +608,7 @@ static CHECK_CDC_PREREQUISITES: runtime::Operation = runtime::Operation::new(
 pub struct ExternalDataSourcesCheckCdcPrerequisitesRequest(
     runtime::Request<ApiErrorBody>,
 );
+
 impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     /// Must be `Postgres`. (Body field `source_type`, required.)
     pub fn source_type(self, value: impl Into<String>) -> Self {
@@ -588,6 +616,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `source_type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_source_type(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("source_type", value))
     }
@@ -598,6 +627,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `host` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_host(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("host", value))
     }
@@ -608,6 +638,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `port` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_port(self, value: Option<i64>) -> Self {
         Self(self.0.field_opt("port", value))
     }
@@ -618,6 +649,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `database` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_database(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("database", value))
     }
@@ -628,6 +660,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `user` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_user(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("user", value))
     }
@@ -638,6 +671,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `password` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_password(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("password", value))
     }
@@ -648,6 +682,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `schema` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_schema(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("schema", value))
     }
@@ -658,6 +693,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `ssh_tunnel` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_ssh_tunnel(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -683,6 +719,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `cdc_management_mode` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_cdc_management_mode(
         self,
         value: Option<models::CdcManagementMode>,
@@ -696,6 +733,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `tables` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_tables(self, value: Option<Vec<String>>) -> Self {
         Self(self.0.field_opt("tables", value))
     }
@@ -706,6 +744,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `cdc_slot_name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_cdc_slot_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("cdc_slot_name", value))
     }
@@ -716,11 +755,13 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `cdc_publication_name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_cdc_publication_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("cdc_publication_name", value))
     }
 
     /// Sets every body field from a whole [`CheckCdcPrerequisitesRequest`](super::super::models::CheckCdcPrerequisitesRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::CheckCdcPrerequisitesRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -735,18 +776,21 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_connections_list`.
 static CONNECTIONS: runtime::Operation = runtime::Operation::new(
     "external_data_sources.connections",
     runtime::HttpMethod::Get,
     "/api/projects/{project_id}/external_data_sources/connections/",
 );
+
 /// A request of [`ExternalDataSourcesClient::connections`]: List all external data sources connections
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesConnectionsRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesConnectionsRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -760,6 +804,7 @@ impl ExternalDataSourcesConnectionsRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_database_schema_create`.
 static DATABASE_SCHEMA: runtime::Operation = runtime::Operation::new(
         "external_data_sources.database_schema",
@@ -768,12 +813,14 @@ static DATABASE_SCHEMA: runtime::Operation = runtime::Operation::new(
     )
     .retry_safe(true)
     .json_body(&["source_type"]);
+
 /// A request of [`ExternalDataSourcesClient::database_schema`]: Create external data sources database schema
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesDatabaseSchemaRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesDatabaseSchemaRequest {
     /// Type of the source to inspect. An unknown type gives a 500. (Body field `source_type`, required.)
     pub fn source_type(self, value: impl Into<models::ExternalDataSourceType>) -> Self {
@@ -781,6 +828,7 @@ impl ExternalDataSourcesDatabaseSchemaRequest {
     }
 
     /// Sets the body field `source_type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_source_type(self, value: Option<models::ExternalDataSourceType>) -> Self {
         Self(self.0.field_opt("source_type", value))
     }
@@ -791,11 +839,13 @@ impl ExternalDataSourcesDatabaseSchemaRequest {
     }
 
     /// Sets the body field `access_method` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_access_method(self, value: Option<models::AccessMethodEnum>) -> Self {
         Self(self.0.field_opt("access_method", value))
     }
 
     /// Sets every body field from a whole [`DatabaseSchemaRequest`](super::super::models::DatabaseSchemaRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::DatabaseSchemaRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -810,6 +860,7 @@ impl ExternalDataSourcesDatabaseSchemaRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_source_prefix_create`.
 static SOURCE_PREFIX: runtime::Operation = runtime::Operation::new(
         "external_data_sources.source_prefix",
@@ -818,12 +869,14 @@ static SOURCE_PREFIX: runtime::Operation = runtime::Operation::new(
     )
     .retry_safe(true)
     .json_body(&["source_type"]);
+
 /// A request of [`ExternalDataSourcesClient::source_prefix`]: Create external data sources source prefix
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesSourcePrefixRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesSourcePrefixRequest {
     /// Type of the source about to be created (an ExternalDataSourceType value). Required; leaving it out gives a 500. (Body field `source_type`, required.)
     pub fn source_type(self, value: impl Into<String>) -> Self {
@@ -831,6 +884,7 @@ impl ExternalDataSourcesSourcePrefixRequest {
     }
 
     /// Sets the body field `source_type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_source_type(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("source_type", value))
     }
@@ -842,6 +896,7 @@ impl ExternalDataSourcesSourcePrefixRequest {
     }
 
     /// Sets the body field `prefix` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_prefix(self, value: impl Into<runtime::Nullable<String>>) -> Self {
         Self(self.0.field_nullable("prefix", value.into()))
     }
@@ -857,11 +912,13 @@ impl ExternalDataSourcesSourcePrefixRequest {
     }
 
     /// Sets the body field `access_method` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_access_method(self, value: Option<models::AccessMethodEnum>) -> Self {
         Self(self.0.field_opt("access_method", value))
     }
 
     /// Sets every body field from a whole [`SourcePrefixRequest`](super::super::models::SourcePrefixRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::SourcePrefixRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -876,18 +933,21 @@ impl ExternalDataSourcesSourcePrefixRequest {
         self.0.send().await?.unit()
     }
 }
+
 /// How the runtime sends `external_data_sources_wizard_retrieve`.
 static WIZARD: runtime::Operation = runtime::Operation::new(
     "external_data_sources.wizard",
     runtime::HttpMethod::Get,
     "/api/projects/{project_id}/external_data_sources/wizard/",
 );
+
 /// A request of [`ExternalDataSourcesClient::wizard`]: Retrieve external data sources wizard
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesWizardRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesWizardRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {

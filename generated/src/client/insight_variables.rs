@@ -51,6 +51,7 @@ impl InsightVariablesClient<'_> {
     pub fn list(&self, project_id: impl Into<String>) -> InsightVariablesListRequest {
         InsightVariablesListRequest(self.client.request(&LIST, vec![project_id.into()]))
     }
+
     /// Create insight variables
     ///
     /// Creates an insight variable. Its `code_name` is derived from `name` and must be unique in the project
@@ -91,6 +92,7 @@ impl InsightVariablesClient<'_> {
             self.client.request(&CREATE, vec![project_id.into()]),
         )
     }
+
     /// Retrieve insight variables
     ///
     /// Returns one insight variable.
@@ -130,6 +132,7 @@ impl InsightVariablesClient<'_> {
             self.client.request(&RETRIEVE, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Update insight variables
     ///
     /// Updates the fields sent. `code_name` keeps its value even when `name` changes.
@@ -171,6 +174,7 @@ impl InsightVariablesClient<'_> {
             self.client.request(&PARTIAL_UPDATE, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Delete insight variables
     ///
     /// Deletes the insight variable.
@@ -210,6 +214,7 @@ impl InsightVariablesClient<'_> {
         )
     }
 }
+
 /// How the runtime sends `insight_variables_list`.
 static LIST: runtime::Operation = runtime::Operation::new(
         "insight_variables.list",
@@ -217,22 +222,23 @@ static LIST: runtime::Operation = runtime::Operation::new(
         "/api/projects/{project_id}/insight_variables/",
     )
     .paginated("next", "results");
+
 /// A request of [`InsightVariablesClient::list`]: List all insight variables
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InsightVariablesListRequest(runtime::Request<ApiErrorBody>);
+
 impl InsightVariablesListRequest {
-    /// A page number within the paginated result set.
-    ///
-    /// Query parameter `page`; left out unless set.
+    /// A page number within the paginated result set. (Query parameter `page`, optional.)
     pub fn page(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("page", value.to_string()))
     }
 
     /// Sets or clears the `page` query parameter.
+    #[inline]
     pub fn set_page(self, value: Option<i64>) -> Self {
         Self(self.0.query_opt("page", value.map(|value| value.to_string())))
     }
@@ -249,6 +255,7 @@ impl InsightVariablesListRequest {
 
     /// Every page in turn, from this request's page on, following the `next` links (only to the base
     /// URL's scheme, host and port) until the last page.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Paginator<models::PaginatedInsightVariableList, Error> {
@@ -256,10 +263,12 @@ impl InsightVariablesListRequest {
     }
 
     /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
     pub fn items(self) -> runtime::Paginator<models::InsightVariable, Error> {
         self.0.items()
     }
 }
+
 /// How the runtime sends `insight_variables_create`.
 static CREATE: runtime::Operation = runtime::Operation::new(
         "insight_variables.create",
@@ -267,12 +276,14 @@ static CREATE: runtime::Operation = runtime::Operation::new(
         "/api/projects/{project_id}/insight_variables/",
     )
     .json_body(&["name", "type"]);
+
 /// A request of [`InsightVariablesClient::create`]: Create insight variables
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InsightVariablesCreateRequest(runtime::Request<ApiErrorBody>);
+
 impl InsightVariablesCreateRequest {
     /// Display name. `code_name` is derived from it on create. (Body field `name`, required.)
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -280,6 +291,7 @@ impl InsightVariablesCreateRequest {
     }
 
     /// Sets the body field `name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("name", value))
     }
@@ -290,6 +302,7 @@ impl InsightVariablesCreateRequest {
     }
 
     /// Sets the body field `type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_type(self, value: Option<models::InsightVariableType>) -> Self {
         Self(self.0.field_opt("type", value))
     }
@@ -300,6 +313,7 @@ impl InsightVariablesCreateRequest {
     }
 
     /// Sets the body field `default_value` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_default_value(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -318,6 +332,7 @@ impl InsightVariablesCreateRequest {
     }
 
     /// Sets the body field `values` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_values(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -331,6 +346,7 @@ impl InsightVariablesCreateRequest {
     }
 
     /// Sets every body field from a whole [`InsightVariableCreate`](super::super::models::InsightVariableCreate), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::InsightVariableCreate) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -345,18 +361,21 @@ impl InsightVariablesCreateRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `insight_variables_retrieve`.
 static RETRIEVE: runtime::Operation = runtime::Operation::new(
     "insight_variables.retrieve",
     runtime::HttpMethod::Get,
     "/api/projects/{project_id}/insight_variables/{id}/",
 );
+
 /// A request of [`InsightVariablesClient::retrieve`]: Retrieve insight variables
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InsightVariablesRetrieveRequest(runtime::Request<ApiErrorBody>);
+
 impl InsightVariablesRetrieveRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -368,6 +387,7 @@ impl InsightVariablesRetrieveRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `insight_variables_partial_update`.
 static PARTIAL_UPDATE: runtime::Operation = runtime::Operation::new(
         "insight_variables.partial_update",
@@ -376,12 +396,14 @@ static PARTIAL_UPDATE: runtime::Operation = runtime::Operation::new(
     )
     .retry_safe(true)
     .json_body(&[]);
+
 /// A request of [`InsightVariablesClient::partial_update`]: Update insight variables
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InsightVariablesPartialUpdateRequest(runtime::Request<ApiErrorBody>);
+
 impl InsightVariablesPartialUpdateRequest {
     /// Display name. `code_name` is derived from it on create. (Body field `name`, optional.)
     pub fn name(self, value: impl Into<String>) -> Self {
@@ -389,6 +411,7 @@ impl InsightVariablesPartialUpdateRequest {
     }
 
     /// Sets the body field `name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("name", value))
     }
@@ -399,6 +422,7 @@ impl InsightVariablesPartialUpdateRequest {
     }
 
     /// Sets the body field `type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_type(self, value: Option<models::InsightVariableType>) -> Self {
         Self(self.0.field_opt("type", value))
     }
@@ -409,6 +433,7 @@ impl InsightVariablesPartialUpdateRequest {
     }
 
     /// Sets the body field `default_value` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_default_value(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -427,6 +452,7 @@ impl InsightVariablesPartialUpdateRequest {
     }
 
     /// Sets the body field `values` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_values(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -440,6 +466,7 @@ impl InsightVariablesPartialUpdateRequest {
     }
 
     /// Sets every body field from a whole [`InsightVariablePatch`](super::super::models::InsightVariablePatch), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::InsightVariablePatch) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -454,18 +481,21 @@ impl InsightVariablesPartialUpdateRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `insight_variables_destroy`.
 static DESTROY: runtime::Operation = runtime::Operation::new(
     "insight_variables.destroy",
     runtime::HttpMethod::Delete,
     "/api/projects/{project_id}/insight_variables/{id}/",
 );
+
 /// A request of [`InsightVariablesClient::destroy`]: Delete insight variables
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InsightVariablesDestroyRequest(runtime::Request<ApiErrorBody>);
+
 impl InsightVariablesDestroyRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {

@@ -60,6 +60,7 @@ impl WarehouseSavedQueriesClient<'_> {
             self.client.request(&LIST, vec![project_id.into()]),
         )
     }
+
     /// Create warehouse saved queries
     ///
     /// Create, Read, Update and Delete Warehouse Tables.
@@ -104,6 +105,7 @@ impl WarehouseSavedQueriesClient<'_> {
             self.client.request(&CREATE, vec![project_id.into()]),
         )
     }
+
     /// Retrieve warehouse saved queries
     ///
     /// Create, Read, Update and Delete Warehouse Tables.
@@ -146,6 +148,7 @@ impl WarehouseSavedQueriesClient<'_> {
             self.client.request(&RETRIEVE, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Update warehouse saved queries
     ///
     /// Create, Read, Update and Delete Warehouse Tables.
@@ -192,6 +195,7 @@ impl WarehouseSavedQueriesClient<'_> {
         )
     }
 }
+
 /// How the runtime sends `warehouse_saved_queries_list`.
 static LIST: runtime::Operation = runtime::Operation::new(
         "warehouse_saved_queries.list",
@@ -199,35 +203,35 @@ static LIST: runtime::Operation = runtime::Operation::new(
         "/api/projects/{project_id}/warehouse_saved_queries/",
     )
     .paginated("next", "results");
+
 /// A request of [`WarehouseSavedQueriesClient::list`]: List all warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct WarehouseSavedQueriesListRequest(runtime::Request<ApiErrorBody>);
+
 impl WarehouseSavedQueriesListRequest {
-    /// A page number within the paginated result set.
-    ///
-    /// Query parameter `page`; left out unless set.
+    /// A page number within the paginated result set. (Query parameter `page`, optional.)
     pub fn page(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("page", value.to_string()))
     }
 
     /// Sets or clears the `page` query parameter.
+    #[inline]
     pub fn set_page(self, value: Option<i64>) -> Self {
         Self(self.0.query_opt("page", value.map(|value| value.to_string())))
     }
 
-    /// A search term.
-    ///
-    /// Query parameter `search`; left out unless set.
+    /// A search term. (Query parameter `search`, optional.)
     pub fn search(self, value: impl Into<String>) -> Self {
         let value: String = value.into();
         Self(self.0.query("search", value.to_string()))
     }
 
     /// Sets or clears the `search` query parameter.
+    #[inline]
     pub fn set_search(self, value: Option<String>) -> Self {
         Self(self.0.query_opt("search", value.map(|value| value.to_string())))
     }
@@ -246,6 +250,7 @@ impl WarehouseSavedQueriesListRequest {
 
     /// Every page in turn, from this request's page on, following the `next` links (only to the base
     /// URL's scheme, host and port) until the last page.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Paginator<models::PaginatedDataWarehouseSavedQueryMinimalList, Error> {
@@ -253,12 +258,14 @@ impl WarehouseSavedQueriesListRequest {
     }
 
     /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Paginator<models::DataWarehouseSavedQueryMinimal, Error> {
         self.0.items()
     }
 }
+
 /// How the runtime sends `warehouse_saved_queries_create`.
 static CREATE: runtime::Operation = runtime::Operation::new(
         "warehouse_saved_queries.create",
@@ -266,12 +273,14 @@ static CREATE: runtime::Operation = runtime::Operation::new(
         "/api/projects/{project_id}/warehouse_saved_queries/",
     )
     .json_body(&["name"]);
+
 /// A request of [`WarehouseSavedQueriesClient::create`]: Create warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct WarehouseSavedQueriesCreateRequest(runtime::Request<ApiErrorBody>);
+
 impl WarehouseSavedQueriesCreateRequest {
     /// Whether the saved query is deleted (deleted saved queries are hidden). (Body field `deleted`, optional, may be null.)
     pub fn deleted(self, value: impl Into<bool>) -> Self {
@@ -279,6 +288,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `deleted` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_deleted(self, value: impl Into<runtime::Nullable<bool>>) -> Self {
         Self(self.0.field_nullable("deleted", value.into()))
     }
@@ -295,6 +305,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("name", value))
     }
@@ -307,6 +318,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `query` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_query(
         self,
         value: impl Into<runtime::Nullable<models::HogQLQuery>>,
@@ -325,6 +337,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `folder_id` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_folder_id(
         self,
         value: impl Into<runtime::Nullable<rt::uuid::Uuid>>,
@@ -346,6 +359,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `edited_history_id` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_edited_history_id(
         self,
         value: impl Into<runtime::Nullable<String>>,
@@ -366,6 +380,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `soft_update` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_soft_update(self, value: impl Into<runtime::Nullable<bool>>) -> Self {
         Self(self.0.field_nullable("soft_update", value.into()))
     }
@@ -383,6 +398,7 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `dag_id` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_dag_id(
         self,
         value: impl Into<runtime::Nullable<rt::uuid::Uuid>>,
@@ -401,11 +417,13 @@ impl WarehouseSavedQueriesCreateRequest {
     }
 
     /// Sets the body field `is_test` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_is_test(self, value: Option<bool>) -> Self {
         Self(self.0.field_opt("is_test", value))
     }
 
     /// Sets every body field from a whole [`DataWarehouseSavedQueryCreate`](super::super::models::DataWarehouseSavedQueryCreate), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::DataWarehouseSavedQueryCreate) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -425,6 +443,7 @@ impl WarehouseSavedQueriesCreateRequest {
         }
     }
 }
+
 /// The documented answers of `create` (`POST /api/projects/{project_id}/warehouse_saved_queries/`), one variant per status.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -434,6 +453,7 @@ pub enum WarehouseSavedQueriesCreateResponse {
     /// `201`: The saved query was created.
     Created(models::DataWarehouseSavedQuery),
 }
+
 impl WarehouseSavedQueriesCreateResponse {
     /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
@@ -451,18 +471,21 @@ impl WarehouseSavedQueriesCreateResponse {
         }
     }
 }
+
 /// How the runtime sends `warehouse_saved_queries_retrieve`.
 static RETRIEVE: runtime::Operation = runtime::Operation::new(
     "warehouse_saved_queries.retrieve",
     runtime::HttpMethod::Get,
     "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
 );
+
 /// A request of [`WarehouseSavedQueriesClient::retrieve`]: Retrieve warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct WarehouseSavedQueriesRetrieveRequest(runtime::Request<ApiErrorBody>);
+
 impl WarehouseSavedQueriesRetrieveRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -474,6 +497,7 @@ impl WarehouseSavedQueriesRetrieveRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `warehouse_saved_queries_partial_update`.
 static PARTIAL_UPDATE: runtime::Operation = runtime::Operation::new(
         "warehouse_saved_queries.partial_update",
@@ -481,12 +505,14 @@ static PARTIAL_UPDATE: runtime::Operation = runtime::Operation::new(
         "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
     )
     .json_body(&[]);
+
 /// A request of [`WarehouseSavedQueriesClient::partial_update`]: Update warehouse saved queries
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct WarehouseSavedQueriesPartialUpdateRequest(runtime::Request<ApiErrorBody>);
+
 impl WarehouseSavedQueriesPartialUpdateRequest {
     /// Whether the saved query is deleted (deleted saved queries are hidden). (Body field `deleted`, optional, may be null.)
     pub fn deleted(self, value: impl Into<bool>) -> Self {
@@ -494,6 +520,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `deleted` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_deleted(self, value: impl Into<runtime::Nullable<bool>>) -> Self {
         Self(self.0.field_nullable("deleted", value.into()))
     }
@@ -510,6 +537,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("name", value))
     }
@@ -522,6 +550,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `query` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_query(
         self,
         value: impl Into<runtime::Nullable<models::HogQLQuery>>,
@@ -540,6 +569,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `folder_id` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_folder_id(
         self,
         value: impl Into<runtime::Nullable<rt::uuid::Uuid>>,
@@ -561,6 +591,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `edited_history_id` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_edited_history_id(
         self,
         value: impl Into<runtime::Nullable<String>>,
@@ -581,6 +612,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `soft_update` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_soft_update(self, value: impl Into<runtime::Nullable<bool>>) -> Self {
         Self(self.0.field_nullable("soft_update", value.into()))
     }
@@ -598,6 +630,7 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `dag_id` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_dag_id(
         self,
         value: impl Into<runtime::Nullable<rt::uuid::Uuid>>,
@@ -616,11 +649,13 @@ impl WarehouseSavedQueriesPartialUpdateRequest {
     }
 
     /// Sets the body field `is_test` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_is_test(self, value: Option<bool>) -> Self {
         Self(self.0.field_opt("is_test", value))
     }
 
     /// Sets every body field from a whole [`DataWarehouseSavedQueryPatch`](super::super::models::DataWarehouseSavedQueryPatch), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::DataWarehouseSavedQueryPatch) -> Self {
         Self(self.0.body_fields(&body))
     }

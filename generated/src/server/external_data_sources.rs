@@ -229,6 +229,7 @@ pub enum ExternalDataSourcesReloadResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesReloadResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok => runtime::empty(200),
@@ -277,6 +278,7 @@ pub enum ExternalDataSourcesRevenueAnalyticsConfigResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesRevenueAnalyticsConfigResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -331,6 +333,7 @@ pub enum ExternalDataSourcesUpdateWebhookInputsResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesUpdateWebhookInputsResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -381,6 +384,7 @@ pub enum ExternalDataSourcesWebhookInfoResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesWebhookInfoResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -429,6 +433,7 @@ pub enum ExternalDataSourcesCheckCdcPrerequisitesResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesCheckCdcPrerequisitesResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -475,6 +480,7 @@ pub enum ExternalDataSourcesConnectionsResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesConnectionsResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -519,6 +525,7 @@ pub enum ExternalDataSourcesDatabaseSchemaResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesDatabaseSchemaResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -567,6 +574,7 @@ pub enum ExternalDataSourcesSourcePrefixResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesSourcePrefixResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok => runtime::empty(200),
@@ -611,6 +619,7 @@ pub enum ExternalDataSourcesWizardResponse {
 }
 
 impl IntoResponse for ExternalDataSourcesWizardResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),

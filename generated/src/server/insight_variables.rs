@@ -130,6 +130,7 @@ pub enum InsightVariablesListResponse {
 }
 
 impl IntoResponse for InsightVariablesListResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -177,6 +178,7 @@ pub enum InsightVariablesCreateResponse {
 }
 
 impl IntoResponse for InsightVariablesCreateResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Created(body) => runtime::json(201, &body),
@@ -223,6 +225,7 @@ pub enum InsightVariablesRetrieveResponse {
 }
 
 impl IntoResponse for InsightVariablesRetrieveResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -270,6 +273,7 @@ pub enum InsightVariablesPartialUpdateResponse {
 }
 
 impl IntoResponse for InsightVariablesPartialUpdateResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -318,6 +322,7 @@ pub enum InsightVariablesDestroyResponse {
 }
 
 impl IntoResponse for InsightVariablesDestroyResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::NoContent => runtime::empty(204),

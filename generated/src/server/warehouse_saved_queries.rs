@@ -130,6 +130,7 @@ pub enum WarehouseSavedQueriesListResponse {
 }
 
 impl IntoResponse for WarehouseSavedQueriesListResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -180,6 +181,7 @@ pub enum WarehouseSavedQueriesCreateResponse {
 }
 
 impl IntoResponse for WarehouseSavedQueriesCreateResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -227,6 +229,7 @@ pub enum WarehouseSavedQueriesRetrieveResponse {
 }
 
 impl IntoResponse for WarehouseSavedQueriesRetrieveResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -275,6 +278,7 @@ pub enum WarehouseSavedQueriesPartialUpdateResponse {
 }
 
 impl IntoResponse for WarehouseSavedQueriesPartialUpdateResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),

@@ -76,6 +76,11 @@ fn space_out_items(text: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
+        // Comments (doc comments hold code examples, with their own braces) are not code.
+        if trimmed.starts_with("//") {
+            item_ended = false;
+            continue;
+        }
         item_ended = false;
         if trimmed.starts_with('}') {
             blocks.pop();
@@ -162,9 +167,14 @@ mod tests {
     }
 
     #[test]
-    fn doc_comments_ending_in_a_semicolon_stay_attached() {
+    fn doc_comments_ending_in_a_semicolon_or_a_brace_stay_attached() {
         let text = "/// a;\n/// b.\nfn f() {}\n";
         assert_eq!(space_out_items(text), text);
+        let text = "impl A {\n    /// if x {\n    fn f() {}\n    fn g() {}\n}\n";
+        assert_eq!(
+            space_out_items(text),
+            text.replace("{}\n    fn g", "{}\n\n    fn g")
+        );
     }
 
     #[test]

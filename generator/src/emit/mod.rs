@@ -145,3 +145,6 @@ fn run(jobs: &[Job]) -> Result<Vec<GeneratedFile>, Error> {
     }
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests;

@@ -145,6 +145,7 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
     // The table does the work (`rt::enums`); what is left per enum is the trait impls that name it.
     let common = quote! {
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -170,6 +171,7 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
                 #table
 
                 /// The value as sent on the wire.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     match self {
                         #name::Unknown(value) => value,
@@ -179,6 +181,7 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
             }
 
             impl From<&str> for #name {
+                #[inline]
                 fn from(value: &str) -> Self {
                     super::rt::enums::parse_open(value, Self::ALL, #name::Unknown)
                 }
@@ -187,6 +190,7 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
             impl std::str::FromStr for #name {
                 type Err = std::convert::Infallible;
 
+                #[inline]
                 fn from_str(value: &str) -> Result<Self, Self::Err> {
                     Ok(Self::from(value))
                 }
@@ -213,6 +217,7 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
                 #table
 
                 /// The value as sent on the wire.
+                #[inline]
                 pub fn as_str(&self) -> &'static str {
                     super::rt::enums::wire_name(self, Self::ALL)
                 }
@@ -221,6 +226,7 @@ fn emit_enum(t: &TypeDef, e: &Enum) -> TokenStream {
             impl std::str::FromStr for #name {
                 type Err = String;
 
+                #[inline]
                 fn from_str(value: &str) -> Result<Self, Self::Err> {
                     super::rt::enums::parse(value, Self::ALL, #wire_name)
                 }

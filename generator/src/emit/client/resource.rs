@@ -260,6 +260,7 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                     }
 
                     #set_doc
+                    #[inline]
                     pub fn #set(self, value: #stored) -> Self {
                         Self(self.0.#set_call(#wire, #set_value))
                     }
@@ -277,6 +278,7 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         ));
         quote! {
             #body_doc
+            #[inline]
             pub fn body(self, body: #body_ty) -> Self {
                 Self(self.0.body_fields(&body))
             }
@@ -295,11 +297,13 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         quote! {
             /// Every page in turn, from this request's page on, following the `next` links (only to the base
             /// URL's scheme, host and port) until the last page.
+            #[inline]
             pub fn pages(self) -> runtime::Paginator<#envelope, Error> {
                 self.0.pages()
             }
 
             /// Every item of every page, fetching pages as the stream is read.
+            #[inline]
             pub fn items(self) -> runtime::Paginator<#item, Error> {
                 self.0.items()
             }
@@ -344,9 +348,7 @@ fn query_setters(
         .doc
         .clone()
         .unwrap_or_else(|| format!("The `{wire}` query parameter."));
-    let setter_doc = doc(&format!(
-        "{what}\n\nQuery parameter `{wire}`; left out unless set."
-    ));
+    let setter_doc = doc(&format!("{what} (Query parameter `{wire}`, optional.)"));
     let set_doc = doc(&format!("Sets or clears the `{wire}` query parameter."));
     let text = param_text(&p.ty, quote! { value });
     quote! {
@@ -357,6 +359,7 @@ fn query_setters(
         }
 
         #set_doc
+        #[inline]
         pub fn #set(self, value: Option<#stored>) -> Self {
             Self(self.0.query_opt(#wire, value.map(|value| #text)))
         }

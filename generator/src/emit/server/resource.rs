@@ -241,6 +241,7 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
         }
 
         impl IntoResponse for #name {
+            #[inline]
             fn into_response(self) -> Response {
                 match self {
                     #(#arms)*

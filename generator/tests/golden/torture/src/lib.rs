@@ -13,13 +13,18 @@
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 /// The apigen runtime this crate is built on: its support code, and the crates its models name.
 pub use ::apigen_runtime as rt;
+
 #[rustfmt::skip]
 pub mod models;
+
 pub use self::rt::nullable;
+
 pub use self::rt::Nullable;
+
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+
 #[cfg(feature = "server")]
 #[rustfmt::skip]
 pub mod server;

@@ -565,6 +565,7 @@ impl Kind {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         super::rt::enums::wire_name(self, Self::ALL)
     }
@@ -573,12 +574,14 @@ impl Kind {
 impl std::str::FromStr for Kind {
     type Err = String;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         super::rt::enums::parse(value, Self::ALL, "Kind")
     }
 }
 
 impl std::fmt::Display for Kind {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -625,6 +628,7 @@ impl Color {
     ];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Color::Unknown(value) => value,
@@ -634,6 +638,7 @@ impl Color {
 }
 
 impl From<&str> for Color {
+    #[inline]
     fn from(value: &str) -> Self {
         super::rt::enums::parse_open(value, Self::ALL, Color::Unknown)
     }
@@ -642,12 +647,14 @@ impl From<&str> for Color {
 impl std::str::FromStr for Color {
     type Err = std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
 impl std::fmt::Display for Color {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

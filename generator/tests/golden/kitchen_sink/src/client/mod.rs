@@ -21,14 +21,20 @@
 //! # }
 //! ```
 mod nodes;
+
 pub use nodes::*;
+
 /// The runtime this client is built on (the `apigen-runtime` crate's `client` module).
 pub use super::rt::client as runtime;
+
 pub use runtime::{ApiError, Paginator, RetryPolicy, StatusCode};
+
 /// Everything a call can fail with; see [`runtime::Error`] for the cases.
 pub type Error = runtime::Error<ApiErrorBody>;
+
 /// Configures a [`Client`]: base URL, API key, timeouts, user agent, retry policy, HTTP client.
 pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
 /// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`Problem`](super::models::Problem)), or kept as text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiErrorBody {
@@ -37,7 +43,9 @@ pub enum ApiErrorBody {
     /// A body that fits none of the error models (or is empty), as text.
     Raw(String),
 }
+
 impl runtime::ErrorBody for ApiErrorBody {
+    #[inline]
     fn decode(body: &[u8]) -> Self {
         if let Ok(value) = super::rt::serde_json::from_slice(body) {
             return ApiErrorBody::Problem(value);
@@ -45,7 +53,9 @@ impl runtime::ErrorBody for ApiErrorBody {
         ApiErrorBody::Raw(String::from_utf8_lossy(body).into_owned())
     }
 }
+
 impl std::fmt::Display for ApiErrorBody {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let json = match self {
             ApiErrorBody::Problem(value) => super::rt::serde_json::to_string(value),
@@ -62,6 +72,7 @@ impl std::fmt::Display for ApiErrorBody {
         }
     }
 }
+
 /// Client of the Kitchen sink.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
@@ -69,6 +80,7 @@ impl std::fmt::Display for ApiErrorBody {
 pub struct Client {
     runtime: runtime::Runtime<ApiErrorBody>,
 }
+
 impl Client {
     /// A client for `base_url` that authenticates with `api_key` (sent as `Authorization: Bearer <key>`),
     /// with the default timeout and retry policy.
@@ -112,6 +124,7 @@ impl Client {
         NodesClient { client: self }
     }
 }
+
 impl runtime::BuildClient for Client {
     type ErrorBody = ApiErrorBody;
 

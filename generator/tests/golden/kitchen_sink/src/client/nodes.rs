@@ -44,6 +44,7 @@ impl NodesClient<'_> {
     pub fn list(&self) -> NodesListRequest {
         NodesListRequest(self.client.request(&LIST, vec![]))
     }
+
     /// Create a node.
     ///
     /// `POST /nodes/` (operation `nodes_create`). Scopes: `node:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
@@ -71,6 +72,7 @@ impl NodesClient<'_> {
     pub fn create(&self) -> NodesCreateRequest {
         NodesCreateRequest(self.client.request(&CREATE, vec![]))
     }
+
     /// Update a node.
     ///
     /// `PATCH /nodes/{id}/` (operation `nodes_update`). Scopes: `node:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
@@ -101,6 +103,7 @@ impl NodesClient<'_> {
     pub fn update(&self, id: rt::uuid::Uuid) -> NodesUpdateRequest {
         NodesUpdateRequest(self.client.request(&UPDATE, vec![id.to_string()]))
     }
+
     /// Delete a node.
     ///
     /// `DELETE /nodes/{id}/` (operation `nodes_delete`). Scopes: `node:write`. Idempotent: retried as the retry policy allows.
@@ -130,6 +133,7 @@ impl NodesClient<'_> {
         NodesDeleteRequest(self.client.request(&DELETE, vec![id.to_string()]))
     }
 }
+
 /// How the runtime sends `nodes_list`.
 static LIST: runtime::Operation = runtime::Operation::new(
         "nodes.list",
@@ -137,48 +141,47 @@ static LIST: runtime::Operation = runtime::Operation::new(
         "/nodes/",
     )
     .paginated("next", "results");
+
 /// A request of [`NodesClient::list`]: List nodes.
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesListRequest(runtime::Request<ApiErrorBody>);
+
 impl NodesListRequest {
-    /// Number of results to return per page (the server's default is 10).
-    ///
-    /// Query parameter `limit`; left out unless set.
+    /// Number of results to return per page (the server's default is 10). (Query parameter `limit`, optional.)
     pub fn limit(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("limit", value.to_string()))
     }
 
     /// Sets or clears the `limit` query parameter.
+    #[inline]
     pub fn set_limit(self, value: Option<i64>) -> Self {
         Self(self.0.query_opt("limit", value.map(|value| value.to_string())))
     }
 
-    /// The initial index from which to return the results.
-    ///
-    /// Query parameter `offset`; left out unless set.
+    /// The initial index from which to return the results. (Query parameter `offset`, optional.)
     pub fn offset(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("offset", value.to_string()))
     }
 
     /// Sets or clears the `offset` query parameter.
+    #[inline]
     pub fn set_offset(self, value: Option<i64>) -> Self {
         Self(self.0.query_opt("offset", value.map(|value| value.to_string())))
     }
 
-    /// The `color` query parameter.
-    ///
-    /// Query parameter `color`; left out unless set.
+    /// The `color` query parameter. (Query parameter `color`, optional.)
     pub fn color(self, value: impl Into<models::Color>) -> Self {
         let value: models::Color = value.into();
         Self(self.0.query("color", value.to_string()))
     }
 
     /// Sets or clears the `color` query parameter.
+    #[inline]
     pub fn set_color(self, value: Option<models::Color>) -> Self {
         Self(self.0.query_opt("color", value.map(|value| value.to_string())))
     }
@@ -195,15 +198,18 @@ impl NodesListRequest {
 
     /// Every page in turn, from this request's page on, following the `next` links (only to the base
     /// URL's scheme, host and port) until the last page.
+    #[inline]
     pub fn pages(self) -> runtime::Paginator<models::PaginatedNodeList, Error> {
         self.0.pages()
     }
 
     /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
     pub fn items(self) -> runtime::Paginator<models::Node, Error> {
         self.0.items()
     }
 }
+
 /// How the runtime sends `nodes_create`.
 static CREATE: runtime::Operation = runtime::Operation::new(
         "nodes.create",
@@ -211,12 +217,14 @@ static CREATE: runtime::Operation = runtime::Operation::new(
         "/nodes/",
     )
     .json_body(&["type"]);
+
 /// A request of [`NodesClient::create`]: Create a node.
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesCreateRequest(runtime::Request<ApiErrorBody>);
+
 impl NodesCreateRequest {
     /// A field named with a keyword; `*/` and "quotes" stay in docs. (Body field `type`, required.)
     pub fn r#type(self, value: impl Into<models::Kind>) -> Self {
@@ -224,6 +232,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_type(self, value: Option<models::Kind>) -> Self {
         Self(self.0.field_opt("type", value))
     }
@@ -234,6 +243,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `self` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_self_(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("self", value))
     }
@@ -244,6 +254,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `1st` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_1st(self, value: impl Into<runtime::Nullable<i64>>) -> Self {
         Self(self.0.field_nullable("1st", value.into()))
     }
@@ -259,6 +270,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `a-b.c d` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_a_b_c_d(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("a-b.c d", value))
     }
@@ -269,6 +281,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `parent` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_parent(self, value: impl Into<runtime::Nullable<models::Node>>) -> Self {
         Self(self.0.field_nullable("parent", value.into()))
     }
@@ -284,6 +297,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `children` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_children(self, value: Option<Vec<models::Node>>) -> Self {
         Self(self.0.field_opt("children", value))
     }
@@ -301,6 +315,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `labels` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_labels(
         self,
         value: Option<rt::indexmap::IndexMap<String, String>>,
@@ -314,6 +329,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `extra` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_extra(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -332,6 +348,7 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `day` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_day(self, value: Option<rt::chrono::NaiveDate>) -> Self {
         Self(self.0.field_opt("day", value))
     }
@@ -344,11 +361,13 @@ impl NodesCreateRequest {
     }
 
     /// Sets the body field `secret` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_secret(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("secret", value))
     }
 
     /// Sets every body field from a whole [`NodeCreate`](super::super::models::NodeCreate), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::NodeCreate) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -363,6 +382,7 @@ impl NodesCreateRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `nodes_update`.
 static UPDATE: runtime::Operation = runtime::Operation::new(
         "nodes.update",
@@ -370,12 +390,14 @@ static UPDATE: runtime::Operation = runtime::Operation::new(
         "/nodes/{id}/",
     )
     .json_body(&[]);
+
 /// A request of [`NodesClient::update`]: Update a node.
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesUpdateRequest(runtime::Request<ApiErrorBody>);
+
 impl NodesUpdateRequest {
     /// A field named with a keyword; `*/` and "quotes" stay in docs. (Body field `type`, optional.)
     pub fn r#type(self, value: impl Into<models::Kind>) -> Self {
@@ -383,6 +405,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_type(self, value: Option<models::Kind>) -> Self {
         Self(self.0.field_opt("type", value))
     }
@@ -393,6 +416,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `self` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_self_(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("self", value))
     }
@@ -403,6 +427,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `1st` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_1st(self, value: impl Into<runtime::Nullable<i64>>) -> Self {
         Self(self.0.field_nullable("1st", value.into()))
     }
@@ -418,6 +443,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `a-b.c d` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_a_b_c_d(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("a-b.c d", value))
     }
@@ -428,6 +454,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `parent` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_parent(self, value: impl Into<runtime::Nullable<models::Node>>) -> Self {
         Self(self.0.field_nullable("parent", value.into()))
     }
@@ -443,6 +470,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `children` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_children(self, value: Option<Vec<models::Node>>) -> Self {
         Self(self.0.field_opt("children", value))
     }
@@ -460,6 +488,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `labels` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_labels(
         self,
         value: Option<rt::indexmap::IndexMap<String, String>>,
@@ -473,6 +502,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `extra` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_extra(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -491,6 +521,7 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `day` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_day(self, value: Option<rt::chrono::NaiveDate>) -> Self {
         Self(self.0.field_opt("day", value))
     }
@@ -503,11 +534,13 @@ impl NodesUpdateRequest {
     }
 
     /// Sets the body field `secret` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_secret(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("secret", value))
     }
 
     /// Sets every body field from a whole [`NodePatch`](super::super::models::NodePatch), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::NodePatch) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -522,18 +555,21 @@ impl NodesUpdateRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `nodes_delete`.
 static DELETE: runtime::Operation = runtime::Operation::new(
     "nodes.delete",
     runtime::HttpMethod::Delete,
     "/nodes/{id}/",
 );
+
 /// A request of [`NodesClient::delete`]: Delete a node.
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct NodesDeleteRequest(runtime::Request<ApiErrorBody>);
+
 impl NodesDeleteRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {

@@ -87,6 +87,7 @@ pub enum NodesListResponse {
 }
 
 impl IntoResponse for NodesListResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -131,6 +132,7 @@ pub enum NodesCreateResponse {
 }
 
 impl IntoResponse for NodesCreateResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Created(body) => runtime::json(201, &body),
@@ -168,6 +170,7 @@ pub enum NodesUpdateResponse {
 }
 
 impl IntoResponse for NodesUpdateResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -211,6 +214,7 @@ pub enum NodesDeleteResponse {
 }
 
 impl IntoResponse for NodesDeleteResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::NoContent => runtime::empty(204),

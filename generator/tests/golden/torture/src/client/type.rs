@@ -54,6 +54,7 @@ impl TypeClient<'_> {
             self.client.request(&MATCH, vec![self_.into(), crate_.to_string()]),
         )
     }
+
     /// An operation named `Self`.
     ///
     /// `POST /type/` (operation `type_Self`). Scopes: `type:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
@@ -81,6 +82,7 @@ impl TypeClient<'_> {
     pub fn self_(&self) -> TypeSelfRequest {
         TypeSelfRequest(self.client.request(&SELF, vec![]))
     }
+
     /// An operation whose name starts with a digit.
     ///
     /// `PATCH /type/{self}/` (operation `type_1st`). Scopes: `type:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
@@ -113,54 +115,54 @@ impl TypeClient<'_> {
         Type1stRequest(self.client.request(&OP_1ST, vec![self_.into()]))
     }
 }
+
 /// How the runtime sends `type_match`.
 static MATCH: runtime::Operation = runtime::Operation::new(
     "type.match",
     runtime::HttpMethod::Get,
     "/type/{self}/{crate}/",
 );
+
 /// A request of [`TypeClient::match`]: An operation named `match` with keyword parameters.
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TypeMatchRequest(runtime::Request<ApiErrorBody>);
+
 impl TypeMatchRequest {
-    /// A query parameter named `async`.
-    ///
-    /// Query parameter `async`; left out unless set.
+    /// A query parameter named `async`. (Query parameter `async`, optional.)
     pub fn r#async(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("async", value.to_string()))
     }
 
     /// Sets or clears the `async` query parameter.
+    #[inline]
     pub fn set_async(self, value: Option<i64>) -> Self {
         Self(self.0.query_opt("async", value.map(|value| value.to_string())))
     }
 
-    /// The `kind` query parameter.
-    ///
-    /// Query parameter `kind`; left out unless set.
+    /// The `kind` query parameter. (Query parameter `kind`, optional.)
     pub fn kind(self, value: impl Into<models::Kind>) -> Self {
         let value: models::Kind = value.into();
         Self(self.0.query("kind", value.to_string()))
     }
 
     /// Sets or clears the `kind` query parameter.
+    #[inline]
     pub fn set_kind(self, value: Option<models::Kind>) -> Self {
         Self(self.0.query_opt("kind", value.map(|value| value.to_string())))
     }
 
-    /// The `with-dash` query parameter.
-    ///
-    /// Query parameter `with-dash`; left out unless set.
+    /// The `with-dash` query parameter. (Query parameter `with-dash`, optional.)
     pub fn with_dash(self, value: impl Into<String>) -> Self {
         let value: String = value.into();
         Self(self.0.query("with-dash", value.to_string()))
     }
 
     /// Sets or clears the `with-dash` query parameter.
+    #[inline]
     pub fn set_with_dash(self, value: Option<String>) -> Self {
         Self(self.0.query_opt("with-dash", value.map(|value| value.to_string())))
     }
@@ -175,6 +177,7 @@ impl TypeMatchRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `type_Self`.
 static SELF: runtime::Operation = runtime::Operation::new(
         "type.self_",
@@ -182,12 +185,14 @@ static SELF: runtime::Operation = runtime::Operation::new(
         "/type/",
     )
     .json_body(&[]);
+
 /// A request of [`TypeClient::self_`]: An operation named `Self`.
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TypeSelfRequest(runtime::Request<ApiErrorBody>);
+
 impl TypeSelfRequest {
     /// The `crate` field. (Body field `crate`, optional.)
     pub fn crate_(self, value: impl Into<String>) -> Self {
@@ -195,6 +200,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `crate` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_crate_(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("crate", value))
     }
@@ -205,6 +211,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `async` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_async(self, value: Option<i64>) -> Self {
         Self(self.0.field_opt("async", value))
     }
@@ -215,6 +222,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `match` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_match(self, value: impl Into<runtime::Nullable<bool>>) -> Self {
         Self(self.0.field_nullable("match", value.into()))
     }
@@ -230,6 +238,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `Self` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_self_(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("Self", value))
     }
@@ -240,6 +249,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `super` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_super_(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("super", value))
     }
@@ -250,6 +260,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `1st` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_1st(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("1st", value))
     }
@@ -260,6 +271,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `2nd-place` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_2nd_place(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("2nd-place", value))
     }
@@ -270,6 +282,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `with.dot` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_with_dot(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("with.dot", value))
     }
@@ -280,6 +293,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `with space` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_with_space(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("with space", value))
     }
@@ -290,6 +304,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `camelCase` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_camel_case(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("camelCase", value))
     }
@@ -300,6 +315,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `camel_case` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_camel_case_2(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("camel_case", value))
     }
@@ -310,6 +326,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `CamelCase` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_camel_case_3(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("CamelCase", value))
     }
@@ -320,6 +337,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `naïve` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_na_u00ef_ve(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("naïve", value))
     }
@@ -330,6 +348,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `名前` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_u540d_u524d(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("名前", value))
     }
@@ -340,6 +359,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_empty(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("", value))
     }
@@ -350,6 +370,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `very_long` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_very_long(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("very_long", value))
     }
@@ -364,6 +385,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `doc_torture` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_doc_torture(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("doc_torture", value))
     }
@@ -374,6 +396,7 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `kind` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_kind(self, value: Option<models::Kind>) -> Self {
         Self(self.0.field_opt("kind", value))
     }
@@ -384,11 +407,13 @@ impl TypeSelfRequest {
     }
 
     /// Sets the body field `color` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_color(self, value: Option<models::Color>) -> Self {
         Self(self.0.field_opt("color", value))
     }
 
     /// Sets every body field from a whole [`SelfCreate`](super::super::models::SelfCreate), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::SelfCreate) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -408,6 +433,7 @@ impl TypeSelfRequest {
         }
     }
 }
+
 /// The documented answers of `self_` (`POST /type/`), one variant per status.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -417,6 +443,7 @@ pub enum TypeSelfResponse {
     /// `200`:
     Ok(models::Self_),
 }
+
 impl TypeSelfResponse {
     /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
@@ -433,6 +460,7 @@ impl TypeSelfResponse {
         }
     }
 }
+
 /// How the runtime sends `type_1st`.
 static OP_1ST: runtime::Operation = runtime::Operation::new(
         "type._1st",
@@ -440,12 +468,14 @@ static OP_1ST: runtime::Operation = runtime::Operation::new(
         "/type/{self}/",
     )
     .json_body(&[]);
+
 /// A request of [`TypeClient::_1st`]: An operation whose name starts with a digit.
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Type1stRequest(runtime::Request<ApiErrorBody>);
+
 impl Type1stRequest {
     /// The `crate` field. (Body field `crate`, optional.)
     pub fn crate_(self, value: impl Into<String>) -> Self {
@@ -453,6 +483,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `crate` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_crate_(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("crate", value))
     }
@@ -463,6 +494,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `async` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_async(self, value: Option<i64>) -> Self {
         Self(self.0.field_opt("async", value))
     }
@@ -473,6 +505,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `match` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_match(self, value: impl Into<runtime::Nullable<bool>>) -> Self {
         Self(self.0.field_nullable("match", value.into()))
     }
@@ -488,6 +521,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `Self` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_self_(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("Self", value))
     }
@@ -498,6 +532,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `super` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_super_(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("super", value))
     }
@@ -508,6 +543,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `1st` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_1st(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("1st", value))
     }
@@ -518,6 +554,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `2nd-place` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_2nd_place(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("2nd-place", value))
     }
@@ -528,6 +565,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `with.dot` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_with_dot(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("with.dot", value))
     }
@@ -538,6 +576,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `with space` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_with_space(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("with space", value))
     }
@@ -548,6 +587,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `camelCase` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_camel_case(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("camelCase", value))
     }
@@ -558,6 +598,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `camel_case` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_camel_case_2(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("camel_case", value))
     }
@@ -568,6 +609,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `CamelCase` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_camel_case_3(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("CamelCase", value))
     }
@@ -578,6 +620,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `naïve` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_na_u00ef_ve(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("naïve", value))
     }
@@ -588,6 +631,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `名前` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_u540d_u524d(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("名前", value))
     }
@@ -598,6 +642,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_empty(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("", value))
     }
@@ -608,6 +653,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `very_long` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_very_long(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("very_long", value))
     }
@@ -622,6 +668,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `doc_torture` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_doc_torture(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("doc_torture", value))
     }
@@ -632,6 +679,7 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `kind` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_kind(self, value: Option<models::Kind>) -> Self {
         Self(self.0.field_opt("kind", value))
     }
@@ -642,11 +690,13 @@ impl Type1stRequest {
     }
 
     /// Sets the body field `color` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_color(self, value: Option<models::Color>) -> Self {
         Self(self.0.field_opt("color", value))
     }
 
     /// Sets every body field from a whole [`SelfPatch`](super::super::models::SelfPatch), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::SelfPatch) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -666,6 +716,7 @@ impl Type1stRequest {
         }
     }
 }
+
 /// The documented answers of `_1st` (`PATCH /type/{self}/`), one variant per status.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -675,6 +726,7 @@ pub enum Type1stResponse {
     /// `204`:
     NoContent,
 }
+
 impl Type1stResponse {
     /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {

@@ -39,6 +39,7 @@ pub enum AsyncThingsGenResponse {
 }
 
 impl IntoResponse for AsyncThingsGenResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),

@@ -88,6 +88,7 @@ pub enum TypeMatchResponse {
 }
 
 impl IntoResponse for TypeMatchResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
@@ -141,6 +142,7 @@ pub enum TypeSelfResponse {
 }
 
 impl IntoResponse for TypeSelfResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Created(body) => runtime::json(201, &body),
@@ -180,6 +182,7 @@ pub enum Type1stResponse {
 }
 
 impl IntoResponse for Type1stResponse {
+    #[inline]
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
