@@ -1,6 +1,9 @@
-//! Golden tests: each spec in `fixtures/ok/` generates a whole crate into `golden/NAME/`, which is a member of the
-//! workspace, so every golden is compiled (and linted) by the normal build. Refresh with
+//! Golden tests: each spec in `fixtures/ok/` generates a whole crate into `golden/NAME/`, a member of the
+//! workspace (so clippy and rustdoc see it too); the test compares it with what the generator gives now and then
+//! compiles it, every feature on, with warnings denied. Refresh with
 //! `UPDATE_EXPECT=1 cargo test -p apigen --test golden` and review the diff.
+
+mod common;
 
 use apigen::{write, Options};
 use std::path::Path;
@@ -17,6 +20,7 @@ fn goldens_are_current() {
     assert!(!specs.is_empty());
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut stale = Vec::new();
+    let mut packages = Vec::new();
     for spec in specs {
         let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
         let display = format!("generator/tests/fixtures/ok/{stem}.yaml");
@@ -35,6 +39,7 @@ fn goldens_are_current() {
         let again = apigen::generate(&display, &source, &opts, false).unwrap();
         assert_eq!(files, again, "{display}: generation is not deterministic");
         let out = root.join("tests/golden").join(&stem);
+        packages.push(apigen::lower_source(&display, &source, false).unwrap().package_name);
         if update {
             write::write(&out, &files).unwrap();
         } else {
@@ -52,4 +57,8 @@ fn goldens_are_current() {
         "goldens are stale (run `UPDATE_EXPECT=1 cargo test -p apigen --test golden`):\n{}",
         stale.join("\n")
     );
+    // A golden that does not build is worthless: compile each, as the workspace member it is.
+    for package in &packages {
+        common::build(&root.join(".."), &["-p", package, "--all-features", "--locked"]);
+    }
 }
