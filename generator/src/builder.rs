@@ -94,6 +94,8 @@ impl Builder {
             client: self.client,
             server: self.server,
             standalone,
+            // A whole crate has its resource features; a module `include!`d into another crate does not.
+            resource_features: standalone,
             runtime,
         }
     }

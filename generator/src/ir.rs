@@ -338,6 +338,8 @@ pub struct Resource {
     pub client_type: String,
     /// The server trait (`InsightVariablesApi`).
     pub server_trait: String,
+    /// The cargo feature gating its client and server code (`insight-variables`), on by default.
+    pub feature: String,
     pub operations: Vec<Operation>,
 }
 

@@ -12,6 +12,7 @@ fn options() -> Options {
         client: true,
         server: true,
         standalone: false,
+        resource_features: true,
         runtime: apigen::Runtime::Vendored,
     }
 }

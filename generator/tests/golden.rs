@@ -30,6 +30,7 @@ fn goldens_are_current() {
             client: true,
             server: true,
             standalone: false,
+            resource_features: true,
             // Goldens are members of this workspace and build on its runtime crate.
             runtime: apigen::Runtime::Path("../../../../runtime".into()),
         };
@@ -39,7 +40,9 @@ fn goldens_are_current() {
         let again = apigen::generate(&display, &source, &opts, false).unwrap();
         assert_eq!(files, again, "{display}: generation is not deterministic");
         let out = root.join("tests/golden").join(&stem);
-        packages.push(apigen::lower_source(&display, &source, false).unwrap().package_name);
+        let api = apigen::lower_source(&display, &source, false).unwrap();
+        let first = api.resources.first().map(|r| r.feature.clone());
+        packages.push((api.package_name, first));
         if update {
             write::write(&out, &files).unwrap();
         } else {
@@ -58,7 +61,34 @@ fn goldens_are_current() {
         stale.join("\n")
     );
     // A golden that does not build is worthless: compile each, as the workspace member it is.
-    for package in &packages {
-        common::build(&root.join(".."), &["-p", package, "--all-features", "--locked"]);
+    for (package, first_resource) in &packages {
+        let workspace = root.join("..");
+        common::build(&workspace, &["-p", package, "--all-features", "--locked"]);
+        // Per-resource features: the server with none of them, the client with one.
+        common::build(
+            &workspace,
+            &[
+                "-p",
+                package,
+                "--no-default-features",
+                "--features",
+                "server",
+                "--locked",
+            ],
+        );
+        if let Some(feature) = first_resource {
+            let features = format!("client,{feature}");
+            common::build(
+                &workspace,
+                &[
+                    "-p",
+                    package,
+                    "--no-default-features",
+                    "--features",
+                    &features,
+                    "--locked",
+                ],
+            );
+        }
     }
 }

@@ -17,6 +17,9 @@ fn options(client: bool, server: bool) -> Options {
         client,
         server,
         standalone: true,
+        // The specs are assembled into modules of one crate (as `Builder::compile` does), which has no resource
+        // features of its own.
+        resource_features: false,
         // The batch crate lives in a temporary directory: it reaches this workspace's runtime by an absolute path.
         runtime: apigen::Runtime::Path(
             Path::new(env!("CARGO_MANIFEST_DIR"))

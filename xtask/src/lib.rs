@@ -56,6 +56,7 @@ pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>, runtime: Option<Runtime>
             client: true,
             server: true,
             standalone: custom_out,
+            resource_features: true,
             runtime,
         },
         out,

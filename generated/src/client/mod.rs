@@ -20,16 +20,22 @@
 //! # Ok(())
 //! # }
 //! ```
+#[cfg(feature = "external-data-sources")]
 mod external_data_sources;
 
+#[cfg(feature = "external-data-sources")]
 pub use external_data_sources::*;
 
+#[cfg(feature = "insight-variables")]
 mod insight_variables;
 
+#[cfg(feature = "insight-variables")]
 pub use insight_variables::*;
 
+#[cfg(feature = "warehouse-saved-queries")]
 mod warehouse_saved_queries;
 
+#[cfg(feature = "warehouse-saved-queries")]
 pub use warehouse_saved_queries::*;
 
 /// The runtime this client is built on (the `apigen-runtime` crate's `client` module).
@@ -126,6 +132,7 @@ impl Client {
     }
 
     /// A request of `operation` with its path parameter values, for the resources' methods.
+    #[allow(dead_code)]
     fn request(
         &self,
         operation: &'static runtime::Operation,
@@ -138,6 +145,7 @@ impl Client {
     ///
     /// Create, Read, Update and Delete External data Sources. This spec covers the sources' actions: syncing,
     /// webhooks, revenue analytics settings, and the checks the source wizard runs before a source is created.
+    #[cfg(feature = "external-data-sources")]
     pub fn external_data_sources(&self) -> ExternalDataSourcesClient<'_> {
         ExternalDataSourcesClient {
             client: self,
@@ -147,6 +155,7 @@ impl Client {
     /// The `insight_variables` operations.
     ///
     /// Variables that HogQL insights and queries can reference, with their default values.
+    #[cfg(feature = "insight-variables")]
     pub fn insight_variables(&self) -> InsightVariablesClient<'_> {
         InsightVariablesClient {
             client: self,
@@ -156,6 +165,7 @@ impl Client {
     /// The `warehouse_saved_queries` operations.
     ///
     /// Create, Read, Update and Delete Warehouse Tables.
+    #[cfg(feature = "warehouse-saved-queries")]
     pub fn warehouse_saved_queries(&self) -> WarehouseSavedQueriesClient<'_> {
         WarehouseSavedQueriesClient {
             client: self,

@@ -9,18 +9,39 @@
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
+#[cfg(feature = "external-data-sources")]
 mod external_data_sources;
 
+#[cfg(feature = "external-data-sources")]
 pub use external_data_sources::*;
 
+#[cfg(not(feature = "external-data-sources"))]
+/// Stands in for the `external_data_sources` operations' trait, whose feature `external-data-sources` is off: every type has it.
+pub trait ExternalDataSourcesApi {}
+#[cfg(not(feature = "external-data-sources"))]
+impl<T> ExternalDataSourcesApi for T {}
+#[cfg(feature = "insight-variables")]
 mod insight_variables;
 
+#[cfg(feature = "insight-variables")]
 pub use insight_variables::*;
 
+#[cfg(not(feature = "insight-variables"))]
+/// Stands in for the `insight_variables` operations' trait, whose feature `insight-variables` is off: every type has it.
+pub trait InsightVariablesApi {}
+#[cfg(not(feature = "insight-variables"))]
+impl<T> InsightVariablesApi for T {}
+#[cfg(feature = "warehouse-saved-queries")]
 mod warehouse_saved_queries;
 
+#[cfg(feature = "warehouse-saved-queries")]
 pub use warehouse_saved_queries::*;
 
+#[cfg(not(feature = "warehouse-saved-queries"))]
+/// Stands in for the `warehouse_saved_queries` operations' trait, whose feature `warehouse-saved-queries` is off: every type has it.
+pub trait WarehouseSavedQueriesApi {}
+#[cfg(not(feature = "warehouse-saved-queries"))]
+impl<T> WarehouseSavedQueriesApi for T {}
 /// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
 pub use super::rt::server as runtime;
 
@@ -40,7 +61,8 @@ use runtime::schema::{
 /// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
-    T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi,
+    T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi + Send
+        + Sync + 'static,
 {
     router_with(implementation, ServerOptions::default())
 }
@@ -51,21 +73,26 @@ pub fn router_with<T>(
     options: ServerOptions,
 ) -> super::rt::axum::Router
 where
-    T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi,
+    T: ExternalDataSourcesApi + InsightVariablesApi + WarehouseSavedQueriesApi + Send
+        + Sync + 'static,
 {
-    runtime::Routes::new(
-            implementation,
-            error_answers(),
-            scope_rules(),
-            options,
-            &SCHEMA,
-        )
+    let routes = runtime::Routes::new(
+        implementation,
+        error_answers(),
+        scope_rules(),
+        options,
+        &SCHEMA,
+    );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/reload/",
             super::rt::axum::routing::post(
                 external_data_sources::external_data_sources_reload::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/",
             super::rt::axum::routing::patch(
@@ -73,54 +100,72 @@ where
                     T,
                 >,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/",
             super::rt::axum::routing::post(
                 external_data_sources::external_data_sources_update_webhook_inputs::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/{id}/webhook_info/",
             super::rt::axum::routing::get(
                 external_data_sources::external_data_sources_webhook_info::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/",
             super::rt::axum::routing::post(
                 external_data_sources::external_data_sources_check_cdc_prerequisites::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/connections/",
             super::rt::axum::routing::get(
                 external_data_sources::external_data_sources_connections::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/database_schema/",
             super::rt::axum::routing::post(
                 external_data_sources::external_data_sources_database_schema::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/source_prefix/",
             super::rt::axum::routing::post(
                 external_data_sources::external_data_sources_source_prefix::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "external-data-sources")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/external_data_sources/wizard/",
             super::rt::axum::routing::get(
                 external_data_sources::external_data_sources_wizard::<T>,
             ),
-        )
+        );
+    #[cfg(feature = "insight-variables")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/insight_variables/",
             super::rt::axum::routing::get(insight_variables::insight_variables_list::<T>)
                 .post(insight_variables::insight_variables_create::<T>),
-        )
+        );
+    #[cfg(feature = "insight-variables")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/insight_variables/{id}/",
             super::rt::axum::routing::get(
@@ -128,14 +173,18 @@ where
                 )
                 .patch(insight_variables::insight_variables_partial_update::<T>)
                 .delete(insight_variables::insight_variables_destroy::<T>),
-        )
+        );
+    #[cfg(feature = "warehouse-saved-queries")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries/",
             super::rt::axum::routing::get(
                     warehouse_saved_queries::warehouse_saved_queries_list::<T>,
                 )
                 .post(warehouse_saved_queries::warehouse_saved_queries_create::<T>),
-        )
+        );
+    #[cfg(feature = "warehouse-saved-queries")]
+    let routes = routes
         .route(
             "/api/projects/{project_id}/warehouse_saved_queries/{id}/",
             super::rt::axum::routing::get(
@@ -144,8 +193,8 @@ where
                 .patch(
                     warehouse_saved_queries::warehouse_saved_queries_partial_update::<T>,
                 ),
-        )
-        .finish()
+        );
+    routes.finish()
 }
 
 /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
@@ -414,6 +463,7 @@ mod tests {
     #[test]
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA.verify_params(super::external_data_sources::RELOAD.path),
             Ok(())
@@ -422,6 +472,7 @@ mod tests {
             super::SCHEMA.verify_params(super::external_data_sources::RELOAD.query),
             Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA
             .verify_params(super::external_data_sources::REVENUE_ANALYTICS_CONFIG.path),
@@ -432,6 +483,7 @@ mod tests {
             .verify_params(super::external_data_sources::REVENUE_ANALYTICS_CONFIG.query),
             Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA
             .verify_params(super::external_data_sources::UPDATE_WEBHOOK_INPUTS.path),
@@ -442,6 +494,7 @@ mod tests {
             .verify_params(super::external_data_sources::UPDATE_WEBHOOK_INPUTS.query),
             Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA.verify_params(super::external_data_sources::WEBHOOK_INFO.path),
             Ok(())
@@ -450,6 +503,7 @@ mod tests {
             super::SCHEMA.verify_params(super::external_data_sources::WEBHOOK_INFO
             .query), Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA
             .verify_params(super::external_data_sources::CHECK_CDC_PREREQUISITES.path),
@@ -460,6 +514,7 @@ mod tests {
             .verify_params(super::external_data_sources::CHECK_CDC_PREREQUISITES.query),
             Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA.verify_params(super::external_data_sources::CONNECTIONS.path),
             Ok(())
@@ -468,6 +523,7 @@ mod tests {
             super::SCHEMA.verify_params(super::external_data_sources::CONNECTIONS.query),
             Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA.verify_params(super::external_data_sources::DATABASE_SCHEMA
             .path), Ok(())
@@ -476,6 +532,7 @@ mod tests {
             super::SCHEMA.verify_params(super::external_data_sources::DATABASE_SCHEMA
             .query), Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA.verify_params(super::external_data_sources::SOURCE_PREFIX
             .path), Ok(())
@@ -484,6 +541,7 @@ mod tests {
             super::SCHEMA.verify_params(super::external_data_sources::SOURCE_PREFIX
             .query), Ok(())
         );
+        #[cfg(feature = "external-data-sources")]
         assert_eq!(
             super::SCHEMA.verify_params(super::external_data_sources::WIZARD.path),
             Ok(())
@@ -492,24 +550,28 @@ mod tests {
             super::SCHEMA.verify_params(super::external_data_sources::WIZARD.query),
             Ok(())
         );
+        #[cfg(feature = "insight-variables")]
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::LIST.path), Ok(())
         );
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::LIST.query), Ok(())
         );
+        #[cfg(feature = "insight-variables")]
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::CREATE.path), Ok(())
         );
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::CREATE.query), Ok(())
         );
+        #[cfg(feature = "insight-variables")]
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::RETRIEVE.path), Ok(())
         );
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::RETRIEVE.query), Ok(())
         );
+        #[cfg(feature = "insight-variables")]
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::PARTIAL_UPDATE.path),
             Ok(())
@@ -518,12 +580,14 @@ mod tests {
             super::SCHEMA.verify_params(super::insight_variables::PARTIAL_UPDATE.query),
             Ok(())
         );
+        #[cfg(feature = "insight-variables")]
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::DESTROY.path), Ok(())
         );
         assert_eq!(
             super::SCHEMA.verify_params(super::insight_variables::DESTROY.query), Ok(())
         );
+        #[cfg(feature = "warehouse-saved-queries")]
         assert_eq!(
             super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.path),
             Ok(())
@@ -532,6 +596,7 @@ mod tests {
             super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.query),
             Ok(())
         );
+        #[cfg(feature = "warehouse-saved-queries")]
         assert_eq!(
             super::SCHEMA.verify_params(super::warehouse_saved_queries::CREATE.path),
             Ok(())
@@ -540,6 +605,7 @@ mod tests {
             super::SCHEMA.verify_params(super::warehouse_saved_queries::CREATE.query),
             Ok(())
         );
+        #[cfg(feature = "warehouse-saved-queries")]
         assert_eq!(
             super::SCHEMA.verify_params(super::warehouse_saved_queries::RETRIEVE.path),
             Ok(())
@@ -548,6 +614,7 @@ mod tests {
             super::SCHEMA.verify_params(super::warehouse_saved_queries::RETRIEVE.query),
             Ok(())
         );
+        #[cfg(feature = "warehouse-saved-queries")]
         assert_eq!(
             super::SCHEMA.verify_params(super::warehouse_saved_queries::PARTIAL_UPDATE
             .path), Ok(())

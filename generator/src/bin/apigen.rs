@@ -68,6 +68,7 @@ fn main() -> ExitCode {
         client: !args.no_client,
         server: !args.no_server,
         standalone: !args.workspace_member,
+        resource_features: true,
         // A path is given relative to the current directory; the crate's Cargo.toml needs it relative to itself.
         runtime: args.runtime.unwrap_or_default().relative_to(&args.out),
     };

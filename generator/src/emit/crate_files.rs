@@ -36,6 +36,11 @@ pub fn cargo_toml(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
             standalone => opts.standalone,
             client => opts.client,
             server => opts.server,
+            resource_features => if opts.resource_features && (opts.client || opts.server) {
+                api.resources.iter().map(|r| r.feature.as_str()).collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            },
             runtime_dependency => opts.runtime.dependency(),
             vendored_features => vendored.then(crate::runtime::vendored_features),
             vendored_dependencies => vendored.then(crate::runtime::vendored_dependencies),

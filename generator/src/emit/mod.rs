@@ -37,6 +37,9 @@ pub struct Options {
     pub standalone: bool,
     /// Where the crate gets `apigen-runtime` from.
     pub runtime: Runtime,
+    /// One cargo feature per resource (all on by default), gating its client and server code. Off for a module
+    /// `include!`d by a build script, whose crate has its own features.
+    pub resource_features: bool,
 }
 
 /// One generated file: its path relative to the output directory, and its full text.

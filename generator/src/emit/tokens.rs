@@ -68,6 +68,15 @@ impl Scope {
     }
 }
 
+/// `#[cfg(feature = "...")]` for code of the resource `feature` names, when the crate has resource features.
+pub fn feature_gate(opts: &super::Options, feature: &str) -> TokenStream {
+    if opts.resource_features {
+        quote! { #[cfg(feature = #feature)] }
+    } else {
+        TokenStream::new()
+    }
+}
+
 /// The imports atop a resource's file: the models and the runtime, two levels up. A resource whose operations
 /// name no model would leave `models` unused, hence the `allow`.
 pub fn imports() -> TokenStream {

@@ -198,7 +198,11 @@ impl<'s> Lower<'s> {
         let resources = spec
             .resources
             .iter()
-            .zip(names::accessors(spec))
+            .zip(
+                names::accessors(spec)
+                    .into_iter()
+                    .zip(names::features(spec)),
+            )
             .map(|(r, accessor)| self.resource(r, accessor, &types, &errors, &pagination))
             .collect::<Result<Vec<_>, Error>>()?;
         let request_types = types::request_types(&types, &resources);

@@ -46,6 +46,35 @@ pub(super) fn static_name(rust_name: &str) -> String {
     }
 }
 
+/// The cargo feature of a resource, from its Rust name: `insight_variables` → `insight-variables`. Resource names
+/// are unique, and so are these; one that would be a feature the crate already has (`client`, `server`,
+/// `default`, `all-resources`) or would not start with a letter gets `resource-` in front.
+fn feature(rust_name: &str) -> String {
+    let name = rust_name.trim_start_matches("r#").replace('_', "-");
+    let name = name.trim_matches('-');
+    if matches!(name, "client" | "server" | "default" | "all-resources")
+        || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        format!("resource-{name}").trim_end_matches('-').to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Each resource's cargo feature, in spec order, unique (`_2` is added to the rare name another one's prefix made).
+pub(super) fn features(spec: &spec::Spec) -> Vec<String> {
+    let mut taken: Vec<String> = Vec::new();
+    spec.resources
+        .iter()
+        .map(|r| {
+            unique(
+                feature(&crate::ident::value_name(&r.name.value)),
+                &mut taken,
+            )
+        })
+        .collect()
+}
+
 /// Chooses the setter names of one request builder.
 pub(super) struct SetterNames {
     taken: Vec<String>,
@@ -145,6 +174,13 @@ mod tests {
                 .2,
             "set_type"
         );
+    }
+
+    #[test]
+    fn features_are_kebab_case_and_clear_of_the_crates_own() {
+        assert_eq!(feature("insight_variables"), "insight-variables");
+        assert_eq!(feature("client"), "resource-client");
+        assert_eq!(feature("_1st"), "resource-1st");
     }
 
     #[test]

@@ -14,7 +14,7 @@ impl Lower<'_> {
     pub(super) fn resource(
         &self,
         r: &spec::Resource,
-        accessor: String,
+        (accessor, feature): (String, String),
         types: &[ir::TypeDef],
         errors: &ir::Errors,
         pagination: &[ir::Pagination],
@@ -34,6 +34,7 @@ impl Lower<'_> {
             doc: prose(&r.description),
             span: r.name.span,
             client_accessor: accessor,
+            feature,
             operations,
         })
     }

@@ -15,7 +15,7 @@ mod docs;
 mod resource;
 
 use super::file::rust_file;
-use super::tokens::{doc, ident, inner_doc, option_str, Scope};
+use super::tokens::{doc, feature_gate, ident, inner_doc, option_str, Scope};
 use super::{GeneratedFile, Options};
 use crate::ir::{Api, Resource};
 use crate::Error;
@@ -26,7 +26,7 @@ pub use docs::rust_example;
 
 /// `src/client/mod.rs`.
 pub fn module_file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
-    rust_file(opts, "src/client/mod.rs", module(api))
+    rust_file(opts, "src/client/mod.rs", module(api, opts))
 }
 
 /// `src/client/{resource}.rs`.
@@ -38,17 +38,20 @@ pub fn resource_file(api: &Api, r: &Resource, opts: &Options) -> Result<Generate
     )
 }
 
-fn module(api: &Api) -> TokenStream {
+fn module(api: &Api, opts: &Options) -> TokenStream {
     let module_doc = inner_doc(&docs::module_doc(api));
     let mods = api.resources.iter().map(|r| {
         let name = ident(&r.rust_name);
+        let gate = feature_gate(opts, &r.feature);
         quote! {
+            #gate
             mod #name;
+            #gate
             pub use #name::*;
         }
     });
     let error_body = error_body(api);
-    let client = client(api);
+    let client = client(api, opts);
     quote! {
         #module_doc
 
@@ -142,7 +145,7 @@ fn error_body(api: &Api) -> TokenStream {
     }
 }
 
-fn client(api: &Api) -> TokenStream {
+fn client(api: &Api, opts: &Options) -> TokenStream {
     let server = &api.server;
     let key_env = api.auth.as_ref().and_then(|a| a.env.as_deref());
     let key_env_tokens = option_str(key_env);
@@ -180,8 +183,10 @@ fn client(api: &Api) -> TokenStream {
                 .map(|d| format!("\n\n{d}"))
                 .unwrap_or_default()
         ));
+        let gate = feature_gate(opts, &r.feature);
         quote! {
             #docs
+            #gate
             pub fn #name(&self) -> #ty<'_> {
                 #ty { client: self }
             }
@@ -213,6 +218,8 @@ fn client(api: &Api) -> TokenStream {
             }
 
             /// A request of `operation` with its path parameter values, for the resources' methods.
+            // Unused when every resource's feature is off.
+            #[allow(dead_code)]
             fn request(&self, operation: &'static runtime::Operation, path: Vec<String>) -> runtime::Request<ApiErrorBody> {
                 runtime::Request::new(&self.runtime, operation, path)
             }

@@ -12,7 +12,7 @@ mod router;
 mod schema;
 
 use super::file::rust_file;
-use super::tokens::{ident, inner_doc};
+use super::tokens::{feature_gate, ident, inner_doc};
 use super::{GeneratedFile, Options};
 use crate::ir::{Api, Resource};
 use crate::Error;
@@ -21,7 +21,7 @@ use quote::quote;
 
 /// `src/server/mod.rs`.
 pub fn module_file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
-    rust_file(opts, "src/server/mod.rs", module(api))
+    rust_file(opts, "src/server/mod.rs", module(api, opts))
 }
 
 /// `src/server/{resource}.rs`.
@@ -33,7 +33,7 @@ pub fn resource_file(api: &Api, r: &Resource, opts: &Options) -> Result<Generate
     )
 }
 
-fn module(api: &Api) -> TokenStream {
+fn module(api: &Api, opts: &Options) -> TokenStream {
     let module_doc = inner_doc(&format!(
         "Server stubs for the {title} (cargo feature `server`), built on axum.\n\n\
          Implementing the API means implementing one trait per resource ({traits}) on one type{auth}; [`router`] \
@@ -56,16 +56,39 @@ fn module(api: &Api) -> TokenStream {
     ));
     let mods = api.resources.iter().map(|r| {
         let name = ident(&r.rust_name);
+        let gate = feature_gate(opts, &r.feature);
+        let feature = &r.feature;
+        let trait_ = ident(&r.server_trait);
+        // With the resource's feature off, its trait is a stand-in every type has, so `router`'s bounds stay one
+        // list whatever is enabled.
+        let stand_in = opts.resource_features.then(|| {
+            let doc = format!(
+                " Stands in for the `{}` operations' trait, whose feature `{feature}` is off: every type has it.",
+                r.wire_name
+            );
+            quote! {
+                #[cfg(not(feature = #feature))]
+                #[doc = #doc]
+                pub trait #trait_ {}
+                #[cfg(not(feature = #feature))]
+                impl<T> #trait_ for T {}
+            }
+        });
         quote! {
+            #gate
             mod #name;
+            #gate
             pub use #name::*;
+            #stand_in
         }
     });
-    let router = router::emit(api);
+    let router = router::emit(api, opts);
     let param_checks = api.operations().map(|(r, op)| {
         let module = ident(&r.rust_name);
         let operation = resource::static_ident(op);
+        let gate = feature_gate(opts, &r.feature);
         quote! {
+            #gate
             assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.path), Ok(()));
             assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.query), Ok(()));
         }

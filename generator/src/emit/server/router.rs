@@ -6,24 +6,32 @@ use crate::ir::Api;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-pub fn emit(api: &Api) -> TokenStream {
-    // One `.route` per path (axum refuses the same path twice), holding every method.
-    let mut paths: Vec<(&str, Vec<TokenStream>)> = Vec::new();
+pub fn emit(api: &Api, opts: &super::super::Options) -> TokenStream {
+    // One `.route` per path and resource (axum refuses the same path twice), holding every method; each resource's
+    // routes are added under its feature.
+    let mut paths: Vec<(&str, &str, Vec<TokenStream>)> = Vec::new();
     for (r, op) in api.operations() {
         let module = ident(&r.rust_name);
         let handler = ident(&op.server.handler);
         let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
         let route = quote! { #method(#module::#handler::<T>) };
-        match paths.iter_mut().find(|(p, _)| *p == op.path) {
-            Some((_, routes)) => routes.push(route),
-            None => paths.push((&op.path, vec![route])),
+        match paths
+            .iter_mut()
+            .find(|(p, f, _)| *p == op.path && *f == r.feature)
+        {
+            Some((_, _, routes)) => routes.push(route),
+            None => paths.push((&op.path, &r.feature, vec![route])),
         }
     }
-    let routes = paths.iter().map(|(path, methods)| {
+    let routes = paths.iter().map(|(path, feature, methods)| {
         let (first, rest) = methods
             .split_first()
             .map_or((None, &[][..]), |(f, r)| (Some(f), r));
-        quote! { .route(#path, super::rt::axum::routing::#first #(.#rest)*) }
+        let gate = super::super::tokens::feature_gate(opts, feature);
+        quote! {
+            #gate
+            let routes = routes.route(#path, super::rt::axum::routing::#first #(.#rest)*);
+        }
     });
     let bounds: Vec<TokenStream> = api
         .resources
@@ -33,11 +41,8 @@ pub fn emit(api: &Api) -> TokenStream {
             quote! { #t }
         })
         .collect();
-    let bounds = if bounds.is_empty() {
-        quote! { Send + Sync + 'static }
-    } else {
-        quote! { #(#bounds)+* }
-    };
+    // The traits are stand-ins for resources whose feature is off, so the bounds spell out what the router needs.
+    let bounds = quote! { #(#bounds +)* Send + Sync + 'static };
     let answers = api.errors.answers.iter().map(|a| {
         let kind = format_ident!("{}", error_kind_variant(a.kind));
         let status = Literal::u16_unsuffixed(a.status);
@@ -76,9 +81,9 @@ pub fn emit(api: &Api) -> TokenStream {
         where
             T: #bounds,
         {
-            runtime::Routes::new(implementation, error_answers(), scope_rules(), options, &SCHEMA)
-                #(#routes)*
-                .finish()
+            let routes = runtime::Routes::new(implementation, error_answers(), scope_rules(), options, &SCHEMA);
+            #(#routes)*
+            routes.finish()
         }
 
         /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.

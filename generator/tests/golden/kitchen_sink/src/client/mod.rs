@@ -20,8 +20,10 @@
 //! # Ok(())
 //! # }
 //! ```
+#[cfg(feature = "nodes")]
 mod nodes;
 
+#[cfg(feature = "nodes")]
 pub use nodes::*;
 
 /// The runtime this client is built on (the `apigen-runtime` crate's `client` module).
@@ -109,6 +111,7 @@ impl Client {
     }
 
     /// A request of `operation` with its path parameter values, for the resources' methods.
+    #[allow(dead_code)]
     fn request(
         &self,
         operation: &'static runtime::Operation,
@@ -120,6 +123,7 @@ impl Client {
     /// The `nodes` operations.
     ///
     /// Nodes.
+    #[cfg(feature = "nodes")]
     pub fn nodes(&self) -> NodesClient<'_> {
         NodesClient { client: self }
     }

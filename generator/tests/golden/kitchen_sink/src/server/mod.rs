@@ -9,10 +9,17 @@
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
+#[cfg(feature = "nodes")]
 mod nodes;
 
+#[cfg(feature = "nodes")]
 pub use nodes::*;
 
+#[cfg(not(feature = "nodes"))]
+/// Stands in for the `nodes` operations' trait, whose feature `nodes` is off: every type has it.
+pub trait NodesApi {}
+#[cfg(not(feature = "nodes"))]
+impl<T> NodesApi for T {}
 /// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
 pub use super::rt::server as runtime;
 
@@ -32,7 +39,7 @@ use runtime::schema::{
 /// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
-    T: NodesApi,
+    T: NodesApi + Send + Sync + 'static,
 {
     router_with(implementation, ServerOptions::default())
 }
@@ -43,26 +50,30 @@ pub fn router_with<T>(
     options: ServerOptions,
 ) -> super::rt::axum::Router
 where
-    T: NodesApi,
+    T: NodesApi + Send + Sync + 'static,
 {
-    runtime::Routes::new(
-            implementation,
-            error_answers(),
-            scope_rules(),
-            options,
-            &SCHEMA,
-        )
+    let routes = runtime::Routes::new(
+        implementation,
+        error_answers(),
+        scope_rules(),
+        options,
+        &SCHEMA,
+    );
+    #[cfg(feature = "nodes")]
+    let routes = routes
         .route(
             "/nodes/",
             super::rt::axum::routing::get(nodes::nodes_list::<T>)
                 .post(nodes::nodes_create::<T>),
-        )
+        );
+    #[cfg(feature = "nodes")]
+    let routes = routes
         .route(
             "/nodes/{id}/",
             super::rt::axum::routing::patch(nodes::nodes_update::<T>)
                 .delete(nodes::nodes_delete::<T>),
-        )
-        .finish()
+        );
+    routes.finish()
 }
 
 /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
@@ -221,12 +232,16 @@ mod tests {
     #[test]
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
+        #[cfg(feature = "nodes")]
         assert_eq!(super::SCHEMA.verify_params(super::nodes::LIST.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::nodes::LIST.query), Ok(()));
+        #[cfg(feature = "nodes")]
         assert_eq!(super::SCHEMA.verify_params(super::nodes::CREATE.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::nodes::CREATE.query), Ok(()));
+        #[cfg(feature = "nodes")]
         assert_eq!(super::SCHEMA.verify_params(super::nodes::UPDATE.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::nodes::UPDATE.query), Ok(()));
+        #[cfg(feature = "nodes")]
         assert_eq!(super::SCHEMA.verify_params(super::nodes::DELETE.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::nodes::DELETE.query), Ok(()));
     }

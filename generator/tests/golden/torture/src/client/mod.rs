@@ -18,12 +18,16 @@
 //! # Ok(())
 //! # }
 //! ```
+#[cfg(feature = "type")]
 mod r#type;
 
+#[cfg(feature = "type")]
 pub use r#type::*;
 
+#[cfg(feature = "async-things")]
 mod async_things;
 
+#[cfg(feature = "async-things")]
 pub use async_things::*;
 
 /// The runtime this client is built on (the `apigen-runtime` crate's `client` module).
@@ -111,6 +115,7 @@ impl Client {
     }
 
     /// A request of `operation` with its path parameter values, for the resources' methods.
+    #[allow(dead_code)]
     fn request(
         &self,
         operation: &'static runtime::Operation,
@@ -122,6 +127,7 @@ impl Client {
     /// The `type` operations.
     ///
     /// A resource named `type`.
+    #[cfg(feature = "type")]
     pub fn r#type(&self) -> TypeClient<'_> {
         TypeClient { client: self }
     }
@@ -129,6 +135,7 @@ impl Client {
     /// The `async-things` operations.
     ///
     /// A resource with a dash in its name.
+    #[cfg(feature = "async-things")]
     pub fn async_things(&self) -> AsyncThingsClient<'_> {
         AsyncThingsClient { client: self }
     }

@@ -9,14 +9,28 @@
 //! - refused bodies over the size limit (`413`), unknown paths (`404`) and other methods (`405`).
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
+#[cfg(feature = "type")]
 mod r#type;
 
+#[cfg(feature = "type")]
 pub use r#type::*;
 
+#[cfg(not(feature = "type"))]
+/// Stands in for the `type` operations' trait, whose feature `type` is off: every type has it.
+pub trait TypeApi {}
+#[cfg(not(feature = "type"))]
+impl<T> TypeApi for T {}
+#[cfg(feature = "async-things")]
 mod async_things;
 
+#[cfg(feature = "async-things")]
 pub use async_things::*;
 
+#[cfg(not(feature = "async-things"))]
+/// Stands in for the `async-things` operations' trait, whose feature `async-things` is off: every type has it.
+pub trait AsyncThingsApi {}
+#[cfg(not(feature = "async-things"))]
+impl<T> AsyncThingsApi for T {}
 /// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
 pub use super::rt::server as runtime;
 
@@ -36,7 +50,7 @@ use runtime::schema::{
 /// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
-    T: TypeApi + AsyncThingsApi,
+    T: TypeApi + AsyncThingsApi + Send + Sync + 'static,
 {
     router_with(implementation, ServerOptions::default())
 }
@@ -47,26 +61,34 @@ pub fn router_with<T>(
     options: ServerOptions,
 ) -> super::rt::axum::Router
 where
-    T: TypeApi + AsyncThingsApi,
+    T: TypeApi + AsyncThingsApi + Send + Sync + 'static,
 {
-    runtime::Routes::new(
-            implementation,
-            error_answers(),
-            scope_rules(),
-            options,
-            &SCHEMA,
-        )
+    let routes = runtime::Routes::new(
+        implementation,
+        error_answers(),
+        scope_rules(),
+        options,
+        &SCHEMA,
+    );
+    #[cfg(feature = "type")]
+    let routes = routes
         .route(
             "/type/{self}/{crate}/",
             super::rt::axum::routing::get(r#type::type_match::<T>),
-        )
-        .route("/type/", super::rt::axum::routing::post(r#type::type_self::<T>))
-        .route("/type/{self}/", super::rt::axum::routing::patch(r#type::type1st::<T>))
+        );
+    #[cfg(feature = "type")]
+    let routes = routes
+        .route("/type/", super::rt::axum::routing::post(r#type::type_self::<T>));
+    #[cfg(feature = "type")]
+    let routes = routes
+        .route("/type/{self}/", super::rt::axum::routing::patch(r#type::type1st::<T>));
+    #[cfg(feature = "async-things")]
+    let routes = routes
         .route(
             "/async-things",
             super::rt::axum::routing::get(async_things::async_things_gen::<T>),
-        )
-        .finish()
+        );
+    routes.finish()
 }
 
 /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
@@ -184,12 +206,16 @@ mod tests {
     #[test]
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
+        #[cfg(feature = "type")]
         assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.query), Ok(()));
+        #[cfg(feature = "type")]
         assert_eq!(super::SCHEMA.verify_params(super::r#type::SELF.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::r#type::SELF.query), Ok(()));
+        #[cfg(feature = "type")]
         assert_eq!(super::SCHEMA.verify_params(super::r#type::OP_1ST.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::r#type::OP_1ST.query), Ok(()));
+        #[cfg(feature = "async-things")]
         assert_eq!(super::SCHEMA.verify_params(super::async_things::GEN.path), Ok(()));
         assert_eq!(super::SCHEMA.verify_params(super::async_things::GEN.query), Ok(()));
     }
