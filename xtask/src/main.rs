@@ -70,7 +70,7 @@ enum Command {
         #[arg(long, default_value = "target/schemathesis")]
         venv: PathBuf,
         /// Test cases per operation and phase (schemathesis's `--max-examples`).
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = 300)]
         examples: u32,
         /// The seed of every run (a failure found with a seed comes back with it).
         #[arg(long, default_value_t = 1)]

@@ -703,7 +703,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
         Self(self.0.field_opt("host", value))
     }
 
-    /// Port of the Postgres server.
+    /// Port of the Postgres server, 1 to 65535 (another is refused with `Invalid source config: …`).
     ///
     /// Body field `port`. Required.
     pub fn port(self, value: impl Into<i64>) -> Self {
