@@ -27,7 +27,8 @@ fn validation<T: std::fmt::Debug>(
     assert_validation(status, &body, code, attr, context);
 }
 
-/// A path id that is not a UUID names the parameter, for every operation that takes one.
+/// A path id that is not a UUID is answered 404, for every operation that takes one: the spec's
+/// `errors.malformed_path: not_found`, as PostHog's `get_object_or_404` finds no object for it.
 #[tokio::test]
 async fn ids_that_are_not_uuids() {
     let server = start().await;
@@ -73,18 +74,16 @@ async fn ids_that_are_not_uuids() {
             SOURCE_ACTION,
         ),
     ];
-    for (name, method, path) in cases {
-        let body = matches!(method, HttpMethod::Post | HttpMethod::Patch).then(|| json!({}));
-        let error = raw
-            .send_bad(name, method, path, &["@current", "not-a-uuid"], &[], body)
-            .await;
-        let (status, body) = error_response::<()>(Err(error));
-        if name == "external_data_sources.unknown_action" {
-            assert_eq!((status, body), (404, not_found()));
-            continue;
+    // `null,null` is what schemathesis sent when it found the undocumented 400 (ST103).
+    for id in ["not-a-uuid", "null,null"] {
+        for (name, method, path) in cases {
+            let body = matches!(method, HttpMethod::Post | HttpMethod::Patch).then(|| json!({}));
+            let error = raw
+                .send_bad(name, method, path, &["@current", id], &[], body)
+                .await;
+            let answer = error_response::<()>(Err(error));
+            assert_eq!(answer, (404, not_found()), "{name} {id}");
         }
-        assert_validation(status, &body, "invalid", Some("id"), name);
-        assert_eq!(body.detail, "Must be a valid UUID.", "{name}");
     }
 }
 

@@ -694,7 +694,7 @@ pub struct CheckCdcPrerequisitesRequest {
     pub source_type: String,
     /// Host name or IP address of the Postgres server; private addresses are refused.
     pub host: String,
-    /// Port of the Postgres server.
+    /// Port of the Postgres server, 1 to 65535 (another is refused with `Invalid source config: …`).
     pub port: i64,
     /// Database name.
     pub database: String,

@@ -1,6 +1,7 @@
 //! What `cargo xtask codegen` generates by default, shared by the command and by the freshness test.
 
 pub mod bench;
+pub mod contract;
 pub mod synth;
 
 use apigen::{Options, Runtime};

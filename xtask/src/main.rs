@@ -1,7 +1,8 @@
 //! Developer commands: `cargo xtask codegen [--check] [--spec PATH --out DIR]`.
 //!
 //! `codegen` regenerates `generated/` from `spec/posthog.yaml`; `--check` writes nothing and fails, with a diff and
-//! the command that fixes it, when the committed output is stale (CI runs it).
+//! the command that fixes it, when the committed output is stale (CI runs it). `contract` runs schemathesis against
+//! the generated servers (CI runs it too).
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -62,6 +63,22 @@ enum Command {
         #[arg(long, requires = "progenitor")]
         venv: Option<PathBuf>,
     },
+    /// The contract test: schemathesis, driven by each generated OpenAPI document, against the server generated from
+    /// the same spec (the reference server, the garden example); fails on any answer the document does not describe.
+    Contract {
+        /// The virtualenv of schemathesis, filled from conformance/schemathesis/requirements.txt when missing or stale.
+        #[arg(long, default_value = "target/schemathesis")]
+        venv: PathBuf,
+        /// Test cases per operation and phase (schemathesis's `--max-examples`).
+        #[arg(long, default_value_t = 300)]
+        examples: u32,
+        /// The seed of every run (a failure found with a seed comes back with it).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Test only these targets: `posthog`, `garden`.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
     /// Run a command and print the peak memory of its processes (used by `bench`).
     #[command(hide = true)]
     Measure {
@@ -104,6 +121,26 @@ fn main() -> ExitCode {
                 _ => Ok(()),
             };
             match ours.and_then(theirs) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Contract {
+            venv,
+            examples,
+            seed,
+            only,
+        } => {
+            let opts = xtask::contract::Options {
+                venv,
+                examples,
+                seed,
+                only,
+            };
+            match xtask::contract::run(&opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");

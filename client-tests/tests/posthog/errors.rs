@@ -79,6 +79,42 @@ async fn action_errors_decode_as_message_response() {
     ));
 }
 
+/// One status, two bodies: an action's `400` is its own `{message}` or the router's validation body (the document's
+/// `oneOf`), and the client decodes each into its own model, trying the error models in the spec's order.
+#[tokio::test]
+async fn one_status_with_two_bodies_decodes_both() {
+    let (server, client) = setup().await;
+    let validation = json!({
+        "type": "validation_error", "code": "required", "detail": "This field is required.", "attr": "source_type"
+    });
+    let message = json!({"message": "Missing required parameter: source_type"});
+    for body in [validation, message] {
+        let mock = expect_json("POST", "/external_data_sources/database_schema/")
+            .respond_with(ResponseTemplate::new(400).set_body_json(&body))
+            .mount_as_scoped(&server)
+            .await;
+        let err = client
+            .external_data_sources()
+            .database_schema(PROJECT)
+            .source_type(posthog_data_warehouse::models::ExternalDataSourceType::Stripe)
+            .send()
+            .await
+            .unwrap_err();
+        let decoded = match err.api_body() {
+            Some(ApiErrorBody::ErrorResponse(e)) => serde_json::to_value(e).unwrap(),
+            Some(ApiErrorBody::MessageResponse(m)) => serde_json::to_value(m).unwrap(),
+            other => panic!("{body}: undecoded {other:?}"),
+        };
+        assert_eq!(decoded, body);
+        assert_eq!(
+            matches!(err.api_body(), Some(ApiErrorBody::MessageResponse(_))),
+            body.get("message").is_some(),
+            "{body} decoded into the wrong model"
+        );
+        drop(mock);
+    }
+}
+
 #[tokio::test]
 async fn unknown_error_types_still_decode() {
     let (server, client) = setup().await;

@@ -257,13 +257,16 @@ impl PlantsApi for GardenServer {
         query: PlantsListQuery,
     ) -> Result<PlantsListResponse, ApiError> {
         let take = query.take.unwrap_or(DEFAULT_TAKE);
-        if !(1..=MAX_TAKE).contains(&take) {
+        if take < 1 {
             return Err(ApiError::field(
                 "take",
-                "invalid_input",
-                format!("Ensure this value is between 1 and {MAX_TAKE}."),
+                "min_value",
+                "Ensure this value is greater than or equal to 1.",
             ));
         }
+        // More than the most a page holds gives a full page, as Django REST framework's `max_limit` does: the
+        // document can say that `take` starts at 1, but not where a server caps it.
+        let take = take.min(MAX_TAKE);
         let skip = query.skip.unwrap_or(0);
         if skip < 0 {
             return Err(ApiError::field(

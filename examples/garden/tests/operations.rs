@@ -396,9 +396,20 @@ async fn plants_page_by_limit_and_offset() {
         .unwrap();
     assert_eq!((found.total, found.items[0].name.as_str()), (1, "Dill"));
 
-    // A page size the server does not serve is a validation error naming the parameter.
+    // A page size below 1 is a validation error naming the parameter (the document's `minimum`); one above the
+    // most a page holds gives a full page, as Django REST framework's `max_limit` does.
     let (status, body) = problem(admin.plants().list(GARDEN).take(0).send().await);
     assert_eq!((status, body.field.as_deref()), (422, Some("take")));
+    let (status, body) = problem(admin.plants().list(GARDEN).skip(-1).send().await);
+    assert_eq!((status, body.field.as_deref()), (422, Some("skip")));
+    let large = admin
+        .plants()
+        .list(GARDEN)
+        .take(i64::MAX)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((large.total, large.items.len(), large.next), (5, 5, None));
 }
 
 #[tokio::test]

@@ -200,44 +200,45 @@ where
 /// The API's error answers (status and body template per kind), as the spec's `errors` section gives them.
 pub fn error_answers() -> runtime::ErrorAnswers {
     runtime::ErrorAnswers::from_json(
-        &[
-            (
-                super::rt::ErrorKind::Unauthenticated,
-                401,
-                "{\"type\":\"authentication_error\",\"code\":\"not_authenticated\",\"detail\":\"Authentication credentials were not provided.\",\"attr\":null}",
-            ),
-            (
-                super::rt::ErrorKind::InvalidCredentials,
-                401,
-                "{\"type\":\"authentication_error\",\"code\":\"authentication_failed\",\"detail\":\"Personal API key found in request Authorization header is invalid.\",\"attr\":null}",
-            ),
-            (
-                super::rt::ErrorKind::MissingScope,
-                403,
-                "{\"type\":\"authentication_error\",\"code\":\"permission_denied\",\"detail\":\"API key missing required scope '{scope}'\",\"attr\":null}",
-            ),
-            (
-                super::rt::ErrorKind::Validation,
-                400,
-                "{\"type\":\"validation_error\",\"code\":\"{code}\",\"detail\":\"{detail}\",\"attr\":\"{attr}\"}",
-            ),
-            (
-                super::rt::ErrorKind::NotFound,
-                404,
-                "{\"type\":\"invalid_request\",\"code\":\"not_found\",\"detail\":\"Not found.\",\"attr\":null}",
-            ),
-            (
-                super::rt::ErrorKind::MethodNotAllowed,
-                405,
-                "{\"type\":\"invalid_request\",\"code\":\"method_not_allowed\",\"detail\":\"Method \\\"{method}\\\" not allowed.\",\"attr\":null}",
-            ),
-            (
-                super::rt::ErrorKind::PayloadTooLarge,
-                413,
-                "{\"type\":\"invalid_request\",\"code\":\"payload_too_large\",\"detail\":\"Request body is too large.\",\"attr\":null}",
-            ),
-        ],
-    )
+            &[
+                (
+                    super::rt::ErrorKind::Unauthenticated,
+                    401,
+                    "{\"type\":\"authentication_error\",\"code\":\"not_authenticated\",\"detail\":\"Authentication credentials were not provided.\",\"attr\":null}",
+                ),
+                (
+                    super::rt::ErrorKind::InvalidCredentials,
+                    401,
+                    "{\"type\":\"authentication_error\",\"code\":\"authentication_failed\",\"detail\":\"Personal API key found in request Authorization header is invalid.\",\"attr\":null}",
+                ),
+                (
+                    super::rt::ErrorKind::MissingScope,
+                    403,
+                    "{\"type\":\"authentication_error\",\"code\":\"permission_denied\",\"detail\":\"API key missing required scope '{scope}'\",\"attr\":null}",
+                ),
+                (
+                    super::rt::ErrorKind::Validation,
+                    400,
+                    "{\"type\":\"validation_error\",\"code\":\"{code}\",\"detail\":\"{detail}\",\"attr\":\"{attr}\"}",
+                ),
+                (
+                    super::rt::ErrorKind::NotFound,
+                    404,
+                    "{\"type\":\"invalid_request\",\"code\":\"not_found\",\"detail\":\"Not found.\",\"attr\":null}",
+                ),
+                (
+                    super::rt::ErrorKind::MethodNotAllowed,
+                    405,
+                    "{\"type\":\"invalid_request\",\"code\":\"method_not_allowed\",\"detail\":\"Method \\\"{method}\\\" not allowed.\",\"attr\":null}",
+                ),
+                (
+                    super::rt::ErrorKind::PayloadTooLarge,
+                    413,
+                    "{\"type\":\"invalid_request\",\"code\":\"payload_too_large\",\"detail\":\"Request body is too large.\",\"attr\":null}",
+                ),
+            ],
+        )
+        .malformed_path_not_found()
 }
 
 /// The API's scope rules: its wildcard scope and which scopes imply which.

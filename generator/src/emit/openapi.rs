@@ -3,11 +3,16 @@
 //! Every operation (method, path, operationId, summary, description, parameters, body, responses, and the
 //! required scopes in its `security` requirement as PostHog publishes them), the bearer scheme, and a component per
 //! model with read-only/write-only, nullable and enum facts, plus the create/PATCH bodies and page envelopes.
+//!
+//! The document describes what the generated server answers, so that a tester driven by it (schemathesis, in
+//! `.ci/run`) finds no difference: every standard answer an operation can give, both bodies where one status has
+//! two (`oneOf`), `allowEmptyValue` on optional query parameters (the server reads `?page=` as no page), and
+//! `links` from each answer that hands out an object's id to the operations of its resource that take that id.
 
 use super::{header_line, GeneratedFile, Options};
 use crate::ir::{
-    Access, Api, Enum, ErrorKind, Field, Operation, Param, ParamLocation, Security, Struct, Ty,
-    TypeDef, TypeKind,
+    Access, Api, Enum, ErrorKind, Field, Operation, PageStyle, Param, ParamLocation, Presence,
+    Resource, ResponseRole, Security, Struct, Ty, TypeDef, TypeKind,
 };
 use crate::Error;
 use serde_json::{json, Map, Value};
@@ -50,7 +55,7 @@ fn document(api: &Api, opts: &Options) -> Value {
     for r in &api.resources {
         for op in &r.operations {
             let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
-            item[op.method.as_str().to_ascii_lowercase()] = operation(api, &r.wire_name, op);
+            item[op.method.as_str().to_ascii_lowercase()] = operation(api, r, op);
         }
     }
     doc.insert("paths".into(), Value::Object(paths));
@@ -86,20 +91,22 @@ fn with_description(mut v: Value, d: Option<&str>) -> Value {
     v
 }
 
-fn operation(api: &Api, tag: &str, op: &Operation) -> Value {
+fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
     let mut o = Map::new();
     o.insert("operationId".into(), json!(op.operation_id));
     o.insert("summary".into(), json!(op.summary));
     if let Some(d) = &op.description {
         o.insert("description".into(), json!(d));
     }
-    o.insert("tags".into(), json!([tag]));
-    let params: Vec<Value> = op.params.iter().map(|p| param(api, p)).collect();
+    o.insert("tags".into(), json!([resource.wire_name]));
+    let params: Vec<Value> = op.params.iter().map(|p| param(api, op, p)).collect();
     if !params.is_empty() {
         o.insert("parameters".into(), Value::Array(params));
     }
     if let Some(body) = &op.body {
-        o.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema(api, &body.ty) } } }));
+        // The server reads an empty body as `{}`: the body may be left out exactly when `{}` is a valid one.
+        let required = !accepts_empty_object(api, &body.ty);
+        o.insert("requestBody".into(), json!({ "required": required, "content": { "application/json": { "schema": schema(api, &body.ty) } } }));
     }
     let mut responses = Map::new();
     for r in &op.responses {
@@ -107,6 +114,14 @@ fn operation(api: &Api, tag: &str, op: &Operation) -> Value {
         let mut resp = json!({ "description": description });
         if let Some(ty) = &r.ty {
             resp["content"] = json!({ "application/json": { "schema": schema(api, ty) } });
+            let links = if r.role == ResponseRole::Success {
+                links(api, resource, op, ty)
+            } else {
+                Map::new()
+            };
+            if !links.is_empty() {
+                resp["links"] = Value::Object(links);
+            }
         }
         responses.insert(r.status.to_string(), resp);
     }
@@ -114,18 +129,26 @@ fn operation(api: &Api, tag: &str, op: &Operation) -> Value {
     for kind in &op.standard_errors {
         let answer = api.errors.answer(*kind);
         let status = answer.map_or_else(|| default_status(*kind), |a| a.status);
-        let key = status.to_string();
-        if responses.contains_key(&key) {
-            continue;
-        }
         let description = answer
             .and_then(|a| a.doc.clone())
             .unwrap_or_else(|| reason(status).to_owned());
-        let mut resp = json!({ "description": description });
-        if let Some(a) = answer {
-            resp["content"] = json!({ "application/json": { "schema": reference(api, &api.ty(a.model).rust_name) } });
+        let body = answer.map(|a| reference(api, &api.ty(a.model).rust_name));
+        match responses.get_mut(&status.to_string()) {
+            // The operation documents this status with a body of its own, and the server may also answer it with
+            // the standard body (an action's `{message}` 400 and the router's validation 400): say both.
+            Some(resp) => {
+                if let Some(body) = body {
+                    add_body(resp, body, &description);
+                }
+            }
+            None => {
+                let mut resp = json!({ "description": description });
+                if let Some(body) = body {
+                    resp["content"] = json!({ "application/json": { "schema": body } });
+                }
+                responses.insert(status.to_string(), resp);
+            }
         }
-        responses.insert(key, resp);
     }
     o.insert("responses".into(), Value::Object(responses));
     match &api.auth {
@@ -142,12 +165,124 @@ fn operation(api: &Api, tag: &str, op: &Operation) -> Value {
     Value::Object(o)
 }
 
-fn param(api: &Api, p: &Param) -> Value {
+/// Adds `body` as another possible body of a documented answer: the schemas become a `oneOf` (each error model is
+/// told apart by its required fields, as the client's decoder tells them apart by trying each in turn). An answer
+/// documented without a body is left as it is: OpenAPI cannot say "no body, or this one".
+fn add_body(resp: &mut Value, body: Value, description: &str) {
+    let Some(schema) = resp.pointer_mut("/content/application~1json/schema") else {
+        return;
+    };
+    // A response's own schema is a reference or a plain type, so a `oneOf` here is one this function made.
+    let known = *schema == body
+        || schema
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .is_some_and(|alternatives| alternatives.contains(&body));
+    if known {
+        return;
+    }
+    match schema.get_mut("oneOf").and_then(Value::as_array_mut) {
+        Some(alternatives) => alternatives.push(body),
+        None => *schema = json!({ "oneOf": [schema.take(), body] }),
+    }
+    let text = resp["description"].as_str().unwrap_or_default();
+    resp["description"] = json!(format!(
+        "{text}\n\nOr the API's standard answer: {description}"
+    ));
+}
+
+/// The `links` of a success answer whose body is `ty`: when it is an object (a model, not a list or a page, whose
+/// first item may not exist), each of its fields that a sibling operation of the same resource takes as a path
+/// parameter of the same name and type (an `id`), when this operation does not already take it. The link fills
+/// that parameter from the answer and every other path parameter the two share from this request, so a tester
+/// can go from a create to the retrieve, update and delete of what it created. Keys are the target's operationId.
+fn links(api: &Api, resource: &Resource, op: &Operation, ty: &Ty) -> Map<String, Value> {
+    let mut links = Map::new();
+    let Some(model) = ty.named().and_then(|id| api.struct_(id)) else {
+        return links;
+    };
+    // Only a field that is always present and never `null` can fill a parameter.
+    let handed_out = model
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .filter(|f| !op.path_params().any(|p| p.wire_name == f.wire_name));
+    for field in handed_out {
+        for target in &resource.operations {
+            let takes_it = target
+                .path_params()
+                .any(|p| p.wire_name == field.wire_name && p.ty == field.ty);
+            if !takes_it || links.contains_key(&target.operation_id) {
+                continue;
+            }
+            let mut parameters = Map::new();
+            for p in target.path_params() {
+                let expression = if p.wire_name == field.wire_name {
+                    format!("$response.body#/{}", pointer_token(&field.wire_name))
+                } else if op.path_params().any(|q| q.wire_name == p.wire_name) {
+                    format!("$request.path.{}", p.wire_name)
+                } else {
+                    continue;
+                };
+                parameters.insert(p.wire_name.clone(), json!(expression));
+            }
+            let description = format!(
+                "The `{}` of this answer is the `{}` parameter of {}.",
+                field.wire_name, field.wire_name, target.operation_id
+            );
+            links.insert(
+                target.operation_id.clone(),
+                json!({ "operationId": target.operation_id, "parameters": parameters, "description": description }),
+            );
+        }
+    }
+    links
+}
+
+/// One reference token of a JSON pointer (RFC 6901): `~` and `/` are escaped.
+fn pointer_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// Whether `{}` is a valid value of `ty`: a map, any JSON, or a struct whose every field may be left out.
+fn accepts_empty_object(api: &Api, ty: &Ty) -> bool {
+    match ty {
+        Ty::Map(_) | Ty::Json => true,
+        Ty::Named(id) => api
+            .struct_(*id)
+            .is_some_and(|s| s.fields.iter().all(|f| f.presence.optional())),
+        _ => false,
+    }
+}
+
+/// The least value of a pagination parameter: an offset counts from 0, a limit and a page number from 1. The
+/// server's implementation refuses less (or, for a page, finds no such page), whatever the spec says of it.
+fn pagination_minimum(api: &Api, op: &Operation, p: &Param) -> Option<i64> {
+    let style = &api.pagination[op.pagination.as_ref()?.style.0].style;
+    let named = |name: &str| p.location == ParamLocation::Query && p.wire_name == name;
+    match style {
+        PageStyle::LimitOffset { offset_param, .. } if named(offset_param) => Some(0),
+        PageStyle::LimitOffset { limit_param, .. } if named(limit_param) => Some(1),
+        PageStyle::PageNumber { page_param, .. } if named(page_param) => Some(1),
+        _ => None,
+    }
+}
+
+fn param(api: &Api, op: &Operation, p: &Param) -> Value {
     let location = match p.location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
     };
-    let mut v = json!({ "name": p.wire_name, "in": location, "required": p.required, "schema": schema(api, &p.ty) });
+    let mut schema = schema(api, &p.ty);
+    if let Some(minimum) = pagination_minimum(api, op, p) {
+        schema["minimum"] = json!(minimum);
+    }
+    let mut v =
+        json!({ "name": p.wire_name, "in": location, "required": p.required, "schema": schema });
+    // The server reads an empty optional query parameter (`?page=`) as an absent one, as Django REST framework does.
+    if p.location == ParamLocation::Query && !p.required {
+        v["allowEmptyValue"] = json!(true);
+    }
     if let Some(d) = &p.doc {
         v["description"] = json!(d);
     }
@@ -178,7 +313,8 @@ fn schema(api: &Api, t: &Ty) -> Value {
         Ty::Uuid => json!({ "type": "string", "format": "uuid" }),
         Ty::DateTime => json!({ "type": "string", "format": "date-time" }),
         Ty::Date => json!({ "type": "string", "format": "date" }),
-        Ty::Json => json!({}),
+        // Any JSON value but `null`, which the server refuses where the spec does not say `nullable`.
+        Ty::Json => json!({ "not": { "type": "null" } }),
         Ty::List(inner) => json!({ "type": "array", "items": schema(api, inner) }),
         Ty::Map(inner) => json!({ "type": "object", "additionalProperties": schema(api, inner) }),
         Ty::Named(id) => reference(api, &api.ty(*id).rust_name),
@@ -189,13 +325,14 @@ fn field_schema(api: &Api, f: &Field) -> Value {
     let mut s = schema(api, &f.ty);
     if f.presence.nullable() {
         s = match s {
+            // Nullable JSON is any JSON value at all.
+            _ if f.ty == Ty::Json => json!({}),
             // A plain type becomes a type list; a reference or an any-schema gets a `null` alternative.
             Value::Object(mut m) if m.get("type").is_some_and(Value::is_string) => {
                 let ty = m["type"].clone();
                 m.insert("type".into(), json!([ty, "null"]));
                 Value::Object(m)
             }
-            Value::Object(m) if m.is_empty() => Value::Object(m),
             other => json!({ "oneOf": [other, { "type": "null" }] }),
         };
     }
