@@ -29,7 +29,7 @@ fn write_only_fields(model: &str) -> Vec<String> {
             .filter(|f| f.write_only)
             .map(|f| f.name.value.clone())
             .collect(),
-        apigen::spec::ModelKind::Enum { .. } => Vec::new(),
+        apigen::spec::ModelKind::Enum { .. } | apigen::spec::ModelKind::Union { .. } => Vec::new(),
     }
 }
 

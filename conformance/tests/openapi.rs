@@ -157,6 +157,7 @@ fn documents() -> Vec<(&'static str, Api, Value)> {
             server: true,
             standalone: true,
             runtime: apigen::Runtime::Path("runtime".into()),
+            resource_features: true,
         };
         let files = apigen::generate(spec, &source, &options, false).unwrap();
         let document = files.iter().find(|f| f.path == "openapi.json").unwrap();

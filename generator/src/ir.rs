@@ -8,7 +8,7 @@
 //! Spans are kept beside what they locate, for tools that compare two specs (`apigen diff`).
 
 pub use crate::diagnostic::Span;
-pub use crate::spec::{ErrorKind, Method};
+pub use crate::spec::{ErrorKind, Literal, Method};
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ impl Api {
     pub fn struct_(&self, id: TypeId) -> Option<&Struct> {
         match &self.ty(id).kind {
             TypeKind::Struct(s) => Some(s),
-            TypeKind::Enum(_) => None,
+            _ => None,
         }
     }
 
@@ -51,7 +51,7 @@ impl Api {
     pub fn enum_(&self, id: TypeId) -> Option<&Enum> {
         match &self.ty(id).kind {
             TypeKind::Enum(e) => Some(e),
-            TypeKind::Struct(_) => None,
+            _ => None,
         }
     }
 
@@ -112,16 +112,55 @@ pub enum Origin {
 pub enum TypeKind {
     Struct(Struct),
     Enum(Enum),
+    Union(Union),
 }
 
 impl TypeKind {
-    /// A struct's fields (the Rust type's); none for an enum.
+    /// A struct's fields (the Rust type's); none for an enum or a union.
     pub fn fields(&self) -> &[Field] {
         match self {
             TypeKind::Struct(s) => &s.fields,
-            TypeKind::Enum(_) => &[],
+            TypeKind::Enum(_) | TypeKind::Union(_) => &[],
         }
     }
+}
+
+/// One of several types: chosen by a tag field's value, or (untagged) the first that fits, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The tag field's wire name; `None` for an untagged union.
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+    /// A client keeps a value of no known variant as raw JSON (`Unknown`) instead of failing; a server refuses it.
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    /// The tag value that selects it (tagged unions).
+    pub tag: Option<String>,
+    pub ty: Ty,
+    pub doc: String,
+    pub span: Span,
+    /// Tagged unions: the variant's struct declares the tag field itself (so it keeps it when decoding alone).
+    pub declares_tag: bool,
+}
+
+/// How a struct gets `Default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultImpl {
+    None,
+    /// Every field may be left out: `#[derive(Default)]` is the empty value.
+    Derive,
+    /// Every field may be left out or has a default: an `impl Default` with the spec's defaults.
+    Manual,
+}
+
+/// `deprecated` in the spec, with its note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecated {
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,8 +173,10 @@ pub struct Struct {
     pub reject_unknown_fields: bool,
     /// The server decodes it from requests: optional fields there refuse `null`.
     pub request: bool,
-    /// `#[derive(Default)]`: every field may be left out, so the default is the empty request.
-    pub derive_default: bool,
+    pub default_impl: DefaultImpl,
+    /// The models whose fields come first (`extends`), for documents that show the composition; the fields are
+    /// already in `fields`.
+    pub extends: Vec<TypeId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -153,6 +194,9 @@ pub struct Field {
     pub example: Option<serde_json::Value>,
     /// Whether the field appears in responses, requests, or both.
     pub access: Access,
+    /// The value an absent field takes (then it is never `Option` for being absent).
+    pub default: Option<serde_json::Value>,
+    pub deprecated: Option<Deprecated>,
 }
 
 /// Which direction a field travels in.
@@ -197,6 +241,8 @@ pub struct Constraints {
     pub pattern: Option<String>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
 }
 
 impl Constraints {
@@ -244,17 +290,30 @@ impl Ty {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enum {
     pub variants: Vec<Variant>,
-    /// Unknown values decode into an `Unknown(String)` variant instead of failing.
+    /// Unknown values decode into an `Unknown` variant instead of failing.
     pub open: bool,
+    /// What the values are on the wire.
+    pub kind: EnumKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumKind {
+    String,
+    Integer,
+    Boolean,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
     pub rust_name: String,
+    /// The value's text (`low`, `1`, `true`), for documents.
     pub wire_name: String,
+    /// The value as it is on the wire.
+    pub value: Literal,
     /// The value's documentation, if the spec gives one.
     pub doc: Option<String>,
     pub span: Span,
+    pub deprecated: Option<Deprecated>,
 }
 
 /// An index into [`Api::pagination`].
@@ -361,6 +420,7 @@ pub struct Operation {
     pub path: String,
     pub summary: String,
     pub description: Option<String>,
+    pub deprecated: Option<Deprecated>,
     pub security: Security,
     /// Required scopes (all of them).
     pub scopes: Vec<String>,
@@ -427,6 +487,10 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub example: Option<serde_json::Value>,
+    /// The value the server takes when the parameter is absent.
+    pub default: Option<serde_json::Value>,
+    pub deprecated: Option<Deprecated>,
+    pub constraints: Constraints,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

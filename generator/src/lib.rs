@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per stage, data flowing one way:
 //! [`load`] (YAML → [`spec`] types with positions) → [`validate`] (every problem at once) → [`lower`] (→ [`ir`])
-//! → [`emit`] (→ file contents) → [`write`] (the only stage with IO). [`generate`] runs the pure part.
+//! → [`emit`] (→ file contents) → [`mod@write`] (the only stage with IO). [`generate`] runs the pure part.
 
 pub mod builder;
 pub mod cli;

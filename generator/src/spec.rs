@@ -100,6 +100,8 @@ pub struct Model {
     pub name: Name,
     pub description: Option<String>,
     pub kind: ModelKind,
+    /// Set for a model written inline where a type was expected (a field's, a body's, ...): where, for messages.
+    pub inline: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,17 +109,81 @@ pub enum ModelKind {
     Struct {
         fields: Vec<Field>,
         reject_unknown_fields: bool,
+        /// Models whose fields come first, in order (composition).
+        extends: Vec<Name>,
     },
     Enum {
         values: Vec<EnumValue>,
+        open: bool,
+    },
+    Union {
+        /// The field naming the variant; `None` for an untagged union, whose variants are tried in order.
+        tag: Option<Name>,
+        variants: Vec<UnionVariant>,
         open: bool,
     },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumValue {
-    pub value: Name,
+    pub value: Spanned<Literal>,
     pub description: Option<String>,
+    pub rust_name: Option<Name>,
+    pub deprecated: Option<Deprecation>,
+}
+
+/// A scalar as written in YAML: a string (quoted, or plain text that is no number or boolean), an integer or a
+/// boolean.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Literal {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+}
+
+impl Literal {
+    /// The value as text (`1`, `true`, `low`).
+    pub fn text(&self) -> String {
+        match self {
+            Literal::Str(s) => s.clone(),
+            Literal::Int(i) => i.to_string(),
+            Literal::Bool(b) => b.to_string(),
+        }
+    }
+
+    /// The kind of value, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Literal::Str(_) => "a string",
+            Literal::Int(_) => "an integer",
+            Literal::Bool(_) => "a boolean",
+        }
+    }
+}
+
+/// One variant of a union: for a tagged union, the tag's value that selects it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub tag: Option<Name>,
+    pub ty: Spanned<TypeExpr>,
+    pub rust_name: Option<Name>,
+    pub description: Option<String>,
+}
+
+/// `deprecated: true` or `deprecated: "why, and what to use instead"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deprecation {
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+/// Which request form of a model-typed field's model a create or PATCH body holds (`write_as`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteAs {
+    /// The model's create body, in create and PATCH bodies alike.
+    Create,
+    /// The create body in create bodies, the PATCH body in PATCH bodies.
+    Patch,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +199,10 @@ pub struct Field {
     pub constraints: Constraints,
     pub example: Option<serde_json::Value>,
     pub rust_name: Option<Name>,
+    /// The value an absent field takes.
+    pub default: Option<Spanned<serde_json::Value>>,
+    pub deprecated: Option<Deprecation>,
+    pub write_as: Option<Spanned<WriteAs>>,
 }
 
 /// Documented value constraints; generated servers enforce them.
@@ -143,6 +213,15 @@ pub struct Constraints {
     pub pattern: Option<Name>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    pub min_items: Option<i64>,
+    pub max_items: Option<i64>,
+}
+
+impl Constraints {
+    /// Whether any constraint is written.
+    pub fn any(&self) -> bool {
+        *self != Constraints::default()
+    }
 }
 
 /// A type expression as written (`list<InsightVariable>`, `uuid`, `page<X>` ...).
@@ -201,6 +280,9 @@ pub struct Param {
     pub description: Option<String>,
     pub required: bool,
     pub example: Option<serde_json::Value>,
+    pub default: Option<Spanned<serde_json::Value>>,
+    pub deprecated: Option<Deprecation>,
+    pub constraints: Constraints,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -227,6 +309,7 @@ pub struct Operation {
     pub responses: Vec<Response>,
     pub pagination: Option<Name>,
     pub idempotent: Option<bool>,
+    pub deprecated: Option<Deprecation>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -343,6 +426,39 @@ impl Spec {
         let base = self.api.base_path.as_ref().map_or("", |b| b.value.as_str());
         let own = op.path.as_ref().map_or("", |p| p.value.as_str());
         join_path(&[base, &resource.path.value, own])
+    }
+}
+
+impl Model {
+    /// The struct's fields with those of the models it extends first, bases in order, each base's own bases
+    /// before it; a base that is not a struct, or that was already met (a cycle), adds nothing. `lookup` finds a
+    /// model by name.
+    pub fn all_fields<'s>(&'s self, lookup: &dyn Fn(&str) -> Option<&'s Model>) -> Vec<&'s Field> {
+        fn walk<'s>(
+            m: &'s Model,
+            lookup: &dyn Fn(&str) -> Option<&'s Model>,
+            seen: &mut Vec<&'s str>,
+            out: &mut Vec<&'s Field>,
+        ) {
+            if seen.contains(&m.name.value.as_str()) {
+                return;
+            }
+            seen.push(&m.name.value);
+            if let ModelKind::Struct {
+                fields, extends, ..
+            } = &m.kind
+            {
+                for base in extends {
+                    if let Some(b) = lookup(&base.value) {
+                        walk(b, lookup, seen, out);
+                    }
+                }
+                out.extend(fields.iter());
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, lookup, &mut Vec::new(), &mut out);
+        out
     }
 }
 

@@ -18,9 +18,11 @@
 
 #![deny(missing_docs)]
 
+pub mod defaults;
 pub mod enums;
 pub mod nullable;
 mod shared;
+pub mod unions;
 
 #[cfg(feature = "client")]
 pub mod client;

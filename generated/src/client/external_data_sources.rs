@@ -26,11 +26,7 @@ impl ExternalDataSourcesClient<'_> {
     /// answers `200` with `{"added": <int>, "deleted": <int>}` (not modelled: the body is ignored), or `400`
     /// with `{"message": "Source has no configuration."}` or `{"message": "Could not fetch schemas from source."}`.
     ///
-    /// `POST /api/projects/{project_id}/external_data_sources/{id}/reload/` (operation `external_data_sources_reload_create`).
-    ///
-    /// Required scopes: `external_data_source:write`.
-    ///
-    /// Not idempotent: retried only when the connection could not be opened, unless the retry policy allows retrying non-idempotent operations.
+    /// `POST /api/projects/{project_id}/external_data_sources/{id}/reload/` (operation `external_data_sources_reload_create`). Scopes: `external_data_source:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Arguments
     ///
@@ -42,8 +38,7 @@ impl ExternalDataSourcesClient<'_> {
     /// - `200` → returns nothing (no body): The sync was started (empty body).
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`MessageResponse`](super::super::models::MessageResponse): The source cannot sync, e.g. `Monthly sync limit reached. Please increase your billing limit to resume syncing.`
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No external data source with this id in the project.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -63,24 +58,17 @@ impl ExternalDataSourcesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> ExternalDataSourcesReloadRequest {
         ExternalDataSourcesReloadRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_RELOAD,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self.client.request(&RELOAD, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Update external data sources revenue analytics config
     ///
     /// Update the revenue analytics configuration and return the full external data source.
     ///
     /// Only the keys sent are changed.
     ///
-    /// `PATCH /api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/` (operation `external_data_sources_revenue_analytics_config_partial_update`).
-    ///
-    /// Required scopes: `external_data_source:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `PATCH /api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/` (operation `external_data_sources_revenue_analytics_config_partial_update`). Scopes: `external_data_source:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -92,8 +80,7 @@ impl ExternalDataSourcesClient<'_> {
     /// - `200` → returns [`ExternalDataSourceSerializers`](super::super::models::ExternalDataSourceSerializers): The updated external data source.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): A value has the wrong type (`attr` names the field).
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No external data source with this id in the project.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -115,13 +102,15 @@ impl ExternalDataSourcesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> ExternalDataSourcesRevenueAnalyticsConfigRequest {
         ExternalDataSourcesRevenueAnalyticsConfigRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self
+                .client
+                .request(
+                    &REVENUE_ANALYTICS_CONFIG,
+                    vec![project_id.into(), id.to_string()],
+                ),
         )
     }
+
     /// Create external data sources update webhook inputs
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -129,11 +118,7 @@ impl ExternalDataSourcesClient<'_> {
     /// Updates the inputs (the source type's webhook fields, e.g. a signing secret) of the hog function that
     /// receives the source's webhook calls. The webhook must have been created first.
     ///
-    /// `POST /api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/` (operation `external_data_sources_update_webhook_inputs_create`).
-    ///
-    /// Required scopes: `external_data_source:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `POST /api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/` (operation `external_data_sources_update_webhook_inputs_create`). Scopes: `external_data_source:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -145,8 +130,7 @@ impl ExternalDataSourcesClient<'_> {
     /// - `200` → returns [`UpdateWebhookInputsResponse`](super::super::models::UpdateWebhookInputsResponse): The inputs were updated.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`MessageResponse`](super::super::models::MessageResponse): The inputs were refused: `This source type does not support webhooks`, `No inputs provided`, `Invalid input keys: …`, `Missing required fields: …`, `No eligible schemas found`, or `No webhook function found for this source. Create a webhook first.`
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No external data source with this id in the project.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -168,13 +152,12 @@ impl ExternalDataSourcesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> ExternalDataSourcesUpdateWebhookInputsRequest {
         ExternalDataSourcesUpdateWebhookInputsRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self
+                .client
+                .request(&UPDATE_WEBHOOK_INPUTS, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Retrieve external data sources webhook info
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -183,11 +166,7 @@ impl ExternalDataSourcesClient<'_> {
     /// if it does, the receiving hog function, the URL to register, the schema mapping and the webhook as the
     /// external system reports it.
     ///
-    /// `GET /api/projects/{project_id}/external_data_sources/{id}/webhook_info/` (operation `external_data_sources_webhook_info_retrieve`).
-    ///
-    /// Required scopes: `external_data_source:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /api/projects/{project_id}/external_data_sources/{id}/webhook_info/` (operation `external_data_sources_webhook_info_retrieve`). Scopes: `external_data_source:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -198,8 +177,7 @@ impl ExternalDataSourcesClient<'_> {
     ///
     /// - `200` → returns [`WebhookInfo`](super::super::models::WebhookInfo): The webhook state (one of three shapes, see WebhookInfo).
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse): No external data source with this id in the project.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -220,13 +198,10 @@ impl ExternalDataSourcesClient<'_> {
         id: rt::uuid::Uuid,
     ) -> ExternalDataSourcesWebhookInfoRequest {
         ExternalDataSourcesWebhookInfoRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_WEBHOOK_INFO,
-                vec![project_id.into(), id.to_string()],
-            ),
+            self.client.request(&WEBHOOK_INFO, vec![project_id.into(), id.to_string()]),
         )
     }
+
     /// Create external data sources check cdc prerequisites
     ///
     /// Validate CDC prerequisites against a live Postgres connection.
@@ -237,11 +212,7 @@ impl ExternalDataSourcesClient<'_> {
     /// The body holds the Postgres connection settings and the intended CDC options. Nothing is created: the
     /// server connects, runs the checks and reports the unmet prerequisites in `errors`.
     ///
-    /// `POST /api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/` (operation `external_data_sources_check_cdc_prerequisites_create`).
-    ///
-    /// Required scopes: `external_data_source:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `POST /api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/` (operation `external_data_sources_check_cdc_prerequisites_create`). Scopes: `external_data_source:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -251,8 +222,7 @@ impl ExternalDataSourcesClient<'_> {
     ///
     /// - `200` → returns [`CdcPrerequisitesResult`](super::super::models::CdcPrerequisitesResult): Whether the Postgres database satisfies CDC prerequisites.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`MessageResponse`](super::super::models::MessageResponse): Invalid config, disallowed host, or connection failure: `CDC prerequisite checks are only supported for Postgres.`, `Invalid source config: …`, an SSH-tunnel or host-not-allowed message, `cdc_management_mode must be 'posthog' or 'self_managed'.`, or `Could not connect to Postgres to check prerequisites: …`.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -279,13 +249,10 @@ impl ExternalDataSourcesClient<'_> {
         project_id: impl Into<String>,
     ) -> ExternalDataSourcesCheckCdcPrerequisitesRequest {
         ExternalDataSourcesCheckCdcPrerequisitesRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES,
-                vec![project_id.into()],
-            ),
+            self.client.request(&CHECK_CDC_PREREQUISITES, vec![project_id.into()]),
         )
     }
+
     /// List all external data sources connections
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -294,11 +261,7 @@ impl ExternalDataSourcesClient<'_> {
     /// that the user may access), newest first. The answer is a plain array of every connection: it is not
     /// paginated and takes no `limit`, `offset` or `search` parameters.
     ///
-    /// `GET /api/projects/{project_id}/external_data_sources/connections/` (operation `external_data_sources_connections_list`).
-    ///
-    /// Required scopes: `external_data_source:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /api/projects/{project_id}/external_data_sources/connections/` (operation `external_data_sources_connections_list`). Scopes: `external_data_source:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -307,8 +270,7 @@ impl ExternalDataSourcesClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns a list of [`ExternalDataSourceConnectionOption`](super::super::models::ExternalDataSourceConnectionOption): Every direct-query connection.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -328,13 +290,10 @@ impl ExternalDataSourcesClient<'_> {
         project_id: impl Into<String>,
     ) -> ExternalDataSourcesConnectionsRequest {
         ExternalDataSourcesConnectionsRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_CONNECTIONS,
-                vec![project_id.into()],
-            ),
+            self.client.request(&CONNECTIONS, vec![project_id.into()]),
         )
     }
+
     /// Create external data sources database schema
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -343,11 +302,7 @@ impl ExternalDataSourcesClient<'_> {
     /// it offers with their sync options. Nothing is created. The source-specific credential fields go flat in
     /// the body next to `source_type` (see DatabaseSchemaRequest); an unknown `source_type` gives a 500.
     ///
-    /// `POST /api/projects/{project_id}/external_data_sources/database_schema/` (operation `external_data_sources_database_schema_create`).
-    ///
-    /// Required scopes: `external_data_source:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `POST /api/projects/{project_id}/external_data_sources/database_schema/` (operation `external_data_sources_database_schema_create`). Scopes: `external_data_source:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -357,8 +312,7 @@ impl ExternalDataSourcesClient<'_> {
     ///
     /// - `200` → returns a list of [`DatabaseSchemaTable`](super::super::models::DatabaseSchemaTable): The tables the source offers.
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`MessageResponse`](super::super::models::MessageResponse): `Missing required parameter: source_type`, `Invalid source config: …`, a credentials error, or the error met while listing the tables.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -379,13 +333,10 @@ impl ExternalDataSourcesClient<'_> {
         project_id: impl Into<String>,
     ) -> ExternalDataSourcesDatabaseSchemaRequest {
         ExternalDataSourcesDatabaseSchemaRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA,
-                vec![project_id.into()],
-            ),
+            self.client.request(&DATABASE_SCHEMA, vec![project_id.into()]),
         )
     }
+
     /// Create external data sources source prefix
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -394,11 +345,7 @@ impl ExternalDataSourcesClient<'_> {
     /// for direct-query sources) before creating it. Nothing is created. Answers `200` with an empty body when
     /// the prefix is usable.
     ///
-    /// `POST /api/projects/{project_id}/external_data_sources/source_prefix/` (operation `external_data_sources_source_prefix_create`).
-    ///
-    /// Required scopes: `external_data_source:write`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `POST /api/projects/{project_id}/external_data_sources/source_prefix/` (operation `external_data_sources_source_prefix_create`). Scopes: `external_data_source:write`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -408,8 +355,7 @@ impl ExternalDataSourcesClient<'_> {
     ///
     /// - `200` → returns nothing (no body): The prefix can be used (empty body).
     /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`MessageResponse`](super::super::models::MessageResponse): `Source type already exists. Prefix is required`, `Prefix already exists`, `Direct query mode is currently supported only for Postgres sources.`, or `Name is required for direct query sources`.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -429,13 +375,10 @@ impl ExternalDataSourcesClient<'_> {
         project_id: impl Into<String>,
     ) -> ExternalDataSourcesSourcePrefixRequest {
         ExternalDataSourcesSourcePrefixRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_SOURCE_PREFIX,
-                vec![project_id.into()],
-            ),
+            self.client.request(&SOURCE_PREFIX, vec![project_id.into()]),
         )
     }
+
     /// Retrieve external data sources wizard
     ///
     /// Create, Read, Update and Delete External data Sources.
@@ -444,11 +387,7 @@ impl ExternalDataSourcesClient<'_> {
     /// definition (`name`, `label`, `caption`, `iconPath`, `docsUrl`, `fields`, `releaseStatus`, `betaSource`,
     /// `unreleasedSource`, `webhookFields`, …). The definitions change often and are returned as free-form JSON.
     ///
-    /// `GET /api/projects/{project_id}/external_data_sources/wizard/` (operation `external_data_sources_wizard_retrieve`).
-    ///
-    /// Required scopes: `external_data_source:read`.
-    ///
-    /// Idempotent: retried on connection errors, `429` and `502`/`503`/`504` as the retry policy allows.
+    /// `GET /api/projects/{project_id}/external_data_sources/wizard/` (operation `external_data_sources_wizard_retrieve`). Scopes: `external_data_source:read`. Idempotent: retried as the retry policy allows.
     ///
     /// # Arguments
     ///
@@ -457,8 +396,7 @@ impl ExternalDataSourcesClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns a map from strings to `serde_json::Value`: Source configurations by source type.
-    ///
-    /// Any other status is an [`Error::Api`](super::runtime::Error::Api) with the decoded [`ApiErrorBody`](super::ApiErrorBody).
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
@@ -478,31 +416,25 @@ impl ExternalDataSourcesClient<'_> {
         project_id: impl Into<String>,
     ) -> ExternalDataSourcesWizardRequest {
         ExternalDataSourcesWizardRequest(
-            runtime::Request::new(
-                &self.client.runtime,
-                &EXTERNAL_DATA_SOURCES_WIZARD,
-                vec![project_id.into()],
-            ),
+            self.client.request(&WIZARD, vec![project_id.into()]),
         )
     }
 }
+
 /// How the runtime sends `external_data_sources_reload_create`.
-static EXTERNAL_DATA_SOURCES_RELOAD: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.reload",
-    method: runtime::HttpMethod::Post,
-    path: "/api/projects/{project_id}/external_data_sources/{id}/reload/",
-    idempotent: false,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static RELOAD: runtime::Operation = runtime::Operation::new(
+    "external_data_sources.reload",
+    runtime::HttpMethod::Post,
+    "/api/projects/{project_id}/external_data_sources/{id}/reload/",
+);
+
 /// A request of [`ExternalDataSourcesClient::reload`]: Create external data sources reload
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesReloadRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesReloadRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -514,17 +446,16 @@ impl ExternalDataSourcesReloadRequest {
         self.0.send().await?.unit()
     }
 }
+
 /// How the runtime sends `external_data_sources_revenue_analytics_config_partial_update`.
-static EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.revenue_analytics_config",
-    method: runtime::HttpMethod::Patch,
-    path: "/api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/",
-    idempotent: true,
-    auth: true,
-    body: true,
-    required: &[],
-    page: None,
-};
+static REVENUE_ANALYTICS_CONFIG: runtime::Operation = runtime::Operation::new(
+        "external_data_sources.revenue_analytics_config",
+        runtime::HttpMethod::Patch,
+        "/api/projects/{project_id}/external_data_sources/{id}/revenue_analytics_config/",
+    )
+    .retry_safe(true)
+    .json_body(&[]);
+
 /// A request of [`ExternalDataSourcesClient::revenue_analytics_config`]: Update external data sources revenue analytics config
 ///
 /// Set optional values with its methods, then call `send`.
@@ -533,32 +464,32 @@ static EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG: runtime::Operation = runt
 pub struct ExternalDataSourcesRevenueAnalyticsConfigRequest(
     runtime::Request<ApiErrorBody>,
 );
+
 impl ExternalDataSourcesRevenueAnalyticsConfigRequest {
-    /// Whether the source's data feeds revenue analytics.
-    ///
-    /// Body field `enabled`. Optional: left out unless set.
+    /// Whether the source's data feeds revenue analytics. (Body field `enabled`, optional.)
     pub fn enabled(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("enabled", value.into()))
     }
 
     /// Sets the body field `enabled` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_enabled(self, value: Option<bool>) -> Self {
         Self(self.0.field_opt("enabled", value))
     }
 
-    /// Whether charges that have no invoice count as revenue.
-    ///
-    /// Body field `include_invoiceless_charges`. Optional: left out unless set.
+    /// Whether charges that have no invoice count as revenue. (Body field `include_invoiceless_charges`, optional.)
     pub fn include_invoiceless_charges(self, value: impl Into<bool>) -> Self {
         Self(self.0.field::<bool>("include_invoiceless_charges", value.into()))
     }
 
     /// Sets the body field `include_invoiceless_charges` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_include_invoiceless_charges(self, value: Option<bool>) -> Self {
         Self(self.0.field_opt("include_invoiceless_charges", value))
     }
 
     /// Sets every body field from a whole [`ExternalDataSourceRevenueAnalyticsConfig`](super::super::models::ExternalDataSourceRevenueAnalyticsConfig), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::ExternalDataSourceRevenueAnalyticsConfig) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -573,28 +504,26 @@ impl ExternalDataSourcesRevenueAnalyticsConfigRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_update_webhook_inputs_create`.
-static EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.update_webhook_inputs",
-    method: runtime::HttpMethod::Post,
-    path: "/api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/",
-    idempotent: true,
-    auth: true,
-    body: true,
-    required: &["inputs"],
-    page: None,
-};
+static UPDATE_WEBHOOK_INPUTS: runtime::Operation = runtime::Operation::new(
+        "external_data_sources.update_webhook_inputs",
+        runtime::HttpMethod::Post,
+        "/api/projects/{project_id}/external_data_sources/{id}/update_webhook_inputs/",
+    )
+    .retry_safe(true)
+    .json_body(&["inputs"]);
+
 /// A request of [`ExternalDataSourcesClient::update_webhook_inputs`]: Create external data sources update webhook inputs
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesUpdateWebhookInputsRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesUpdateWebhookInputsRequest {
     /// New values of the source type's webhook fields, by field name (the `webhookFields` of the source type in
-    /// `wizard`). Must be a non-empty object; unknown keys and blank required fields are refused.
-    ///
-    /// Body field `inputs`. Required.
+    /// `wizard`). Must be a non-empty object; unknown keys and blank required fields are refused. (Body field `inputs`, required.)
     pub fn inputs(
         self,
         value: impl Into<rt::indexmap::IndexMap<String, rt::serde_json::Value>>,
@@ -609,6 +538,7 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
     }
 
     /// Sets the body field `inputs` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_inputs(
         self,
         value: Option<rt::indexmap::IndexMap<String, rt::serde_json::Value>>,
@@ -617,6 +547,7 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
     }
 
     /// Sets every body field from a whole [`UpdateWebhookInputsRequest`](super::super::models::UpdateWebhookInputsRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::UpdateWebhookInputsRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -631,23 +562,21 @@ impl ExternalDataSourcesUpdateWebhookInputsRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_webhook_info_retrieve`.
-static EXTERNAL_DATA_SOURCES_WEBHOOK_INFO: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.webhook_info",
-    method: runtime::HttpMethod::Get,
-    path: "/api/projects/{project_id}/external_data_sources/{id}/webhook_info/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static WEBHOOK_INFO: runtime::Operation = runtime::Operation::new(
+    "external_data_sources.webhook_info",
+    runtime::HttpMethod::Get,
+    "/api/projects/{project_id}/external_data_sources/{id}/webhook_info/",
+);
+
 /// A request of [`ExternalDataSourcesClient::webhook_info`]: Retrieve external data sources webhook info
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesWebhookInfoRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesWebhookInfoRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -659,17 +588,18 @@ impl ExternalDataSourcesWebhookInfoRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_check_cdc_prerequisites_create`.
-static EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.check_cdc_prerequisites",
-    method: runtime::HttpMethod::Post,
-    path: "/api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/",
-    idempotent: true,
-    auth: true,
-    body: true,
-    required: &["source_type", "host", "port", "database", "user", "password", "schema"],
-    page: None,
-};
+static CHECK_CDC_PREREQUISITES: runtime::Operation = runtime::Operation::new(
+        "external_data_sources.check_cdc_prerequisites",
+        runtime::HttpMethod::Post,
+        "/api/projects/{project_id}/external_data_sources/check_cdc_prerequisites/",
+    )
+    .retry_safe(true)
+    .json_body(
+        &["source_type", "host", "port", "database", "user", "password", "schema"],
+    );
+
 /// A request of [`ExternalDataSourcesClient::check_cdc_prerequisites`]: Create external data sources check cdc prerequisites
 ///
 /// Set optional values with its methods, then call `send`.
@@ -678,99 +608,92 @@ static EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES: runtime::Operation = runti
 pub struct ExternalDataSourcesCheckCdcPrerequisitesRequest(
     runtime::Request<ApiErrorBody>,
 );
+
 impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
-    /// Must be `Postgres`.
-    ///
-    /// Body field `source_type`. Required.
+    /// Must be `Postgres`. (Body field `source_type`, required.)
     pub fn source_type(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("source_type", value.into()))
     }
 
     /// Sets the body field `source_type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_source_type(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("source_type", value))
     }
 
-    /// Host name or IP address of the Postgres server; private addresses are refused.
-    ///
-    /// Body field `host`. Required.
+    /// Host name or IP address of the Postgres server; private addresses are refused. (Body field `host`, required.)
     pub fn host(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("host", value.into()))
     }
 
     /// Sets the body field `host` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_host(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("host", value))
     }
 
-    /// Port of the Postgres server, 1 to 65535 (another is refused with `Invalid source config: …`).
-    ///
-    /// Body field `port`. Required.
+    /// Port of the Postgres server, 1 to 65535 (another is refused with `Invalid source config: …`). (Body field `port`, required.)
     pub fn port(self, value: impl Into<i64>) -> Self {
         Self(self.0.field::<i64>("port", value.into()))
     }
 
     /// Sets the body field `port` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_port(self, value: Option<i64>) -> Self {
         Self(self.0.field_opt("port", value))
     }
 
-    /// Database name.
-    ///
-    /// Body field `database`. Required.
+    /// Database name. (Body field `database`, required.)
     pub fn database(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("database", value.into()))
     }
 
     /// Sets the body field `database` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_database(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("database", value))
     }
 
-    /// User to connect as.
-    ///
-    /// Body field `user`. Required.
+    /// User to connect as. (Body field `user`, required.)
     pub fn user(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("user", value.into()))
     }
 
     /// Sets the body field `user` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_user(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("user", value))
     }
 
-    /// Password of the user.
-    ///
-    /// Body field `password`. Required.
+    /// Password of the user. (Body field `password`, required.)
     pub fn password(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("password", value.into()))
     }
 
     /// Sets the body field `password` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_password(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("password", value))
     }
 
-    /// Postgres schema holding the tables.
-    ///
-    /// Body field `schema`. Required.
+    /// Postgres schema holding the tables. (Body field `schema`, required.)
     pub fn schema(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("schema", value.into()))
     }
 
     /// Sets the body field `schema` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_schema(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("schema", value))
     }
 
-    /// SSH tunnel settings (`enabled`, `host`, `port`, `auth`), as in the Postgres source form.
-    ///
-    /// Body field `ssh_tunnel`. Optional: left out unless set; may be set to null.
+    /// SSH tunnel settings (`enabled`, `host`, `port`, `auth`), as in the Postgres source form. (Body field `ssh_tunnel`, optional, may be null.)
     pub fn ssh_tunnel(self, value: impl Into<rt::serde_json::Value>) -> Self {
         Self(self.0.field::<rt::serde_json::Value>("ssh_tunnel", value.into()))
     }
 
     /// Sets the body field `ssh_tunnel` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_ssh_tunnel(
         self,
         value: impl Into<runtime::Nullable<rt::serde_json::Value>>,
@@ -783,9 +706,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
         Self(self.0.null("ssh_tunnel"))
     }
 
-    /// Who manages the replication slot and publication. Default `posthog`.
-    ///
-    /// Body field `cdc_management_mode`. Optional: left out unless set.
+    /// Who manages the replication slot and publication. Default `posthog`. (Body field `cdc_management_mode`, optional.)
     pub fn cdc_management_mode(
         self,
         value: impl Into<models::CdcManagementMode>,
@@ -798,6 +719,7 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
     }
 
     /// Sets the body field `cdc_management_mode` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_cdc_management_mode(
         self,
         value: Option<models::CdcManagementMode>,
@@ -805,43 +727,41 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
         Self(self.0.field_opt("cdc_management_mode", value))
     }
 
-    /// Tables to be replicated.
-    ///
-    /// Body field `tables`. Optional: left out unless set.
+    /// Tables to be replicated. (Body field `tables`, optional.)
     pub fn tables(self, value: impl Into<Vec<String>>) -> Self {
         Self(self.0.field::<Vec<String>>("tables", value.into()))
     }
 
     /// Sets the body field `tables` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_tables(self, value: Option<Vec<String>>) -> Self {
         Self(self.0.field_opt("tables", value))
     }
 
-    /// Name of the replication slot (self-managed mode).
-    ///
-    /// Body field `cdc_slot_name`. Optional: left out unless set.
+    /// Name of the replication slot (self-managed mode). (Body field `cdc_slot_name`, optional.)
     pub fn cdc_slot_name(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("cdc_slot_name", value.into()))
     }
 
     /// Sets the body field `cdc_slot_name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_cdc_slot_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("cdc_slot_name", value))
     }
 
-    /// Name of the publication (self-managed mode).
-    ///
-    /// Body field `cdc_publication_name`. Optional: left out unless set.
+    /// Name of the publication (self-managed mode). (Body field `cdc_publication_name`, optional.)
     pub fn cdc_publication_name(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("cdc_publication_name", value.into()))
     }
 
     /// Sets the body field `cdc_publication_name` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_cdc_publication_name(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("cdc_publication_name", value))
     }
 
     /// Sets every body field from a whole [`CheckCdcPrerequisitesRequest`](super::super::models::CheckCdcPrerequisitesRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::CheckCdcPrerequisitesRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -856,23 +776,21 @@ impl ExternalDataSourcesCheckCdcPrerequisitesRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_connections_list`.
-static EXTERNAL_DATA_SOURCES_CONNECTIONS: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.connections",
-    method: runtime::HttpMethod::Get,
-    path: "/api/projects/{project_id}/external_data_sources/connections/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static CONNECTIONS: runtime::Operation = runtime::Operation::new(
+    "external_data_sources.connections",
+    runtime::HttpMethod::Get,
+    "/api/projects/{project_id}/external_data_sources/connections/",
+);
+
 /// A request of [`ExternalDataSourcesClient::connections`]: List all external data sources connections
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesConnectionsRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesConnectionsRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
@@ -886,49 +804,48 @@ impl ExternalDataSourcesConnectionsRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_database_schema_create`.
-static EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.database_schema",
-    method: runtime::HttpMethod::Post,
-    path: "/api/projects/{project_id}/external_data_sources/database_schema/",
-    idempotent: true,
-    auth: true,
-    body: true,
-    required: &["source_type"],
-    page: None,
-};
+static DATABASE_SCHEMA: runtime::Operation = runtime::Operation::new(
+        "external_data_sources.database_schema",
+        runtime::HttpMethod::Post,
+        "/api/projects/{project_id}/external_data_sources/database_schema/",
+    )
+    .retry_safe(true)
+    .json_body(&["source_type"]);
+
 /// A request of [`ExternalDataSourcesClient::database_schema`]: Create external data sources database schema
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesDatabaseSchemaRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesDatabaseSchemaRequest {
-    /// Type of the source to inspect. An unknown type gives a 500.
-    ///
-    /// Body field `source_type`. Required.
+    /// Type of the source to inspect. An unknown type gives a 500. (Body field `source_type`, required.)
     pub fn source_type(self, value: impl Into<models::ExternalDataSourceType>) -> Self {
         Self(self.0.field::<models::ExternalDataSourceType>("source_type", value.into()))
     }
 
     /// Sets the body field `source_type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_source_type(self, value: Option<models::ExternalDataSourceType>) -> Self {
         Self(self.0.field_opt("source_type", value))
     }
 
-    /// Access method of the source about to be created. Default `warehouse`.
-    ///
-    /// Body field `access_method`. Optional: left out unless set.
+    /// Access method of the source about to be created. Default `warehouse`. (Body field `access_method`, optional.)
     pub fn access_method(self, value: impl Into<models::AccessMethodEnum>) -> Self {
         Self(self.0.field::<models::AccessMethodEnum>("access_method", value.into()))
     }
 
     /// Sets the body field `access_method` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_access_method(self, value: Option<models::AccessMethodEnum>) -> Self {
         Self(self.0.field_opt("access_method", value))
     }
 
     /// Sets every body field from a whole [`DatabaseSchemaRequest`](super::super::models::DatabaseSchemaRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::DatabaseSchemaRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -943,45 +860,43 @@ impl ExternalDataSourcesDatabaseSchemaRequest {
         self.0.send().await?.success_json()
     }
 }
+
 /// How the runtime sends `external_data_sources_source_prefix_create`.
-static EXTERNAL_DATA_SOURCES_SOURCE_PREFIX: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.source_prefix",
-    method: runtime::HttpMethod::Post,
-    path: "/api/projects/{project_id}/external_data_sources/source_prefix/",
-    idempotent: true,
-    auth: true,
-    body: true,
-    required: &["source_type"],
-    page: None,
-};
+static SOURCE_PREFIX: runtime::Operation = runtime::Operation::new(
+        "external_data_sources.source_prefix",
+        runtime::HttpMethod::Post,
+        "/api/projects/{project_id}/external_data_sources/source_prefix/",
+    )
+    .retry_safe(true)
+    .json_body(&["source_type"]);
+
 /// A request of [`ExternalDataSourcesClient::source_prefix`]: Create external data sources source prefix
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesSourcePrefixRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesSourcePrefixRequest {
-    /// Type of the source about to be created (an ExternalDataSourceType value). Required; leaving it out gives a 500.
-    ///
-    /// Body field `source_type`. Required.
+    /// Type of the source about to be created (an ExternalDataSourceType value). Required; leaving it out gives a 500. (Body field `source_type`, required.)
     pub fn source_type(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("source_type", value.into()))
     }
 
     /// Sets the body field `source_type` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_source_type(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("source_type", value))
     }
 
     /// Table-name prefix (or, for direct-query sources, connection name) to check. Required when a source of
-    /// this type already exists, and for direct-query sources.
-    ///
-    /// Body field `prefix`. Optional: left out unless set; may be set to null.
+    /// this type already exists, and for direct-query sources. (Body field `prefix`, optional, may be null.)
     pub fn prefix(self, value: impl Into<String>) -> Self {
         Self(self.0.field::<String>("prefix", value.into()))
     }
 
     /// Sets the body field `prefix` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
     pub fn set_prefix(self, value: impl Into<runtime::Nullable<String>>) -> Self {
         Self(self.0.field_nullable("prefix", value.into()))
     }
@@ -991,19 +906,19 @@ impl ExternalDataSourcesSourcePrefixRequest {
         Self(self.0.null("prefix"))
     }
 
-    /// Access method of the source about to be created; `direct` is only accepted for Postgres. Default `warehouse`.
-    ///
-    /// Body field `access_method`. Optional: left out unless set.
+    /// Access method of the source about to be created; `direct` is only accepted for Postgres. Default `warehouse`. (Body field `access_method`, optional.)
     pub fn access_method(self, value: impl Into<models::AccessMethodEnum>) -> Self {
         Self(self.0.field::<models::AccessMethodEnum>("access_method", value.into()))
     }
 
     /// Sets the body field `access_method` from its stored form (`None`: not sent).
+    #[inline]
     pub fn set_access_method(self, value: Option<models::AccessMethodEnum>) -> Self {
         Self(self.0.field_opt("access_method", value))
     }
 
     /// Sets every body field from a whole [`SourcePrefixRequest`](super::super::models::SourcePrefixRequest), replacing what was set before.
+    #[inline]
     pub fn body(self, body: models::SourcePrefixRequest) -> Self {
         Self(self.0.body_fields(&body))
     }
@@ -1018,23 +933,21 @@ impl ExternalDataSourcesSourcePrefixRequest {
         self.0.send().await?.unit()
     }
 }
+
 /// How the runtime sends `external_data_sources_wizard_retrieve`.
-static EXTERNAL_DATA_SOURCES_WIZARD: runtime::Operation = runtime::Operation {
-    name: "external_data_sources.wizard",
-    method: runtime::HttpMethod::Get,
-    path: "/api/projects/{project_id}/external_data_sources/wizard/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-};
+static WIZARD: runtime::Operation = runtime::Operation::new(
+    "external_data_sources.wizard",
+    runtime::HttpMethod::Get,
+    "/api/projects/{project_id}/external_data_sources/wizard/",
+);
+
 /// A request of [`ExternalDataSourcesClient::wizard`]: Retrieve external data sources wizard
 ///
 /// Set optional values with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExternalDataSourcesWizardRequest(runtime::Request<ApiErrorBody>);
+
 impl ExternalDataSourcesWizardRequest {
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {

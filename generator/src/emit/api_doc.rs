@@ -53,6 +53,14 @@ pub fn file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
                 let values: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
                 context! { name => t.rust_name, description => t.doc, values => values, open => e.open }
             }
+            TypeKind::Union(u) => {
+                let variants: Vec<Value> = u
+                    .variants
+                    .iter()
+                    .map(|v| context! { tag => v.tag, ty => type_text(api, &v.ty), description => v.doc })
+                    .collect();
+                context! { name => t.rust_name, description => t.doc, tag => u.tag, variants => variants, open => u.open }
+            }
         })
         .collect();
     let errors: Vec<Value> = api
@@ -207,18 +215,30 @@ fn has_placeholder(v: &serde_json::Value) -> bool {
 }
 
 fn model_field(api: &Api, f: &Field) -> Value {
-    let presence = match f.presence {
-        Presence::Required => "required",
-        Presence::Nullable => "required, nullable",
-        Presence::Optional => "optional",
-        Presence::Tristate => "optional, nullable",
+    let presence = match (f.presence, &f.default) {
+        (Presence::Required | Presence::Nullable, Some(d)) => {
+            let null = if f.presence == Presence::Nullable {
+                ", nullable"
+            } else {
+                ""
+            };
+            format!("optional{null}, default `{d}`")
+        }
+        (Presence::Required, None) => "required".to_owned(),
+        (Presence::Nullable, None) => "required, nullable".to_owned(),
+        (Presence::Optional, _) => "optional".to_owned(),
+        (Presence::Tristate, _) => "optional, nullable".to_owned(),
     };
+    let mut description = f.doc.clone();
+    if let Some(fact) = super::models::deprecation_fact(&f.deprecated) {
+        description = format!("**{fact}** {description}");
+    }
     let access = match f.access {
         Access::ReadWrite => "read/write",
         Access::ReadOnly => "read-only",
         Access::WriteOnly => "write-only",
     };
-    context! { name => f.wire_name, ty => type_text(api, &f.ty), presence => presence, access => access, description => f.doc }
+    context! { name => f.wire_name, ty => type_text(api, &f.ty), presence => presence, access => access, description => description }
 }
 
 /// An example JSON value of a type: the spec's examples where given, plausible values otherwise.
@@ -241,10 +261,27 @@ fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
         Ty::Named(id) => {
             let t = api.ty(*id);
             match &t.kind {
-                TypeKind::Enum(e) => e
-                    .variants
-                    .first()
-                    .map_or(json!("string"), |v| json!(v.wire_name)),
+                TypeKind::Enum(e) => {
+                    e.variants
+                        .first()
+                        .map_or(json!("string"), |v| match &v.value {
+                            crate::ir::Literal::Str(s) => json!(s),
+                            crate::ir::Literal::Int(i) => json!(i),
+                            crate::ir::Literal::Bool(b) => json!(b),
+                        })
+                }
+                TypeKind::Union(u) => match u.variants.first() {
+                    Some(v) if depth < EXAMPLE_DEPTH => {
+                        let mut value = example(api, &v.ty, depth + 1);
+                        if let (Some(tag), Some(tag_value), Some(obj)) =
+                            (&u.tag, &v.tag, value.as_object_mut())
+                        {
+                            obj.insert(tag.clone(), json!(tag_value));
+                        }
+                        value
+                    }
+                    _ => json!({}),
+                },
                 TypeKind::Struct(s) if depth < EXAMPLE_DEPTH => {
                     let page = matches!(t.origin, Origin::Page { .. });
                     let mut obj = serde_json::Map::new();

@@ -1,7 +1,7 @@
 //! emit: the IR → the generated crate's files (path → text), in memory.
 //!
 //! One module per artifact, each a printer of the IR: it looks nothing up that could be missing and decides
-//! nothing the IR has not decided. Rust files are built with quote and formatted once by prettyplease ([`file`]);
+//! nothing the IR has not decided. Rust files are built with quote and formatted once by prettyplease ([`mod@file`]);
 //! the non-Rust files (Cargo.toml, README.md, API.md) are rendered from the minijinja templates in `templates/`.
 //! Support code is the `apigen-runtime` crate, which generated code names as `super::rt`.
 

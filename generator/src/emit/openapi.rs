@@ -65,6 +65,7 @@ fn document(api: &Api, opts: &Options) -> Value {
         let schema = match &t.kind {
             TypeKind::Struct(s) => struct_schema(api, t, s),
             TypeKind::Enum(e) => enum_schema(t, e),
+            TypeKind::Union(u) => union_schema(api, t, u),
         };
         schemas.insert(t.rust_name.clone(), schema);
     }
@@ -94,6 +95,9 @@ fn with_description(mut v: Value, d: Option<&str>) -> Value {
 fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
     let mut o = Map::new();
     o.insert("operationId".into(), json!(op.operation_id));
+    if op.deprecated.is_some() {
+        o.insert("deprecated".into(), json!(true));
+    }
     o.insert("summary".into(), json!(op.summary));
     if let Some(d) = &op.description {
         o.insert("description".into(), json!(d));
@@ -289,6 +293,15 @@ fn param(api: &Api, op: &Operation, p: &Param) -> Value {
     if let Some(e) = &p.example {
         v["example"] = e.clone();
     }
+    if let Some(m) = v["schema"].as_object_mut() {
+        add_constraints(m, &p.constraints);
+        if let Some(d) = &p.default {
+            m.insert("default".into(), d.clone());
+        }
+    }
+    if p.deprecated.is_some() {
+        v["deprecated"] = json!(true);
+    }
     v
 }
 
@@ -348,25 +361,40 @@ fn field_schema(api: &Api, f: &Field) -> Value {
             }
             Access::ReadWrite => {}
         }
-        let c = &f.constraints;
-        for (key, value) in [("maxLength", c.max_length), ("minLength", c.min_length)] {
-            if let Some(v) = value {
-                m.insert(key.into(), json!(v));
-            }
-        }
-        if let Some(p) = &c.pattern {
-            m.insert("pattern".into(), json!(p));
-        }
-        for (key, value) in [("minimum", c.minimum), ("maximum", c.maximum)] {
-            if let Some(v) = value {
-                m.insert(key.into(), json!(v));
-            }
-        }
+        add_constraints(m, &f.constraints);
         if let Some(e) = &f.example {
             m.insert("examples".into(), json!([e]));
         }
+        if let Some(d) = &f.default {
+            m.insert("default".into(), d.clone());
+        }
+        if f.deprecated.is_some() {
+            m.insert("deprecated".into(), json!(true));
+        }
     }
     s
+}
+
+/// JSON Schema's keywords for the spec's constraints.
+fn add_constraints(m: &mut Map<String, Value>, c: &crate::ir::Constraints) {
+    for (key, value) in [
+        ("maxLength", c.max_length),
+        ("minLength", c.min_length),
+        ("minItems", c.min_items),
+        ("maxItems", c.max_items),
+    ] {
+        if let Some(v) = value {
+            m.insert(key.into(), json!(v));
+        }
+    }
+    if let Some(p) = &c.pattern {
+        m.insert("pattern".into(), json!(p));
+    }
+    for (key, value) in [("minimum", c.minimum), ("maximum", c.maximum)] {
+        if let Some(v) = value {
+            m.insert(key.into(), json!(v));
+        }
+    }
 }
 
 fn struct_schema(api: &Api, t: &TypeDef, s: &Struct) -> Value {
@@ -386,17 +414,90 @@ fn struct_schema(api: &Api, t: &TypeDef, s: &Struct) -> Value {
     if s.reject_unknown_fields && s.request {
         v["additionalProperties"] = json!(false);
     }
+    if s.extends.is_empty() {
+        return v;
+    }
+    // A model made of others' fields and its own is written as their composition; the bases are whole
+    // components of their own, and this one adds its own properties (`v` holds every field, the bases' too, so
+    // a reader of the object alone still sees it all).
+    let mut parts: Vec<Value> = s
+        .extends
+        .iter()
+        .map(|id| reference(api, &api.ty(*id).rust_name))
+        .collect();
+    parts.push(v);
+    json!({ "description": t.doc, "allOf": parts })
+}
+
+fn union_schema(api: &Api, t: &TypeDef, u: &crate::ir::Union) -> Value {
+    let variants: Vec<Value> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let schema = schema(api, &v.ty);
+            match (&u.tag, &v.tag) {
+                // A variant whose struct does not declare the tag field gets it from the union.
+                (Some(tag), Some(value)) if !v.declares_tag => json!({
+                    "allOf": [schema, { "type": "object", "properties": { tag.as_str(): { "const": value } }, "required": [tag] }]
+                }),
+                _ => schema,
+            }
+        })
+        .collect();
+    let mut v = json!({ "description": t.doc, "oneOf": variants });
+    if let Some(tag) = &u.tag {
+        let mapping: Map<String, Value> = u
+            .variants
+            .iter()
+            .filter_map(|variant| {
+                let value = variant.tag.clone()?;
+                let target = variant.ty.named()?;
+                Some((
+                    value,
+                    json!(format!("#/components/schemas/{}", api.ty(target).rust_name)),
+                ))
+            })
+            .collect();
+        v["discriminator"] = json!({ "propertyName": tag, "mapping": mapping });
+    }
+    if u.open {
+        // Clients keep a value of an unknown variant; the generated server refuses one.
+        v["x-open-union"] = json!(true);
+    }
     v
 }
 
 fn enum_schema(t: &TypeDef, e: &Enum) -> Value {
-    let values: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
-    if e.open {
-        // An open enum accepts any string; the known values stay listed for tools and readers.
-        json!({ "description": t.doc, "anyOf": [{ "type": "string", "enum": values }, { "type": "string" }], "x-open-enum": true })
+    let values: Vec<Value> = e
+        .variants
+        .iter()
+        .map(|v| match &v.value {
+            crate::ir::Literal::Str(s) => json!(s),
+            crate::ir::Literal::Int(i) => json!(i),
+            crate::ir::Literal::Bool(b) => json!(b),
+        })
+        .collect();
+    let json_type = match e.kind {
+        crate::ir::EnumKind::String => "string",
+        crate::ir::EnumKind::Integer => "integer",
+        crate::ir::EnumKind::Boolean => "boolean",
+    };
+    let mut v = if e.open {
+        // An open enum accepts any value of its type; the known values stay listed for tools and readers.
+        json!({ "description": t.doc, "anyOf": [{ "type": json_type, "enum": values }, { "type": json_type }], "x-open-enum": true })
     } else {
-        json!({ "type": "string", "description": t.doc, "enum": values })
+        json!({ "type": json_type, "description": t.doc, "enum": values })
+    };
+    let deprecated: Vec<&str> = e
+        .variants
+        .iter()
+        .filter(|v| v.deprecated.is_some())
+        .map(|v| v.wire_name.as_str())
+        .collect();
+    if !deprecated.is_empty() {
+        v["x-deprecated-values"] = json!(deprecated);
     }
+    v
 }
 
 fn reason(status: u16) -> &'static str {

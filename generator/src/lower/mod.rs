@@ -1,4 +1,4 @@
-//! lower: a validated [`Spec`] → the [`ir::Api`]. Every decision the emitters would otherwise make is made here:
+//! lower: a validated [`Spec`](crate::spec::Spec) → the [`ir::Api`]. Every decision the emitters would otherwise make is made here:
 //! names, types resolved to [`ir::TypeId`]s, derived types (create and PATCH bodies, page envelopes), paths joined,
 //! parameters located, responses given their roles, the standard answers of each operation, the client's and the
 //! server's names.
@@ -6,7 +6,7 @@
 //! It runs only after [`crate::validate`] passed. A reference validation should have refused is a generator bug,
 //! reported as [`Error::Internal`] naming where in the spec it was, never papered over with a guess.
 //!
-//! [`types`] lowers models, [`operations`] resources and operations, [`names`] holds the naming rules the client and
+//! `types` lowers models, `operations` resources and operations, `names` holds the naming rules the client and
 //! server share.
 
 mod names;
@@ -83,6 +83,36 @@ impl<'s> TypeTable<'s> {
                 }
             }
         }
+        // `write_as` fields reach the request forms of other models, through any depth of nesting.
+        let by_name: HashMap<&str, &spec::Model> = spec
+            .models
+            .iter()
+            .map(|m| (m.name.value.as_str(), m))
+            .collect();
+        let lookup = |n: &str| by_name.get(n).copied();
+        let mut todo: Vec<(&str, bool)> = create
+            .iter()
+            .map(|m| (*m, false))
+            .chain(patch.iter().map(|m| (*m, true)))
+            .collect();
+        while let Some((name, is_patch)) = todo.pop() {
+            let Some(model) = lookup(name) else { continue };
+            for f in model.all_fields(&lookup) {
+                let (Some(w), Some(target)) = (&f.write_as, field_model(&f.ty.value)) else {
+                    continue;
+                };
+                let target_patch = is_patch && w.value == spec::WriteAs::Patch;
+                let forms = if target_patch {
+                    &mut patch
+                } else {
+                    &mut create
+                };
+                if !forms.contains(&target) {
+                    forms.push(target);
+                    todo.push((target, target_patch));
+                }
+            }
+        }
         let mut table = TypeTable {
             models: HashMap::new(),
             create: HashMap::new(),
@@ -123,9 +153,31 @@ impl<'s> TypeTable<'s> {
     }
 }
 
+/// The model a field's type names, through lists and maps.
+fn field_model(t: &TypeExpr) -> Option<&str> {
+    match t {
+        TypeExpr::Named(n) => Some(n),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => field_model(inner),
+        _ => None,
+    }
+}
+
 struct Lower<'s> {
     spec: &'s spec::Spec,
     table: TypeTable<'s>,
+}
+
+impl<'s> Lower<'s> {
+    /// The spec's model named `name`.
+    fn model(&self, name: &str) -> Option<&'s spec::Model> {
+        self.table.models.get(name).map(|(_, m)| *m)
+    }
+
+    /// The struct's fields with the ones it extends first.
+    fn all_fields(&self, m: &'s spec::Model) -> Vec<&'s spec::Field> {
+        let lookup = |n: &str| self.model(n);
+        m.all_fields(&lookup)
+    }
 }
 
 /// A spec description as IR doc text: trailing space trimmed, code blocks made safe for rustdoc (see [`doc_safe`]).

@@ -49,6 +49,11 @@ impl Lower<'_> {
             ty: self.ty(&p.ty.value, p.ty.span)?,
             required: location == ParamLocation::Path || p.required,
             example: p.example.clone(),
+            default: p.default.as_ref().map(|d| d.value.clone()),
+            deprecated: p.deprecated.as_ref().map(|d| ir::Deprecated {
+                note: d.note.clone(),
+            }),
+            constraints: super::types::constraints(&p.constraints),
         })
     }
 
@@ -113,6 +118,9 @@ impl Lower<'_> {
                     ty: Ty::I64,
                     required: false,
                     example: None,
+                    default: None,
+                    deprecated: None,
+                    constraints: ir::Constraints::default(),
                 });
             }
         }
@@ -228,6 +236,9 @@ impl Lower<'_> {
             path,
             summary: doc_safe(op.summary.trim()),
             description: prose(&op.description),
+            deprecated: op.deprecated.as_ref().map(|d| ir::Deprecated {
+                note: d.note.clone(),
+            }),
             security,
             scopes,
             params,
@@ -275,7 +286,7 @@ fn client_op(
         .and_then(|b| b.ty.named())
         .and_then(|id| match &types[id.0].kind {
             ir::TypeKind::Struct(s) => Some(s),
-            ir::TypeKind::Enum(_) => None,
+            _ => None,
         });
     let mut args = Vec::new();
     let mut arg_names = ArgNames::new(&[]);

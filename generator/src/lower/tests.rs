@@ -66,6 +66,23 @@ fn listing(api: &Api) -> String {
                     if e.open { " open" } else { "" }
                 );
             }
+            TypeKind::Union(u) => {
+                let variants: Vec<_> = u
+                    .variants
+                    .iter()
+                    .map(|v| match &v.tag {
+                        Some(tag) => format!("{}={tag}:{}", v.rust_name, ty(api, &v.ty)),
+                        None => format!("{}:{}", v.rust_name, ty(api, &v.ty)),
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  union tag={:?} {}{}",
+                    u.tag,
+                    variants.join(" "),
+                    if u.open { " open" } else { "" }
+                );
+            }
         }
     }
     for (r, op) in api.operations() {

@@ -1,10 +1,12 @@
 //! Models → [`ir::TypeDef`]s: one spec struct gives the response type and, when operations use them, its create and
-//! PATCH bodies; `page<T>` gives an envelope; enums stay enums. Presence, boxing and docs are decided here.
+//! PATCH bodies (fields of the models it extends first; `write_as` fields holding the nested model's request form);
+//! `page<T>` gives an envelope; enums and unions stay what they are. Presence, defaults, boxing, names and docs are
+//! decided here.
 
 use super::{doc_or, prose, Lower, Slot};
 use crate::ident;
 use crate::ir::{self, Presence, Ty, TypeId};
-use crate::spec::{self, ModelKind, TypeExpr};
+use crate::spec::{self, Literal, ModelKind, TypeExpr};
 use crate::Error;
 use std::collections::BTreeSet;
 
@@ -16,19 +18,31 @@ enum Role {
     Patch,
 }
 
-impl Lower<'_> {
+fn deprecated(d: &Option<spec::Deprecation>) -> Option<ir::Deprecated> {
+    d.as_ref().map(|d| ir::Deprecated {
+        note: d.note.clone(),
+    })
+}
+
+impl<'s> Lower<'s> {
     pub(super) fn type_def(
         &self,
-        slot: &Slot<'_>,
+        slot: &Slot<'s>,
         pagination: &[ir::Pagination],
     ) -> Result<ir::TypeDef, Error> {
         match slot {
             Slot::Model(m) => match &m.kind {
                 ModelKind::Struct {
-                    fields,
                     reject_unknown_fields,
-                } => self.struct_def(m, fields, *reject_unknown_fields, Role::Response),
+                    extends,
+                    ..
+                } => self.struct_def(m, *reject_unknown_fields, extends, Role::Response),
                 ModelKind::Enum { values, open } => Ok(enum_def(m, values, *open)),
+                ModelKind::Union {
+                    tag,
+                    variants,
+                    open,
+                } => self.union_def(m, tag.as_ref(), variants, *open),
             },
             Slot::Create(m) | Slot::Patch(m) => {
                 let role = if matches!(slot, Slot::Create(_)) {
@@ -38,11 +52,15 @@ impl Lower<'_> {
                 };
                 match &m.kind {
                     ModelKind::Struct {
-                        fields,
                         reject_unknown_fields,
-                    } => self.struct_def(m, fields, *reject_unknown_fields, role),
-                    ModelKind::Enum { .. } => Err(super::unchecked(
-                        &format!("a request body of the enum `{}`", m.name.value),
+                        extends,
+                        ..
+                    } => self.struct_def(m, *reject_unknown_fields, extends, role),
+                    _ => Err(super::unchecked(
+                        &format!(
+                            "a request body of `{}`, which is not a struct",
+                            m.name.value
+                        ),
                         m.name.span,
                     )),
                 }
@@ -58,9 +76,9 @@ impl Lower<'_> {
 
     fn struct_def(
         &self,
-        m: &spec::Model,
-        fields: &[spec::Field],
+        m: &'s spec::Model,
         reject_unknown_fields: bool,
+        extends: &[spec::Name],
         role: Role,
     ) -> Result<ir::TypeDef, Error> {
         let base = ident::type_name(&m.name.value);
@@ -84,7 +102,8 @@ impl Lower<'_> {
                 ir::Origin::Model,
             ),
         };
-        let in_role = |f: &&spec::Field| match role {
+        let fields = self.all_fields(m);
+        let in_role = |f: &&&spec::Field| match role {
             Role::Response => !f.write_only,
             Role::Create | Role::Patch => !f.read_only,
         };
@@ -102,9 +121,33 @@ impl Lower<'_> {
                 .collect::<Result<Vec<_>, Error>>()?,
             Role::Create | Role::Patch => Vec::new(),
         };
-        // Default is only honest when every field may be left out: then `Default` is the empty request.
-        let derive_default =
-            role != Role::Response && lowered.iter().all(|f| f.presence.optional());
+        // Default is only honest for requests when every field may be left out: then it is the empty request, or
+        // the request of the spec's defaults.
+        let all_optional = lowered.iter().all(|f| f.presence.optional());
+        let optional_or_defaulted = lowered
+            .iter()
+            .all(|f| f.presence.optional() || f.default.is_some());
+        let default_impl = match role {
+            Role::Response => ir::DefaultImpl::None,
+            _ if all_optional => ir::DefaultImpl::Derive,
+            _ if optional_or_defaulted => ir::DefaultImpl::Manual,
+            _ => ir::DefaultImpl::None,
+        };
+        let extends = match role {
+            Role::Response => extends
+                .iter()
+                .map(|b| {
+                    self.table
+                        .models
+                        .get(b.value.as_str())
+                        .map(|(id, _)| *id)
+                        .ok_or_else(|| {
+                            super::unchecked(&format!("the base model `{}`", b.value), b.span)
+                        })
+                })
+                .collect::<Result<Vec<_>, Error>>()?,
+            Role::Create | Role::Patch => Vec::new(),
+        };
         Ok(ir::TypeDef {
             rust_name,
             wire_name: match role {
@@ -122,7 +165,8 @@ impl Lower<'_> {
                 reject_unknown_fields,
                 // Set once operations are known: whether a request can carry it.
                 request: false,
-                derive_default,
+                default_impl,
+                extends,
             }),
         })
     }
@@ -135,6 +179,38 @@ impl Lower<'_> {
             .ok_or_else(|| super::unchecked(&format!("the model `{}`", m.name.value), m.name.span))
     }
 
+    /// A field's type in a role: a `write_as` field of a request body holds its model's request form.
+    fn field_ty(&self, f: &spec::Field, role: Role) -> Result<Ty, Error> {
+        let ty = self.ty(&f.ty.value, f.ty.span)?;
+        let Some(w) = &f.write_as else {
+            return Ok(ty);
+        };
+        let form = match (role, w.value) {
+            (Role::Response, _) => return Ok(ty),
+            (Role::Create, _) | (Role::Patch, spec::WriteAs::Create) => &self.table.create,
+            (Role::Patch, spec::WriteAs::Patch) => &self.table.patch,
+        };
+        fn swap(t: Ty, model: TypeId, form: TypeId) -> Ty {
+            match t {
+                Ty::Named(id) if id == model => Ty::Named(form),
+                Ty::List(inner) => Ty::List(Box::new(swap(*inner, model, form))),
+                Ty::Map(inner) => Ty::Map(Box::new(swap(*inner, model, form))),
+                other => other,
+            }
+        }
+        let target = super::field_model(&f.ty.value)
+            .ok_or_else(|| super::unchecked("`write_as` on a field that holds no model", w.span))?;
+        let model = self.model_id(
+            self.model(target)
+                .ok_or_else(|| super::unchecked("a `write_as` model", w.span))?,
+        )?;
+        let form = form
+            .get(target)
+            .copied()
+            .ok_or_else(|| super::unchecked(&format!("the request form of `{target}`"), w.span))?;
+        Ok(swap(ty, model, form))
+    }
+
     fn field(
         &self,
         f: &spec::Field,
@@ -142,11 +218,16 @@ impl Lower<'_> {
         role: Role,
         taken: &mut Vec<String>,
     ) -> Result<ir::Field, Error> {
+        let default = match role {
+            // Absent in a PATCH means "leave as is", not the default.
+            Role::Patch => None,
+            Role::Response | Role::Create => f.default.as_ref().map(|d| d.value.clone()),
+        };
         let optional = match role {
             Role::Response => f.optional,
             Role::Create => !f.required_on_create,
             Role::Patch => true,
-        };
+        } && default.is_none();
         // A nullable field takes null in every body, a create body included: sending `null` there is how a caller
         // says "no value" explicitly, which is not the same as leaving the server's default.
         let presence = match (optional, f.nullable) {
@@ -168,22 +249,18 @@ impl Lower<'_> {
             wire_name: f.name.value.clone(),
             doc,
             span: f.name.span,
-            ty: self.ty(&f.ty.value, f.ty.span)?,
+            ty: self.field_ty(f, role)?,
             presence,
             boxed: self.refers_back(&f.ty.value, &m.name.value),
-            constraints: ir::Constraints {
-                max_length: f.constraints.max_length.and_then(|n| u64::try_from(n).ok()),
-                min_length: f.constraints.min_length.and_then(|n| u64::try_from(n).ok()),
-                pattern: f.constraints.pattern.as_ref().map(|p| p.value.clone()),
-                minimum: f.constraints.minimum,
-                maximum: f.constraints.maximum,
-            },
+            constraints: constraints(&f.constraints),
             example: f.example.clone(),
             access: match (f.read_only, f.write_only) {
                 (true, _) => ir::Access::ReadOnly,
                 (_, true) => ir::Access::WriteOnly,
                 _ => ir::Access::ReadWrite,
             },
+            default,
+            deprecated: deprecated(&f.deprecated),
         })
     }
 
@@ -198,14 +275,82 @@ impl Lower<'_> {
                 return false;
             }
             seen.push(name.to_owned());
-            match cx.table.models.get(name).map(|(_, m)| &m.kind) {
-                Some(ModelKind::Struct { fields, .. }) => fields
+            match cx.model(name) {
+                Some(
+                    m @ spec::Model {
+                        kind: ModelKind::Struct { .. },
+                        ..
+                    },
+                ) => cx
+                    .all_fields(m)
                     .iter()
                     .any(|f| matches!(&f.ty.value, TypeExpr::Named(n) if walk(cx, n, owner, seen))),
+                Some(spec::Model {
+                    kind: ModelKind::Union { variants, .. },
+                    ..
+                }) => variants
+                    .iter()
+                    .any(|v| matches!(&v.ty.value, TypeExpr::Named(n) if walk(cx, n, owner, seen))),
                 _ => false,
             }
         }
         matches!(t, TypeExpr::Named(n) if walk(self, n, owner, &mut Vec::new()))
+    }
+
+    fn union_def(
+        &self,
+        m: &'s spec::Model,
+        tag: Option<&spec::Name>,
+        variants: &[spec::UnionVariant],
+        open: bool,
+    ) -> Result<ir::TypeDef, Error> {
+        // `Unknown` holds what an open union does not know.
+        let mut taken = if open {
+            vec!["Unknown".to_owned()]
+        } else {
+            Vec::new()
+        };
+        let lowered = variants
+            .iter()
+            .map(|v| {
+                let name = match (&v.rust_name, &v.tag) {
+                    (Some(r), _) => r.value.clone(),
+                    (None, Some(t)) => ident::type_name(&t.value),
+                    (None, None) => ident::type_name(&variant_stem(&v.ty.value)),
+                };
+                let declares_tag = match (tag, &v.ty.value) {
+                    (Some(tag), TypeExpr::Named(n)) => self.model(n).is_some_and(|t| {
+                        self.all_fields(t).iter().any(|f| f.name.value == tag.value)
+                    }),
+                    _ => false,
+                };
+                let doc = prose(&v.description).unwrap_or_else(|| match (&v.tag, tag) {
+                    (Some(value), Some(tag)) => format!("`{}: \"{}\"`.", tag.value, value.value),
+                    _ => format!("A value of the `{}` variant.", variant_stem(&v.ty.value)),
+                });
+                Ok(ir::UnionVariant {
+                    rust_name: ident::unique_type(name, &mut taken),
+                    tag: v.tag.as_ref().map(|t| t.value.clone()),
+                    ty: self.ty(&v.ty.value, v.ty.span)?,
+                    doc,
+                    span: v.ty.span,
+                    declares_tag,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(ir::TypeDef {
+            rust_name: ident::type_name(&m.name.value),
+            wire_name: m.name.value.clone(),
+            doc: doc_or(&m.description, || format!("The `{}` union.", m.name.value)),
+            span: m.name.span,
+            origin: ir::Origin::Model,
+            schema_index: None,
+            kind: ir::TypeKind::Union(ir::Union {
+                tag: tag.map(|t| t.value.clone()),
+                variants: lowered,
+                open,
+            }),
+        })
     }
 
     fn page_def(
@@ -231,6 +376,8 @@ impl Lower<'_> {
             constraints: ir::Constraints::default(),
             example: None,
             access: ir::Access::ReadOnly,
+            default: None,
+            deprecated: None,
         };
         let mut taken = Vec::new();
         let mut fields = vec![
@@ -280,28 +427,81 @@ impl Lower<'_> {
                 write_only_fields: Vec::new(),
                 reject_unknown_fields: false,
                 request: false,
-                derive_default: false,
+                default_impl: ir::DefaultImpl::None,
+                extends: Vec::new(),
             }),
         })
     }
 }
 
+pub(super) fn constraints(c: &spec::Constraints) -> ir::Constraints {
+    let count = |n: Option<i64>| n.and_then(|n| u64::try_from(n).ok());
+    ir::Constraints {
+        max_length: count(c.max_length),
+        min_length: count(c.min_length),
+        pattern: c.pattern.as_ref().map(|p| p.value.clone()),
+        minimum: c.minimum,
+        maximum: c.maximum,
+        min_items: count(c.min_items),
+        max_items: count(c.max_items),
+    }
+}
+
+/// The words naming an untagged variant after its type: `String`, `Label`, `StringList`.
+fn variant_stem(t: &TypeExpr) -> String {
+    match t {
+        TypeExpr::Prim(p) => ident::camel_stem(p.name()),
+        TypeExpr::List(i) => format!("{}List", variant_stem(i)),
+        TypeExpr::Map(i) => format!("{}Map", variant_stem(i)),
+        TypeExpr::Named(n) => ident::camel_stem(n),
+        _ => "Value".into(),
+    }
+}
+
+/// A Rust variant name for an enum value: strings by their words, integers as `Value1`/`ValueMinus1`, booleans as
+/// `True`/`False`.
+fn literal_name(value: &Literal) -> String {
+    match value {
+        Literal::Str(s) => ident::type_name(s),
+        Literal::Int(i) if *i < 0 => format!("ValueMinus{}", i.unsigned_abs()),
+        Literal::Int(i) => format!("Value{i}"),
+        Literal::Bool(true) => "True".into(),
+        Literal::Bool(false) => "False".into(),
+    }
+}
+
 fn enum_def(m: &spec::Model, values: &[spec::EnumValue], open: bool) -> ir::TypeDef {
-    // `Unknown` holds the values an open enum does not know.
-    let mut taken = if open {
+    // `Unknown` holds the values an open enum does not know; written names are taken first, so a derived name
+    // never takes one a value was given.
+    let mut taken: Vec<String> = if open {
         vec!["Unknown".to_owned()]
     } else {
         Vec::new()
     };
+    taken.extend(
+        values
+            .iter()
+            .filter_map(|v| v.rust_name.as_ref().map(|r| r.value.clone())),
+    );
     let variants = values
         .iter()
         .map(|v| ir::Variant {
-            rust_name: ident::unique_type(ident::type_name(&v.value.value), &mut taken),
-            wire_name: v.value.value.clone(),
+            rust_name: match &v.rust_name {
+                Some(r) => r.value.clone(),
+                None => ident::unique_type(literal_name(&v.value.value), &mut taken),
+            },
+            wire_name: v.value.value.text(),
+            value: v.value.value.clone(),
             doc: prose(&v.description),
             span: v.value.span,
+            deprecated: deprecated(&v.deprecated),
         })
         .collect();
+    let kind = match values.first().map(|v| &v.value.value) {
+        Some(Literal::Int(_)) => ir::EnumKind::Integer,
+        Some(Literal::Bool(_)) => ir::EnumKind::Boolean,
+        _ => ir::EnumKind::String,
+    };
     ir::TypeDef {
         rust_name: ident::type_name(&m.name.value),
         wire_name: m.name.value.clone(),
@@ -309,13 +509,17 @@ fn enum_def(m: &spec::Model, values: &[spec::EnumValue], open: bool) -> ir::Type
         span: m.name.span,
         origin: ir::Origin::Model,
         schema_index: None,
-        kind: ir::TypeKind::Enum(ir::Enum { variants, open }),
+        kind: ir::TypeKind::Enum(ir::Enum {
+            variants,
+            open,
+            kind,
+        }),
     }
 }
 
-/// The types a request can carry (bodies, and what they hold), in id order. Open enums are left out: the server
-/// takes any string for them (the implementation decides what an unknown value means), so the schema describes
-/// them as strings.
+/// The types a request can carry (bodies, parameters, and what they hold), in id order. Open enums are left out:
+/// the server takes any string for them (the implementation decides what an unknown value means), so the schema
+/// describes them as strings.
 pub(super) fn request_types(types: &[ir::TypeDef], resources: &[ir::Resource]) -> Vec<TypeId> {
     let mut reachable = BTreeSet::new();
     let mut todo: Vec<&Ty> = resources
@@ -330,11 +534,11 @@ pub(super) fn request_types(types: &[ir::TypeDef], resources: &[ir::Resource]) -
         .collect();
     while let Some(t) = todo.pop() {
         match t {
-            Ty::Named(id) if reachable.insert(*id) => {
-                if let ir::TypeKind::Struct(s) = &types[id.0].kind {
-                    todo.extend(s.fields.iter().map(|f| &f.ty));
-                }
-            }
+            Ty::Named(id) if reachable.insert(*id) => match &types[id.0].kind {
+                ir::TypeKind::Struct(s) => todo.extend(s.fields.iter().map(|f| &f.ty)),
+                ir::TypeKind::Union(u) => todo.extend(u.variants.iter().map(|v| &v.ty)),
+                ir::TypeKind::Enum(_) => {}
+            },
             Ty::List(inner) | Ty::Map(inner) => todo.push(inner),
             _ => {}
         }

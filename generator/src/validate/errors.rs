@@ -60,6 +60,24 @@ impl Validator<'_> {
                     "an error body must be a mapping",
                     "write the JSON body as a YAML mapping",
                 );
+            } else if errors.models.iter().any(|m| m.value == a.model.value) {
+                // The generated server sends this body and the generated client decodes it with the model: it
+                // must be a value of the model, `{placeholders}` standing for the text the server fills in.
+                let model = TypeExpr::Named(a.model.value.clone());
+                if let Err(why) = self.json_fits(&a.body, &model, true, 0) {
+                    self.err(
+                        a.body_span,
+                        format!(
+                            "the `{}` answer's body is not a `{}`: {why}",
+                            a.kind.value.as_str(),
+                            a.model.value
+                        ),
+                        format!(
+                            "make the body fit the model `{}`, or the model the body",
+                            a.model.value
+                        ),
+                    );
+                }
             }
         }
     }

@@ -1,9 +1,9 @@
 //! validate: every semantic rule of the language, checked over the whole spec, all problems reported at once.
 //!
 //! After this stage passes, [`crate::lower`] may assume names resolve, paths match their parameters, patterns
-//! compile and nothing collides; it never reports an error of its own. One file per part of the spec: [`api`]
-//! (the `api` section and auth), [`pagination`], [`errors`] (the standard answers and their bodies), [`types`]
-//! (models and type expressions), [`routes`] (resources, operations, paths and parameters).
+//! compile and nothing collides; it never reports an error of its own. One file per part of the spec: `api`
+//! (the `api` section and auth), `pagination`, `errors` (the standard answers and their bodies), `types`
+//! (models and type expressions), `routes` (resources, operations, paths and parameters).
 
 mod api;
 mod errors;
@@ -45,11 +45,7 @@ impl<'s> Validator<'s> {
 
     fn run(&mut self) {
         let spec = self.spec;
-        self.names_unique(
-            spec.models.iter().map(|m| &m.name),
-            "model",
-            crate::ident::type_name,
-        );
+        self.model_names_unique();
         for m in &spec.models {
             self.models.entry(m.name.value.as_str()).or_insert(m);
         }
@@ -62,6 +58,40 @@ impl<'s> Validator<'s> {
         self.recursion();
         self.derived_names();
         self.routes();
+    }
+
+    /// Models, written or defined in place, must have distinct Rust names; a name given to an inline definition
+    /// says where it stands and how to rename it.
+    fn model_names_unique(&mut self) {
+        let mut seen: HashMap<String, &Model> = HashMap::new();
+        for m in &self.spec.models {
+            let rust = crate::ident::type_name(&m.name.value);
+            match seen.get(&rust) {
+                Some(first) => {
+                    let (msg, hint) = match (&m.inline, &first.inline) {
+                        (Some(here), _) => (
+                            format!("{here} defines a type in place named `{}`, which model `{}` (line {}) already is", m.name.value, first.name.value, first.name.span.line),
+                            "give the definition a name of its own with `name: ...`".to_owned(),
+                        ),
+                        (None, Some(there)) => (
+                            format!("model `{}` has the name {there} gives the type it defines in place", m.name.value),
+                            "rename the model, or give the definition another with `name: ...`".to_owned(),
+                        ),
+                        (None, None) if first.name.value == m.name.value => {
+                            (format!("model `{}` is defined twice", m.name.value), "rename one of the two models".to_owned())
+                        }
+                        (None, None) => (
+                            format!("model `{}` and model `{}` (line {}) both become `{rust}` in Rust", m.name.value, first.name.value, first.name.span.line),
+                            "rename one of the two models".to_owned(),
+                        ),
+                    };
+                    self.err(m.name.span, msg, hint);
+                }
+                None => {
+                    seen.insert(rust, m);
+                }
+            }
+        }
     }
 
     /// Reports names that are equal after conversion to Rust (`fooBar` and `foo_bar`).

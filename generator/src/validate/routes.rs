@@ -113,6 +113,11 @@ impl<'s> Validator<'s> {
     /// Path and query parameters take the same types.
     pub(super) fn param(&mut self, p: &Param) {
         self.ty(&p.ty.value, p.ty.span, Place::Param);
+        let what = format!("parameter `{}`", p.name.value);
+        self.constraints(&p.constraints, &p.ty, &what);
+        if let Some(d) = &p.default {
+            self.default(d, &p.ty.value, &p.constraints, false);
+        }
     }
 
     pub(super) fn resource(

@@ -110,27 +110,18 @@ impl Validator<'_> {
 
     pub(super) fn model(&mut self, m: &Model) {
         match &m.kind {
-            ModelKind::Enum { values, .. } => {
-                if values.is_empty() {
-                    self.err(
-                        m.name.span,
-                        format!("enum `{}` has no values", m.name.value),
-                        "list its values under `enum:`",
-                    );
-                }
-                let mut seen: Vec<&str> = Vec::new();
-                for v in values {
-                    if seen.contains(&v.value.value.as_str()) {
-                        self.err(
-                            v.value.span,
-                            format!("enum value `{}` is listed twice", v.value.value),
-                            "remove one",
-                        );
-                    }
-                    seen.push(&v.value.value);
-                }
-            }
-            ModelKind::Struct { fields, .. } => {
+            ModelKind::Enum { values, .. } => self.enum_values(m, values),
+            ModelKind::Struct {
+                fields, extends, ..
+            } => {
+                self.extends(m, extends);
+                let lookup = |name: &str| self.models.get(name).copied();
+                let inherited: Vec<(&str, &str)> = m
+                    .all_fields(&lookup)
+                    .iter()
+                    .filter(|f| !fields.iter().any(|own| std::ptr::eq(own, **f)))
+                    .map(|f| (f.name.value.as_str(), ""))
+                    .collect();
                 let mut seen: Vec<&str> = Vec::new();
                 for f in fields {
                     if seen.contains(&f.name.value.as_str()) {
@@ -139,66 +130,560 @@ impl Validator<'_> {
                             format!("field `{}` is defined twice", f.name.value),
                             "remove one",
                         );
-                    }
-                    seen.push(&f.name.value);
-                    self.ty(&f.ty.value, f.ty.span, Place::Field);
-                    if f.read_only && f.write_only {
-                        self.err(f.name.span, format!("field `{}` is both read-only and write-only", f.name.value), "a field is read-only (responses only), write-only (requests only), or neither");
-                    }
-                    if f.read_only && f.required_on_create {
+                    } else if inherited.iter().any(|(n, _)| *n == f.name.value) {
                         self.err(
                             f.name.span,
                             format!(
-                                "field `{}` is read-only but required on create",
-                                f.name.value
+                                "field `{}` is already a field of a model `{}` extends",
+                                f.name.value, m.name.value
                             ),
-                            "remove `required_on_create`, or `read_only`",
+                            "rename it, or leave it to the base model",
                         );
                     }
-                    let c = &f.constraints;
-                    let stringy = matches!(
-                        f.ty.value,
-                        TypeExpr::Prim(Prim::String | Prim::Uri | Prim::Email)
+                    seen.push(&f.name.value);
+                    self.field(f);
+                }
+            }
+            ModelKind::Union { tag, variants, .. } => self.union(m, tag.as_ref(), variants),
+        }
+    }
+
+    fn enum_values(&mut self, m: &Model, values: &[EnumValue]) {
+        if values.is_empty() {
+            self.err(
+                m.name.span,
+                format!("enum `{}` has no values", m.name.value),
+                "list its values under `enum:`",
+            );
+        }
+        let mut seen: Vec<&Literal> = Vec::new();
+        let mut rust_names: Vec<String> = Vec::new();
+        let first_kind = values.first().map(|v| v.value.value.kind());
+        for v in values {
+            if seen.contains(&&v.value.value) {
+                self.err(
+                    v.value.span,
+                    format!("enum value `{}` is listed twice", v.value.value.text()),
+                    "remove one",
+                );
+            }
+            seen.push(&v.value.value);
+            if Some(v.value.value.kind()) != first_kind {
+                self.err(
+                    v.value.span,
+                    format!(
+                        "enum value `{}` is {}, but the enum's first value is {}",
+                        v.value.value.text(),
+                        v.value.value.kind(),
+                        first_kind.unwrap_or("a string")
+                    ),
+                    "an enum's values are all strings, all integers or all booleans; quote a value to make it a string",
+                );
+            }
+            if let Some(r) = &v.rust_name {
+                if !is_type_identifier(&r.value) {
+                    self.err(
+                        r.span,
+                        format!("`{}` is not a Rust type name", r.value),
+                        "use UpperCamelCase letters and digits, e.g. `CreatedDesc`",
                     );
-                    let numeric =
-                        matches!(f.ty.value, TypeExpr::Prim(Prim::Integer | Prim::Number));
-                    if !stringy
-                        && (c.max_length.is_some() || c.min_length.is_some() || c.pattern.is_some())
-                    {
-                        self.err(f.ty.span, format!("length and pattern constraints need a string type, but `{}` is not one", f.name.value), "remove the constraint or change the type");
-                    }
-                    if !numeric && (c.minimum.is_some() || c.maximum.is_some()) {
+                } else if rust_names.contains(&r.value) || r.value == "Unknown" {
+                    self.err(
+                        r.span,
+                        format!("the Rust name `{}` is already taken in this enum", r.value),
+                        "choose another `rust_name`",
+                    );
+                } else {
+                    rust_names.push(r.value.clone());
+                }
+            }
+        }
+    }
+
+    fn extends(&mut self, m: &Model, extends: &[Name]) {
+        for base in extends {
+            match self.models.get(base.value.as_str()) {
+                None => self.unknown_type(&base.value, base.span),
+                Some(Model {
+                    kind: ModelKind::Struct { .. },
+                    ..
+                }) => {
+                    if self.extends_itself(&base.value, &m.name.value, &mut Vec::new()) {
                         self.err(
-                            f.ty.span,
+                            base.span,
                             format!(
-                                "`minimum`/`maximum` need a number type, but `{}` is not one",
-                                f.name.value
+                                "model `{}` extends itself through `{}`",
+                                m.name.value, base.value
                             ),
-                            "remove the constraint or change the type",
+                            "remove one `extends` of the cycle",
                         );
                     }
-                    if let (Some(lo), Some(hi)) = (c.min_length, c.max_length) {
-                        if lo > hi {
+                }
+                Some(_) => self.err(
+                    base.span,
+                    format!(
+                        "`{}` is not a struct model, so `{}` cannot extend it",
+                        base.value, m.name.value
+                    ),
+                    "`extends` takes struct models, whose fields come first",
+                ),
+            }
+        }
+    }
+
+    fn extends_itself(&self, from: &str, target: &str, seen: &mut Vec<String>) -> bool {
+        if from == target {
+            return true;
+        }
+        if seen.iter().any(|s| s == from) {
+            return false;
+        }
+        seen.push(from.to_owned());
+        match self.models.get(from).map(|m| &m.kind) {
+            Some(ModelKind::Struct { extends, .. }) => extends
+                .iter()
+                .any(|b| self.extends_itself(&b.value, target, seen)),
+            _ => false,
+        }
+    }
+
+    fn field(&mut self, f: &Field) {
+        self.ty(&f.ty.value, f.ty.span, Place::Field);
+        if f.read_only && f.write_only {
+            self.err(
+                f.name.span,
+                format!("field `{}` is both read-only and write-only", f.name.value),
+                "a field is read-only (responses only), write-only (requests only), or neither",
+            );
+        }
+        if f.read_only && f.required_on_create {
+            self.err(
+                f.name.span,
+                format!(
+                    "field `{}` is read-only but required on create",
+                    f.name.value
+                ),
+                "remove `required_on_create`, or `read_only`",
+            );
+        }
+        let what = format!("`{}`", f.name.value);
+        self.constraints(&f.constraints, &f.ty, &what);
+        if let Some(r) = &f.rust_name {
+            if !is_identifier(&r.value) {
+                self.err(
+                    r.span,
+                    format!("`{}` is not a Rust identifier", r.value),
+                    "use snake_case letters, digits and `_`",
+                );
+            }
+        }
+        if let Some(d) = &f.default {
+            if f.required_on_create {
+                self.err(
+                    d.span,
+                    format!(
+                        "field `{}` has a default, so it need not be required on create",
+                        f.name.value
+                    ),
+                    "remove `required_on_create` or the default",
+                );
+            }
+            self.default(d, &f.ty.value, &f.constraints, f.nullable);
+        }
+        if let Some(w) = &f.write_as {
+            let target = model_of(&f.ty.value);
+            let is_struct = target
+                .and_then(|t| self.models.get(t))
+                .is_some_and(|m| matches!(m.kind, ModelKind::Struct { .. }));
+            if !is_struct {
+                self.err(w.span, format!("`write_as` needs a field whose type is a struct model (or a list or map of one), but `{}` is not", f.name.value), "remove `write_as`");
+            }
+            if f.read_only {
+                self.err(
+                    w.span,
+                    format!(
+                        "field `{}` is read-only, so no request body holds it",
+                        f.name.value
+                    ),
+                    "remove `write_as` or `read_only`",
+                );
+            }
+        }
+    }
+
+    /// Constraints must fit the type they are written on (`what` names it in messages).
+    pub(super) fn constraints(&mut self, c: &Constraints, ty: &Spanned<TypeExpr>, what: &str) {
+        let stringy = matches!(
+            ty.value,
+            TypeExpr::Prim(Prim::String | Prim::Uri | Prim::Email)
+        );
+        let numeric = matches!(ty.value, TypeExpr::Prim(Prim::Integer | Prim::Number));
+        let listy = matches!(ty.value, TypeExpr::List(_));
+        if !stringy && (c.max_length.is_some() || c.min_length.is_some() || c.pattern.is_some()) {
+            self.err(
+                ty.span,
+                format!("length and pattern constraints need a string type, but {what} is not one"),
+                "remove the constraint or change the type",
+            );
+        }
+        if !numeric && (c.minimum.is_some() || c.maximum.is_some()) {
+            self.err(
+                ty.span,
+                format!("`minimum`/`maximum` need a number type, but {what} is not one"),
+                "remove the constraint or change the type",
+            );
+        }
+        if !listy && (c.min_items.is_some() || c.max_items.is_some()) {
+            self.err(
+                ty.span,
+                format!("`min_items`/`max_items` need a list type, but {what} is not one"),
+                "remove the constraint or change the type to `list<...>`",
+            );
+        }
+        for (lo, hi, names) in [
+            (
+                c.min_length,
+                c.max_length,
+                "`min_length` is greater than `max_length`",
+            ),
+            (
+                c.min_items,
+                c.max_items,
+                "`min_items` is greater than `max_items`",
+            ),
+        ] {
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                if lo > hi {
+                    self.err(ty.span, format!("{names} on {what}"), "swap them");
+                }
+            }
+        }
+        for n in [c.min_length, c.max_length, c.min_items, c.max_items]
+            .into_iter()
+            .flatten()
+        {
+            if n < 0 {
+                self.err(
+                    ty.span,
+                    format!("a length or item count on {what} is negative"),
+                    "counts start at 0",
+                );
+            }
+        }
+        if let (Some(lo), Some(hi)) = (c.minimum, c.maximum) {
+            if lo > hi {
+                self.err(
+                    ty.span,
+                    format!("`minimum` is greater than `maximum` on {what}"),
+                    "swap them",
+                );
+            }
+        }
+        if let Some(p) = &c.pattern {
+            self.pattern(p);
+        }
+    }
+
+    /// A default must be a value of the type, within its constraints.
+    pub(super) fn default(
+        &mut self,
+        d: &Spanned<serde_json::Value>,
+        ty: &TypeExpr,
+        c: &Constraints,
+        nullable: bool,
+    ) {
+        if d.value.is_null() && nullable {
+            return;
+        }
+        let result = self
+            .json_fits(&d.value, ty, false, 0)
+            .and_then(|()| constraint_holds(&d.value, c));
+        if let Err(why) = result {
+            self.err(
+                d.span,
+                format!("the default does not fit its type: {why}"),
+                "write a value of the declared type, as YAML",
+            );
+        }
+    }
+
+    /// Whether `value` is a value of `ty`. `placeholders`: a string `{name}` stands for a value the server fills in
+    /// (error answer bodies), so it fits a string, and alone it may stand for `null`.
+    pub(super) fn json_fits(
+        &self,
+        value: &serde_json::Value,
+        ty: &TypeExpr,
+        placeholders: bool,
+        depth: usize,
+    ) -> Result<(), String> {
+        use serde_json::Value;
+        if depth > 64 {
+            return Ok(());
+        }
+        let shown = || {
+            let text = value.to_string();
+            if text.chars().count() > 40 {
+                format!("{}…", text.chars().take(40).collect::<String>())
+            } else {
+                text
+            }
+        };
+        let ok = match (ty, value) {
+            (TypeExpr::Prim(Prim::Json), _) => true,
+            (TypeExpr::Prim(Prim::String | Prim::Uri | Prim::Email), Value::String(_)) => true,
+            (TypeExpr::Prim(Prim::Integer), Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (TypeExpr::Prim(Prim::Number), Value::Number(_)) => true,
+            (TypeExpr::Prim(Prim::Boolean), Value::Bool(_)) => true,
+            (TypeExpr::Prim(Prim::Uuid), Value::String(s)) => is_uuid(s),
+            (TypeExpr::Prim(Prim::DateTime), Value::String(s)) => is_datetime(s),
+            (TypeExpr::Prim(Prim::Date), Value::String(s)) => is_date(s),
+            (TypeExpr::List(inner), Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.json_fits(item, inner, placeholders, depth + 1)
+                        .map_err(|e| format!("item {i}: {e}"))?;
+                }
+                true
+            }
+            (TypeExpr::Map(inner), Value::Object(entries)) => {
+                for (k, v) in entries {
+                    self.json_fits(v, inner, placeholders, depth + 1)
+                        .map_err(|e| format!("`{k}`: {e}"))?;
+                }
+                true
+            }
+            (TypeExpr::Named(name), _) => {
+                return self.json_fits_model(value, name, placeholders, depth)
+            }
+            _ => false,
+        };
+        // A placeholder stands for text the server fills in: it fits any string type.
+        let placeholder = placeholders && value.as_str().is_some_and(is_placeholder);
+        if ok
+            || (placeholder && matches!(ty, TypeExpr::Prim(Prim::String | Prim::Uri | Prim::Email)))
+        {
+            Ok(())
+        } else {
+            Err(format!("{} is not {}", shown(), type_words(ty)))
+        }
+    }
+
+    fn json_fits_model(
+        &self,
+        value: &serde_json::Value,
+        name: &str,
+        placeholders: bool,
+        depth: usize,
+    ) -> Result<(), String> {
+        use serde_json::Value;
+        let Some(m) = self.models.get(name).copied() else {
+            // Reported where the type is written.
+            return Ok(());
+        };
+        match (&m.kind, value) {
+            (ModelKind::Enum { values, .. }, _) => {
+                let fits = values.iter().any(|v| match (&v.value.value, value) {
+                    (Literal::Str(s), Value::String(t)) => s == t,
+                    (Literal::Int(i), Value::Number(n)) => n.as_i64() == Some(*i),
+                    (Literal::Bool(b), Value::Bool(c)) => b == c,
+                    _ => false,
+                });
+                if fits || (placeholders && value.as_str().is_some_and(is_placeholder)) {
+                    Ok(())
+                } else {
+                    Err(format!("{value} is not a value of the enum `{name}`"))
+                }
+            }
+            (
+                ModelKind::Struct {
+                    reject_unknown_fields,
+                    ..
+                },
+                Value::Object(entries),
+            ) => {
+                let lookup = |n: &str| self.models.get(n).copied();
+                let fields = m.all_fields(&lookup);
+                for (key, v) in entries {
+                    match fields.iter().find(|f| f.name.value == *key) {
+                        Some(f) => {
+                            let lone = placeholders && v.as_str().is_some_and(is_placeholder);
+                            if v.is_null() || (lone && f.nullable) {
+                                if !f.nullable && v.is_null() {
+                                    return Err(format!("`{key}` is null, but it is not nullable"));
+                                }
+                                continue;
+                            }
+                            self.json_fits(v, &f.ty.value, placeholders, depth + 1)
+                                .map_err(|e| format!("`{key}`: {e}"))?;
+                        }
+                        None if *reject_unknown_fields => {
+                            return Err(format!(
+                                "`{key}` is not a field of `{name}`, which refuses unknown fields"
+                            ));
+                        }
+                        None => {}
+                    }
+                }
+                if let Some(missing) = fields.iter().find(|f| {
+                    !f.optional
+                        && f.default.is_none()
+                        && !entries.contains_key(&f.name.value)
+                        && !f.write_only
+                }) {
+                    return Err(format!(
+                        "the field `{}` of `{name}` is missing",
+                        missing.name.value
+                    ));
+                }
+                Ok(())
+            }
+            (
+                ModelKind::Union {
+                    tag: Some(tag),
+                    variants,
+                    ..
+                },
+                Value::Object(entries),
+            ) => {
+                let Some(chosen) = entries.get(&tag.value).and_then(Value::as_str) else {
+                    return Err(format!(
+                        "the tag field `{}` of the union `{name}` is missing",
+                        tag.value
+                    ));
+                };
+                match variants
+                    .iter()
+                    .find(|v| v.tag.as_ref().is_some_and(|t| t.value == chosen))
+                {
+                    Some(v) => {
+                        let mut rest = value.clone();
+                        if let (Some(Value::Object(obj)), TypeExpr::Named(target)) =
+                            (Some(&mut rest), &v.ty.value)
+                        {
+                            let declares = self.models.get(target.as_str()).is_some_and(|t| {
+                                let lookup = |n: &str| self.models.get(n).copied();
+                                t.all_fields(&lookup)
+                                    .iter()
+                                    .any(|f| f.name.value == tag.value)
+                            });
+                            if !declares {
+                                obj.remove(&tag.value);
+                            }
+                        }
+                        self.json_fits(&rest, &v.ty.value, placeholders, depth + 1)
+                    }
+                    None => Err(format!(
+                        "`{chosen}` is not a tag value of the union `{name}`"
+                    )),
+                }
+            }
+            (
+                ModelKind::Union {
+                    tag: None,
+                    variants,
+                    ..
+                },
+                _,
+            ) => {
+                let mut reasons = Vec::new();
+                for v in variants {
+                    match self.json_fits(value, &v.ty.value, placeholders, depth + 1) {
+                        Ok(()) => return Ok(()),
+                        Err(e) => reasons.push(e),
+                    }
+                }
+                Err(format!(
+                    "{value} fits no variant of the union `{name}` ({})",
+                    reasons.join("; ")
+                ))
+            }
+            _ => Err(format!("{value} is not an object of `{name}`")),
+        }
+    }
+
+    fn union(&mut self, m: &Model, tag: Option<&Name>, variants: &[UnionVariant]) {
+        if variants.is_empty() {
+            self.err(
+                m.name.span,
+                format!("union `{}` has no variants", m.name.value),
+                "list its variants under `variants:`",
+            );
+        }
+        let mut seen_types: Vec<&TypeExpr> = Vec::new();
+        let mut seen_tags: Vec<&str> = Vec::new();
+        for v in variants {
+            self.ty(&v.ty.value, v.ty.span, Place::Field);
+            if seen_types.contains(&&v.ty.value) {
+                self.err(
+                    v.ty.span,
+                    format!("union `{}` lists this type twice", m.name.value),
+                    "remove one variant",
+                );
+            }
+            seen_types.push(&v.ty.value);
+            if let Some(r) = &v.rust_name {
+                if !is_type_identifier(&r.value) {
+                    self.err(
+                        r.span,
+                        format!("`{}` is not a Rust type name", r.value),
+                        "use UpperCamelCase letters and digits, e.g. `Object`",
+                    );
+                }
+            }
+            let (Some(tag), Some(value)) = (tag, &v.tag) else {
+                continue;
+            };
+            if seen_tags.contains(&value.value.as_str()) {
+                self.err(
+                    value.span,
+                    format!("tag value `{}` is listed twice", value.value),
+                    "remove one",
+                );
+            }
+            seen_tags.push(&value.value);
+            // A tagged variant is an object: a struct model, whose field named like the tag (if it declares one)
+            // must accept the variant's value.
+            let target = match &v.ty.value {
+                TypeExpr::Named(n) => self.models.get(n.as_str()).copied(),
+                _ => None,
+            };
+            match target {
+                Some(
+                    t @ Model {
+                        kind: ModelKind::Struct { .. },
+                        ..
+                    },
+                ) => {
+                    let lookup = |n: &str| self.models.get(n).copied();
+                    let declared = t
+                        .all_fields(&lookup)
+                        .into_iter()
+                        .find(|f| f.name.value == tag.value);
+                    if let Some(f) = declared {
+                        let fits = self.json_fits(
+                            &serde_json::Value::String(value.value.clone()),
+                            &f.ty.value,
+                            false,
+                            0,
+                        );
+                        if let Err(why) = fits {
+                            self.err(f.ty.span, format!("the tag field `{}` of `{}` cannot hold the tag value `{}`: {why}", tag.value, t.name.value, value.value), "make it a string, or an enum that has the value");
+                        } else if f.optional || f.nullable {
                             self.err(
                                 f.name.span,
-                                "`min_length` is greater than `max_length`",
-                                "swap them",
-                            );
-                        }
-                    }
-                    if let Some(p) = &c.pattern {
-                        self.pattern(p);
-                    }
-                    if let Some(r) = &f.rust_name {
-                        if !is_identifier(&r.value) {
-                            self.err(
-                                r.span,
-                                format!("`{}` is not a Rust identifier", r.value),
-                                "use snake_case letters, digits and `_`",
+                                format!(
+                                    "the tag field `{}` of `{}` may be absent or null",
+                                    tag.value, t.name.value
+                                ),
+                                "a tag field is always sent: remove `optional`/`nullable`",
                             );
                         }
                     }
                 }
+                Some(_) | None if !matches!(v.ty.value, TypeExpr::Named(ref n) if !self.models.contains_key(n.as_str())) =>
+                {
+                    self.err(v.ty.span, format!("variant `{}` of union `{}` is not a struct model", value.value, m.name.value), "a union tagged by a field has objects as variants: name a struct model, or define one in place with `{fields: ...}`");
+                }
+                _ => {}
             }
         }
     }
@@ -210,7 +695,7 @@ impl Validator<'_> {
                 continue;
             };
             for f in fields {
-                if f.optional || f.nullable {
+                if f.optional || f.nullable || f.default.is_some() {
                     continue;
                 }
                 if let TypeExpr::Named(target) = &f.ty.value {
@@ -256,6 +741,9 @@ impl Validator<'_> {
         for r in &self.spec.resources {
             for op in &r.operations {
                 if let Some(b) = &op.body {
+                    if let TypeExpr::Create(m) | TypeExpr::Patch(m) = &b.value {
+                        derived.extend(self.write_as_forms(m, b.span));
+                    }
                     match &b.value {
                         TypeExpr::Create(m) => {
                             derived.push((ident::type_name_of(&[m, "Create"]), b.span))
@@ -293,6 +781,31 @@ impl Validator<'_> {
         }
     }
 
+    /// The request forms a body of model `m` reaches through `write_as` fields, as (Rust name, where).
+    fn write_as_forms(&self, m: &str, span: Span) -> Vec<(String, Span)> {
+        let mut out = Vec::new();
+        let mut todo = vec![m.to_owned()];
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(name) = todo.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            let Some(model) = self.models.get(name.as_str()).copied() else {
+                continue;
+            };
+            let lookup = |n: &str| self.models.get(n).copied();
+            for f in model.all_fields(&lookup) {
+                if let (Some(_), Some(target)) = (&f.write_as, model_of(&f.ty.value)) {
+                    out.push((ident::type_name_of(&[target, "Create"]), span));
+                    out.push((ident::type_name_of(&[target, "Patch"]), span));
+                    todo.push(target.to_owned());
+                }
+            }
+        }
+        out
+    }
+
     /// A `pattern` must compile with the `regex` crate the generated server uses to enforce it.
     pub(super) fn pattern(&mut self, p: &Name) {
         if let Err(e) = regex::Regex::new(&p.value) {
@@ -311,6 +824,97 @@ impl Validator<'_> {
             );
         }
     }
+}
+
+/// The model a field's type names, through lists and maps (for `write_as`).
+fn model_of(t: &TypeExpr) -> Option<&str> {
+    match t {
+        TypeExpr::Named(n) => Some(n),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => model_of(inner),
+        _ => None,
+    }
+}
+
+/// A type as words, for messages.
+fn type_words(t: &TypeExpr) -> String {
+    match t {
+        TypeExpr::Prim(p) => format!("a {}", p.name()),
+        TypeExpr::List(i) => format!(
+            "a list of {}",
+            type_words(i)
+                .trim_start_matches("a ")
+                .trim_start_matches("an ")
+        ),
+        TypeExpr::Map(i) => format!(
+            "a map of {}",
+            type_words(i)
+                .trim_start_matches("a ")
+                .trim_start_matches("an ")
+        ),
+        TypeExpr::Named(n) => format!("a `{n}`"),
+        _ => "a value of this type".to_owned(),
+    }
+}
+
+/// `{name}`: a placeholder the server fills in.
+fn is_placeholder(text: &str) -> bool {
+    text.contains('{') && text.contains('}')
+}
+
+fn is_uuid(s: &str) -> bool {
+    let hex: String = s.chars().filter(|c| *c != '-').collect();
+    hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && s.chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn is_datetime(s: &str) -> bool {
+    s.len() >= 20 && is_date(&s[..10]) && matches!(s.as_bytes()[10], b'T' | b't' | b' ')
+}
+
+/// Whether a default within its type also meets the constraints written beside it.
+fn constraint_holds(v: &serde_json::Value, c: &Constraints) -> Result<(), String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            let n = s.chars().count() as i64;
+            if c.max_length.is_some_and(|m| n > m) || c.min_length.is_some_and(|m| n < m) {
+                return Err(format!("\"{s}\" is outside the length limits"));
+            }
+            if let Some(p) = &c.pattern {
+                if regex::Regex::new(&p.value).is_ok_and(|re| !re.is_match(s)) {
+                    return Err(format!("\"{s}\" does not match the pattern"));
+                }
+            }
+        }
+        Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(0.0);
+            if c.minimum.is_some_and(|m| x < m) || c.maximum.is_some_and(|m| x > m) {
+                return Err(format!("{n} is outside the bounds"));
+            }
+        }
+        Value::Array(items) => {
+            let n = items.len() as i64;
+            if c.max_items.is_some_and(|m| n > m) || c.min_items.is_some_and(|m| n < m) {
+                return Err(format!("{n} items are outside the item limits"));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// True for a name usable as a Rust type or variant name (`rust_name` of enum values and union variants).
+fn is_type_identifier(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// True for a name usable as a plain Rust identifier (`rust_name` overrides).

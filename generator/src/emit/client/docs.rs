@@ -77,6 +77,9 @@ fn doc_link(api: &Api, t: &Ty) -> String {
 
 pub(super) fn method_doc(api: &Api, r: &Resource, op: &Operation) -> String {
     let mut text = format!("{}\n", op.summary);
+    if let Some(fact) = super::super::models::deprecation_fact(&op.deprecated) {
+        text.push_str(&format!("\n**{fact}**\n"));
+    }
     if let Some(d) = &op.description {
         text.push_str(&format!("\n{d}\n"));
     }

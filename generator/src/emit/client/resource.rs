@@ -107,6 +107,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     let request = request_ident(op);
     let operation = static_ident(op);
     let docs = doc(&docs::method_doc(api, r, op));
+    let deprecated = super::super::models::deprecated_attr(&op.deprecated);
     let mut params = Vec::new();
     let mut path = Vec::new();
     let mut query = Vec::new();
@@ -139,6 +140,7 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }
     quote! {
         #docs
+        #deprecated
         pub fn #name(&self, #(#params),*) -> #request {
             #request(self.client.request(&#operation, vec![#(#path),*]) #(#query)* #body)
         }
@@ -160,10 +162,11 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let required: Vec<&str> = match body.ty.named().and_then(|id| api.struct_(id)) {
+            // A field with a default may be left out: the server takes the default.
             Some(s) => s
                 .fields
                 .iter()
-                .filter(|f| !f.presence.optional())
+                .filter(|f| !f.presence.optional() && f.default.is_none())
                 .map(|f| f.wire_name.as_str())
                 .collect(),
             None => Vec::new(),
@@ -224,7 +227,15 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                     Presence::Optional => "optional",
                     Presence::Tristate => "optional, may be null",
                 };
-                let setter_doc = doc(&format!("{} (Body field `{wire}`, {facts}.)", f.doc));
+                let mut setter_text = format!("{} (Body field `{wire}`, {facts}.)", f.doc);
+                if let Some(d) = &f.default {
+                    setter_text.push_str(&format!(" Default: `{d}`."));
+                }
+                if let Some(fact) = super::super::models::deprecation_fact(&f.deprecated) {
+                    setter_text.push_str(&format!("\n\n{fact}"));
+                }
+                let setter_doc = doc(&setter_text);
+                let deprecated = super::super::models::deprecated_attr(&f.deprecated);
                 let (stored, set_call, set_doc) = if f.presence.nullable() {
                     (
                         quote! { impl Into<runtime::Nullable<#base>> },
@@ -248,6 +259,7 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                     let null_doc = doc(&format!("Sends the body field `{wire}` as `null` (clears it)."));
                     quote! {
                         #null_doc
+                        #deprecated
                         pub fn #n(self) -> Self {
                             Self(self.0.null(#wire))
                         }
@@ -255,11 +267,13 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 });
                 quote! {
                     #setter_doc
+                    #deprecated
                     pub fn #name(self, value: #value_ty) -> Self {
                         Self(self.0.field::<#base>(#wire, value.into()))
                     }
 
                     #set_doc
+                    #deprecated
                     #[inline]
                     pub fn #set(self, value: #stored) -> Self {
                         Self(self.0.#set_call(#wire, #set_value))
@@ -348,17 +362,27 @@ fn query_setters(
         .doc
         .clone()
         .unwrap_or_else(|| format!("The `{wire}` query parameter."));
-    let setter_doc = doc(&format!("{what} (Query parameter `{wire}`, optional.)"));
+    let mut setter_text = format!("{what} (Query parameter `{wire}`, optional.)");
+    if let Some(d) = &p.default {
+        setter_text.push_str(&format!(" The server's default: `{d}`."));
+    }
+    if let Some(fact) = super::super::models::deprecation_fact(&p.deprecated) {
+        setter_text.push_str(&format!("\n\n{fact}"));
+    }
+    let setter_doc = doc(&setter_text);
+    let deprecated = super::super::models::deprecated_attr(&p.deprecated);
     let set_doc = doc(&format!("Sets or clears the `{wire}` query parameter."));
     let text = param_text(&p.ty, quote! { value });
     quote! {
         #setter_doc
+        #deprecated
         pub fn #name(self, value: #value_ty) -> Self {
             let value: #stored = value.into();
             Self(self.0.query(#wire, #text))
         }
 
         #set_doc
+        #deprecated
         #[inline]
         pub fn #set(self, value: Option<#stored>) -> Self {
             Self(self.0.query_opt(#wire, value.map(|value| #text)))

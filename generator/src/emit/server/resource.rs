@@ -29,7 +29,7 @@ pub fn emit(api: &Api, r: &Resource) -> TokenStream {
             use rt::axum::response::{IntoResponse, Response};
             // Operations without parameters or a body describe none.
             #[allow(unused_imports)]
-            use rt::server::schema::{Param, Type};
+            use rt::server::schema::{Param, Rules, Type};
             use runtime::{Operation, Security};
             use super::{runtime, ApiError, #auth RequestContext};
         }
@@ -169,7 +169,8 @@ fn query_struct(api: &Api, op: &Operation) -> TokenStream {
     let fields = params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = ty(api, &p.ty, Scope::Nested);
-        let (ty, presence) = if p.required {
+        // A parameter with a default is always there: the router filled the default in.
+        let (ty, presence) = if p.required || p.default.is_some() {
             (ty, quote! {})
         } else {
             (quote! { Option<#ty> }, quote! { #[serde(default)] })

@@ -3,13 +3,49 @@
 //! line per field compiles in a fraction of the time of generated checking functions, and one tested interpreter
 //! gives every API the same messages.
 
-use crate::ir::{Api, Constraints, Param, ParamLocation, Ty, TypeKind};
+use super::super::tokens::option_str;
+use crate::ir::{Api, Constraints, Literal as Value, Param, ParamLocation, Ty, TypeKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+/// Every `pattern` of the API, fields' and parameters', in first-use order: each is the static `PATTERN_{index}` of
+/// the server module, compiled once, on first use.
+fn all_patterns(api: &Api) -> Vec<&str> {
+    let fields = api
+        .request_types
+        .iter()
+        .flat_map(|id| api.ty(*id).kind.fields())
+        .map(|f| &f.constraints);
+    let params = api
+        .operations()
+        .flat_map(|(_, op)| op.params.iter())
+        .map(|p| &p.constraints);
+    let mut out: Vec<&str> = Vec::new();
+    for c in fields.chain(params) {
+        if let Some(p) = &c.pattern {
+            if !out.contains(&p.as_str()) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The name of a pattern's static.
+fn pattern_static(patterns: &[&str], source: &str) -> proc_macro2::Ident {
+    // Every pattern written in the API is in the list (it is made from the same constraints).
+    format_ident!(
+        "PATTERN_{}",
+        patterns.iter().position(|p| *p == source).unwrap_or(0)
+    )
+}
+
 pub fn emit(api: &Api) -> TokenStream {
-    // Patterns are statics of their own: each compiles its regular expression once, on first use.
-    let mut patterns: Vec<&str> = Vec::new();
+    let patterns = all_patterns(api);
+    let pattern = |source: &str| {
+        let name = pattern_static(&patterns, source);
+        quote! { &#name }
+    };
     let types: Vec<TokenStream> = api
         .request_types
         .iter()
@@ -27,11 +63,16 @@ pub fn emit(api: &Api) -> TokenStream {
                             quote! { Field::required(#wire, #ty) }
                         };
                         let nullable = f.presence.nullable().then(|| quote! { nullable: true, });
-                        let rules = rules(&f.constraints, &mut patterns).map(|r| quote! { rules: #r, });
-                        if nullable.is_none() && rules.is_none() {
+                        let rules = rules(&f.constraints, &pattern).map(|r| quote! { rules: #r, });
+                        // A defaulted field may be left out: the schema fills the default in.
+                        let default = f.default.as_ref().map(|d| {
+                            let text = d.to_string();
+                            quote! { required: false, default: Some(#text), }
+                        });
+                        if nullable.is_none() && rules.is_none() && default.is_none() {
                             base
                         } else {
-                            quote! { Field { #nullable #rules ..#base } }
+                            quote! { Field { #nullable #rules #default ..#base } }
                         }
                     });
                     let reject = s.reject_unknown_fields;
@@ -40,19 +81,35 @@ pub fn emit(api: &Api) -> TokenStream {
                     }
                 }
                 TypeKind::Enum(e) => {
-                    let values = e.variants.iter().map(|v| {
-                        let wire = &v.wire_name;
-                        quote! { Literal::Str(#wire) }
+                    let values = e.variants.iter().map(|v| match &v.value {
+                        Value::Str(s) => quote! { Literal::Str(#s) },
+                        Value::Int(i) => {
+                            let lit = Literal::i64_unsuffixed(*i);
+                            quote! { Literal::Int(#lit) }
+                        }
+                        Value::Bool(b) => quote! { Literal::Bool(#b) },
                     });
                     quote! {
                         TypeDef::Enum(Enum { name: #name, values: &[#(#values),*] })
                     }
                 }
+                TypeKind::Union(u) => {
+                    let tag = option_str(u.tag.as_deref());
+                    let variants = u.variants.iter().map(|v| {
+                        let vname = &v.rust_name;
+                        let vtag = option_str(v.tag.as_deref());
+                        let vty = ty(api, &v.ty);
+                        quote! { Variant { name: #vname, tag: #vtag, ty: #vty } }
+                    });
+                    quote! {
+                        TypeDef::Union(Union { name: #name, tag: #tag, variants: &[#(#variants),*] })
+                    }
+                }
             }
         })
         .collect();
-    let pattern_statics = patterns.iter().enumerate().map(|(i, p)| {
-        let name = format_ident!("PATTERN_{}", i);
+    let pattern_statics = patterns.iter().map(|p| {
+        let name = pattern_static(&patterns, p);
         let docs = format!(
             " The `pattern` `{p}` (the generator compiled it with the same `regex` crate)."
         );
@@ -90,78 +147,93 @@ pub(super) fn ty(api: &Api, t: &Ty) -> TokenStream {
             let inner = ty(api, inner);
             quote! { Type::Map(&#inner) }
         }
-        Ty::Named(id) if api.enum_(*id).is_some_and(|e| e.open) => quote! { Type::String },
+        // The server takes any string for an open enum (the implementation decides what an unknown one means).
+        Ty::Named(id)
+            if api
+                .enum_(*id)
+                .is_some_and(|e| e.open && e.kind == crate::ir::EnumKind::String) =>
+        {
+            quote! { Type::String }
+        }
+        Ty::Named(id)
+            if api
+                .enum_(*id)
+                .is_some_and(|e| e.open && e.kind == crate::ir::EnumKind::Integer) =>
+        {
+            quote! { Type::Integer }
+        }
+        Ty::Named(id) if api.enum_(*id).is_some_and(|e| e.open) => quote! { Type::Boolean },
         Ty::Named(id) => {
-            // Every type a request reaches has an index: lower computes the request types as the closure of
-            // what bodies and parameters hold.
+            // Every type a request reaches has an index: lower computes the request types as the closure of what
+            // bodies and parameters hold.
             let index = Literal::usize_unsuffixed(api.ty(*id).schema_index.unwrap_or(usize::MAX));
             quote! { Type::Named(#index) }
         }
     }
 }
 
-fn rules<'a>(c: &'a Constraints, patterns: &mut Vec<&'a str>) -> Option<TokenStream> {
+/// The schema rules of constraints; `pattern` gives the path of a pattern's static.
+fn rules(c: &Constraints, pattern: &dyn Fn(&str) -> TokenStream) -> Option<TokenStream> {
     if c.is_empty() {
         return None;
     }
-    let opt_u64 = |v: Option<u64>| match v {
-        Some(n) => {
-            let n = Literal::u64_unsuffixed(n);
-            quote! { Some(#n) }
-        }
-        None => quote! { None },
+    let count = |n: u64| {
+        let n = Literal::u64_unsuffixed(n);
+        quote! { Some(#n) }
     };
-    let opt_f64 = |v: Option<f64>| match v {
-        Some(n) => {
-            let lit = Literal::f64_unsuffixed(n.abs());
-            if n < 0.0 {
-                quote! { Some(-#lit) }
-            } else {
-                quote! { Some(#lit) }
-            }
+    let bound = |n: f64| {
+        let lit = Literal::f64_unsuffixed(n.abs());
+        if n < 0.0 {
+            quote! { Some(-#lit) }
+        } else {
+            quote! { Some(#lit) }
         }
-        None => quote! { None },
-    };
-    let set = |key: &str, value: TokenStream| {
-        let key = format_ident!("{}", key);
-        quote! { #key: #value, }
     };
     let mut fields = Vec::new();
-    if c.min_length.is_some() {
-        fields.push(set("min_length", opt_u64(c.min_length)));
-    }
-    if c.max_length.is_some() {
-        fields.push(set("max_length", opt_u64(c.max_length)));
-    }
-    if c.minimum.is_some() {
-        fields.push(set("minimum", opt_f64(c.minimum)));
-    }
-    if c.maximum.is_some() {
-        fields.push(set("maximum", opt_f64(c.maximum)));
+    for (key, value) in [
+        ("min_length", c.min_length.map(count)),
+        ("max_length", c.max_length.map(count)),
+        ("minimum", c.minimum.map(bound)),
+        ("maximum", c.maximum.map(bound)),
+        ("min_items", c.min_items.map(count)),
+        ("max_items", c.max_items.map(count)),
+    ] {
+        if let Some(value) = value {
+            let key = format_ident!("{}", key);
+            fields.push(quote! { #key: #value, });
+        }
     }
     if let Some(p) = &c.pattern {
-        let index = match patterns.iter().position(|q| q == p) {
-            Some(i) => i,
-            None => {
-                patterns.push(p);
-                patterns.len() - 1
-            }
-        };
-        let name = format_ident!("PATTERN_{}", index);
-        fields.push(quote! { pattern: Some(&#name), });
+        let path = pattern(p);
+        fields.push(quote! { pattern: Some(#path), });
     }
     Some(quote! { Rules { #(#fields)* ..Rules::NONE } })
 }
 
-/// An operation's parameter as the runtime's schema describes it (the resource file imports `Param` and `Type`).
+/// An operation's parameter as the runtime's schema describes it (the resource file imports `Param`, `Type` and
+/// `Rules`); its patterns are the server module's statics.
 pub(super) fn param(api: &Api, p: &Param) -> TokenStream {
     let name = &p.wire_name;
     let ty = ty(api, &p.ty);
-    match (p.location, p.required) {
-        (ParamLocation::Path, _) => quote! { Param::path(#name, #ty) },
-        (ParamLocation::Query, false) => quote! { Param::query(#name, #ty) },
-        (ParamLocation::Query, true) => {
-            quote! { Param { required: true, ..Param::query(#name, #ty) } }
-        }
+    let base = match p.location {
+        ParamLocation::Path => quote! { Param::path(#name, #ty) },
+        ParamLocation::Query => quote! { Param::query(#name, #ty) },
+    };
+    let required =
+        (p.location == ParamLocation::Query && p.required).then(|| quote! { required: true, });
+    let default = p.default.as_ref().map(|d| {
+        let text = d.to_string();
+        quote! { default: Some(#text), }
+    });
+    // The list is only made for a parameter with a pattern, which few have.
+    let pattern = |source: &str| {
+        let name = pattern_static(&all_patterns(api), source);
+        quote! { &super::#name }
+    };
+    let rules = rules(&p.constraints, &pattern).map(|r| quote! { rules: #r, });
+    if required.is_none() && default.is_none() && rules.is_none() {
+        base
+    } else {
+        quote! { Param { #required #default #rules ..#base } }
     }
 }

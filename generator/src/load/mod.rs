@@ -2,7 +2,12 @@
 //!
 //! Decoding is written by hand over [`yaml::Node`] rather than derived with serde because each error must carry
 //! the position of the offending node and a hint (a "did you mean" for a misspelt key), and because decoding goes
-//! on after an error so that one run reports every problem.
+//! on after an error so that one run reports every problem. This file holds the decoding helpers and the `api`,
+//! `pagination` and `errors` sections; `models` decodes models and type positions (hoisting inline definitions
+//! into named models), `resources` resources, operations and their parameters.
+
+mod models;
+mod resources;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Span};
 use crate::spec::*;
@@ -23,7 +28,10 @@ pub fn load_partial(source: &str) -> (Option<Spec>, Vec<Diagnostic>) {
         Ok(root) => root,
         Err(diags) => return (None, diags),
     };
-    let mut cx = Cx { diags: Vec::new() };
+    let mut cx = Cx {
+        diags: Vec::new(),
+        inline: Vec::new(),
+    };
     let spec = cx.spec(&root);
     if spec.is_none() && cx.diags.is_empty() {
         // Decoding only gives up after saying why; keep the promise visible if that ever changes.
@@ -37,6 +45,8 @@ pub fn load_partial(source: &str) -> (Option<Spec>, Vec<Diagnostic>) {
 
 struct Cx {
     diags: Vec<Diagnostic>,
+    /// Models written inline where a type was expected, named after where they stand; added to the spec's models.
+    inline: Vec<Model>,
 }
 
 /// A mapping being decoded: remembers which keys are allowed so unknown ones are reported once, with a suggestion.
@@ -249,17 +259,6 @@ impl Cx {
         Spanned::new(key.as_str().unwrap_or_default().to_owned(), key.span)
     }
 
-    fn type_expr(&mut self, node: &Node, what: &str) -> Option<Spanned<TypeExpr>> {
-        let text = self.string(node, what)?;
-        match parse_type(&text.value) {
-            Ok(ty) => Some(Spanned::new(ty, node.span)),
-            Err(msg) => {
-                self.err(node.span, format!("{what}: {msg}"), "a type is a primitive (string, integer, number, boolean, uuid, datetime, date, uri, email, json), a model name, `list<T>`, `map<T>`, `page<T>`, `create<Model>`, `patch<Model>` or `none`");
-                None
-            }
-        }
-    }
-
     fn spec(&mut self, root: &Node) -> Option<Spec> {
         if root.is_null() {
             self.err(root.span, "the spec is empty", "start from the example in README.md (the spec language): `api:`, `models:` and `resources:` at the top level");
@@ -278,11 +277,13 @@ impl Cx {
             .map(|n| self.pagination(n))
             .unwrap_or_default();
         let errors = o.get("errors").and_then(|n| self.errors(n));
-        let models = o.get("models").map(|n| self.models(n)).unwrap_or_default();
+        let mut models = o.get("models").map(|n| self.models(n)).unwrap_or_default();
         let resources = self
             .require(&o, "resources", "the spec")
             .map(|n| self.resources(n))
             .unwrap_or_default();
+        // Inline definitions come after the written models, in the order they were met.
+        models.append(&mut self.inline);
         let errors = errors.unwrap_or(Errors {
             span: root.span,
             models: Vec::new(),
@@ -321,7 +322,7 @@ impl Cx {
         let base_path = self.opt_string(&o, "base_path", "`api`");
         let base_params = o
             .get("base_params")
-            .map(|n| self.params(n, "`api.base_params`", true))
+            .map(|n| self.params(n, "`api.base_params`", true, "Base"))
             .unwrap_or_default();
         Some(Api {
             name: name?,
@@ -496,331 +497,6 @@ impl Cx {
             models,
             answers,
             malformed_path,
-        })
-    }
-
-    fn models(&mut self, node: &Node) -> Vec<Model> {
-        let mut out = Vec::new();
-        for (key, value) in self.entries(node, "`models`") {
-            let name = self.name(key);
-            let what = format!("model `{}`", name.value);
-            let is_enum = matches!(&value.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("enum")));
-            if is_enum {
-                let Some(o) = self.obj(value, &what, &["description", "enum", "open"]) else {
-                    continue;
-                };
-                let description = opt_text(self.opt_string(&o, "description", &what));
-                let open = self.bool(&o, "open", &what).unwrap_or(false);
-                let mut values = Vec::new();
-                for item in self.seq(o.get("enum").expect("checked above"), "`enum`") {
-                    if matches!(item.kind, NodeKind::Map(_)) {
-                        if let Some(v) = self.obj(item, "an enum value", &["value", "description"])
-                        {
-                            if let Some(value) = self.req_string(&v, "value", "an enum value") {
-                                values.push(EnumValue {
-                                    value,
-                                    description: opt_text(self.opt_string(
-                                        &v,
-                                        "description",
-                                        "an enum value",
-                                    )),
-                                });
-                            }
-                        }
-                    } else if let NodeKind::Scalar { text, .. } = &item.kind {
-                        // `- ""` and `- null`-looking words are still values here: enum values are strings on the wire.
-                        values.push(EnumValue {
-                            value: Spanned::new(text.clone(), item.span),
-                            description: None,
-                        });
-                    } else {
-                        self.err(
-                            item.span,
-                            format!("an enum value must be a string, found {}", item.kind_name()),
-                            "write each value as a string, or as `{value: ..., description: ...}`",
-                        );
-                    }
-                }
-                out.push(Model {
-                    name,
-                    description,
-                    kind: ModelKind::Enum { values, open },
-                });
-            } else {
-                let Some(o) = self.obj(value, &what, &["description", "fields", "unknown_fields"])
-                else {
-                    continue;
-                };
-                let description = opt_text(self.opt_string(&o, "description", &what));
-                let reject_unknown_fields = match self.opt_string(&o, "unknown_fields", &what) {
-                    None => false,
-                    Some(s) if s.value == "ignore" => false,
-                    Some(s) if s.value == "reject" => true,
-                    Some(s) => {
-                        self.err(s.span, format!("`unknown_fields` must be `ignore` or `reject`, found `{}`", s.value), "ignore (the default) accepts and drops unknown request fields; reject refuses them with a validation error");
-                        false
-                    }
-                };
-                let mut fields = Vec::new();
-                if let Some(f) = self.require(&o, "fields", &what) {
-                    for (fk, fv) in self.entries(f, &format!("`fields` of {what}")) {
-                        if let Some(field) = self.field(fk, fv, &what) {
-                            fields.push(field);
-                        }
-                    }
-                }
-                out.push(Model {
-                    name,
-                    description,
-                    kind: ModelKind::Struct {
-                        fields,
-                        reject_unknown_fields,
-                    },
-                });
-            }
-        }
-        out
-    }
-
-    fn field(&mut self, key: &Node, value: &Node, model: &str) -> Option<Field> {
-        const KEYS: &[&str] = &[
-            "type",
-            "description",
-            "nullable",
-            "optional",
-            "read_only",
-            "write_only",
-            "required_on_create",
-            "max_length",
-            "min_length",
-            "pattern",
-            "minimum",
-            "maximum",
-            "example",
-            "rust_name",
-        ];
-        let name = self.name(key);
-        let what = format!("field `{}` of {model}", name.value);
-        if let NodeKind::Scalar { .. } = value.kind {
-            let ty = self.type_expr(value, &format!("the type of {what}"))?;
-            return Some(Field {
-                name,
-                ty,
-                description: None,
-                nullable: false,
-                optional: false,
-                read_only: false,
-                write_only: false,
-                required_on_create: false,
-                constraints: Constraints::default(),
-                example: None,
-                rust_name: None,
-            });
-        }
-        let o = self.obj(value, &what, KEYS)?;
-        let ty = self
-            .require(&o, "type", &what)
-            .and_then(|n| self.type_expr(n, &format!("the type of {what}")));
-        let constraints = Constraints {
-            max_length: self.opt_int(&o, "max_length", &what),
-            min_length: self.opt_int(&o, "min_length", &what),
-            pattern: self.opt_string(&o, "pattern", &what),
-            minimum: self.opt_float(&o, "minimum", &what),
-            maximum: self.opt_float(&o, "maximum", &what),
-        };
-        Some(Field {
-            name,
-            description: opt_text(self.opt_string(&o, "description", &what)),
-            nullable: self.bool(&o, "nullable", &what).unwrap_or(false),
-            optional: self.bool(&o, "optional", &what).unwrap_or(false),
-            read_only: self.bool(&o, "read_only", &what).unwrap_or(false),
-            write_only: self.bool(&o, "write_only", &what).unwrap_or(false),
-            required_on_create: self.bool(&o, "required_on_create", &what).unwrap_or(false),
-            constraints,
-            example: o.get("example").map(Node::to_json),
-            rust_name: self.opt_string(&o, "rust_name", &what),
-            ty: ty?,
-        })
-    }
-
-    fn params(&mut self, node: &Node, what: &str, path: bool) -> Vec<Param> {
-        let mut out = Vec::new();
-        for (key, value) in self.entries(node, what) {
-            let name = self.name(key);
-            let pwhat = format!("parameter `{}`", name.value);
-            if let NodeKind::Scalar { .. } = value.kind {
-                if let Some(ty) = self.type_expr(value, &format!("the type of {pwhat}")) {
-                    out.push(Param {
-                        name,
-                        ty,
-                        description: None,
-                        required: path,
-                        example: None,
-                    });
-                }
-                continue;
-            }
-            let Some(o) = self.obj(
-                value,
-                &pwhat,
-                &["type", "description", "required", "example"],
-            ) else {
-                continue;
-            };
-            let ty = self
-                .require(&o, "type", &pwhat)
-                .and_then(|n| self.type_expr(n, &format!("the type of {pwhat}")));
-            let description = opt_text(self.opt_string(&o, "description", &pwhat));
-            let required = self.bool(&o, "required", &pwhat);
-            if let (Some(false), Some(n)) = (required.filter(|_| path), o.get("required")) {
-                self.err(n.span, format!("path {pwhat} cannot be optional"), "a path segment is always present; remove `required: false` or move the parameter to `query`");
-            }
-            let example = o.get("example").map(Node::to_json);
-            if let Some(ty) = ty {
-                out.push(Param {
-                    name,
-                    ty,
-                    description,
-                    required: path || required.unwrap_or(false),
-                    example,
-                });
-            }
-        }
-        out
-    }
-
-    fn resources(&mut self, node: &Node) -> Vec<Resource> {
-        let mut out = Vec::new();
-        for (key, value) in self.entries(node, "`resources`") {
-            let name = self.name(key);
-            let what = format!("resource `{}`", name.value);
-            let Some(o) = self.obj(value, &what, &["description", "path", "operations"]) else {
-                continue;
-            };
-            let description = opt_text(self.opt_string(&o, "description", &what));
-            let path = self.req_string(&o, "path", &what);
-            let mut operations = Vec::new();
-            if let Some(ops) = self.require(&o, "operations", &what) {
-                for (ok, ov) in self.entries(ops, &format!("`operations` of {what}")) {
-                    if let Some(op) = self.operation(ok, ov) {
-                        operations.push(op);
-                    }
-                }
-            }
-            if let Some(path) = path {
-                out.push(Resource {
-                    name,
-                    description,
-                    path,
-                    operations,
-                });
-            }
-        }
-        out
-    }
-
-    fn operation(&mut self, key: &Node, value: &Node) -> Option<Operation> {
-        const KEYS: &[&str] = &[
-            "method",
-            "path",
-            "operation_id",
-            "summary",
-            "description",
-            "scopes",
-            "auth",
-            "params",
-            "query",
-            "body",
-            "responses",
-            "pagination",
-            "idempotent",
-        ];
-        let name = self.name(key);
-        let what = format!("operation `{}`", name.value);
-        let o = self.obj(value, &what, KEYS)?;
-        let method = self.req_string(&o, "method", &what).map(|m| {
-            let method: Option<Method> = m.value.to_ascii_uppercase().parse().ok();
-            if method.is_none() {
-                let names = Method::ALL.map(Method::as_str);
-                let hint = match did_you_mean(&m.value.to_ascii_uppercase(), names) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("use one of {}", names.join(", ")),
-                };
-                self.err(m.span, format!("`{}` is not an HTTP method", m.value), hint);
-            }
-            // An unknown method was reported; POST stands in so that the rest of the operation is still checked
-            // (it allows a body, so it adds no complaint of its own), and lower never sees it.
-            Spanned::new(method.unwrap_or(Method::Post), m.span)
-        });
-        let summary = self.req_string(&o, "summary", &what);
-        let mut scopes = Vec::new();
-        if let Some(s) = o.get("scopes") {
-            for item in self.seq(s, "`scopes`") {
-                if let Some(scope) = self.string(item, "a scope") {
-                    scopes.push(scope);
-                }
-            }
-        }
-        let params = o
-            .get("params")
-            .map(|n| self.params(n, &format!("`params` of {what}"), true))
-            .unwrap_or_default();
-        let query = o
-            .get("query")
-            .map(|n| self.params(n, &format!("`query` of {what}"), false))
-            .unwrap_or_default();
-        let body = o
-            .get("body")
-            .and_then(|n| self.type_expr(n, &format!("the body of {what}")));
-        let mut responses = Vec::new();
-        if let Some(r) = self.require(&o, "responses", &what) {
-            for (sk, sv) in self.entries(r, &format!("`responses` of {what}")) {
-                let Some(status) = self.int(sk, "a response status") else {
-                    continue;
-                };
-                let status = Spanned::new(status, sk.span);
-                let rwhat = format!("response {} of {what}", status.value);
-                if let NodeKind::Scalar { .. } = sv.kind {
-                    if let Some(ty) = self.type_expr(sv, &rwhat) {
-                        responses.push(Response {
-                            status,
-                            ty,
-                            description: None,
-                        });
-                    }
-                    continue;
-                }
-                let Some(ro) = self.obj(sv, &rwhat, &["type", "description"]) else {
-                    continue;
-                };
-                let ty = self
-                    .require(&ro, "type", &rwhat)
-                    .and_then(|n| self.type_expr(n, &rwhat));
-                let description = opt_text(self.opt_string(&ro, "description", &rwhat));
-                if let Some(ty) = ty {
-                    responses.push(Response {
-                        status,
-                        ty,
-                        description,
-                    });
-                }
-            }
-        }
-        Some(Operation {
-            path: self.opt_string(&o, "path", &what),
-            operation_id: self.opt_string(&o, "operation_id", &what),
-            description: opt_text(self.opt_string(&o, "description", &what)),
-            auth: self.bool(&o, "auth", &what).unwrap_or(true),
-            pagination: self.opt_string(&o, "pagination", &what),
-            idempotent: self.bool(&o, "idempotent", &what),
-            name,
-            method: method?,
-            summary: summary?.value,
-            scopes,
-            params,
-            query,
-            body,
-            responses,
         })
     }
 }
