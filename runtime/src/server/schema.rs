@@ -286,8 +286,9 @@ pub struct Variant {
     pub name: &'static str,
     /// The tag value that selects this variant in a tagged union; `None` in an untagged one.
     pub tag: Option<&'static str>,
-    /// The variant's type. In a tagged union it is a struct that declares the tag field itself (as a one-value
-    /// enum or a string), which is checked like any other field and left in place.
+    /// The variant's type. In a tagged union it is a struct, which either declares the tag field itself (as a
+    /// one-value enum or a string: then it is checked like any other field) or leaves it to the union (then the
+    /// struct is checked without it). The tag stays in the value either way.
     pub ty: Type,
 }
 

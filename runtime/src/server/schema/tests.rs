@@ -29,6 +29,7 @@ pub(super) const ONE: usize = 16;
 pub(super) const TWO: usize = 17;
 pub(super) const SCALAR: usize = 18;
 pub(super) const TREE: usize = 19;
+pub(super) const TRIANGLE: usize = 20;
 
 static NAME_PATTERN: Pattern = Pattern::new("^[a-z]+$");
 
@@ -88,6 +89,11 @@ pub(super) static SCHEMA: Schema = Schema {
                     name: "Square",
                     tag: Some("square"),
                     ty: Type::Named(SQUARE),
+                },
+                Variant {
+                    name: "Triangle",
+                    tag: Some("triangle"),
+                    ty: Type::Named(TRIANGLE),
                 },
             ],
         }),
@@ -325,6 +331,15 @@ pub(super) static SCHEMA: Schema = Schema {
                 Field::optional("children", Type::List(&Type::Named(TREE))),
             ],
             reject_unknown: false,
+        }),
+        // TRIANGLE: a variant that leaves the tag field to the union, and refuses unknown fields.
+        TypeDef::Struct(Struct {
+            name: "Triangle",
+            fields: &[Field {
+                default: Some("1"),
+                ..Field::optional("base", Type::Integer)
+            }],
+            reject_unknown: true,
         }),
     ],
 };

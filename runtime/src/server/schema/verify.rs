@@ -177,8 +177,9 @@ impl Verifier<'_> {
                     continue;
                 }
             };
+            // A variant may leave the tag field to the union; one that declares it must accept its own tag value.
             let accepts_tag = match declared.map(|field| field.ty) {
-                Some(Type::String) => true,
+                None | Some(Type::String) => true,
                 Some(Type::Named(target)) => matches!(
                     self.schema.types.get(target),
                     Some(TypeDef::Enum(choices)) if choices.values.contains(&Literal::Str(tag))
@@ -188,7 +189,7 @@ impl Verifier<'_> {
             if !accepts_tag {
                 self.problem(
                     &at,
-                    &format!("does not declare the tag field `{tag_field}` as a string or an enum with `{tag}`"),
+                    &format!("declares the tag field `{tag_field}` as neither a string nor an enum with `{tag}`"),
                 );
             }
         }

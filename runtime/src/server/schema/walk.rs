@@ -309,7 +309,31 @@ impl<'s> Walker<'s> {
             return self.untagged(value, union, rules, cx);
         };
         let variant = tagged_variant(value, union, tag)?;
-        self.value(value, &variant.ty, rules, cx)
+        if self.declares(&variant.ty, tag) {
+            return self.value(value, &variant.ty, rules, cx);
+        }
+        // The tag is the union's alone: the variant's struct is checked without it (it may refuse unknown
+        // fields), and it is put back first, where the generated union's serializer writes it.
+        let Value::Object(entries) = value else {
+            unreachable!("tagged_variant accepted only an object")
+        };
+        let tag_value = entries.shift_remove(tag);
+        let result = self.value(value, &variant.ty, rules, cx);
+        if let (Some(tag_value), Value::Object(entries)) = (tag_value, value) {
+            entries.shift_insert(0, tag.to_owned(), tag_value);
+        }
+        result
+    }
+
+    /// Whether `ty` is a struct with a field named `tag` (a tagged variant that carries its own tag).
+    fn declares(&self, ty: &Type, tag: &str) -> bool {
+        match ty {
+            Type::Named(index) => matches!(
+                self.schema.types.get(*index),
+                Some(TypeDef::Struct(shape)) if shape.fields.iter().any(|field| field.name == tag)
+            ),
+            _ => false,
+        }
     }
 
     fn untagged(

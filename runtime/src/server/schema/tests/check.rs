@@ -549,6 +549,19 @@ fn tagged_unions() {
         order_error(json!({"name": "a", "shape": {"kind": "circle", "radius": -1}})).attr,
         ["shape", "radius"]
     );
+    // A variant without the tag field: checked without the tag, which stays, first; its defaults are filled in.
+    assert_eq!(
+        shape(json!({"base": 3, "kind": "triangle"})),
+        Ok(json!({"kind": "triangle", "base": 3}))
+    );
+    assert_eq!(
+        shape(json!({"kind": "triangle"})),
+        Ok(json!({"kind": "triangle", "base": 1}))
+    );
+    assert_eq!(
+        shape(json!({"kind": "triangle", "side": 2})),
+        Err(invalid("invalid_input", "Unknown field.", &["side"]))
+    );
 }
 
 #[test]

@@ -72,9 +72,9 @@ static BROKEN: Schema = Schema {
                     ty: Type::String,
                 },
                 Variant {
-                    name: "Undeclared",
+                    name: "Misdeclared",
                     tag: Some("a"),
-                    ty: Type::Named(4),
+                    ty: Type::Named(5),
                 },
                 Variant {
                     name: "Repeated",
@@ -97,6 +97,12 @@ static BROKEN: Schema = Schema {
         TypeDef::Struct(Struct {
             name: "NoKind",
             fields: &[Field::optional("other", Type::String)],
+            reject_unknown: false,
+        }),
+        // 5
+        TypeDef::Struct(Struct {
+            name: "NumberKind",
+            fields: &[Field::required("kind", Type::Integer)],
             reject_unknown: false,
         }),
     ],
@@ -123,12 +129,16 @@ fn every_fault_is_found() {
         "`Empty`: is an enum without values",
         "variant `NoTag`: has no tag value in a tagged union",
         "variant `NotAStruct`: is not a struct",
-        "variant `Undeclared`: does not declare the tag field `kind`",
+        "variant `Misdeclared`: declares the tag field `kind` as neither a string nor an enum with `a`",
         "variant `Repeated`: repeats the tag value `a`",
         "`Loop`: is a union that is one of its own variants",
     ] {
         assert!(found(needle), "{needle} not in {:#?}", problems());
     }
+    assert!(
+        !found("variant `Repeated`: declares"),
+        "a variant may leave the tag field to the union"
+    );
     assert!(
         !found("null_default"),
         "a null default of a nullable field is fine"
