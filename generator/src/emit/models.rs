@@ -144,8 +144,10 @@ fn emit_field(api: &Api, owner: &str, f: &Field, request: bool) -> TokenStream {
             quote! { #[serde(default, skip_serializing_if = "Nullable::is_absent")] }
         }
     };
+    let deprecated = deprecated_attr(&f.deprecated);
     quote! {
         #docs
+        #deprecated
         #rename
         #presence
         pub #name: #rust_ty,

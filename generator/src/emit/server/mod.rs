@@ -106,7 +106,7 @@ fn module(api: &Api, opts: &Options) -> TokenStream {
 
         // The schema's vocabulary; an API without enums or patterns uses only part of it.
         #[allow(unused_imports)]
-        use runtime::schema::{Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef};
+        use runtime::schema::{Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef, Union, Variant};
 
         #router
         #schema

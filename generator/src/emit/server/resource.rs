@@ -182,22 +182,49 @@ fn query_struct(api: &Api, op: &Operation) -> TokenStream {
         if p.rust_name.trim_start_matches("r#") != p.wire_name {
             text.push_str(&format!("\n\nWire name: `{}`.", p.wire_name));
         }
+        if let Some(d) = &p.default {
+            text.push_str(&format!(
+                "\n\nDefault: `{}` (filled in when absent).",
+                d.to_string().replace('`', "'")
+            ));
+        }
         let docs = doc(&text);
         let wire = &p.wire_name;
         let rename = (p.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
         quote! { #docs #rename #presence pub #field: #ty, }
     });
-    let default = params
-        .iter()
-        .all(|p| !p.required)
-        .then(|| quote! { Default, });
+    // Without a required parameter the struct has a `Default`: the value of an empty query string. Spec defaults
+    // must be spelled out (a derived one would give `0` for a default of `10`).
+    let optional = params.iter().all(|p| !p.required);
+    let spec_defaults = params.iter().any(|p| p.default.is_some());
+    let derive_default = (optional && !spec_defaults).then(|| quote! { Default, });
+    let manual_default = (optional && spec_defaults).then(|| {
+        let values = params.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            match &p.default {
+                Some(d) => {
+                    let text = d.to_string();
+                    quote! { #field: rt::defaults::from_json(#text), }
+                }
+                None => quote! { #field: None, },
+            }
+        });
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    #name { #(#values)* }
+                }
+            }
+        }
+    });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default rt::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default rt::serde::Deserialize)]
         #[serde(crate = "rt::serde")]
         pub struct #name {
             #(#fields)*
         }
+        #manual_default
     }
 }
 

@@ -108,13 +108,22 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         })
         .collect();
+    let field_patterns: Vec<&str> = api
+        .request_types
+        .iter()
+        .flat_map(|id| api.ty(*id).kind.fields())
+        .filter_map(|f| f.constraints.pattern.as_deref())
+        .collect();
     let pattern_statics = patterns.iter().map(|p| {
         let name = pattern_static(&patterns, p);
         let docs = format!(
             " The `pattern` `{p}` (the generator compiled it with the same `regex` crate)."
         );
+        // A pattern only parameters use is unused when the cargo features leave their resources out.
+        let allow = (!field_patterns.contains(p)).then(|| quote! { #[allow(dead_code)] });
         quote! {
             #[doc = #docs]
+            #allow
             static #name: Pattern = Pattern::new(#p);
         }
     });
