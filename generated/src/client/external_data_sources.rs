@@ -496,6 +496,7 @@ static EXTERNAL_DATA_SOURCES_RELOAD: runtime::Operation = runtime::Operation {
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::reload`]: Create external data sources reload
 ///
@@ -524,6 +525,7 @@ static EXTERNAL_DATA_SOURCES_REVENUE_ANALYTICS_CONFIG: runtime::Operation = runt
     body: true,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::revenue_analytics_config`]: Update external data sources revenue analytics config
 ///
@@ -583,6 +585,7 @@ static EXTERNAL_DATA_SOURCES_UPDATE_WEBHOOK_INPUTS: runtime::Operation = runtime
     body: true,
     required: &["inputs"],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::update_webhook_inputs`]: Create external data sources update webhook inputs
 ///
@@ -641,6 +644,7 @@ static EXTERNAL_DATA_SOURCES_WEBHOOK_INFO: runtime::Operation = runtime::Operati
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::webhook_info`]: Retrieve external data sources webhook info
 ///
@@ -669,6 +673,7 @@ static EXTERNAL_DATA_SOURCES_CHECK_CDC_PREREQUISITES: runtime::Operation = runti
     body: true,
     required: &["source_type", "host", "port", "database", "user", "password", "schema"],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::check_cdc_prerequisites`]: Create external data sources check cdc prerequisites
 ///
@@ -866,6 +871,7 @@ static EXTERNAL_DATA_SOURCES_CONNECTIONS: runtime::Operation = runtime::Operatio
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::connections`]: List all external data sources connections
 ///
@@ -896,6 +902,7 @@ static EXTERNAL_DATA_SOURCES_DATABASE_SCHEMA: runtime::Operation = runtime::Oper
     body: true,
     required: &["source_type"],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::database_schema`]: Create external data sources database schema
 ///
@@ -953,6 +960,7 @@ static EXTERNAL_DATA_SOURCES_SOURCE_PREFIX: runtime::Operation = runtime::Operat
     body: true,
     required: &["source_type"],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::source_prefix`]: Create external data sources source prefix
 ///
@@ -1028,6 +1036,7 @@ static EXTERNAL_DATA_SOURCES_WIZARD: runtime::Operation = runtime::Operation {
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`ExternalDataSourcesClient::wizard`]: Retrieve external data sources wizard
 ///

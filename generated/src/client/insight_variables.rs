@@ -270,6 +270,7 @@ static INSIGHT_VARIABLES_LIST: runtime::Operation = runtime::Operation {
         next: "next",
         results: "results",
     }),
+    idempotency_header: None,
 };
 /// A request of [`InsightVariablesClient::list`]: List all insight variables
 ///
@@ -324,6 +325,7 @@ static INSIGHT_VARIABLES_CREATE: runtime::Operation = runtime::Operation {
     body: true,
     required: &["name", "type"],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`InsightVariablesClient::create`]: Create insight variables
 ///
@@ -421,6 +423,7 @@ static INSIGHT_VARIABLES_RETRIEVE: runtime::Operation = runtime::Operation {
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`InsightVariablesClient::retrieve`]: Retrieve insight variables
 ///
@@ -449,6 +452,7 @@ static INSIGHT_VARIABLES_PARTIAL_UPDATE: runtime::Operation = runtime::Operation
     body: true,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`InsightVariablesClient::partial_update`]: Update insight variables
 ///
@@ -546,6 +550,7 @@ static INSIGHT_VARIABLES_DESTROY: runtime::Operation = runtime::Operation {
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`InsightVariablesClient::destroy`]: Delete insight variables
 ///

@@ -241,6 +241,7 @@ static WAREHOUSE_SAVED_QUERIES_LIST: runtime::Operation = runtime::Operation {
         next: "next",
         results: "results",
     }),
+    idempotency_header: None,
 };
 /// A request of [`WarehouseSavedQueriesClient::list`]: List all warehouse saved queries
 ///
@@ -312,6 +313,7 @@ static WAREHOUSE_SAVED_QUERIES_CREATE: runtime::Operation = runtime::Operation {
     body: true,
     required: &["name"],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`WarehouseSavedQueriesClient::create`]: Create warehouse saved queries
 ///
@@ -524,6 +526,7 @@ static WAREHOUSE_SAVED_QUERIES_RETRIEVE: runtime::Operation = runtime::Operation
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`WarehouseSavedQueriesClient::retrieve`]: Retrieve warehouse saved queries
 ///
@@ -552,6 +555,7 @@ static WAREHOUSE_SAVED_QUERIES_PARTIAL_UPDATE: runtime::Operation = runtime::Ope
     body: true,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`WarehouseSavedQueriesClient::partial_update`]: Update warehouse saved queries
 ///

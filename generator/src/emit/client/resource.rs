@@ -187,6 +187,7 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             body: #body,
             required: &[#(#required),*],
             page: #page,
+            idempotency_header: None,
         };
     }
 }

@@ -179,6 +179,7 @@ static NODES_LIST: runtime::Operation = runtime::Operation {
         next: "next",
         results: "results",
     }),
+    idempotency_header: None,
 };
 /// A request of [`NodesClient::list`]: List nodes.
 ///
@@ -257,6 +258,7 @@ static NODES_CREATE: runtime::Operation = runtime::Operation {
     body: true,
     required: &["type"],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`NodesClient::create`]: Create a node.
 ///
@@ -440,6 +442,7 @@ static NODES_UPDATE: runtime::Operation = runtime::Operation {
     body: true,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`NodesClient::update`]: Update a node.
 ///
@@ -623,6 +626,7 @@ static NODES_DELETE: runtime::Operation = runtime::Operation {
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`NodesClient::delete`]: Delete a node.
 ///

@@ -59,6 +59,7 @@ static ASYNC_THINGS_GEN: runtime::Operation = runtime::Operation {
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 
 /// A request of [`AsyncThingsClient::gen`]: An operation named like a reserved keyword.

@@ -144,6 +144,7 @@ static TYPE_MATCH: runtime::Operation = runtime::Operation {
     body: false,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`TypeClient::match`]: An operation named `match` with keyword parameters.
 ///
@@ -211,6 +212,7 @@ static TYPE_SELF: runtime::Operation = runtime::Operation {
     body: true,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`TypeClient::self_`]: An operation named `Self`.
 ///
@@ -511,6 +513,7 @@ static TYPE1ST: runtime::Operation = runtime::Operation {
     body: true,
     required: &[],
     page: None,
+    idempotency_header: None,
 };
 /// A request of [`TypeClient::_1st`]: An operation whose name starts with a digit.
 ///
