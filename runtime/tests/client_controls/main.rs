@@ -2,6 +2,8 @@
 //! per-request options, hooks, redirects, idempotency keys. Tests count requests and read what was logged; none
 //! depends on how long anything took.
 
+#[path = "../common/capture.rs"]
+mod capture;
 mod hooks;
 mod idempotency;
 mod options;

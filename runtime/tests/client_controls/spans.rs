@@ -1,6 +1,7 @@
 //! One `apigen.call` span per call with its operation, method, route, status, attempts and duration; one event
 //! per retry; never the key; bodies only when asked, at TRACE, cut to the cap.
 
+use super::capture::Capture;
 use super::support::*;
 use apigen_runtime::client::{RequestOptions, Url};
 use tracing::Level;
