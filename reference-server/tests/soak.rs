@@ -2,14 +2,14 @@
 //! reference server served by the runtime's `serve`, with no error and no lost update. The long run is the `soak`
 //! example.
 
-// The example uses the time limit, this test the round limit.
+// The example uses the time limit and steady data, this test the round limit.
 #[allow(dead_code)]
 #[path = "../examples/soak/driver.rs"]
 mod driver;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bounded_soak_has_no_errors_and_loses_no_update() {
-    let report = driver::run(8, driver::Limit::Rounds(12)).await;
+    let report = driver::run(8, driver::Limit::Rounds(12), driver::Data::Grows).await;
     assert_eq!(report.errors, 0, "{:?}", report.error_samples);
     assert_eq!(report.lost_updates, 0, "{report:?}");
     // 8 workers × 12 rounds: every variable of theirs, deleted or not, the 4 shared ones and 48 saved queries.

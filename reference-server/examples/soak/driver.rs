@@ -119,8 +119,18 @@ pub fn rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// What the workers leave behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Data {
+    /// Three variables in four and every saved query stay: the store grows, as a real API's would.
+    Grows,
+    /// Every variable is deleted in the round that created it and no saved query is made, so the data stays the
+    /// same size and the resident memory shows leaks rather than data.
+    Steady,
+}
+
 /// Runs a soak of `workers` clients until `limit`.
-pub async fn run(workers: usize, limit: Limit) -> Report {
+pub async fn run(workers: usize, limit: Limit, data: Data) -> Report {
     let mut report = Report {
         rss_kib: [rss_kib(), None, None],
         ..Report::default()
@@ -202,7 +212,7 @@ pub async fn run(workers: usize, limit: Limit) -> Report {
     for w in 0..workers {
         let client = client(w);
         let shared = shared[w / 2];
-        tasks.spawn(async move { work(client, w, shared, limit, started).await });
+        tasks.spawn(async move { work(client, w, shared, limit, data, started).await });
     }
     let mut finished = Vec::new();
     let mut tally = setup;
@@ -245,7 +255,14 @@ pub async fn run(workers: usize, limit: Limit) -> Report {
 
 /// One worker's rounds: create, patch twice, read back, patch its field of the shared variable, sometimes delete
 /// (and check it is gone) or list, and every other round create a saved query.
-async fn work(client: Client, w: usize, shared: Uuid, limit: Limit, started: Instant) -> Worker {
+async fn work(
+    client: Client,
+    w: usize,
+    shared: Uuid,
+    limit: Limit,
+    data: Data,
+    started: Instant,
+) -> Worker {
     let mut me = Worker {
         number: w,
         ..Worker::default()
@@ -302,7 +319,7 @@ async fn work(client: Client, w: usize, shared: Uuid, limit: Limit, started: Ins
             me.shared = Some(written);
         }
 
-        if round % 4 == 3 {
+        if round % 4 == 3 || data == Data::Steady {
             let deleted = variables.destroy(PROJECT, variable.id).send().await;
             if me.tally.count(deleted).is_some() {
                 me.deleted.push(variable.id);
@@ -320,7 +337,7 @@ async fn work(client: Client, w: usize, shared: Uuid, limit: Limit, started: Ins
             let page = variables.list(PROJECT).send().await;
             me.tally.count(page);
         }
-        if round % 2 == 0 {
+        if round % 2 == 0 && data == Data::Grows {
             let name = format!("soak_{w}_{round}");
             let created = queries
                 .create(PROJECT)

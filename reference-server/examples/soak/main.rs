@@ -2,7 +2,8 @@
 //! object checked. Prints requests, errors (must be 0), lost updates (must be 0) and resident memory at the
 //! start, halfway and at the end; exits 1 if anything failed.
 //!
-//! `cargo run --release -p reference-server --example soak -- [WORKERS] [SECONDS]` (default 16 workers, 30 s)
+//! `cargo run --release -p reference-server --example soak -- [WORKERS] [SECONDS] [steady]` (default 16 workers,
+//! 30 s; `steady` deletes what each round creates, so memory shows leaks rather than data)
 
 // The test uses the round limit, this example the time limit.
 #[allow(dead_code)]
@@ -16,10 +17,15 @@ async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let workers = args.next().and_then(|a| a.parse().ok()).unwrap_or(16);
     let seconds = args.next().and_then(|a| a.parse().ok()).unwrap_or(30);
-    let report = driver::run(workers, driver::Limit::For(Duration::from_secs(seconds))).await;
+    let data = match args.next().as_deref() {
+        Some("steady") => driver::Data::Steady,
+        _ => driver::Data::Grows,
+    };
+    let limit = driver::Limit::For(Duration::from_secs(seconds));
+    let report = driver::run(workers, limit, data).await;
     let kib =
         |v: Option<u64>| v.map_or("?".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
-    println!("workers:      {workers}");
+    println!("workers:      {workers} ({data:?} data)");
     println!("duration:     {:.1} s", report.elapsed.as_secs_f64());
     println!(
         "requests:     {} ({:.0}/s)",
