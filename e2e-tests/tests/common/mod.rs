@@ -142,6 +142,7 @@ impl RawClient {
             body: false,
             required: &[],
             page: None,
+            idempotency_header: None,
         };
         let body = body.map(|b| serde_json::to_vec(&b).expect("a JSON value serializes"));
         let raw = match self.0.send(operation, params, query, body).await {

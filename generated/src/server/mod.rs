@@ -51,7 +51,7 @@ pub use runtime::{
 
 #[allow(unused_imports)]
 use runtime::schema::{
-    Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef,
+    Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef, Union, Variant,
 };
 
 /// The axum router serving every operation with `implementation`, with the default [`ServerOptions`]

@@ -743,7 +743,7 @@ fn server_module_holds_the_router_and_the_schema() {
 
             #[allow(unused_imports)]
             use runtime::schema::{
-                Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef,
+                Enum, Field, Literal, Pattern, Rules, Schema, Struct, Type, TypeDef, Union, Variant,
             };
 
             /// The axum router serving every operation with `implementation`, with the default [`ServerOptions`]

@@ -12,24 +12,36 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+    USER_AGENT,
 };
 pub use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
+use tracing::field::Empty;
+use tracing::Instrument as _;
 
 // The method of an operation; re-exported so generated code and callers find it beside `Operation`.
 pub use super::HttpMethod;
 // The three-state body fields' type, for the generated builders' setters.
 pub use super::Nullable;
 
+mod hook;
 mod request;
 
+pub use hook::{CallInfo, Hook, HookError, HookRequest, HookResponse};
 pub use request::{Request, RequestOptions};
+
+/// The idempotency header a key supplied with [`RequestOptions::idempotency_key`] is sent in when the operation
+/// names none: the name Stripe's and most other APIs' idempotency support uses.
+pub const DEFAULT_IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// How many redirects the client the runtime builds follows in one attempt (reqwest's own default).
+const MAX_REDIRECTS: usize = 10;
 
 /// How many characters of an undecodable body an error keeps: enough to recognise an HTML error page or a
 /// truncated document, small enough for a log line.
@@ -110,6 +122,23 @@ pub enum Error<B> {
         /// Why it was not followed.
         reason: &'static str,
     },
+    /// The server redirected to another scheme, host or port than the base URL. The client the runtime builds
+    /// does not follow such a redirect (the request, with its key, never goes there); a client of your own
+    /// ([`ClientBuilder::http_client`]) may have followed it, and its answer is refused all the same: it is not
+    /// the API's.
+    RedirectRefused {
+        /// The operation, as `resource.method`.
+        operation: &'static str,
+        /// Where the redirect led (the answer's URL, or the `Location` that was not followed).
+        url: String,
+    },
+    /// A [`Hook`] refused to let the request go out (nothing was sent).
+    Hook {
+        /// The operation, as `resource.method`.
+        operation: &'static str,
+        /// What the hook reported.
+        source: HookError,
+    },
 }
 
 /// An answer with a status the operation does not document as a success, with its decoded body.
@@ -133,7 +162,9 @@ impl<B> Error<B> {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::InvalidRequest { operation, .. }
-            | Error::PageRefused { operation, .. } => Some(operation),
+            | Error::PageRefused { operation, .. }
+            | Error::RedirectRefused { operation, .. }
+            | Error::Hook { operation, .. } => Some(operation),
             Error::Api(e) => Some(e.operation),
             Error::Config { .. } => None,
         }
@@ -202,6 +233,14 @@ impl<B: fmt::Display> fmt::Display for Error<B> {
                 f,
                 "{operation}: refused to follow the next-page link {url:?}: {reason}"
             ),
+            Error::RedirectRefused { operation, url } => write!(
+                f,
+                "{operation}: the server redirected to {url:?}, another scheme, host or port than the base \
+                 URL; the answer from there is not the API's and was refused"
+            ),
+            Error::Hook { operation, source } => {
+                write!(f, "{operation}: a hook stopped the request: {source}")
+            }
         }
     }
 }
@@ -210,8 +249,34 @@ impl<B: fmt::Debug + fmt::Display> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } | Error::Timeout { source, .. } => Some(source),
+            Error::Hook { source, .. } => Some(source.as_ref()),
             _ => None,
         }
+    }
+}
+
+impl<B> Error<B> {
+    /// A short, fixed name of the error's kind, for the call's span (`status` covers API errors).
+    fn label(&self) -> &'static str {
+        match self {
+            Error::Transport { .. } => "transport",
+            Error::Timeout { .. } => "timeout",
+            Error::Api(_) => "api",
+            Error::Decode { .. } => "decode",
+            Error::InvalidRequest { .. } => "invalid_request",
+            Error::Config { .. } => "config",
+            Error::PageRefused { .. } => "page_refused",
+            Error::RedirectRefused { .. } => "redirect_refused",
+            Error::Hook { .. } => "hook",
+        }
+    }
+}
+
+/// The text of an error answer (lossily decoded): the error body of a client of an API that documents no error
+/// models, or of one written by hand.
+impl ErrorBody for String {
+    fn decode(body: &[u8]) -> Self {
+        String::from_utf8_lossy(body).into_owned()
     }
 }
 
@@ -231,7 +296,8 @@ pub fn snippet(body: &[u8]) -> String {
 /// When and how often failed calls are tried again.
 ///
 /// A call is retried when the connection fails, or when the server answers `429`, `502`, `503` or `504`; only
-/// for operations the spec marks idempotent, unless [`RetryPolicy::retry_non_idempotent`] is set. A connection
+/// for operations the spec marks idempotent or calls sent with an idempotency key (the server then acts once
+/// whatever the number of attempts), unless [`RetryPolicy::retry_non_idempotent`] is set. A connection
 /// that could not be opened is retried for every operation, since nothing was sent. Timeouts are not retried:
 /// the timeout is the caller's time budget for one attempt. The wait is the server's `Retry-After` (seconds or an
 /// HTTP date) when it sends one, capped at [`RetryPolicy::max_retry_after`]; otherwise exponential backoff with
@@ -358,6 +424,8 @@ pub struct ClientBuilder<C> {
     user_agent: Option<String>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
+    log_bodies: Option<usize>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -371,6 +439,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
+            .field("log_bodies", &self.log_bodies)
             .finish_non_exhaustive()
     }
 }
@@ -385,6 +455,8 @@ impl<C: BuildClient> Default for ClientBuilder<C> {
             user_agent: None,
             retry: RetryPolicy::default(),
             http: None,
+            hooks: Vec::new(),
+            log_bodies: None,
             client: PhantomData,
         }
     }
@@ -440,8 +512,30 @@ impl<C: BuildClient> ClientBuilder<C> {
     }
 
     /// Sends requests with this reqwest client (proxies, TLS roots, connection pool settings of your own).
+    ///
+    /// Whatever its redirect policy, an answer that arrives from another scheme, host or port than the base URL
+    /// (a redirect it followed) is refused with [`Error::RedirectRefused`], never returned as the API's answer.
+    /// reqwest drops the `Authorization` header when it follows a redirect to another host, so the key does not
+    /// go there either; headers of your own or of hooks do, unless the client follows no redirects
+    /// (`reqwest::redirect::Policy::none()`) or only same-origin ones, as the client the runtime builds does.
+    /// The connect timeout of this builder does not apply to it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Runs `hook` around every attempt of every call (after the hooks added before it): see [`Hook`].
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Logs the request and answer bodies of every call as `tracing` events at TRACE level, each cut to
+    /// `max_bytes`. Off by default: bodies may hold personal data or secrets (a database password, a webhook
+    /// signing secret), which is why the runtime logs none unless asked. [`RequestOptions::log_bodies`] sets it
+    /// per request.
+    pub fn log_bodies(mut self, max_bytes: usize) -> Self {
+        self.log_bodies = Some(max_bytes);
         self
     }
 
@@ -498,6 +592,7 @@ impl<C: BuildClient> ClientBuilder<C> {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects(&base_url))
                 .build()
                 .map_err(|e| config(format!("the HTTP client could not be created: {e}")))?,
         };
@@ -509,10 +604,28 @@ impl<C: BuildClient> ClientBuilder<C> {
                 timeout: self.timeout,
                 retry: self.retry,
                 http,
+                hooks: self.hooks,
+                log_bodies: self.log_bodies,
             }),
             error_body: PhantomData,
         }))
     }
+}
+
+/// The redirect policy of the client the runtime builds: follow a redirect only to the base URL's scheme, host
+/// and port, at most [`MAX_REDIRECTS`] times. A redirect elsewhere is not followed; its `3xx` answer then comes
+/// back to the executor, which refuses it with [`Error::RedirectRefused`].
+fn same_origin_redirects(base_url: &Url) -> reqwest::redirect::Policy {
+    let origin = base_url.origin();
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if attempt.url().origin() == origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// Parses and checks a base URL: http or https, a host, no query or fragment; the path keeps no trailing slash.
@@ -574,6 +687,10 @@ pub struct Operation {
     pub required: &'static [&'static str],
     /// Where a paginated list's envelope keeps the next page's URL and the items.
     pub page: Option<PageFields>,
+    /// The header the API reads idempotency keys from (`Idempotency-Key`), if the operation accepts one. The
+    /// runtime then sends a fresh key (a random UUID) with each call, the same on every retry of it, and retries
+    /// the call as if it were idempotent.
+    pub idempotency_header: Option<&'static str>,
 }
 
 impl Operation {
@@ -589,7 +706,15 @@ impl Operation {
             body: false,
             required: &[],
             page: None,
+            idempotency_header: None,
         }
+    }
+
+    /// Sends a fresh idempotency key in this header with each call (the same on its retries), which makes the
+    /// call safe to retry.
+    pub const fn idempotency_key(mut self, header: &'static str) -> Operation {
+        self.idempotency_header = Some(header);
+        self
     }
 
     /// Whether retrying is safe, when the spec says otherwise than the method.
@@ -632,6 +757,83 @@ pub fn datetime_text(value: &chrono::DateTime<chrono::Utc>) -> String {
     value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// One attempt of a call, as the executor hands it to [`Runtime::attempt`].
+struct Attempt<'a> {
+    op: Operation,
+    url: &'a Url,
+    body: Option<&'a [u8]>,
+    /// The call's headers before hooks and the key.
+    headers: &'a HeaderMap,
+    timeout: Option<Duration>,
+    /// 1 for the first attempt.
+    number: u32,
+}
+
+/// Why an attempt brought back no answer to hand to the operation.
+enum AttemptError {
+    /// reqwest failed: connection, timeout, body.
+    Http(reqwest::Error),
+    /// A hook refused to send it.
+    Hook(HookError),
+    /// The answer came from another origin, or redirects there.
+    Redirected(String),
+}
+
+impl AttemptError {
+    fn into_error<B>(self, op: Operation) -> Error<B> {
+        let operation = op.name;
+        match self {
+            AttemptError::Http(source) if source.is_timeout() => {
+                Error::Timeout { operation, source }
+            }
+            AttemptError::Http(source) => Error::Transport { operation, source },
+            AttemptError::Hook(source) => Error::Hook { operation, source },
+            AttemptError::Redirected(url) => Error::RedirectRefused { operation, url },
+        }
+    }
+}
+
+/// The idempotency header and key of a call: the caller's key if they gave one, else a fresh random UUID if the
+/// operation names an idempotency header; the caller's key goes in the operation's header, or
+/// [`DEFAULT_IDEMPOTENCY_HEADER`] when it names none.
+fn idempotency_key(
+    op: Operation,
+    options: &RequestOptions,
+) -> Result<Option<(HeaderName, HeaderValue)>, String> {
+    let key = match (&options.idempotency_key, op.idempotency_header) {
+        (Some(key), _) => key.clone(),
+        (None, Some(_)) => uuid::Uuid::new_v4().to_string(),
+        (None, None) => return Ok(None),
+    };
+    let name = op.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
+    let header = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let value = HeaderValue::from_str(&key)
+        .map_err(|_| format!("the idempotency key {key:?} is not a valid header value"))?;
+    Ok(Some((header, value)))
+}
+
+/// A duration in milliseconds with microsecond precision, as spans and events record it.
+fn milliseconds(duration: Duration) -> f64 {
+    duration.as_micros() as f64 / 1000.0
+}
+
+/// Logs a body (opted in) at TRACE: its size and at most `cap` bytes of it, cut on a character boundary.
+fn log_body(direction: &'static str, body: &[u8], cap: usize) {
+    let mut end = body.len().min(cap);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => {
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            std::borrow::Cow::Borrowed(&text[..end])
+        }
+        Err(_) => String::from_utf8_lossy(&body[..end]),
+    };
+    let cut = if end < body.len() { "…" } else { "" };
+    tracing::trace!(direction, bytes = body.len(), body = %format_args!("{text}{cut}"), "body");
+}
+
 /// A configured client: shared, cheap to clone. `B` is the API's error body, which every error it returns carries.
 pub struct Runtime<B> {
     inner: Arc<Inner>,
@@ -654,6 +856,8 @@ struct Inner {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     http: reqwest::Client,
+    hooks: Vec<Arc<dyn Hook>>,
+    log_bodies: Option<usize>,
 }
 
 impl<B> fmt::Debug for Runtime<B> {
@@ -666,6 +870,7 @@ impl<B> fmt::Debug for Runtime<B> {
             )
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -758,7 +963,15 @@ impl<B: ErrorBody> Runtime<B> {
             .await
     }
 
-    /// [`Runtime::execute`] with per-request overrides of the timeout, the retry policy and headers.
+    /// [`Runtime::execute`] with per-request overrides of the timeout, the retry policy, headers, the idempotency
+    /// key and body logging.
+    ///
+    /// The whole call, every attempt included, runs in one `tracing` span named `apigen.call` (INFO level) with
+    /// the fields `operation` (`resource.method`), `method`, `route` (the path template), and, once it is over,
+    /// `status` (of the last answer), `attempts`, `duration_ms` and, for a call that failed without an answer,
+    /// `error` (`transport`, `timeout`, ...). Each retry is a WARN event in it with `attempt` (the one that
+    /// failed), `reason` and `delay_ms`. Neither ever holds a header value (so never the API key) or a body;
+    /// bodies are TRACE events only when [`ClientBuilder::log_bodies`] or [`RequestOptions::log_bodies`] asks.
     pub async fn execute_with(
         &self,
         op: Operation,
@@ -766,89 +979,190 @@ impl<B: ErrorBody> Runtime<B> {
         body: Option<Vec<u8>>,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error<B>> {
-        let headers = options
-            .header_values()
-            .map_err(|message| Error::InvalidRequest {
-                operation: op.name,
-                message,
-            })?;
+        let span = tracing::info_span!(
+            "apigen.call",
+            operation = op.name,
+            method = op.method.as_str(),
+            route = op.path,
+            status = Empty,
+            attempts = Empty,
+            duration_ms = Empty,
+            error = Empty,
+        );
+        let started = Instant::now();
+        let mut attempts = 0;
+        let outcome = self
+            .attempts(op, url, body, options, &mut attempts)
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", attempts);
+        span.record("duration_ms", milliseconds(started.elapsed()));
+        match &outcome {
+            Ok(raw) => span.record("status", raw.status.as_u16()),
+            Err(e) => span.record("error", e.label()),
+        };
+        outcome
+    }
+
+    /// The attempts of one call, as the policy allows; `attempts` counts them for the span.
+    async fn attempts(
+        &self,
+        op: Operation,
+        url: Url,
+        body: Option<Vec<u8>>,
+        options: &RequestOptions,
+        attempts: &mut u32,
+    ) -> Result<RawResponse, Error<B>> {
+        let invalid = |message| Error::InvalidRequest {
+            operation: op.name,
+            message,
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        if body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        // One key per call, the same on every attempt: that is what lets the server act only once.
+        let idempotency = idempotency_key(op, options).map_err(invalid)?;
+        if let Some((name, value)) = &idempotency {
+            headers.insert(name.clone(), value.clone());
+        }
+        // After the generated headers, so that a request's own replace them.
+        for (name, value) in options.header_values().map_err(invalid)? {
+            headers.insert(name, value);
+        }
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let mut retry = 0;
+        let log_bodies = options.log_bodies.or(self.inner.log_bodies);
+        if let (Some(cap), Some(body)) = (log_bodies, &body) {
+            log_body("request", body, cap);
+        }
+        let retry_safe = op.idempotent || policy.retry_non_idempotent || idempotency.is_some();
         loop {
-            let outcome = self
-                .attempt(op, &url, body.clone(), timeout, &headers)
-                .await;
-            let may_retry = retry < policy.max_retries
-                && match &outcome {
-                    Ok(raw) => {
-                        (op.idempotent || policy.retry_non_idempotent)
-                            && is_retryable_status(raw.status)
-                    }
-                    // Nothing reached the server when the connection could not be opened: safe for any method.
-                    Err(e) if e.is_connect() => true,
-                    Err(e) => {
-                        (op.idempotent || policy.retry_non_idempotent)
-                            && !e.is_timeout()
-                            && (e.is_request() || e.is_body())
-                    }
-                };
-            if !may_retry {
-                return outcome.map_err(|source| {
-                    if source.is_timeout() {
-                        Error::Timeout {
-                            operation: op.name,
-                            source,
-                        }
-                    } else {
-                        Error::Transport {
-                            operation: op.name,
-                            source,
-                        }
-                    }
-                });
+            *attempts += 1;
+            let attempt = Attempt {
+                op,
+                url: &url,
+                body: body.as_deref(),
+                headers: &headers,
+                timeout,
+                number: *attempts,
+            };
+            let outcome = self.attempt(attempt).await;
+            if let (Some(cap), Ok(raw)) = (log_bodies, &outcome) {
+                log_body("response", &raw.body, cap);
             }
+            let retry = *attempts - 1;
+            let reason = match &outcome {
+                _ if retry >= policy.max_retries => None,
+                Ok(raw) if retry_safe && is_retryable_status(raw.status) => {
+                    Some(raw.status.to_string())
+                }
+                Ok(_) => None,
+                // Nothing reached the server when the connection could not be opened: safe for any method.
+                Err(AttemptError::Http(e)) if e.is_connect() => {
+                    Some(format!("the connection failed: {e}"))
+                }
+                Err(AttemptError::Http(e))
+                    if retry_safe && !e.is_timeout() && (e.is_request() || e.is_body()) =>
+                {
+                    Some(format!("the request failed: {e}"))
+                }
+                Err(_) => None,
+            };
+            let Some(reason) = reason else {
+                return outcome.map_err(|e| e.into_error(op));
+            };
             let retry_after = outcome.as_ref().ok().and_then(|raw| {
                 let value = raw.headers.get(RETRY_AFTER)?.to_str().ok()?;
                 parse_retry_after(value, SystemTime::now())
             });
-            tokio::time::sleep(policy.delay(retry, retry_after, fastrand::f64())).await;
-            retry += 1;
+            let delay = policy.delay(retry, retry_after, fastrand::f64());
+            tracing::warn!(
+                attempt = *attempts,
+                reason = %reason,
+                delay_ms = milliseconds(delay),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
         }
     }
 
-    async fn attempt(
-        &self,
-        op: Operation,
-        url: &Url,
-        body: Option<Vec<u8>>,
-        timeout: Option<Duration>,
-        extra: &[(reqwest::header::HeaderName, HeaderValue)],
-    ) -> Result<RawResponse, reqwest::Error> {
+    /// One attempt: the hooks, the key, the request, the whole answer, and the check that it came from the base
+    /// URL's origin.
+    async fn attempt(&self, attempt: Attempt<'_>) -> Result<RawResponse, AttemptError> {
         let inner = &self.inner;
+        let op = attempt.op;
+        let info = CallInfo {
+            operation: op.name,
+            method: op.method,
+            route: op.path,
+            url: attempt.url,
+            attempt: attempt.number,
+        };
+        let mut headers = attempt.headers.clone();
+        for hook in &inner.hooks {
+            hook.before_send(&mut HookRequest {
+                info,
+                headers: &mut headers,
+                body: attempt.body,
+            })
+            .map_err(AttemptError::Hook)?;
+        }
+        // Last, so no hook sees the key; a request or hook that set its own `Authorization` keeps it.
+        if let (true, Some(authorization)) = (op.auth, &inner.authorization) {
+            headers
+                .entry(AUTHORIZATION)
+                .or_insert_with(|| authorization.clone());
+        }
         let mut request = inner
             .http
-            .request(reqwest_method(op.method), url.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(USER_AGENT, inner.user_agent.clone());
-        if let (true, Some(authorization)) = (op.auth, &inner.authorization) {
-            request = request.header(AUTHORIZATION, authorization.clone());
+            .request(reqwest_method(op.method), attempt.url.clone())
+            .headers(headers);
+        if let Some(body) = attempt.body {
+            request = request.body(body.to_vec());
         }
-        if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body);
-        }
-        for (name, value) in extra {
-            request = request.header(name.clone(), value.clone());
-        }
-        if let Some(timeout) = timeout {
+        if let Some(timeout) = attempt.timeout {
             request = request.timeout(timeout);
         }
-        let response = request.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?.to_vec();
+        let started = Instant::now();
+        let answer = async {
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let url = response.url().clone();
+            let body = response.bytes().await?.to_vec();
+            Ok::<_, reqwest::Error>((url, status, headers, body))
+        }
+        .await;
+        let elapsed = started.elapsed();
+        for hook in &inner.hooks {
+            hook.after_receive(&HookResponse {
+                info,
+                outcome: match &answer {
+                    Ok((_, status, headers, _)) => Ok((*status, headers)),
+                    Err(e) => Err(e),
+                },
+                elapsed,
+            });
+        }
+        let (url, status, headers, body) = answer.map_err(AttemptError::Http)?;
+        let origin = inner.base_url.origin();
+        // A client of the user's own may have followed a redirect elsewhere: that answer is not the API's.
+        if url.origin() != origin {
+            return Err(AttemptError::Redirected(url.to_string()));
+        }
+        // The runtime's own client stops at a redirect elsewhere and hands back the `3xx` itself.
+        if status.is_redirection() {
+            let location = headers
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| url.join(v).ok());
+            if let Some(location) = location.filter(|l| l.origin() != origin) {
+                return Err(AttemptError::Redirected(location.to_string()));
+            }
+        }
         Ok(RawResponse {
             operation: op.name,
             status,
@@ -1021,21 +1335,8 @@ impl<T, E> Stream for Paginator<T, E> {
 mod tests {
     use super::*;
 
-    /// A stand-in for a generated error body.
-    #[derive(Debug, PartialEq)]
-    struct Text(String);
-
-    impl fmt::Display for Text {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-
-    impl ErrorBody for Text {
-        fn decode(body: &[u8]) -> Self {
-            Text(String::from_utf8_lossy(body).into_owned())
-        }
-    }
+    /// The error body of the test client: the text, as an API without error models would have it.
+    type Text = String;
 
     struct TestClient(Runtime<Text>);
 
@@ -1061,6 +1362,7 @@ mod tests {
         body: false,
         required: &[],
         page: None,
+        idempotency_header: None,
     };
 
     fn runtime(base: &str) -> Runtime<Text> {
@@ -1265,7 +1567,7 @@ mod tests {
         };
         let err: Error<Text> = raw.into_error();
         assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
-        assert_eq!(err.api_body(), Some(&Text("gone".into())));
+        assert_eq!(err.api_body().map(String::as_str), Some("gone"));
         assert_eq!(err.operation(), Some("items.get"));
         assert_eq!(
             err.to_string(),

@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::time::Duration;
 
-/// Overrides of the client's settings for one request: its timeout, its retry policy, extra headers.
+/// Overrides of the client's settings for one request: its timeout, its retry policy, extra headers, its
+/// idempotency key, body logging. Only the request they are given to uses them.
 ///
 /// ```
 /// # use apigen_runtime::client::RequestOptions;
@@ -23,7 +24,8 @@ use std::time::Duration;
 ///
 /// let options = RequestOptions::new()
 ///     .timeout(Duration::from_secs(5))
-///     .header("X-Request-Source", "nightly-job");
+///     .header("X-Request-Source", "nightly-job")
+///     .idempotency_key("order-1234-create");
 /// # let _ = options;
 /// ```
 #[derive(Clone, Default)]
@@ -32,6 +34,9 @@ pub struct RequestOptions {
     pub(super) timeout: Option<Option<Duration>>,
     pub(super) retry: Option<RetryPolicy>,
     pub(super) headers: Vec<(String, String)>,
+    pub(super) idempotency_key: Option<String>,
+    /// The byte cap of logged bodies, when they are logged.
+    pub(super) log_bodies: Option<usize>,
 }
 
 impl fmt::Debug for RequestOptions {
@@ -42,6 +47,8 @@ impl fmt::Debug for RequestOptions {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("headers", &names)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("log_bodies", &self.log_bodies)
             .finish()
     }
 }
@@ -74,6 +81,24 @@ impl RequestOptions {
     /// or values fail the request with [`Error::InvalidRequest`] when it is sent.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The idempotency key of this call, instead of the fresh one the runtime makes for operations that take one
+    /// (so a call repeated later, e.g. after a crash, is recognised by the server as the same). It is sent in the
+    /// operation's idempotency header, or [`DEFAULT_IDEMPOTENCY_HEADER`](super::DEFAULT_IDEMPOTENCY_HEADER)
+    /// (`Idempotency-Key`) when the spec names none, on every attempt, and it makes the call retried as if it
+    /// were idempotent: give one only to an API that honours it. A paginated list sends it with its first page
+    /// only, since each further page is another request.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Logs this request's bodies (sent and received) as TRACE events, each cut to `max_bytes`; `0` logs only
+    /// their sizes. See [`ClientBuilder::log_bodies`](super::ClientBuilder::log_bodies).
+    pub fn log_bodies(mut self, max_bytes: usize) -> Self {
+        self.log_bodies = Some(max_bytes);
         self
     }
 
@@ -344,11 +369,17 @@ impl<B: ErrorBody> Request<B> {
         }
         let runtime = self.runtime.clone();
         let op = *self.op;
-        let options = self.options.clone();
+        let first_options = self.options.clone();
+        // Each further page is a request of its own: a caller's idempotency key belongs to the first.
+        let options = RequestOptions {
+            idempotency_key: None,
+            ..first_options.clone()
+        };
         let next_field = self.op.page.map_or("next", |p| p.next);
         stream::try_unfold(Cursor::First(Box::new(self)), move |cursor| {
             let runtime = runtime.clone();
             let options = options.clone();
+            let first_options = first_options.clone();
             async move {
                 let (raw, url) = match cursor {
                     Cursor::First(request) => {
@@ -357,7 +388,7 @@ impl<B: ErrorBody> Request<B> {
                         let url = runtime.url(op, &path, &request.query)?;
                         (
                             runtime
-                                .execute_with(op, url.clone(), body, &options)
+                                .execute_with(op, url.clone(), body, &first_options)
                                 .await?,
                             url,
                         )

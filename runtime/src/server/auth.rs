@@ -13,6 +13,12 @@ pub trait Caller: Send + Sync + 'static {
     /// True if the caller holds exactly this scope. Wildcards and implied scopes are applied by [`ScopeRules`];
     /// an implementation only reports what the key was given.
     fn has_scope(&self, scope: &str) -> bool;
+
+    /// Who the caller is, for the request's span (field `caller`): a user or key id, never the key itself.
+    /// `None` (the default) leaves the field out.
+    fn identity(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Maps an API key to a caller. Every route that needs credentials calls it before its handler runs.

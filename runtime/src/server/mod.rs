@@ -3,18 +3,26 @@
 //! - [`auth`]: the bearer key, [`auth::Authenticate`] and [`auth::Caller`], and the spec's scope rules;
 //! - [`error`]: [`error::ApiError`], why a request is refused, and the spec's error answers that render it;
 //! - [`schema`]: the static description of an API's inputs, and the checks of every request against it;
-//! - [`serve`]: what a generated handler calls (prepare a request, hand out its inputs, build the router);
+//! - [`serve`](mod@serve): what a generated handler calls (prepare a request, hand out its inputs, build the
+//!   router);
 //! - [`runtime`]: the router's state, the body limit, caught panics, and the [`runtime::RequestContext`];
+//! - [`trace`]: the request id and the `tracing` span of each request;
+//! - [`listen`]: [`serve`](listen::serve), serving a router on a listener with limits on slow and hostile
+//!   clients and graceful shutdown;
 //! - `extract`: serde decoding errors as validation answers.
 
 pub mod auth;
 pub mod error;
 mod extract;
+pub mod listen;
 pub mod runtime;
 pub mod schema;
 pub mod serve;
+pub mod trace;
 
 pub use auth::{Authenticate, Caller, ScopeRules};
 pub use error::{json_response, ApiError, ErrorAnswer, ErrorAnswers};
+pub use listen::serve;
 pub use runtime::{RequestContext, ServerOptions, ServerState, Shared};
 pub use serve::{empty, json, Call, Input, Operation, Routes, Security};
+pub use trace::{RequestId, REQUEST_ID_HEADER};

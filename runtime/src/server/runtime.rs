@@ -16,29 +16,86 @@ use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
-/// How the generated router serves requests.
+/// How the generated router serves requests (the body's limits), and how [`serve`](super::listen::serve) serves
+/// connections (the head's limits, shutdown).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerOptions {
     /// The largest request body accepted, in bytes; a larger one gets the `payload_too_large` answer (413).
     pub body_limit: usize,
+    /// The longest reading a request's whole body may take; a body that trickles in or stops gets a bare `408`
+    /// and the connection is closed. `None` waits as long as the client keeps the connection open.
+    pub body_read_timeout: Option<Duration>,
+    /// [`serve`](super::listen::serve) only: the longest a client may take to send a request's head (its request line
+    /// and headers), which is also how long an idle keep-alive connection stays open; then the connection is
+    /// closed.
+    pub header_read_timeout: Duration,
+    /// [`serve`](super::listen::serve) only: the largest request head (request line and headers) in bytes, at least
+    /// [`ServerOptions::MIN_HEADER_BYTES`]; a larger one gets `431` and the connection is closed.
+    pub max_header_bytes: usize,
+    /// [`serve`](super::listen::serve) only: the most header fields a request may have; more get `431`.
+    pub max_headers: usize,
+    /// [`serve`](super::listen::serve) only: after shutdown is asked for, how long requests in flight may take to
+    /// finish before their connections are dropped. `None` waits for them however long they take.
+    pub shutdown_grace: Option<Duration>,
 }
 
 impl ServerOptions {
     /// The default body limit: 1 MiB.
     pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
+    /// The smallest head limit hyper accepts (and every real client's head fits): 8 KiB.
+    pub const MIN_HEADER_BYTES: usize = 8 * 1024;
+
     /// These options with another body limit.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
     }
+
+    /// These options with another body read timeout (`None`: no limit).
+    pub fn body_read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// These options with another header read (and keep-alive idle) timeout.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// These options with another limit on the size of a request's head.
+    pub fn max_header_bytes(mut self, bytes: usize) -> Self {
+        self.max_header_bytes = bytes;
+        self
+    }
+
+    /// These options with another limit on the number of header fields.
+    pub fn max_headers(mut self, count: usize) -> Self {
+        self.max_headers = count;
+        self
+    }
+
+    /// These options with another grace period for requests in flight at shutdown (`None`: no limit).
+    pub fn shutdown_grace(mut self, grace: Option<Duration>) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
 }
 
 impl Default for ServerOptions {
+    /// A 1 MiB body read within 30 s; a head of at most 64 KiB and 100 fields read within 30 s; 30 s for
+    /// requests in flight at shutdown.
     fn default() -> Self {
         ServerOptions {
             body_limit: Self::DEFAULT_BODY_LIMIT,
+            body_read_timeout: Some(Duration::from_secs(30)),
+            header_read_timeout: Duration::from_secs(30),
+            max_header_bytes: 64 * 1024,
+            max_headers: 100,
+            shutdown_grace: Some(Duration::from_secs(30)),
         }
     }
 }
@@ -82,6 +139,11 @@ impl<T> ServerState<T> {
     /// The API's input schema.
     pub fn schema(&self) -> &'static Schema {
         self.schema
+    }
+
+    /// The options the router was built with.
+    pub fn options(&self) -> &ServerOptions {
+        &self.options
     }
 
     /// The spec's answer for `error`.
@@ -227,6 +289,15 @@ impl<C> RequestContext<C> {
     /// The request head, with extensions set by middleware.
     pub fn parts(&self) -> &Parts {
         &self.parts
+    }
+
+    /// The request's id: the client's `X-Request-Id` when it sent a sane one, else the one the router made; the
+    /// answer echoes it. `None` only for a context built outside the router.
+    pub fn request_id(&self) -> Option<&str> {
+        self.parts
+            .extensions
+            .get::<super::trace::RequestId>()
+            .map(super::trace::RequestId::as_str)
     }
 
     /// The absolute URL of this request, as the client addressed it: the URI's own scheme and authority when it

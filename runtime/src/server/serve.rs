@@ -13,8 +13,11 @@ use super::runtime::{
     method_not_allowed, not_found, RequestContext, ServerOptions, ServerState, Shared,
 };
 use super::schema::{self, Invalid, Schema};
+use super::trace::{record_caller, record_operation, trace_request};
 use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::http::header::{HeaderValue, CONNECTION};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use axum::Router;
@@ -171,6 +174,7 @@ impl<T: Send + Sync + 'static> ServerState<T> {
         request: Request,
         op: &Operation,
     ) -> Result<Call<()>, Response> {
+        record_operation(op.id);
         self.inputs(request, op, None).await
     }
 
@@ -207,14 +211,20 @@ impl<T: Send + Sync + 'static> ServerState<T> {
                     .map_err(invalid)?;
             }
             if let Some(ty) = &op.body {
-                let bytes = self.read_body(&parts.headers, body).await?;
+                let read = self.read_body(&parts.headers, body);
+                let bytes = match self.options().body_read_timeout {
+                    Some(limit) => tokio::time::timeout(limit, read)
+                        .await
+                        .map_err(|_| Refused::BodyTimeout)??,
+                    None => read.await?,
+                };
                 let mut value = json_body(&bytes)?;
                 self.schema()
                     .check(&mut value, ty, &schema::Rules::NONE)
                     .map_err(invalid)?;
                 input.body = Some(value);
             }
-            Ok::<_, ApiError>(input)
+            Ok::<_, Refused>(input)
         }
         .await;
         match result {
@@ -223,9 +233,35 @@ impl<T: Send + Sync + 'static> ServerState<T> {
                 parts,
                 input,
             }),
-            Err(error) => Err(self.error_response(&error)),
+            Err(Refused::Api(error)) => Err(self.error_response(&error)),
+            Err(Refused::BodyTimeout) => Err(body_timeout()),
         }
     }
+}
+
+/// Why the inputs of a request were not read.
+enum Refused {
+    /// An answer of the API's.
+    Api(ApiError),
+    /// The body did not arrive within [`ServerOptions::body_read_timeout`].
+    BodyTimeout,
+}
+
+impl From<ApiError> for Refused {
+    fn from(error: ApiError) -> Self {
+        Refused::Api(error)
+    }
+}
+
+/// The answer to a body that did not arrive in time: `408` and `Connection: close`, so the server stops reading
+/// from a client that trickles or stalls instead of keeping the connection for its next request.
+fn body_timeout() -> Response {
+    tracing::info!("the request body did not arrive within the body read timeout");
+    let mut response = StatusCode::REQUEST_TIMEOUT.into_response();
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 impl<T: Authenticate> ServerState<T> {
@@ -235,6 +271,7 @@ impl<T: Authenticate> ServerState<T> {
         request: Request,
         op: &Operation,
     ) -> Result<Call<T::Caller>, Response> {
+        record_operation(op.id);
         let caller = match op.security {
             Security::None => None,
             Security::Optional => self.identify(request.headers()).await,
@@ -245,6 +282,9 @@ impl<T: Authenticate> ServerState<T> {
                 }
             }
         };
+        if let Some(caller) = &caller {
+            record_caller(caller);
+        }
         self.inputs(request, op, caller).await
     }
 }
@@ -315,11 +355,13 @@ impl<T: Send + Sync + 'static> Routes<T> {
         self
     }
 
-    /// The finished router.
+    /// The finished router. Every route and fallback runs in [`trace_request`]: a request id (echoed in
+    /// `X-Request-Id`) and an `apigen.request` span per request.
     pub fn finish(self) -> Router {
         self.router
             .fallback(not_found::<T>)
             .method_not_allowed_fallback(method_not_allowed::<T>)
+            .layer(axum::middleware::from_fn(trace_request))
             .with_state(self.state)
     }
 }

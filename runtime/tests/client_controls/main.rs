@@ -1,0 +1,12 @@
+//! The client's production controls against wiremock servers on 127.0.0.1: the `tracing` span of each call,
+//! per-request options, hooks, redirects, idempotency keys. Tests count requests and read what was logged; none
+//! depends on how long anything took.
+
+#[path = "../common/capture.rs"]
+mod capture;
+mod hooks;
+mod idempotency;
+mod options;
+mod redirects;
+mod spans;
+mod support;
