@@ -9,6 +9,8 @@
 mod models;
 mod resources;
 
+use resources::ParamPlace;
+
 use crate::diagnostic::{did_you_mean, Diagnostic, Span};
 use crate::spec::*;
 use crate::yaml::{self, Node, NodeKind};
@@ -310,6 +312,9 @@ impl Cx {
             "auth",
             "base_path",
             "base_params",
+            "headers",
+            "response_headers",
+            "idempotency_header",
         ];
         let o = self.obj(node, "`api`", KEYS)?;
         let name = self.req_string(&o, "name", "`api`");
@@ -322,8 +327,17 @@ impl Cx {
         let base_path = self.opt_string(&o, "base_path", "`api`");
         let base_params = o
             .get("base_params")
-            .map(|n| self.params(n, "`api.base_params`", true, "Base"))
+            .map(|n| self.params(n, "`api.base_params`", ParamPlace::Path, "Base"))
             .unwrap_or_default();
+        let headers = o
+            .get("headers")
+            .map(|n| self.params(n, "`api.headers`", ParamPlace::Header, "Api"))
+            .unwrap_or_default();
+        let response_headers = o
+            .get("response_headers")
+            .map(|n| self.params(n, "`api.response_headers`", ParamPlace::ResponseHeader, "Api"))
+            .unwrap_or_default();
+        let idempotency_header = self.opt_string(&o, "idempotency_header", "`api`");
         Some(Api {
             name: name?,
             title: title?.value,
@@ -334,20 +348,28 @@ impl Cx {
             auth,
             base_path,
             base_params,
+            headers,
+            response_headers,
+            idempotency_header,
         })
     }
 
+    /// `api.auth`: one scheme (`{scheme: bearer, name, env, ...}`), or several (`{schemes: {name: {scheme, ...}},
+    /// default: [...]}`), with the scope rules either way.
     fn auth(&mut self, node: &Node) -> Option<Auth> {
-        const KEYS: &[&str] = &[
+        const SINGLE: &[&str] = &[
             "scheme",
             "name",
+            "in",
+            "key_name",
             "env",
             "description",
             "wildcard_scope",
             "implied_scopes",
         ];
-        let o = self.obj(node, "`api.auth`", KEYS)?;
-        let scheme = self.req_string(&o, "scheme", "`api.auth`");
+        const SEVERAL: &[&str] = &["schemes", "default", "wildcard_scope", "implied_scopes"];
+        let several = matches!(&node.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("schemes")));
+        let o = self.obj(node, "`api.auth`", if several { SEVERAL } else { SINGLE })?;
         let mut implied_scopes = Vec::new();
         if let Some(rules) = o.get("implied_scopes") {
             for rule in self.seq(rules, "`implied_scopes`") {
@@ -360,13 +382,61 @@ impl Cx {
                 }
             }
         }
+        let mut schemes = Vec::new();
+        let mut default = Vec::new();
+        if several {
+            if let Some(list) = o.get("schemes") {
+                for (key, value) in self.entries(list, "`api.auth.schemes`") {
+                    let name = self.name(key);
+                    let what = format!("auth scheme `{}`", name.value);
+                    const KEYS: &[&str] = &["scheme", "in", "key_name", "env", "description"];
+                    if let Some(so) = self.obj(value, &what, KEYS) {
+                        if let Some(scheme) = self.scheme(&so, name, &what) {
+                            schemes.push(scheme);
+                        }
+                    }
+                }
+            }
+            if let Some(list) = o.get("default") {
+                for item in self.seq(list, "`api.auth.default`") {
+                    if let Some(name) = self.string(item, "a scheme name") {
+                        default.push(name);
+                    }
+                }
+            }
+        } else {
+            let name = self
+                .opt_string(&o, "name", "`api.auth`")
+                .unwrap_or_else(|| Spanned::new("BearerAuth".to_owned(), node.span));
+            if let Some(scheme) = self.scheme(&o, name, "`api.auth`") {
+                schemes.push(scheme);
+            }
+        }
         Some(Auth {
-            scheme: scheme?,
-            name: self.opt_string(&o, "name", "`api.auth`"),
-            env: self.opt_string(&o, "env", "`api.auth`"),
-            description: opt_text(self.opt_string(&o, "description", "`api.auth`")),
+            span: node.span,
+            schemes,
+            default,
             wildcard_scope: self.opt_string(&o, "wildcard_scope", "`api.auth`"),
             implied_scopes,
+        })
+    }
+
+    /// One scheme's keys: `scheme`, and for API keys `in` and `key_name`; `env`, `description`.
+    fn scheme(&mut self, o: &Obj, name: Name, what: &str) -> Option<AuthScheme> {
+        let kind = self.req_string(o, "scheme", what)?;
+        let kind = self.choice(&kind, &SchemeKind::ALL, "auth scheme")?;
+        let key_location = self.opt_string(o, "in", what).and_then(|word| {
+            const CHOICES: [(&str, KeyLocation); 2] =
+                [("header", KeyLocation::Header), ("query", KeyLocation::Query)];
+            self.choice(&word, &CHOICES, "API key location")
+        });
+        Some(AuthScheme {
+            name,
+            kind,
+            key_location,
+            key_name: self.opt_string(o, "key_name", what),
+            env: self.opt_string(o, "env", what),
+            description: opt_text(self.opt_string(o, "description", what)),
         })
     }
 
@@ -383,6 +453,11 @@ impl Cx {
             "next",
             "previous",
             "results",
+            "cursor_param",
+            "cursor_item",
+            "cursor_field",
+            "has_more",
+            "fields",
         ];
         let mut out = Vec::new();
         for (key, value) in self.entries(node, "`pagination`") {
@@ -410,6 +485,19 @@ impl Cx {
             let page_size = known
                 .then(|| self.opt_int(&o, "page_size", &what))
                 .flatten();
+            let cursor_param = specific(self, "cursor_param");
+            let cursor_item = specific(self, "cursor_item");
+            let cursor_field = specific(self, "cursor_field");
+            let has_more = specific(self, "has_more");
+            let stem = crate::ident::type_name_of(&[&name.value, "page"]);
+            let mut fields = Vec::new();
+            if let Some(f) = o.get("fields") {
+                for (fk, fv) in self.entries(f, &format!("`fields` of {what}")) {
+                    if let Some(field) = self.field(fk, fv, &stem, &what) {
+                        fields.push(field);
+                    }
+                }
+            }
             out.push(PaginationStyle {
                 name,
                 style,
@@ -423,6 +511,11 @@ impl Cx {
                 next: self.opt_string(&o, "next", &what),
                 previous: self.opt_string(&o, "previous", &what),
                 results: self.opt_string(&o, "results", &what),
+                cursor_param,
+                cursor_item,
+                cursor_field,
+                has_more,
+                fields,
             });
         }
         out
@@ -530,8 +623,9 @@ pub fn parse_type(text: &str) -> Result<TypeExpr, String> {
             "page" => Ok(TypeExpr::Page(Box::new(inner_ty))),
             "create" => model_name(inner_ty).map(TypeExpr::Create),
             "patch" => model_name(inner_ty).map(TypeExpr::Patch),
+            "events" => Ok(TypeExpr::Events(Box::new(inner_ty))),
             other => {
-                let hint = did_you_mean(other, ["list", "map", "page", "create", "patch"])
+                let hint = did_you_mean(other, ["list", "map", "page", "create", "patch", "events"])
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 Err(format!("unknown type constructor `{other}`{hint}"))

@@ -5,8 +5,9 @@
 //!   (`new`, `builder`, `from_env`, `base_url`): then it gets the suffix `_resource` (`builder_resource()`).
 //! - A setter is named after its field or query parameter; `set_…` takes the stored form and `…_null` sends null.
 //!   A setter whose name is a method of the request builder (`send` and `with_options` always, `body` when the
-//!   body is a model, `pages` and `items` when the list is paginated) gets the suffix `_field` (body fields) or
-//!   `_param` (query parameters); a body field named like a query parameter gets `_field`.
+//!   body is a model, `pages` and `items` when the list is paginated, `send_with_headers` and `send_streaming` when
+//!   the answers have them) gets the suffix `_field` (body fields), `_param` (query parameters) or `_header`
+//!   (headers); a body field named like a query parameter gets `_field`.
 //! - The server's path arguments keep their names, clear of the handler's own `ctx`, `query` and `body`.
 
 use crate::ident::unique;
@@ -81,8 +82,9 @@ pub(super) struct SetterNames {
 }
 
 impl SetterNames {
-    /// The names a builder of an operation with a model body (`body`) and pagination (`paginated`) already has.
-    pub(super) fn new(body: bool, paginated: bool) -> Self {
+    /// The names a builder of an operation with a model body (`body`) and pagination (`paginated`) already has,
+    /// and `methods`, the other methods its answers give it (`send_with_headers`, `send_streaming`).
+    pub(super) fn new(body: bool, paginated: bool, methods: &[&str]) -> Self {
         let mut taken: Vec<String> = BUILDER_METHODS.iter().map(|s| s.to_string()).collect();
         if body {
             taken.push("body".into());
@@ -90,6 +92,7 @@ impl SetterNames {
         if paginated {
             taken.extend(["pages".into(), "items".into()]);
         }
+        taken.extend(methods.iter().map(|m| m.to_string()));
         SetterNames { taken }
     }
 
@@ -146,7 +149,7 @@ mod tests {
 
     #[test]
     fn setters_clear_of_builder_methods_get_a_suffix() {
-        let mut names = SetterNames::new(true, true);
+        let mut names = SetterNames::new(true, true, &[]);
         assert_eq!(
             names.names("pages", "field", false),
             ("pages_field".into(), None, "set_pages_field".into())
@@ -162,14 +165,14 @@ mod tests {
         );
         // Without pagination, `pages` is a plain setter.
         assert_eq!(
-            SetterNames::new(true, false)
+            SetterNames::new(true, false, &[])
                 .names("pages", "field", false)
                 .0,
             "pages"
         );
         // A keyword keeps its raw form; the `set_` form needs none.
         assert_eq!(
-            SetterNames::new(false, false)
+            SetterNames::new(false, false, &[])
                 .names("type", "param", false)
                 .2,
             "set_type"
@@ -192,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_body_field_named_like_a_query_parameter_gets_the_suffix() {
-        let mut names = SetterNames::new(true, false);
+        let mut names = SetterNames::new(true, false, &[]);
         assert_eq!(names.names("limit", "param", false).0, "limit");
         assert_eq!(names.names("limit", "field", false).0, "limit_field");
     }
