@@ -79,6 +79,18 @@ pub struct Auth {
     pub implied_scopes: Vec<(String, String)>,
 }
 
+impl Auth {
+    /// The environment variable of the first default scheme that names one (then of any scheme): where docs say
+    /// the credential is kept.
+    pub fn env(&self) -> Option<&str> {
+        self.default
+            .iter()
+            .filter_map(|i| self.schemes.get(*i))
+            .chain(&self.schemes)
+            .find_map(|s| s.env.as_deref())
+    }
+}
+
 /// One way of presenting credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scheme {
@@ -617,6 +629,9 @@ pub struct Header {
     pub required: bool,
     pub deprecated: Option<Deprecated>,
     pub span: Span,
+    /// One of the API's response headers (`api.response_headers`), which any answer may carry: the server's
+    /// answers leave them to middleware; the client reads them like the answer's own.
+    pub api_wide: bool,
 }
 
 /// What a documented response is to the client.
@@ -638,7 +653,7 @@ pub struct Response {
     pub encoding: ResponseEncoding,
     /// Its own headers, then the API's response headers it may also carry.
     pub headers: Vec<Header>,
-    /// The server's struct of this answer's headers, when it has any of its own.
+    /// The server's struct of this answer's own headers (not the API-wide ones), when it has any.
     pub headers_struct: Option<String>,
     pub doc: Option<String>,
     pub span: Span,

@@ -117,8 +117,12 @@ pub fn file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
 fn scheme_text(s: &crate::ir::Scheme) -> String {
     match (s.kind, &s.key) {
         (SchemeKind::Bearer, _) => "`Authorization: Bearer <key>`".into(),
-        (SchemeKind::Basic, _) => "HTTP basic authentication (`Authorization: Basic base64(user:password)`)".into(),
-        (SchemeKind::ApiKey, Some((KeyLocation::Header, name))) => format!("the header `{name}: <key>`"),
+        (SchemeKind::Basic, _) => {
+            "HTTP basic authentication (`Authorization: Basic base64(user:password)`)".into()
+        }
+        (SchemeKind::ApiKey, Some((KeyLocation::Header, name))) => {
+            format!("the header `{name}: <key>`")
+        }
         (SchemeKind::ApiKey, Some((KeyLocation::Query, name))) => {
             format!("the query parameter `{name}=<key>`")
         }
@@ -408,7 +412,11 @@ fn curl(api: &Api, op: &Operation) -> String {
             (SchemeKind::ApiKey, None) => {}
         }
     }
-    for h in op.header_params().chain(&api.headers).filter(|h| h.required) {
+    for h in op
+        .header_params()
+        .chain(&api.headers)
+        .filter(|h| h.required)
+    {
         lines.push(format!("  -H '{}: {}'", h.wire_name, example_text(api, h)));
     }
     if let Some(b) = &op.body {
@@ -420,7 +428,11 @@ fn curl(api: &Api, op: &Operation) -> String {
             }
             BodyEncoding::Form | BodyEncoding::Multipart => {
                 let multipart = b.encoding == BodyEncoding::Multipart;
-                let fields = b.ty.named().and_then(|id| api.struct_(id)).map(|s| s.fields.as_slice()).unwrap_or_default();
+                let fields =
+                    b.ty.named()
+                        .and_then(|id| api.struct_(id))
+                        .map(|s| s.fields.as_slice())
+                        .unwrap_or_default();
                 for f in fields.iter().filter(|f| !f.presence.optional()) {
                     let value = match (&f.ty, multipart) {
                         (Ty::Binary, _) => format!("@{}", f.wire_name),
@@ -444,7 +456,9 @@ fn curl(api: &Api, op: &Operation) -> String {
 /// An example of a parameter's value as text.
 fn example_text(api: &Api, p: &crate::ir::Param) -> String {
     match (&p.example, &p.default) {
-        (Some(serde_json::Value::String(s)), _) | (None, Some(serde_json::Value::String(s))) => s.clone(),
+        (Some(serde_json::Value::String(s)), _) | (None, Some(serde_json::Value::String(s))) => {
+            s.clone()
+        }
         (Some(v), _) | (None, Some(v)) => v.to_string(),
         (None, None) => example_value(api, &p.ty),
     }

@@ -216,18 +216,28 @@ fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
 /// The `content` of an answer with a body of `ty`, as it travels.
 fn response_content(api: &Api, encoding: &ResponseEncoding, ty: &Ty) -> Value {
     match encoding {
-        ResponseEncoding::Json { media_type } => json!({ media_type: { "schema": schema(api, ty) } }),
-        ResponseEncoding::Text { media_type } => json!({ media_type: { "schema": { "type": "string" } } }),
+        ResponseEncoding::Json { media_type } => {
+            json!({ media_type: { "schema": schema(api, ty) } })
+        }
+        ResponseEncoding::Text { media_type } => {
+            json!({ media_type: { "schema": { "type": "string" } } })
+        }
         ResponseEncoding::Binary { media_types } => media_types
             .iter()
-            .map(|m| (m.clone(), json!({ "schema": { "type": "string", "format": "binary" } })))
+            .map(|m| {
+                (
+                    m.clone(),
+                    json!({ "schema": { "type": "string", "format": "binary" } }),
+                )
+            })
             .collect::<Map<String, Value>>()
             .into(),
         // OpenAPI 3.1 has no schema for the events of a stream: the stream is text, each event's data is
         // described beside it (as OpenAPI 3.2's `itemSchema` will).
         ResponseEncoding::Events { sentinel } => {
             let mut description =
-                "Server-sent events; each event's `data` is a JSON value of `x-item-schema`.".to_owned();
+                "Server-sent events; each event's `data` is a JSON value of `x-item-schema`."
+                    .to_owned();
             if let Some(s) = sentinel {
                 description.push_str(&format!(" The stream ends with the event `data: {s}`."));
             }
@@ -373,7 +383,8 @@ fn param(api: &Api, op: &Operation, p: &Param) -> Value {
         v["allowEmptyValue"] = json!(true);
     }
     let mut doc = p.doc.clone();
-    let object = matches!(&p.ty, Ty::Map(_)) || p.ty.named().is_some_and(|id| api.enum_(id).is_none());
+    let object =
+        matches!(&p.ty, Ty::Map(_)) || p.ty.named().is_some_and(|id| api.enum_(id).is_none());
     if p.location == ParamLocation::Query && (matches!(p.ty, Ty::List(_)) || object) {
         // OpenAPI has no bracket style: the server also reads repeated plain keys, which `form` describes.
         let (style, explode) = match p.style {
@@ -384,7 +395,10 @@ fn param(api: &Api, op: &Operation, p: &Param) -> Value {
         v["style"] = json!(style);
         v["explode"] = json!(explode);
         if p.style == ParamStyle::Brackets {
-            let note = format!("Sent as `{0}[]=a&{0}[]=b` (plain `{0}=a` is read too).", p.wire_name);
+            let note = format!(
+                "Sent as `{0}[]=a&{0}[]=b` (plain `{0}=a` is read too).",
+                p.wire_name
+            );
             doc = Some(match doc {
                 Some(d) => format!("{d}\n\n{note}"),
                 None => note,

@@ -85,6 +85,10 @@ impl Cx {
                     if !known.contains(&key) {
                         let hint = match did_you_mean(key, known.iter().copied()) {
                             Some(s) => format!("did you mean `{s}`?"),
+                            // Fields say `optional`; parameters say the opposite.
+                            None if key == "optional" && known.contains(&"required") => {
+                                "parameters are optional unless `required: true`: remove `optional`".to_owned()
+                            }
                             // Prose as a key is the mark of a comma inside `{ ... }`, which starts a new key.
                             None if key.contains(' ') => "inside `{ ... }` a comma starts a new key: quote a value that contains a comma".to_owned(),
                             None => format!("{what} takes: {}", known.join(", ")),
@@ -335,7 +339,14 @@ impl Cx {
             .unwrap_or_default();
         let response_headers = o
             .get("response_headers")
-            .map(|n| self.params(n, "`api.response_headers`", ParamPlace::ResponseHeader, "Api"))
+            .map(|n| {
+                self.params(
+                    n,
+                    "`api.response_headers`",
+                    ParamPlace::ResponseHeader,
+                    "Api",
+                )
+            })
             .unwrap_or_default();
         let idempotency_header = self.opt_string(&o, "idempotency_header", "`api`");
         Some(Api {
@@ -426,8 +437,10 @@ impl Cx {
         let kind = self.req_string(o, "scheme", what)?;
         let kind = self.choice(&kind, &SchemeKind::ALL, "auth scheme")?;
         let key_location = self.opt_string(o, "in", what).and_then(|word| {
-            const CHOICES: [(&str, KeyLocation); 2] =
-                [("header", KeyLocation::Header), ("query", KeyLocation::Query)];
+            const CHOICES: [(&str, KeyLocation); 2] = [
+                ("header", KeyLocation::Header),
+                ("query", KeyLocation::Query),
+            ];
             self.choice(&word, &CHOICES, "API key location")
         });
         Some(AuthScheme {
@@ -625,9 +638,10 @@ pub fn parse_type(text: &str) -> Result<TypeExpr, String> {
             "patch" => model_name(inner_ty).map(TypeExpr::Patch),
             "events" => Ok(TypeExpr::Events(Box::new(inner_ty))),
             other => {
-                let hint = did_you_mean(other, ["list", "map", "page", "create", "patch", "events"])
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+                let hint =
+                    did_you_mean(other, ["list", "map", "page", "create", "patch", "events"])
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
                 Err(format!("unknown type constructor `{other}`{hint}"))
             }
         };

@@ -407,7 +407,13 @@ impl Cx {
         }
     }
 
-    pub(super) fn field(&mut self, key: &Node, value: &Node, model: &str, model_what: &str) -> Option<Field> {
+    pub(super) fn field(
+        &mut self,
+        key: &Node,
+        value: &Node,
+        model: &str,
+        model_what: &str,
+    ) -> Option<Field> {
         let name = self.name(key);
         let what = format!("field `{}` of {model_what}", name.value);
         let hint = ident::type_name_of(&[model, &name.value]);

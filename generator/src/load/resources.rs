@@ -36,7 +36,13 @@ impl Cx {
     /// Parameters: a bare type, or `{type, description, required, example, default, deprecated, constraints}`
     /// (query parameters also `style`). `hint` names an enum written in place (`{Resource}{Operation}` + the
     /// parameter's name).
-    pub(super) fn params(&mut self, node: &Node, what: &str, place: ParamPlace, hint: &str) -> Vec<Param> {
+    pub(super) fn params(
+        &mut self,
+        node: &Node,
+        what: &str,
+        place: ParamPlace,
+        hint: &str,
+    ) -> Vec<Param> {
         let path = place == ParamPlace::Path;
         let query_keys: Vec<&str> = PARAM_KEYS.iter().copied().chain(["style"]).collect();
         let keys: &[&str] = if place == ParamPlace::Query {
@@ -190,7 +196,14 @@ impl Cx {
             .unwrap_or_default();
         let headers = o
             .get("headers")
-            .map(|n| self.params(n, &format!("`headers` of {what}"), ParamPlace::Header, &stem))
+            .map(|n| {
+                self.params(
+                    n,
+                    &format!("`headers` of {what}"),
+                    ParamPlace::Header,
+                    &stem,
+                )
+            })
             .unwrap_or_default();
         let body = o.get("body").and_then(|n| self.body(n, &what, &stem));
         let mut responses = Vec::new();
@@ -335,7 +348,10 @@ impl Cx {
                 return Some(StatusKey::Default);
             }
             let bytes = text.as_bytes();
-            if bytes.len() == 3 && bytes[1..].eq_ignore_ascii_case(b"xx") && (b'1'..=b'5').contains(&bytes[0]) {
+            if bytes.len() == 3
+                && bytes[1..].eq_ignore_ascii_case(b"xx")
+                && (b'1'..=b'5').contains(&bytes[0])
+            {
                 return Some(StatusKey::Range(bytes[0] - b'0'));
             }
             text.parse::<u16>().ok().map(StatusKey::Code)

@@ -286,7 +286,12 @@ impl<'s> Lower<'s> {
             response_headers: api
                 .response_headers
                 .iter()
-                .map(|h| self.header(h))
+                .map(|h| {
+                    Ok(ir::Header {
+                        api_wide: true,
+                        ..self.header(h)?
+                    })
+                })
                 .collect::<Result<Vec<_>, Error>>()?,
             types,
             pagination,

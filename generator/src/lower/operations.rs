@@ -5,7 +5,9 @@
 use super::names::{self, ArgNames, SetterNames};
 use super::{prose, status_code, unchecked, Lower};
 use crate::ident;
-use crate::ir::{self, ErrorKind, ParamLocation, ParamStyle, ResponseRole, Security, StatusKey, Ty};
+use crate::ir::{
+    self, ErrorKind, ParamLocation, ParamStyle, ResponseRole, Security, StatusKey, Ty,
+};
 use crate::prose::doc_safe;
 use crate::spec::{self, TypeExpr};
 use crate::Error;
@@ -91,6 +93,7 @@ impl Lower<'_> {
             required: h.required,
             deprecated: deprecated(&h.deprecated),
             span: h.name.span,
+            api_wide: false,
         })
     }
 
@@ -165,7 +168,8 @@ impl Lower<'_> {
         };
         let error_models: Vec<ir::TypeId> = errors.models.iter().map(|m| m.ty).collect();
         let type_name = ident::type_name_of(&[&r.name.value, &op.name.value]);
-        let link_style = style.filter(|i| matches!(pagination[*i].style, ir::PageStyle::Link { .. }));
+        let link_style =
+            style.filter(|i| matches!(pagination[*i].style, ir::PageStyle::Link { .. }));
         let mut responses = Vec::new();
         let mut op_pagination = None;
         for resp in &op.responses {
@@ -198,14 +202,22 @@ impl Lower<'_> {
             // A Link-paginated answer carries the next page's link, whether the spec lists the header or not.
             if link_style.is_some()
                 && success
-                && !headers.iter().any(|h| h.wire_name.eq_ignore_ascii_case("link"))
+                && !headers
+                    .iter()
+                    .any(|h| h.wire_name.eq_ignore_ascii_case("link"))
             {
                 headers.push(link_header(resp.status.span));
             }
             let own_headers = !headers.is_empty();
             for h in &api.response_headers {
-                if !headers.iter().any(|o| o.wire_name.eq_ignore_ascii_case(&h.name.value)) {
-                    headers.push(self.header(h)?);
+                if !headers
+                    .iter()
+                    .any(|o| o.wire_name.eq_ignore_ascii_case(&h.name.value))
+                {
+                    headers.push(ir::Header {
+                        api_wide: true,
+                        ..self.header(h)?
+                    });
                 }
             }
             let mut header_fields = Vec::new();
@@ -216,8 +228,7 @@ impl Lower<'_> {
             responses.push(ir::Response {
                 status,
                 encoding: response_encoding(resp, ty.is_some()),
-                headers_struct: (own_headers || !api.response_headers.is_empty())
-                    .then(|| format!("{type_name}{variant}Headers")),
+                headers_struct: own_headers.then(|| format!("{type_name}{variant}Headers")),
                 headers,
                 ty,
                 doc: prose(&resp.description),
@@ -443,6 +454,7 @@ fn link_header(span: crate::diagnostic::Span) -> ir::Header {
         required: false,
         deprecated: None,
         span,
+        api_wide: false,
     }
 }
 
@@ -486,9 +498,7 @@ fn response_encoding(resp: &spec::Response, has_body: bool) -> ir::ResponseEncod
                 media
             },
         },
-        TypeExpr::Prim(spec::Prim::String)
-            if media.first().is_some_and(|m| !is_json_media(m)) =>
-        {
+        TypeExpr::Prim(spec::Prim::String) if media.first().is_some_and(|m| !is_json_media(m)) => {
             ir::ResponseEncoding::Text {
                 media_type: media[0].clone(),
             }

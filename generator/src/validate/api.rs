@@ -185,7 +185,8 @@ impl Validator<'_> {
     pub(super) fn header_name(&mut self, name: &Name) {
         let n = &name.value;
         let token = !n.is_empty()
-            && n.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
         if !token {
             self.err(
                 name.span,
@@ -194,7 +195,14 @@ impl Validator<'_> {
             );
             return;
         }
-        const OWN: &[&str] = &["authorization", "content-type", "content-length", "host", "transfer-encoding", "connection"];
+        const OWN: &[&str] = &[
+            "authorization",
+            "content-type",
+            "content-length",
+            "host",
+            "transfer-encoding",
+            "connection",
+        ];
         if OWN.contains(&n.to_ascii_lowercase().as_str()) {
             self.err(
                 name.span,
@@ -220,7 +228,23 @@ impl Validator<'_> {
         headers: impl Iterator<Item = &'a Param>,
         what: &str,
     ) {
-        self.names_unique(headers.map(|h| &h.name), what, |s| s.to_ascii_lowercase());
+        let mut seen: Vec<&Name> = Vec::new();
+        for h in headers {
+            match seen
+                .iter()
+                .find(|s| s.value.eq_ignore_ascii_case(&h.name.value))
+            {
+                Some(first) => self.err(
+                    h.name.span,
+                    format!(
+                        "{what} `{}` repeats `{}` (line {}): header names ignore case",
+                        h.name.value, first.value, first.span.line
+                    ),
+                    "remove one of the two",
+                ),
+                None => seen.push(&h.name),
+            }
+        }
     }
 
     pub(super) fn env_name(&mut self, env: &Name) {

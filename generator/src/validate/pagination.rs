@@ -18,20 +18,36 @@ impl Validator<'_> {
             let keys: [(&str, bool, &[PageStyleKind]); 14] = {
                 use PageStyleKind::*;
                 [
-                    ("limit_param", p.limit_param.is_some(), &[LimitOffset, Cursor, Link]),
+                    (
+                        "limit_param",
+                        p.limit_param.is_some(),
+                        &[LimitOffset, Cursor, Link],
+                    ),
                     ("offset_param", p.offset_param.is_some(), &[LimitOffset]),
-                    ("default_limit", p.default_limit.is_some(), &[LimitOffset, Cursor, Link]),
+                    (
+                        "default_limit",
+                        p.default_limit.is_some(),
+                        &[LimitOffset, Cursor, Link],
+                    ),
                     ("page_param", p.page_param.is_some(), &[PageNumber, Link]),
                     ("page_size", p.page_size.is_some(), &[PageNumber]),
                     ("count", p.count.is_some(), &[LimitOffset, PageNumber]),
                     ("next", p.next.is_some(), &[LimitOffset, PageNumber]),
                     ("previous", p.previous.is_some(), &[LimitOffset, PageNumber]),
-                    ("results", p.results.is_some(), &[LimitOffset, PageNumber, Cursor]),
+                    (
+                        "results",
+                        p.results.is_some(),
+                        &[LimitOffset, PageNumber, Cursor],
+                    ),
                     ("cursor_param", p.cursor_param.is_some(), &[Cursor]),
                     ("cursor_item", p.cursor_item.is_some(), &[Cursor]),
                     ("cursor_field", p.cursor_field.is_some(), &[Cursor]),
                     ("has_more", p.has_more.is_some(), &[Cursor]),
-                    ("fields", !p.fields.is_empty(), &[LimitOffset, PageNumber, Cursor]),
+                    (
+                        "fields",
+                        !p.fields.is_empty(),
+                        &[LimitOffset, PageNumber, Cursor],
+                    ),
                 ]
             };
             for (key, present, styles) in keys {
@@ -117,7 +133,10 @@ impl Validator<'_> {
                 if own.contains(&f.name.value) {
                     self.err(
                         f.name.span,
-                        format!("field `{}` is already a field of the page envelope", f.name.value),
+                        format!(
+                            "field `{}` is already a field of the page envelope",
+                            f.name.value
+                        ),
                         "remove it from `fields`: the style declares it",
                     );
                 }

@@ -290,7 +290,9 @@ impl<'s> Validator<'s> {
                 if k.value {
                     self.err(
                         k.span,
-                        format!("{what} takes an idempotency key, but the API names no header for it"),
+                        format!(
+                            "{what} takes an idempotency key, but the API names no header for it"
+                        ),
                         "add `idempotency_header: Idempotency-Key` (the header's name) to `api`",
                     );
                 }
@@ -376,8 +378,7 @@ impl<'s> Validator<'s> {
                     "add `responses: {200: Model}` (or `204: none`)",
                 );
             }
-            if !op.responses.is_empty()
-                && !op.responses.iter().any(|r| r.status.value.is_success())
+            if !op.responses.is_empty() && !op.responses.iter().any(|r| r.status.value.is_success())
             {
                 self.err(
                     op.name.span,
@@ -606,7 +607,11 @@ impl Validator<'_> {
                 } else {
                     "a JSON type is `application/json` or `...+json`; use `string` for text or `binary` for bytes"
                 };
-                self.err(c.span, format!("content `{m}` does not fit the answer's type"), hint);
+                self.err(
+                    c.span,
+                    format!("content `{m}` does not fit the answer's type"),
+                    hint,
+                );
             }
         }
     }

@@ -20,7 +20,10 @@ pub(super) enum Place {
     /// A request or response header: a scalar, an enum, or a list of them (comma-separated).
     Header,
     Body,
-    Response { paginated: bool, success: bool },
+    Response {
+        paginated: bool,
+        success: bool,
+    },
 }
 
 impl Validator<'_> {
@@ -180,6 +183,7 @@ impl Validator<'_> {
                 };
                 let found = match ty {
                     TypeExpr::Named(n) => format!("`{n}`"),
+                    TypeExpr::List(_) if place == Place::Path => "a list".to_owned(),
                     TypeExpr::List(_) => "a list of non-scalars".to_owned(),
                     TypeExpr::Map(_) => "a map".to_owned(),
                     TypeExpr::Prim(p) => format!("`{}`", p.name()),
