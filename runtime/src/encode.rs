@@ -2,8 +2,11 @@
 //! text parts) with Rails and Stripe bracket keys, and header values. The client writes requests with these and
 //! the server writes response headers with them; the server's `schema` reads all of them back.
 
+#[cfg(feature = "client")]
 use super::ParamStyle;
-use serde_json::{Map, Value};
+#[cfg(feature = "client")]
+use serde_json::Map;
+use serde_json::Value;
 
 /// The text of a scalar: a string as it is, a number or boolean as JSON writes it; `None` for anything else.
 pub(super) fn scalar(value: &Value) -> Option<String> {
@@ -35,6 +38,7 @@ pub(super) fn header(value: &Value) -> Result<String, String> {
     }
 }
 
+#[cfg(feature = "client")]
 /// The pairs of a form body (`application/x-www-form-urlencoded`, or the text parts of a multipart body) holding
 /// `fields`: `name=x`, objects as `metadata[plan]=pro`, lists of scalars as `expand[]=a&expand[]=b`, lists of
 /// objects or lists with indexes (`items[0][price]=p`, unambiguous where `[]` is not), `null` as an empty value
@@ -48,6 +52,7 @@ pub(super) fn form_pairs(fields: &Map<String, Value>) -> Vec<(String, String)> {
     out
 }
 
+#[cfg(feature = "client")]
 /// The pairs of the query parameter `name` holding `value`, written in `style` (see [`ParamStyle`]). `null` and
 /// an empty list send nothing.
 pub(super) fn query_pairs(name: &str, value: &Value, style: ParamStyle) -> Vec<(String, String)> {
@@ -77,6 +82,7 @@ pub(super) fn query_pairs(name: &str, value: &Value, style: ParamStyle) -> Vec<(
     out
 }
 
+#[cfg(feature = "client")]
 /// `value` under the key `key`, brackets added for what it holds.
 fn nested(key: String, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
@@ -96,6 +102,7 @@ fn nested(key: String, value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
+#[cfg(feature = "client")]
 fn indexed(key: &str, items: &[Value], out: &mut Vec<(String, String)>) {
     for (index, item) in items.iter().enumerate() {
         nested(format!("{key}[{index}]"), item, out);
@@ -107,11 +114,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[cfg(feature = "client")]
     fn pairs(list: &[(String, String)]) -> Vec<String> {
         list.iter().map(|(k, v)| format!("{k}={v}")).collect()
     }
 
     #[test]
+    #[cfg(feature = "client")]
     fn forms_use_bracket_keys() {
         let fields = json!({
             "name": "x",
@@ -148,6 +157,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "client")]
     fn query_lists_follow_their_style() {
         let list = json!([1, 2]);
         let styles = [

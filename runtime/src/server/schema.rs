@@ -460,6 +460,16 @@ impl Schema {
         convert::form(self, body, ty)
     }
 
+    /// [`Schema::form`] for pairs already split and decoded: the text parts of a multipart body, each part's name
+    /// a key (`metadata[plan]`, `tags[]`) and its content the value.
+    pub fn form_pairs(
+        &self,
+        pairs: impl IntoIterator<Item = (String, Vec<u8>)>,
+        ty: &Type,
+    ) -> Result<Value, Invalid> {
+        convert::form_pairs(self, pairs, ty)
+    }
+
     /// Finds every fault in the schema: indexes out of range, defaults that are not JSON or do not pass their own
     /// check, patterns that do not compile, rules that fit no value of their type, enums without values, tagged
     /// unions whose variants lack a tag or a struct declaring it, and unions that contain themselves. A generated
