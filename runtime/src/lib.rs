@@ -42,6 +42,7 @@ pub use shared::{ErrorKind, HttpMethod, UnknownName};
 pub use wire::{AuthScheme, ParamStyle, SecurityScheme};
 
 // What generated models name, re-exported so that a generated crate needs no dependency of its own for them.
+pub use ::bytes;
 pub use ::chrono;
 pub use ::indexmap;
 pub use ::serde;

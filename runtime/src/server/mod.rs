@@ -33,6 +33,10 @@ pub use answer::{
 pub use auth::{Authenticate, Caller, Credentials, ScopeRules};
 pub use error::{json_response, ApiError, ErrorAnswer, ErrorAnswers};
 pub use listen::serve;
+
+/// The events of a `text/event-stream` answer, as a generated answer enum holds them: any `Stream` of the event
+/// type, boxed (`futures::StreamExt::boxed`, or `Box::pin(stream)`), sent by [`events`].
+pub type EventStream<T> = std::pin::Pin<Box<dyn futures::Stream<Item = T> + Send + 'static>>;
 pub use runtime::{RequestContext, ServerOptions, ServerState, Shared};
 pub use serve::{empty, json, Call, FilePart, Input, Operation, RequestBody, Routes, Security};
 pub use trace::{RequestId, REQUEST_ID_HEADER};

@@ -275,7 +275,7 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 };
                 let has_more = super::super::tokens::option_str(has_more.as_deref());
                 let results = &style.results;
-                quote! { .cursor_paginated(#cursor_param, #source, #has_more, #results) }
+                quote! { .cursor_paginated(#cursor_param, #source, #results, #has_more) }
             }
             PageStyle::Link { .. } => quote! { .link_paginated() },
         });
@@ -611,7 +611,7 @@ fn success_type(api: &Api, op: &Operation) -> TokenStream {
             let name = format_ident!("{}", name);
             quote! { #name }
         }
-        ClientReturns::Binary => quote! { Vec<u8> },
+        ClientReturns::Binary => quote! { rt::bytes::Bytes },
         ClientReturns::Text => quote! { String },
         ClientReturns::Events(t) => {
             let t = ty(api, t, Scope::Nested);
@@ -647,16 +647,8 @@ fn decode_raw(op: &Operation) -> TokenStream {
         // The answer's body, if any, is not documented: it is ignored.
         ClientReturns::Unit => quote! { raw.unit() },
         ClientReturns::Value(_) => quote! { raw.success_json() },
-        ClientReturns::Binary => quote! {
-            if raw.status().is_success() { Ok(raw.body().to_vec()) } else { Err(raw.into_error()) }
-        },
-        ClientReturns::Text => quote! {
-            if raw.status().is_success() {
-                Ok(String::from_utf8_lossy(raw.body()).into_owned())
-            } else {
-                Err(raw.into_error())
-            }
-        },
+        ClientReturns::Binary => quote! { raw.success_bytes() },
+        ClientReturns::Text => quote! { raw.success_text() },
         // Event streams are read as they come (`send` below); a raw answer is never decoded into one.
         ClientReturns::Events(_) => quote! { Err(raw.into_error()) },
         ClientReturns::Enum(name) => {
@@ -705,11 +697,7 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
         let sentinel = super::super::tokens::option_str(sentinel.as_deref());
         let _ = api;
         return quote! {
-            let answer = self.0.send_streaming().await?;
-            if !answer.status().is_success() {
-                return Err(answer.into_raw().await?.into_error());
-            }
-            Ok(runtime::EventStream::new(answer.into_stream(), #sentinel))
+            self.0.send_streaming().await?.success_events(#sentinel).await
         };
     }
     match &op.client.returns {
@@ -735,15 +723,25 @@ fn send_with_headers(api: &Api, op: &Operation) -> TokenStream {
     }
     let headers = format_ident!("{}", headers);
     let ok = success_type(api, op);
-    let raw = decode_raw(op);
+    let body = match &op.client.returns {
+        ClientReturns::Unit => quote! { self.0.send().await?.unit_with_headers() },
+        ClientReturns::Value(_) => quote! { self.0.send().await?.success_json_with_headers() },
+        _ => {
+            let raw = decode_raw(op);
+            quote! {
+                let raw = self.0.send().await?;
+                let headers: #headers = raw.headers_as()?;
+                let status = raw.status();
+                let raw_headers = raw.headers().clone();
+                let body = { #raw }?;
+                Ok(runtime::Answer { status, body, headers, raw_headers })
+            }
+        }
+    };
     quote! {
         /// Sends the request and decodes the answer with its documented headers.
         pub async fn send_with_headers(self) -> Result<runtime::Answer<#ok, #headers>, Error> {
-            let raw = self.0.send().await?;
-            let headers = #headers::read(&raw)?;
-            let raw_headers = raw.headers().clone();
-            let body = { #raw }?;
-            Ok(runtime::Answer { body, headers, raw_headers })
+            #body
         }
     }
 }
@@ -756,11 +754,7 @@ fn send_streaming(op: &Operation) -> TokenStream {
     quote! {
         /// Sends the request and streams the answer's bytes as they arrive, without holding them in memory.
         pub async fn send_streaming(self) -> Result<runtime::ByteStream<ApiErrorBody>, Error> {
-            let answer = self.0.send_streaming().await?;
-            if !answer.status().is_success() {
-                return Err(answer.into_raw().await?.into_error());
-            }
-            Ok(answer.into_stream())
+            self.0.send_streaming().await?.success().await
         }
     }
 }
@@ -784,6 +778,7 @@ fn headers_struct(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     }
+    // The runtime reads the struct from the headers by their lower-case names.
     let fields = headers.iter().map(|h| {
         let field = ident(&h.rust_name);
         let t = ty(api, &h.ty, Scope::Nested);
@@ -791,16 +786,9 @@ fn headers_struct(api: &Api, op: &Operation) -> TokenStream {
             .doc
             .clone()
             .unwrap_or_else(|| format!("The `{}` header.", h.wire_name));
-        let d = doc(&format!(
-            "{text} (`{}`; absent when not sent.)",
-            h.wire_name
-        ));
-        quote! { #d pub #field: Option<#t>, }
-    });
-    let reads = headers.iter().map(|h| {
-        let field = ident(&h.rust_name);
-        let wire = &h.wire_name;
-        quote! { #field: raw.header(#wire)?, }
+        let d = doc(&format!("{text} (`{}`; absent when not sent.)", h.wire_name));
+        let wire = h.wire_name.to_ascii_lowercase();
+        quote! { #d #[serde(rename = #wire, default)] pub #field: Option<#t>, }
     });
     let docs = doc(&format!(
         "The documented response headers of `{}` (`{} {}`).",
@@ -810,17 +798,10 @@ fn headers_struct(api: &Api, op: &Operation) -> TokenStream {
     ));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+        #[serde(crate = "rt::serde")]
         pub struct #name {
             #(#fields)*
-        }
-
-        impl #name {
-            /// Reads the headers of an answer; a header that does not parse as its type is a decode error.
-            #[inline]
-            fn read(raw: &runtime::RawResponse) -> Result<Self, Error> {
-                Ok(#name { #(#reads)* })
-            }
         }
     }
 }

@@ -45,7 +45,9 @@ fn schemes(api: &Api) -> TokenStream {
     let count = proc_macro2::Literal::usize_unsuffixed(auth.schemes.len());
     let schemes = auth.schemes.iter().map(super::tokens::security_scheme);
     quote! {
-        /// The API's auth schemes, in spec order; each operation lists the ones it accepts.
+                /// The API's auth schemes, in spec order; each operation lists the ones it accepts.
+        // Unused when every resource's feature is off.
+        #[allow(dead_code)]
         pub(super) const SCHEMES: [super::rt::SecurityScheme; #count] = [#(#schemes),*];
     }
 }

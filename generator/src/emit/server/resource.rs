@@ -297,18 +297,11 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
                 let code = Literal::u16_unsuffixed(code);
                 (None, quote! { #code })
             }
-            StatusKey::Range(d) => {
-                let low = Literal::u16_unsuffixed(u16::from(d) * 100);
-                let high = Literal::u16_unsuffixed(u16::from(d) * 100 + 99);
-                (
-                    Some(quote! { u16 }),
-                    quote! { runtime::status_within(status, #low..=#high) },
-                )
+                        StatusKey::Range(d) => {
+                let class = Literal::u8_unsuffixed(d);
+                (Some(quote! { u16 }), quote! { status, runtime::StatusRange::Class(#class) })
             }
-            StatusKey::Default => (
-                Some(quote! { u16 }),
-                quote! { runtime::status_within(status, 100..=599) },
-            ),
+            StatusKey::Default => (Some(quote! { u16 }), quote! { status, runtime::StatusRange::Any }),
         };
         let body_ty = resp.ty.as_ref().map(|t| match &resp.encoding {
             ResponseEncoding::Binary { .. } => quote! { rt::File },
@@ -323,20 +316,36 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
             resp.encoding,
             ResponseEncoding::Binary { .. } | ResponseEncoding::Events { .. }
         );
+                // A ranged answer's status is checked first (a status outside the range is the server's fault); the
+        // body is then written as for any other.
+        let ranged_status = ranged.then(|| status.clone());
+        let status = if ranged { quote! { status } } else { status };
         let respond = match (&resp.encoding, &resp.ty) {
             (_, None) => quote! { runtime::empty(#status) },
             (ResponseEncoding::Binary { media_types }, _) => {
                 let media = &media_types[0];
                 quote! { runtime::binary(#status, body, #media) }
             }
+            (ResponseEncoding::Text { media_type }, _) if media_type == "text/plain" => {
+                quote! { runtime::text(#status, body) }
+            }
             (ResponseEncoding::Text { media_type }, _) => {
-                quote! { runtime::text(#status, body, #media_type) }
+                quote! { runtime::binary(#status, rt::File::from_bytes(body.into_bytes()), #media_type) }
             }
             (ResponseEncoding::Events { sentinel }, _) => {
                 let sentinel = super::super::tokens::option_str(sentinel.as_deref());
                 quote! { runtime::events(#status, body, #sentinel) }
             }
             _ => quote! { runtime::json(#status, &body) },
+        };
+        let respond = match ranged_status {
+            Some(check) => quote! {
+                match runtime::status_in(#check) {
+                    Ok(status) => #respond,
+                    Err(fault) => fault,
+                }
+            },
+            None => respond,
         };
         let headers_ty = resp.headers_struct.as_ref().map(|h| format_ident!("{}", h));
         if let Some(h) = &headers_ty {
@@ -357,7 +366,7 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
             binds.push(quote! { headers });
         }
         let respond = match &headers_ty {
-            Some(_) => quote! { runtime::with_headers(#respond, &headers.values()) },
+                        Some(_) => quote! { runtime::with_headers(#respond, headers.values()) },
             None => respond,
         };
         if parts.is_empty() {
@@ -423,25 +432,16 @@ fn response_headers_struct(
         let d = doc(&text);
         quote! { #d pub #field: #t, }
     });
+    // The runtime writes each value as header text (enums by wire value, lists comma-separated).
     let values = own.iter().map(|h| {
         let field = ident(&h.rust_name);
         let wire = &h.wire_name;
-        let text = |value: TokenStream| match &h.ty {
-            Ty::DateTime => quote! { rt::chrono::DateTime::to_rfc3339(#value) },
-            Ty::List(_) => {
-                quote! { #value.iter().map(|v| v.to_string()).collect::<Vec<String>>().join(",") }
-            }
-            _ => quote! { #value.to_string() },
-        };
         if h.required {
-            let value = text(quote! { &self.#field });
-            quote! { (#wire, Some(#value)) }
+            quote! { .header(#wire, &self.#field) }
         } else {
-            let value = text(quote! { value });
-            quote! { (#wire, self.#field.as_ref().map(|value| #value)) }
+            quote! { .header_opt(#wire, self.#field.as_ref()) }
         }
     });
-    let count = Literal::usize_unsuffixed(own.len());
     let docs = doc(&format!(
         "The headers of the `{}` answer of `{}`.",
         resp.status, op.operation_id
@@ -455,11 +455,11 @@ fn response_headers_struct(
             #(#fields)*
         }
 
-        impl #name {
-            /// Each header's name and text (`None`: not sent).
+                impl #name {
+            /// The headers to send.
             #[inline]
-            fn values(&self) -> [(&'static str, Option<String>); #count] {
-                [#(#values),*]
+            fn values(&self) -> runtime::ResponseHeaders {
+                runtime::ResponseHeaders::new() #(#values)*
             }
         }
     }
@@ -482,20 +482,19 @@ fn operation_static(api: &Api, op: &Operation) -> TokenStream {
     let security = match op.security {
         Security::None => quote! { Security::None },
         Security::Optional => quote! { Security::Optional },
-        Security::Required if bearer_only => {
+                Security::Required => {
             let scopes = &op.scopes;
             quote! { Security::required(&[#(#scopes),*]) }
         }
-        Security::Required => {
-            let scopes = &op.scopes;
-            let schemes = op.schemes.iter().map(|i| {
-                let i = Literal::usize_unsuffixed(*i);
-                quote! { super::SCHEMES[#i] }
-            });
-            quote! { Security::required(&[#(#scopes),*]).schemes(&[#(#schemes),*]) }
-        }
     };
     let mut steps = Vec::new();
+    if op.security == Security::Required && !bearer_only {
+        let schemes = op.schemes.iter().map(|i| {
+            let i = Literal::usize_unsuffixed(*i);
+            quote! { super::SCHEMES[#i] }
+        });
+        steps.push(quote! { .schemes(&[#(#schemes),*]) });
+    }
     let path: Vec<_> = op.path_params().map(|p| schema::param(api, p)).collect();
     if !path.is_empty() {
         steps.push(quote! { .path(&[#(#path),*]) });
@@ -518,7 +517,24 @@ fn operation_static(api: &Api, op: &Operation) -> TokenStream {
         steps.push(match &b.encoding {
             BodyEncoding::Json => quote! { .json_body(#t) },
             BodyEncoding::Form => quote! { .form_body(#t) },
-            BodyEncoding::Multipart => quote! { .multipart_body(#t) },
+                        BodyEncoding::Multipart => {
+                let files = b
+                    .ty
+                    .named()
+                    .and_then(|id| api.struct_(id))
+                    .into_iter()
+                    .flat_map(|s| &s.fields)
+                    .filter(|f| f.ty == Ty::Binary)
+                    .map(|f| {
+                        let wire = &f.wire_name;
+                        if f.presence.optional() {
+                            quote! { runtime::FilePart::optional(#wire) }
+                        } else {
+                            quote! { runtime::FilePart::required(#wire) }
+                        }
+                    });
+                quote! { .multipart_body(#t, &[#(#files),*]) }
+            }
             BodyEncoding::Binary { .. } | BodyEncoding::Text { .. } => quote! { .binary_body() },
         });
     }
@@ -554,8 +570,10 @@ fn handler(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         args.push(match &b.encoding {
-            BodyEncoding::Binary { .. } => quote! { input.binary()? },
-            BodyEncoding::Text { .. } => quote! { input.text()? },
+                        BodyEncoding::Binary { .. } => quote! { input.binary() },
+            BodyEncoding::Text { .. } => {
+                quote! { String::from_utf8_lossy(&input.binary().into_bytes().unwrap_or_default()).into_owned() }
+            }
             BodyEncoding::Multipart => {
                 // File parts are handed over apart from the fields; the struct's file fields are set from them.
                 let t = ty(api, &b.ty, Scope::Nested);

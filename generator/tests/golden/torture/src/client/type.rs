@@ -426,7 +426,8 @@ impl TypeSelfRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<TypeSelfResponse, Error> {
         let raw = self.0.send().await?;
-        match raw.status().as_u16() {
+        let status = raw.status().as_u16();
+        match status {
             201 => raw.json().map(TypeSelfResponse::Created),
             200 => raw.json().map(TypeSelfResponse::Ok),
             _ => Err(raw.into_error()),
@@ -709,7 +710,8 @@ impl Type1stRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<Type1stResponse, Error> {
         let raw = self.0.send().await?;
-        match raw.status().as_u16() {
+        let status = raw.status().as_u16();
+        match status {
             200 => raw.json().map(Type1stResponse::Ok),
             204 => Ok(Type1stResponse::NoContent),
             _ => Err(raw.into_error()),
