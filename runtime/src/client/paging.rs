@@ -196,9 +196,7 @@ fn links(value: &str) -> Vec<(String, Vec<String>)> {
                 break;
             };
             let after = after.trim_start();
-            let name_end = after
-                .find(|c: char| c == '=' || c == ';' || c == ',')
-                .unwrap_or(after.len());
+            let name_end = after.find(['=', ';', ',']).unwrap_or(after.len());
             let name = after[..name_end].trim();
             rest = &after[name_end..];
             let mut param_value = String::new();
@@ -226,9 +224,7 @@ fn links(value: &str) -> Vec<(String, Vec<String>)> {
                     };
                     rest = &quoted[closed..];
                 } else {
-                    let end = after
-                        .find(|c: char| c == ';' || c == ',')
-                        .unwrap_or(after.len());
+                    let end = after.find([';', ',']).unwrap_or(after.len());
                     param_value = after[..end].trim().to_owned();
                     rest = &after[end..];
                 }

@@ -28,9 +28,15 @@ pub struct Fault(pub String);
 
 /// A bare `500` carrying a [`Fault`], which the router renders as the spec's `server_error` answer.
 pub fn fault(reason: impl Into<String>) -> Response {
-    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    response.extensions_mut().insert(Fault(reason.into()));
-    response
+    Fault(reason.into()).into_response()
+}
+
+impl IntoResponse for Fault {
+    fn into_response(self) -> Response {
+        let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
 }
 
 /// A `text/plain; charset=utf-8` answer.
@@ -316,12 +322,12 @@ impl StatusRange {
 }
 
 /// The status of an answer for a range of the spec, when `status` is in it; otherwise the handler answered
-/// wrongly (a `200` for a `4XX` answer) and this is the [`Fault`] answer, rendered as `server_error`.
-pub fn status_in(status: u16, range: StatusRange) -> Result<u16, Response> {
+/// wrongly (a `200` for a `4XX` answer) and this is the [`Fault`] to answer with (rendered as `server_error`).
+pub fn status_in(status: u16, range: StatusRange) -> Result<u16, Fault> {
     if range.contains(status) {
         Ok(status)
     } else {
-        Err(fault(format!(
+        Err(Fault(format!(
             "the handler answered {status} for an answer documented for {}",
             match range {
                 StatusRange::Class(class) => format!("{class}XX"),
@@ -335,7 +341,7 @@ pub fn status_in(status: u16, range: StatusRange) -> Result<u16, Response> {
 pub fn json_in<B: Serialize>(status: u16, range: StatusRange, body: &B) -> Response {
     match status_in(status, range) {
         Ok(status) => super::serve::json(status, body),
-        Err(fault) => fault,
+        Err(fault) => fault.into_response(),
     }
 }
 
@@ -343,7 +349,7 @@ pub fn json_in<B: Serialize>(status: u16, range: StatusRange, body: &B) -> Respo
 pub fn empty_in(status: u16, range: StatusRange) -> Response {
     match status_in(status, range) {
         Ok(status) => super::serve::empty(status),
-        Err(fault) => fault,
+        Err(fault) => fault.into_response(),
     }
 }
 

@@ -38,7 +38,7 @@ async fn page(
     Mock::given(method("GET"))
         .and(matcher)
         .respond_with(answer)
-        .mount(&server)
+        .mount(server)
         .await;
 }
 
