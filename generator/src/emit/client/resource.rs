@@ -786,7 +786,10 @@ fn headers_struct(api: &Api, op: &Operation) -> TokenStream {
             .doc
             .clone()
             .unwrap_or_else(|| format!("The `{}` header.", h.wire_name));
-        let d = doc(&format!("{text} (`{}`; absent when not sent.)", h.wire_name));
+        let d = doc(&format!(
+            "{text} (`{}`; absent when not sent.)",
+            h.wire_name
+        ));
         let wire = h.wire_name.to_ascii_lowercase();
         quote! { #d #[serde(rename = #wire, default)] pub #field: Option<#t>, }
     });

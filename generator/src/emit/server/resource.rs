@@ -297,11 +297,17 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
                 let code = Literal::u16_unsuffixed(code);
                 (None, quote! { #code })
             }
-                        StatusKey::Range(d) => {
+            StatusKey::Range(d) => {
                 let class = Literal::u8_unsuffixed(d);
-                (Some(quote! { u16 }), quote! { status, runtime::StatusRange::Class(#class) })
+                (
+                    Some(quote! { u16 }),
+                    quote! { status, runtime::StatusRange::Class(#class) },
+                )
             }
-            StatusKey::Default => (Some(quote! { u16 }), quote! { status, runtime::StatusRange::Any }),
+            StatusKey::Default => (
+                Some(quote! { u16 }),
+                quote! { status, runtime::StatusRange::Any },
+            ),
         };
         let body_ty = resp.ty.as_ref().map(|t| match &resp.encoding {
             ResponseEncoding::Binary { .. } => quote! { rt::File },
@@ -316,10 +322,14 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
             resp.encoding,
             ResponseEncoding::Binary { .. } | ResponseEncoding::Events { .. }
         );
-                // A ranged answer's status is checked first (a status outside the range is the server's fault); the
+        // A ranged answer's status is checked first (a status outside the range is the server's fault); the
         // body is then written as for any other.
         let ranged_status = ranged.then(|| status.clone());
-        let status = if ranged { quote! { status } } else { status };
+        let status = if ranged {
+            quote! { status }
+        } else {
+            status
+        };
         let respond = match (&resp.encoding, &resp.ty) {
             (_, None) => quote! { runtime::empty(#status) },
             (ResponseEncoding::Binary { media_types }, _) => {
@@ -342,7 +352,7 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
             Some(check) => quote! {
                 match runtime::status_in(#check) {
                     Ok(status) => #respond,
-                    Err(fault) => fault,
+                    Err(fault) => fault.into_response(),
                 }
             },
             None => respond,
@@ -366,7 +376,7 @@ fn answer_enum(api: &Api, op: &Operation) -> TokenStream {
             binds.push(quote! { headers });
         }
         let respond = match &headers_ty {
-                        Some(_) => quote! { runtime::with_headers(#respond, headers.values()) },
+            Some(_) => quote! { runtime::with_headers(#respond, headers.values()) },
             None => respond,
         };
         if parts.is_empty() {
@@ -482,7 +492,7 @@ fn operation_static(api: &Api, op: &Operation) -> TokenStream {
     let security = match op.security {
         Security::None => quote! { Security::None },
         Security::Optional => quote! { Security::Optional },
-                Security::Required => {
+        Security::Required => {
             let scopes = &op.scopes;
             quote! { Security::required(&[#(#scopes),*]) }
         }
@@ -517,22 +527,21 @@ fn operation_static(api: &Api, op: &Operation) -> TokenStream {
         steps.push(match &b.encoding {
             BodyEncoding::Json => quote! { .json_body(#t) },
             BodyEncoding::Form => quote! { .form_body(#t) },
-                        BodyEncoding::Multipart => {
-                let files = b
-                    .ty
-                    .named()
-                    .and_then(|id| api.struct_(id))
-                    .into_iter()
-                    .flat_map(|s| &s.fields)
-                    .filter(|f| f.ty == Ty::Binary)
-                    .map(|f| {
-                        let wire = &f.wire_name;
-                        if f.presence.optional() {
-                            quote! { runtime::FilePart::optional(#wire) }
-                        } else {
-                            quote! { runtime::FilePart::required(#wire) }
-                        }
-                    });
+            BodyEncoding::Multipart => {
+                let files =
+                    b.ty.named()
+                        .and_then(|id| api.struct_(id))
+                        .into_iter()
+                        .flat_map(|s| &s.fields)
+                        .filter(|f| f.ty == Ty::Binary)
+                        .map(|f| {
+                            let wire = &f.wire_name;
+                            if f.presence.optional() {
+                                quote! { runtime::FilePart::optional(#wire) }
+                            } else {
+                                quote! { runtime::FilePart::required(#wire) }
+                            }
+                        });
                 quote! { .multipart_body(#t, &[#(#files),*]) }
             }
             BodyEncoding::Binary { .. } | BodyEncoding::Text { .. } => quote! { .binary_body() },

@@ -150,7 +150,7 @@ impl IntoResponse for CustomersListResponse {
             Self::Other(status, body) => {
                 match runtime::status_in(status, runtime::StatusRange::Any) {
                     Ok(status) => runtime::json(status, &body),
-                    Err(fault) => fault,
+                    Err(fault) => fault.into_response(),
                 }
             }
         }
@@ -270,7 +270,7 @@ impl IntoResponse for CustomersCreateResponse {
             Self::ClientError(status, body) => {
                 match runtime::status_in(status, runtime::StatusRange::Class(4)) {
                     Ok(status) => runtime::json(status, &body),
-                    Err(fault) => fault,
+                    Err(fault) => fault.into_response(),
                 }
             }
         }
