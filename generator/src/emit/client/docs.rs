@@ -230,6 +230,7 @@ fn example_ty(api: &Api, t: &Ty) -> String {
         Ty::DateTime => format!("{krate}::rt::chrono::DateTime<{krate}::rt::chrono::Utc>"),
         Ty::Date => format!("{krate}::rt::chrono::NaiveDate"),
         Ty::Json => format!("{krate}::rt::serde_json::Value"),
+        Ty::Binary => format!("{krate}::rt::File"),
         other => doc_ty(api, other),
     }
 }

@@ -27,7 +27,7 @@ impl FilesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &http_surface::client::Client, file: File) -> Result<(), http_surface::client::Error> {
+    /// # async fn example(client: &http_surface::client::Client, file: http_surface::rt::File) -> Result<(), http_surface::client::Error> {
     /// let answer = client
     ///     .files()
     ///     .upload()
@@ -90,7 +90,7 @@ impl FilesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &http_surface::client::Client, body: File) -> Result<(), http_surface::client::Error> {
+    /// # async fn example(client: &http_surface::client::Client, body: http_surface::rt::File) -> Result<(), http_surface::client::Error> {
     /// client
     ///     .files()
     ///     .put_content("value", body)
