@@ -96,7 +96,13 @@ fn main() -> ExitCode {
             runtime,
         } => {
             let job = xtask::job(spec, out, runtime);
-            ExitCode::from(apigen::cli::run(&job.spec, &job.out, &job.options, check))
+            ExitCode::from(apigen::cli::run(
+                &job.spec,
+                &job.out,
+                &job.options,
+                check,
+                &job.command,
+            ))
         }
         Command::Bench {
             sizes,

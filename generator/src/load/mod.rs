@@ -129,6 +129,15 @@ impl Cx {
             NodeKind::Scalar { text, .. } if !node.is_null() => {
                 Some(Spanned::new(text.clone(), node.span))
             }
+            _ if node.is_null() => {
+                // Nothing after the colon (or `~`, `null`) is YAML's null: quoting is not the problem.
+                self.err(
+                    node.span,
+                    format!("{what} must be a string, found null"),
+                    "write the value after the colon, or leave the key out",
+                );
+                None
+            }
             _ => {
                 self.err(node.span, format!("{what} must be a string, found {}", node.kind_name()), "write a single value on the same line, quoted if it contains `: ` or starts with a special character");
                 None
@@ -520,10 +529,10 @@ impl Cx {
                 page_param,
                 page_size,
                 description: opt_text(self.opt_string(&o, "description", &what)),
-                count: self.opt_string(&o, "count", &what),
-                next: self.opt_string(&o, "next", &what),
-                previous: self.opt_string(&o, "previous", &what),
-                results: self.opt_string(&o, "results", &what),
+                count: self.envelope_name(&o, "count", &what),
+                next: self.envelope_name(&o, "next", &what),
+                previous: self.envelope_name(&o, "previous", &what),
+                results: self.envelope_name(&o, "results", &what),
                 cursor_param,
                 cursor_item,
                 cursor_field,
@@ -532,6 +541,22 @@ impl Cx {
             });
         }
         out
+    }
+
+    /// The wire name of one of a page envelope's fields. `count: null` (or an empty value) reads like "no count
+    /// field", which the language does not have: every envelope has all four, so the message says what to write.
+    fn envelope_name(&mut self, o: &Obj, key: &str, what: &str) -> Option<Name> {
+        match o.get(key) {
+            Some(node) if node.is_null() => {
+                self.err(
+                    node.span,
+                    format!("`{key}` of {what} must be a field name, found null"),
+                    format!("write the name the API gives the page's `{key}` field (e.g. `{key}: total`), or leave `{key}` out for the default `{key}`; every page envelope has count, next, previous and results"),
+                );
+                None
+            }
+            _ => self.opt_string(o, key, what),
+        }
     }
 
     fn errors(&mut self, node: &Node) -> Option<Errors> {

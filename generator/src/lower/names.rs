@@ -3,7 +3,9 @@
 //!
 //! - A resource's accessor on `Client` is its snake_case name, unless `Client` already has a method of that name
 //!   (`new`, `builder`, `from_env`, `base_url`): then it gets the suffix `_resource` (`builder_resource()`).
-//! - A setter is named after its field or query parameter; `set_…` takes the stored form and `…_null` sends null.
+//! - A setter is named after its field or query parameter; `set_…` takes the stored form and `…_null` sends null
+//!   (`set_` and `_null` are joined to the name without its `_` escapes: `_2nd_edition` gives `set_2nd_edition`
+//!   and `_2nd_edition_null`, `self_` gives `set_self`).
 //!   A setter whose name is a method of the request builder (`send` and `with_options` always, `body` when the
 //!   body is a model, `pages` and `items` when the list is paginated, `send_with_headers` and `send_streaming` when
 //!   the answers have them) gets the suffix `_field` (body fields), `_param` (query parameters) or `_header`
@@ -110,11 +112,8 @@ impl SetterNames {
             rust_name.to_owned()
         };
         let name = unique(name, &mut self.taken);
-        // A leading `_` (from a name starting with a digit) is not needed after `set_`.
-        let set = unique(
-            format!("set_{}", name.trim_start_matches('_')),
-            &mut self.taken,
-        );
+        // The `_` escapes (before a leading digit, after a keyword that cannot be raw) are not needed after `set_`.
+        let set = unique(format!("set_{}", name.trim_matches('_')), &mut self.taken);
         let null = nullable.then(|| {
             unique(
                 format!("{}_null", name.trim_end_matches('_')),
@@ -169,6 +168,10 @@ mod tests {
                 .names("pages", "field", false)
                 .0,
             "pages"
+        );
+        assert_eq!(
+            SetterNames::new(false, false).names("self_", "field", true),
+            ("self_".into(), Some("self_null".into()), "set_self".into())
         );
         // A keyword keeps its raw form; the `set_` form needs none.
         assert_eq!(

@@ -497,7 +497,7 @@ fn variant_stem(t: &TypeExpr) -> String {
 /// `True`/`False`.
 fn literal_name(value: &Literal) -> String {
     match value {
-        Literal::Str(s) => ident::type_name(s),
+        Literal::Str(s) => ident::variant_name(s),
         Literal::Int(i) if *i < 0 => format!("ValueMinus{}", i.unsigned_abs()),
         Literal::Int(i) => format!("Value{i}"),
         Literal::Bool(true) => "True".into(),

@@ -170,10 +170,11 @@ impl<'s> Validator<'s> {
                 format!("write `/{}`", r.path.value),
             );
         }
-        if path_params(&r.path.value)
-            .map(|p| !p.is_empty())
-            .unwrap_or(true)
-        {
+        // Parameters in a resource path are reported here once; its operations are then checked without them, so
+        // that each does not report them again as undeclared or declared but unused.
+        let resource_params = path_params(&r.path.value).unwrap_or_default();
+        let resource_path_ok = path_params(&r.path.value).is_ok_and(|p| p.is_empty());
+        if !resource_path_ok {
             self.err(
                 r.path.span,
                 "a resource path cannot hold parameters",
@@ -199,13 +200,18 @@ impl<'s> Validator<'s> {
                     );
                 }
             }
-            let declared: Vec<&Name> = op.params.iter().map(|p| &p.name).collect();
+            let declared: Vec<&Name> = op
+                .params
+                .iter()
+                .map(|p| &p.name)
+                .filter(|n| !resource_params.contains(&n.value.as_str()))
+                .collect();
             let own_path = op_path.map_or("", |p| p.value.as_str());
             self.path_matches(
-                if own_path.is_empty() {
-                    &r.path.value
-                } else {
-                    own_path
+                match (own_path.is_empty(), resource_path_ok) {
+                    (false, _) => own_path,
+                    (true, true) => &r.path.value,
+                    (true, false) => "",
                 },
                 path_span,
                 &declared,

@@ -238,7 +238,7 @@ pub fn empty_with_headers(status: u16, headers: ResponseHeaders) -> Response {
 }
 
 /// The `Link` header of a paginated list (RFC 8288): `<url>; rel="next"`, and `prev`, `first`, `last`. Build
-/// the URLs with [`RequestContext::page_url`](super::RequestContext::page_url), which keeps the request's other
+/// the URLs with [`RequestContext::absolute_url_with_query`](super::RequestContext::absolute_url_with_query), which keeps the request's other
 /// parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkHeader {

@@ -441,12 +441,6 @@ impl<C> RequestContext<C> {
         format!("{scheme}://{host}{path_and_query}")
     }
 
-    /// The URL of another page of this list: [`absolute_url_with_query`](Self::absolute_url_with_query), under
-    /// the name Link headers use it by.
-    pub fn page_url(&self, param: &str, value: Option<&str>) -> String {
-        self.absolute_url_with_query(param, value)
-    }
-
     /// [`absolute_url`](Self::absolute_url) with the query parameter `name` set to `value` (or removed for
     /// `None`). The other parameters are kept, sorted by name, so links are stable (as Django REST framework's).
     pub fn absolute_url_with_query(&self, name: &str, value: Option<&str>) -> String {

@@ -105,8 +105,9 @@ async fn whoami(State(state): State<Shared<Api>>, request: Request) -> Response 
             Ok::<_, ApiError>(json_with_headers(
                 200,
                 &value!({"ok": true}),
-                ResponseHeaders::new()
-                    .link(&LinkHeader::new().next(Some(ctx.page_url("page", Some("2"))))),
+                ResponseHeaders::new().link(
+                    &LinkHeader::new().next(Some(ctx.absolute_url_with_query("page", Some("2")))),
+                ),
             ))
         })
         .await

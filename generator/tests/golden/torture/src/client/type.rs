@@ -201,7 +201,7 @@ impl TypeSelfRequest {
 
     /// Sets the body field `crate` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_crate_(self, value: Option<String>) -> Self {
+    pub fn set_crate(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("crate", value))
     }
 
@@ -239,7 +239,7 @@ impl TypeSelfRequest {
 
     /// Sets the body field `Self` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_self_(self, value: Option<String>) -> Self {
+    pub fn set_self(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("Self", value))
     }
 
@@ -250,7 +250,7 @@ impl TypeSelfRequest {
 
     /// Sets the body field `super` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_super_(self, value: Option<f64>) -> Self {
+    pub fn set_super(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("super", value))
     }
 
@@ -485,7 +485,7 @@ impl Type1stRequest {
 
     /// Sets the body field `crate` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_crate_(self, value: Option<String>) -> Self {
+    pub fn set_crate(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("crate", value))
     }
 
@@ -523,7 +523,7 @@ impl Type1stRequest {
 
     /// Sets the body field `Self` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_self_(self, value: Option<String>) -> Self {
+    pub fn set_self(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("Self", value))
     }
 
@@ -534,7 +534,7 @@ impl Type1stRequest {
 
     /// Sets the body field `super` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_super_(self, value: Option<f64>) -> Self {
+    pub fn set_super(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("super", value))
     }
 
