@@ -8,10 +8,20 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// Runs a command to completion and returns its wall time and the peak resident memory (KiB) of the largest process
-/// it started. The command runs under `xtask measure`, a fresh process whose only children are the command's, so
+/// What one run of a command cost.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cost {
+    pub wall: Duration,
+    /// The peak resident memory (KiB) of the largest process it started.
+    pub peak_kib: u64,
+    /// User + system CPU time of all its processes.
+    pub cpu: Duration,
+}
+
+/// Runs a command to completion and returns its wall time, CPU time and the peak resident memory (KiB) of the
+/// largest process it started. The command runs under `xtask measure`, a fresh process whose only children are the command's, so
 /// `getrusage(RUSAGE_CHILDREN)` there sees exactly this command.
-pub fn measured(cmd: &mut Command) -> Result<(Duration, u64), String> {
+pub fn measured(cmd: &mut Command) -> Result<Cost, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut wrapper = Command::new(exe);
     wrapper
@@ -40,13 +50,19 @@ pub fn measured(cmd: &mut Command) -> Result<(Duration, u64), String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    let peak = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("peak-rss-kib "))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    Ok((elapsed, peak))
+    let figure = |prefix: &str| -> u64 {
+        stdout
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    Ok(Cost {
+        wall: elapsed,
+        peak_kib: figure("peak-rss-kib "),
+        cpu: Duration::from_micros(figure("cpu-us ")),
+    })
 }
 
 /// The `xtask measure -- CMD...` side: run CMD, then print the children's peak RSS.
@@ -58,11 +74,13 @@ pub fn measure_main(args: &[String]) -> std::process::ExitCode {
     let status = Command::new(program).args(rest).status();
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage writes a full `rusage` into the pointer it is given, which points at enough space.
-    let peak = unsafe {
+    let usage = unsafe {
         libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
-        usage.assume_init().ru_maxrss
+        usage.assume_init()
     };
-    println!("peak-rss-kib {peak}");
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    println!("peak-rss-kib {}", usage.ru_maxrss);
+    println!("cpu-us {}", micros(usage.ru_utime) + micros(usage.ru_stime));
     match status {
         Ok(s) if s.success() => std::process::ExitCode::SUCCESS,
         _ => std::process::ExitCode::from(1),
@@ -77,7 +95,7 @@ fn build_time(
     target: &std::path::Path,
     runs: usize,
 ) -> Result<(Duration, u64), String> {
-    let cargo = |touch: bool| -> Result<(Duration, u64), String> {
+    let cargo = |touch: bool| -> Result<Cost, String> {
         if touch {
             let lib = crate_dir.join("src/lib.rs");
             let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
@@ -95,9 +113,9 @@ fn build_time(
     let mut times = Vec::new();
     let mut peak = 0;
     for _ in 0..runs {
-        let (t, p) = cargo(true)?;
-        times.push(t);
-        peak = peak.max(p);
+        let cost = cargo(true)?;
+        times.push(cost.wall);
+        peak = peak.max(cost.peak_kib);
     }
     Ok((median(times), peak))
 }
@@ -299,23 +317,30 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
         std::fs::read_to_string(root.join("spec/posthog.yaml")).map_err(|e| e.to_string())?;
     std::fs::write(&ours_n50, crate::synth::synth(&text, 50)?).map_err(|e| e.to_string())?;
 
-    let time = |make: &dyn Fn() -> Command, out: &PathBuf| -> Result<(Duration, u64), String> {
-        let mut times = Vec::new();
-        let mut peak = 0;
+    // The median wall and CPU times of `runs` runs after a warm-up, and the largest peak memory.
+    let time = |make: &dyn Fn() -> Command, out: &PathBuf| -> Result<Cost, String> {
+        let mut walls = Vec::new();
+        let mut cpus = Vec::new();
+        let mut peak_kib = 0;
         for i in 0..=runs {
             let _ = std::fs::remove_dir_all(out);
-            let (t, p) = measured(&mut make())?;
+            let cost = measured(&mut make())?;
             if i > 0 {
-                times.push(t);
-                peak = peak.max(p);
+                walls.push(cost.wall);
+                cpus.push(cost.cpu);
+                peak_kib = peak_kib.max(cost.peak_kib);
             }
         }
-        Ok((median(times), peak))
+        Ok(Cost {
+            wall: median(walls),
+            peak_kib,
+            cpu: median(cpus),
+        })
     };
-    println!("## Generation, same API, same run (whole process, median of {runs} after 1 warm-up; peak memory)\n");
+    println!("## Generation, same API, same run (whole process, median of {runs} after 1 warm-up: wall, CPU, peak memory)\n");
     println!("| tool | seed (18 ops) | N=50 (900 ops) |");
     println!("|---|---|---|");
-    let mut rows: Vec<(String, [(Duration, u64); 2])> = Vec::new();
+    let mut rows: Vec<(String, [Cost; 2])> = Vec::new();
     let sizes = [
         ("seed", root.join("spec/posthog.yaml"), seed_openapi.clone()),
         ("n50", ours_n50.clone(), n50_openapi.clone()),
@@ -375,19 +400,45 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
         "openapi-generator rust-axum (server)".into(),
         [og_axum[0], og_axum[1]],
     ));
+    let cell = |c: &Cost| {
+        format!(
+            "{:.0} ms, CPU {:.0} ms, {:.0} MiB",
+            c.wall.as_secs_f64() * 1e3,
+            c.cpu.as_secs_f64() * 1e3,
+            c.peak_kib as f64 / 1024.0
+        )
+    };
     for (name, [a, b]) in &rows {
-        println!(
-            "| {name} | {:.0} ms ({:.0} MiB) | {:.0} ms ({:.0} MiB) |",
-            a.0.as_secs_f64() * 1e3,
-            a.1 as f64 / 1024.0,
-            b.0.as_secs_f64() * 1e3,
-            b.1 as f64 / 1024.0
-        );
+        println!("| {name} | {} | {} |", cell(a), cell(b));
     }
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!(
-        "\nRatio apigen / progenitor: seed {:.2}, N=50 {:.2}",
-        ours[0].0.as_secs_f64() / prog[0].0.as_secs_f64(),
-        ours[1].0.as_secs_f64() / prog[1].0.as_secs_f64()
+        "\nRatio apigen / progenitor: wall seed {:.2}, N=50 {:.2}; CPU seed {:.2}, N=50 {:.2}; peak memory N=50 {:.2}",
+        ratio(ours[0].wall, prog[0].wall),
+        ratio(ours[1].wall, prog[1].wall),
+        ratio(ours[0].cpu, prog[0].cpu),
+        ratio(ours[1].cpu, prog[1].cpu),
+        ours[1].peak_kib as f64 / prog[1].peak_kib.max(1) as f64
+    );
+
+    // The README's command against the installed CLI, on the shipped spec: `cargo xtask codegen` (cargo's
+    // freshness check, then the dev-profile xtask) writing the same crate to a directory of its own.
+    let xtask_out = dir.join("xtask-codegen");
+    let codegen = time(
+        &|| {
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.args(["xtask", "codegen", "--out"])
+                .arg(&xtask_out)
+                .current_dir(&root);
+            cmd
+        },
+        &xtask_out,
+    )?;
+    println!(
+        "\n`cargo xtask codegen` on the shipped spec: {}; the release CLI: {}; ratio {:.2}",
+        cell(&codegen),
+        cell(&ours[0]),
+        ratio(codegen.wall, ours[0].wall)
     );
 
     println!("\n## Build of the generated crate alone (deps built, CARGO_INCREMENTAL=0, touch src/lib.rs, median of {runs})\n");
@@ -450,10 +501,13 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
         results.push(cells);
     }
     println!(
-        "\nRatio apigen (all features) / progenitor: build seed {:.2}, N=50 {:.2}; peak memory N=50 {:.2}",
+        "\nRatio apigen (all features) / progenitor: build seed {:.2}, N=50 {:.2}; peak memory N=50 {:.2}. \
+         Models + client / progenitor: seed {:.2}, N=50 {:.2}",
         results[0][0].0.as_secs_f64() / results[2][0].0.as_secs_f64(),
         results[0][1].0.as_secs_f64() / results[2][1].0.as_secs_f64(),
-        results[0][1].1 as f64 / results[2][1].1.max(1) as f64
+        results[0][1].1 as f64 / results[2][1].1.max(1) as f64,
+        results[1][0].0.as_secs_f64() / results[2][0].0.as_secs_f64(),
+        results[1][1].0.as_secs_f64() / results[2][1].0.as_secs_f64(),
     );
     Ok(())
 }
