@@ -136,6 +136,13 @@ fn run_ok(cmd: &mut Command) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// The crates whose build is measured take apigen-runtime as a dependency (this checkout's), as this workspace's
+/// crates and a build script's do, and as progenitor's crate takes progenitor-client: a vendored copy would compile
+/// the runtime's sources again with every build of the crate, which is not the generated code's cost.
+fn runtime_dependency(root: &std::path::Path) -> String {
+    format!("path={}", root.join("runtime").display())
+}
+
 /// One size of the benchmark: a spec and where its crate goes.
 struct Case {
     label: String,
@@ -255,7 +262,9 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
                 .arg("--spec")
                 .arg(&case.spec)
                 .arg("--out")
-                .arg(&case.out),
+                .arg(&case.out)
+                .arg("--runtime")
+                .arg(runtime_dependency(&root)),
         )?;
         let features: [(&str, &[&str]); 4] = [
             ("models only", &["--no-default-features"]),
@@ -472,7 +481,9 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
                         .arg("--spec")
                         .arg(spec)
                         .arg("--out")
-                        .arg(&crate_dir),
+                        .arg(&crate_dir)
+                        .arg("--runtime")
+                        .arg(runtime_dependency(&root)),
                 )?;
             } else {
                 let openapi = if label == "seed" {
@@ -488,6 +499,14 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
                         .arg(&crate_dir)
                         .args(["-n", "posthog-prog", "-v", "0.1.0"]),
                 )?;
+                // The crate lies inside this workspace's directory: an empty `[workspace]` table keeps cargo from
+                // taking it for a member (apigen's crates have one already, being generated standalone).
+                let manifest = crate_dir.join("Cargo.toml");
+                let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+                if !text.contains("[workspace]") {
+                    text.push_str("\n[workspace]\n");
+                    std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+                }
             }
             cells.push(build(&crate_dir, flags)?);
         }
