@@ -1,5 +1,6 @@
 //! The standard error answers: the required ones present, statuses, models, and bodies that fit their models.
 
+use super::types::Placeholders;
 use super::Validator;
 use crate::spec::*;
 
@@ -64,7 +65,12 @@ impl Validator<'_> {
                 // The generated server sends this body and the generated client decodes it with the model: it
                 // must be a value of the model, `{placeholders}` standing for the text the server fills in.
                 let model = TypeExpr::Named(a.model.value.clone());
-                if let Err(why) = self.json_fits(&a.body, &model, true, 0) {
+                let placeholders = if a.kind.value == ErrorKind::Validation {
+                    Placeholders::TextOrNullAttr
+                } else {
+                    Placeholders::Text
+                };
+                if let Err(why) = self.json_fits(&a.body, &model, placeholders, 0) {
                     self.err(
                         a.body_span,
                         format!(
