@@ -1322,6 +1322,7 @@ fn an_api_without_auth_has_a_client_taking_a_base_url_only() {
 
             /// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`Problem`](super::models::Problem)), or kept as text.
             #[derive(Debug, Clone, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum ApiErrorBody {
                 /// The `Problem` model.
                 Problem(super::models::Problem),

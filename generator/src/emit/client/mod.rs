@@ -110,6 +110,9 @@ fn error_body(api: &Api) -> TokenStream {
     quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq)]
+        // A body is moved once from the failed call to its caller, not stored in bulk, so variant sizes do not matter
+        // (an error model holding a large object, such as Stripe's `error.source`, trips clippy's size lint).
+        #[allow(clippy::large_enum_variant)]
         pub enum ApiErrorBody {
             #( #docs #names(#types), )*
             /// A body that fits none of the error models (or is empty), as text.
