@@ -24,6 +24,41 @@ impl Validator<'_> {
                 None => self.unknown_type(&m.value, m.span),
             }
         }
+        // The client decodes an error body into the first model that fits, so a model that every JSON object fits
+        // (no field it needs, unknown fields ignored) hides the models listed after it: they are never decoded.
+        let lookup = |n: &str| self.models.get(n).copied();
+        let catch_all = errors.models.iter().position(|m| {
+            lookup(&m.value).is_some_and(|model| match &model.kind {
+                ModelKind::Struct {
+                    reject_unknown_fields,
+                    ..
+                } => {
+                    !reject_unknown_fields
+                        && model
+                            .all_fields(&lookup)
+                            .iter()
+                            .all(|f| f.optional || f.default.is_some() || f.write_only)
+                }
+                _ => false,
+            })
+        });
+        if let Some(first) = catch_all {
+            let hider = errors.models[first].value.clone();
+            for hidden in &errors.models[first + 1..] {
+                self.err(
+                    hidden.span,
+                    format!(
+                        "error model `{}` is never decoded: `{hider}`, tried before it, fits every JSON object \
+                         (none of its fields is required)",
+                        hidden.value
+                    ),
+                    format!(
+                        "list `{}` before `{hider}` in `errors.models`, or make a field of `{hider}` required",
+                        hidden.value
+                    ),
+                );
+            }
+        }
         let has_auth = self.spec.api.auth.is_some();
         for kind in ErrorKind::ALL
             .into_iter()
