@@ -43,10 +43,7 @@ pub struct ValidationError {
     /// The `documentation_url` field.
     pub documentation_url: String,
     /// The `errors` field.
-    ///
-    /// May be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ValidationErrorDetail>>,
+    pub errors: Vec<ValidationErrorDetail>,
     /// The `status` field.
     ///
     /// May be absent.
@@ -234,21 +231,21 @@ pub struct ReactionRollup {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthorAssociation {
     /// The value `COLLABORATOR`.
-    COLLABORATOR,
+    Collaborator,
     /// The value `CONTRIBUTOR`.
-    CONTRIBUTOR,
+    Contributor,
     /// The value `FIRST_TIMER`.
     FirstTimer,
     /// The value `FIRST_TIME_CONTRIBUTOR`.
     FirstTimeContributor,
     /// The value `MANNEQUIN`.
-    MANNEQUIN,
+    Mannequin,
     /// The value `MEMBER`.
-    MEMBER,
+    Member,
     /// The value `NONE`.
-    NONE,
+    None,
     /// The value `OWNER`.
-    OWNER,
+    Owner,
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
@@ -256,14 +253,14 @@ pub enum AuthorAssociation {
 impl AuthorAssociation {
     /// Every known value of [`AuthorAssociation`] with its wire value, in spec order.
     pub const ALL: &'static [(AuthorAssociation, &'static str)] = &[
-        (AuthorAssociation::COLLABORATOR, "COLLABORATOR"),
-        (AuthorAssociation::CONTRIBUTOR, "CONTRIBUTOR"),
+        (AuthorAssociation::Collaborator, "COLLABORATOR"),
+        (AuthorAssociation::Contributor, "CONTRIBUTOR"),
         (AuthorAssociation::FirstTimer, "FIRST_TIMER"),
         (AuthorAssociation::FirstTimeContributor, "FIRST_TIME_CONTRIBUTOR"),
-        (AuthorAssociation::MANNEQUIN, "MANNEQUIN"),
-        (AuthorAssociation::MEMBER, "MEMBER"),
-        (AuthorAssociation::NONE, "NONE"),
-        (AuthorAssociation::OWNER, "OWNER"),
+        (AuthorAssociation::Mannequin, "MANNEQUIN"),
+        (AuthorAssociation::Member, "MEMBER"),
+        (AuthorAssociation::None, "NONE"),
+        (AuthorAssociation::Owner, "OWNER"),
     ];
 
     /// The value as sent on the wire.

@@ -41,14 +41,14 @@ pub type Error = runtime::Error<ApiErrorBody>;
 /// Configures a [`Client`]: base URL, API key, timeouts, user agent, retry policy, HTTP client.
 pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
-/// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`BasicError`](super::models::BasicError), [`ValidationError`](super::models::ValidationError)), or kept as text.
+/// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`ValidationError`](super::models::ValidationError), [`BasicError`](super::models::BasicError)), or kept as text.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ApiErrorBody {
-    /// GitHub's error body.
-    BasicError(super::models::BasicError),
     /// The body of a `422 Validation Failed` answer.
     ValidationError(super::models::ValidationError),
+    /// GitHub's error body.
+    BasicError(super::models::BasicError),
     /// A body that fits none of the error models (or is empty), as text.
     Raw(String),
 }
@@ -57,10 +57,10 @@ impl runtime::ErrorBody for ApiErrorBody {
     #[inline]
     fn decode(body: &[u8]) -> Self {
         if let Ok(value) = super::rt::serde_json::from_slice(body) {
-            return ApiErrorBody::BasicError(value);
+            return ApiErrorBody::ValidationError(value);
         }
         if let Ok(value) = super::rt::serde_json::from_slice(body) {
-            return ApiErrorBody::ValidationError(value);
+            return ApiErrorBody::BasicError(value);
         }
         ApiErrorBody::Raw(String::from_utf8_lossy(body).into_owned())
     }
@@ -70,10 +70,10 @@ impl std::fmt::Display for ApiErrorBody {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let json = match self {
-            ApiErrorBody::BasicError(value) => super::rt::serde_json::to_string(value),
             ApiErrorBody::ValidationError(value) => {
                 super::rt::serde_json::to_string(value)
             }
+            ApiErrorBody::BasicError(value) => super::rt::serde_json::to_string(value),
             ApiErrorBody::Raw(text) if text.is_empty() => {
                 return f.write_str("(empty body)");
             }
