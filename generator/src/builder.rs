@@ -86,8 +86,9 @@ impl Builder {
         self
     }
 
-    fn options(&self, standalone: bool, runtime: Runtime) -> Options {
-        let spec_display = self.spec.display().to_string();
+    /// The options of one generation, naming the spec in headers as seen from `base` (see [`emit::header_path`]).
+    fn options(&self, base: &Path, standalone: bool, runtime: Runtime) -> Options {
+        let spec_display = emit::header_path(&self.spec, base);
         Options {
             regenerate: "cargo build (the build script runs apigen)".into(),
             spec_display,
@@ -117,7 +118,10 @@ impl Builder {
         let source = crate::read_spec(&self.spec)?;
         // A vendored runtime's `#[cfg(feature = ...)]` would name the including crate's features, which it need
         // not have: the module uses the including crate's own dependency on the runtime instead.
-        let opts = self.options(false, Runtime::pinned());
+        // The module lands in OUT_DIR, under target/: its header names the spec from the package's directory.
+        let package = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| PathBuf::from("."), PathBuf::from);
+        let opts = self.options(&package, false, Runtime::pinned());
         let api = crate::lower_source(&opts.spec_display, &source, false)?;
         let files = emit::emit(&api, &opts)?;
         let text = emit::module::assemble(&files, &emit::header_line(&opts))?;
@@ -140,7 +144,7 @@ impl Builder {
     /// Generates a whole standalone crate into `dir` (as the `apigen` command does).
     pub fn generate_crate(self, dir: impl AsRef<Path>) -> Result<WriteReport, Error> {
         let source = crate::read_spec(&self.spec)?;
-        let opts = self.options(true, self.runtime.clone());
+        let opts = self.options(dir.as_ref(), true, self.runtime.clone());
         let files = crate::generate(&opts.spec_display, &source, &opts, false)?;
         crate::write::write(dir.as_ref(), &files)
     }

@@ -13,23 +13,34 @@ pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Generates `spec` into `out` (or, with `check`, compares without writing) and returns the exit code.
-pub fn run(spec: &Path, out: &Path, opts: &Options, check: bool) -> u8 {
-    run_with(spec, out, opts, check, false)
+/// Generates `spec` into `out` (or, with `check`, compares without writing) and returns the exit code. What it
+/// prints speaks of the command as typed: diagnostics name `spec` as given, and stale output names `command`, the
+/// command that fixes it from the current directory (the headers' own command is written for the crate's
+/// directory, see [`crate::emit::header_path`]).
+pub fn run(spec: &Path, out: &Path, opts: &Options, check: bool, command: &str) -> u8 {
+    run_with(spec, out, opts, check, false, command)
 }
 
 /// [`run`], optionally printing the time of each stage, the lines generated and the peak memory (for benchmarks).
-pub fn run_with(spec: &Path, out: &Path, opts: &Options, check: bool, timings: bool) -> u8 {
+pub fn run_with(
+    spec: &Path,
+    out: &Path,
+    opts: &Options,
+    check: bool,
+    timings: bool,
+    command: &str,
+) -> u8 {
     let started = Instant::now();
     let mut stages = crate::Timings::default();
+    let name = spec.display().to_string();
     let result = crate::read_spec(spec).and_then(|source| {
         if timings {
-            crate::generate_timed(&opts.spec_display, &source, opts).map(|(files, t)| {
+            crate::generate_timed(&name, &source, opts).map(|(files, t)| {
                 stages = t;
                 files
             })
         } else {
-            crate::generate(&opts.spec_display, &source, opts, stderr_color())
+            crate::generate(&name, &source, opts, stderr_color())
         }
     });
     let files = match result {
@@ -56,9 +67,8 @@ pub fn run_with(spec: &Path, out: &Path, opts: &Options, check: bool, timings: b
             } else {
                 print_stale(&report, out);
                 eprintln!(
-                    "error: {} is stale; run `{}` and commit the result",
+                    "error: {} is stale; run `{command}` and commit the result",
                     out.display(),
-                    opts.regenerate
                 );
                 1
             }

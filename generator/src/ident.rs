@@ -72,6 +72,22 @@ pub fn camel_stem(wire: &str) -> String {
     words(wire).to_upper_camel_case()
 }
 
+/// An enum variant name for a string value. As [`type_name`], except that a leading sign, which would otherwise
+/// vanish and leave two values with one name, is spelt out: before a letter `-` is the common descending-order
+/// convention (`-created` → `CreatedDesc`, beside `created` → `Created`); before a digit `-` and `+` are signs
+/// (`-1` → `Minus1`, `+1` → `Plus1`).
+pub fn variant_name(wire: &str) -> String {
+    let mut chars = wire.chars();
+    let (sign, next) = (chars.next(), chars.next());
+    let rest = wire.get(1..).unwrap_or_default();
+    match (sign, next) {
+        (Some('-'), Some(c)) if c.is_ascii_alphabetic() => type_name_of(&[rest, "Desc"]),
+        (Some('-'), Some(c)) if c.is_ascii_digit() => type_name_of(&["Minus", rest]),
+        (Some('+'), Some(c)) if c.is_ascii_digit() => type_name_of(&["Plus", rest]),
+        _ => type_name(wire),
+    }
+}
+
 /// A field, method or module name: `codeName` → `code_name`, `type` → `type` (emit as `r#type`), `self` → `self_`.
 pub fn value_name(wire: &str) -> String {
     let snake = words(wire).to_snake_case();
@@ -88,9 +104,16 @@ pub fn unique(name: String, taken: &mut Vec<String>) -> String {
     unique_with(name, "_", taken)
 }
 
-/// Makes an UpperCamelCase `name` unique among `taken` by appending `2`, `3`, ... (an `_` would break the case).
+/// Makes an UpperCamelCase `name` unique among `taken` by appending `2`, `3`, ... (an `_` would break the case),
+/// or `_2`, `_3`, ... after a name ending in a digit, where a bare digit would read as part of the number (`V1`
+/// and `V1_2`, not `V12`; an `_` between digits keeps the case).
 pub fn unique_type(name: String, taken: &mut Vec<String>) -> String {
-    unique_with(name, "", taken)
+    let separator = if name.ends_with(|c: char| c.is_ascii_digit()) {
+        "_"
+    } else {
+        ""
+    };
+    unique_with(name, separator, taken)
 }
 
 fn unique_with(name: String, separator: &str, taken: &mut Vec<String>) -> String {
@@ -161,6 +184,28 @@ mod tests {
         assert_eq!(unique_type("Self_".into(), &mut types), "Self2");
         assert_eq!(unique_type("AB".into(), &mut types), "AB");
         assert_eq!(unique_type("AB".into(), &mut types), "AB2");
+        // After a digit a number would run on: `V12` could be a value's own name.
+        assert_eq!(unique_type("V1".into(), &mut types), "V1");
+        assert_eq!(unique_type("V1".into(), &mut types), "V1_2");
+        assert_eq!(unique_type("_1".into(), &mut types), "_1");
+        assert_eq!(unique_type("_1".into(), &mut types), "_1_2");
+    }
+
+    #[test]
+    fn enum_values_spell_out_a_leading_sign() {
+        assert_eq!(variant_name("created"), "Created");
+        assert_eq!(variant_name("-created"), "CreatedDesc");
+        assert_eq!(variant_name("-created_at"), "CreatedAtDesc");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("1"), "_1");
+        // Anything else is a plain type name: a sign alone, or before other characters, is a word break.
+        assert_eq!(variant_name("-"), "Empty");
+        assert_eq!(variant_name("+created"), "Created");
+        assert_eq!(variant_name("--x"), "X");
+        assert_eq!(variant_name("a-b"), "AB");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("-é"), type_name("-é"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! Spans are kept beside what they locate, for tools that compare two specs (`apigen diff`).
 
 pub use crate::diagnostic::Span;
-pub use crate::spec::{ErrorKind, Literal, Method};
+pub use crate::spec::{ErrorKind, KeyLocation, Literal, Method, ParamStyle, SchemeKind, StatusKey};
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,10 @@ pub struct Api {
     pub server: String,
     pub server_env: Option<String>,
     pub auth: Option<Auth>,
+    /// Request headers every operation takes, set once on the client; the server checks them on every operation.
+    pub headers: Vec<Param>,
+    /// Response headers any answer may carry.
+    pub response_headers: Vec<Header>,
     /// Every named type: models, their create and PATCH bodies, page envelopes. [`TypeId`]s index it.
     pub types: Vec<TypeDef>,
     pub pagination: Vec<Pagination>,
@@ -66,13 +70,39 @@ impl Api {
 /// How callers authenticate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Auth {
-    /// Security scheme name (OpenAPI), e.g. `PersonalAPIKeyAuth`.
-    pub scheme_name: String,
-    pub env: Option<String>,
-    pub description: Option<String>,
+    /// In spec order; operations refer to them by index.
+    pub schemes: Vec<Scheme>,
+    /// The schemes an operation accepts unless it says otherwise, by index, in preference order.
+    pub default: Vec<usize>,
     pub wildcard_scope: Option<String>,
     /// `(from, grants)` rules; `{object}` stands for one scope segment.
     pub implied_scopes: Vec<(String, String)>,
+}
+
+impl Auth {
+    /// The environment variable of the first default scheme that names one (then of any scheme): where docs say
+    /// the credential is kept.
+    pub fn env(&self) -> Option<&str> {
+        self.default
+            .iter()
+            .filter_map(|i| self.schemes.get(*i))
+            .chain(&self.schemes)
+            .find_map(|s| s.env.as_deref())
+    }
+}
+
+/// One way of presenting credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheme {
+    /// The scheme's name in the spec and in OpenAPI's `securitySchemes` (`PersonalAPIKeyAuth`).
+    pub name: String,
+    pub kind: SchemeKind,
+    /// For API keys: where the key goes and under which header or parameter name.
+    pub key: Option<(KeyLocation, String)>,
+    /// The environment variable users keep the credential in.
+    pub env: Option<String>,
+    pub description: Option<String>,
+    pub span: Span,
 }
 
 /// An index into [`Api::types`].
@@ -270,6 +300,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// A struct or enum of [`Api::types`].
     Named(TypeId),
+    /// Raw bytes: a file part of a multipart body (`rt::File`).
+    Binary,
 }
 
 impl Ty {
@@ -326,7 +358,7 @@ pub struct Pagination {
     pub doc: Option<String>,
     pub span: Span,
     pub style: PageStyle,
-    /// The envelope's field names on the wire.
+    /// The envelope's field names on the wire (the limit-offset and page-number styles' envelope).
     pub count: String,
     pub next: String,
     pub previous: String,
@@ -344,6 +376,30 @@ pub enum PageStyle {
         page_param: String,
         page_size: Option<i64>,
     },
+    /// The next request sets `cursor_param` from the last item or from the envelope.
+    Cursor {
+        cursor_param: String,
+        source: CursorSource,
+        /// The envelope's "more pages follow" flag, if it has one.
+        has_more: Option<String>,
+        limit_param: Option<String>,
+        default_limit: Option<i64>,
+    },
+    /// The next page is the `Link` header's `rel="next"`; the answer is the item list.
+    Link {
+        limit_param: Option<String>,
+        page_param: Option<String>,
+        default_limit: Option<i64>,
+    },
+}
+
+/// Where a cursor comes from (wire names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorSource {
+    /// This field of the last item of the page.
+    LastItem(String),
+    /// This field of the envelope.
+    Envelope(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -422,9 +478,14 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: Option<Deprecated>,
     pub security: Security,
+    /// The schemes it accepts (indexes into [`Auth::schemes`]), in preference order; empty when it takes none.
+    pub schemes: Vec<usize>,
+    /// Whether [`Operation::schemes`] are the API's default ones (then emitters need not spell them out).
+    pub default_schemes: bool,
     /// Required scopes (all of them).
     pub scopes: Vec<String>,
-    /// Path parameters in path order (base parameters included), then query parameters.
+    /// Path parameters in path order (base parameters included), then query parameters, then the operation's own
+    /// headers (the API's are in [`Api::headers`]).
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
@@ -432,6 +493,8 @@ pub struct Operation {
     pub standard_errors: Vec<ErrorKind>,
     pub pagination: Option<OpPagination>,
     pub idempotent: bool,
+    /// The header the operation takes idempotency keys in: the client sends a fresh key with each call.
+    pub idempotency_header: Option<String>,
     pub client: ClientOp,
     pub server: ServerOp,
 }
@@ -449,6 +512,13 @@ impl Operation {
         self.params
             .iter()
             .filter(|p| p.location == ParamLocation::Query)
+    }
+
+    /// The operation's own header parameters, in spec order.
+    pub fn header_params(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Header)
     }
 
     /// The responses decoded as values by the client (the others become errors).
@@ -474,6 +544,7 @@ pub enum Security {
 pub enum ParamLocation {
     Path,
     Query,
+    Header,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -491,6 +562,8 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     pub deprecated: Option<Deprecated>,
     pub constraints: Constraints,
+    /// How a list or object is written in the query (lists default to `form`, objects are `deep_object`).
+    pub style: ParamStyle,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -498,6 +571,67 @@ pub struct Body {
     pub ty: Ty,
     /// The body is a PATCH body (`patch<M>`): every field optional.
     pub is_patch: bool,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`, nested keys in brackets (`metadata[plan]=pro`).
+    Form,
+    /// `multipart/form-data`: a text part per scalar field, a file part per `binary` field.
+    Multipart,
+    /// Raw bytes (`binary`) of this media type (or the caller's).
+    Binary { media_type: String },
+    /// A text body (`string`) of this media type.
+    Text { media_type: String },
+}
+
+impl BodyEncoding {
+    /// The media type OpenAPI names.
+    pub fn media_type(&self) -> &str {
+        match self {
+            BodyEncoding::Json => "application/json",
+            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Multipart => "multipart/form-data",
+            BodyEncoding::Binary { media_type } | BodyEncoding::Text { media_type } => media_type,
+        }
+    }
+}
+
+/// How an answer's body travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseEncoding {
+    /// No body.
+    Empty,
+    /// `application/json` (or a `+json` media type).
+    Json { media_type: String },
+    /// Text of this media type, as a `String`.
+    Text { media_type: String },
+    /// Raw bytes of one of these media types (the first is the default).
+    Binary { media_types: Vec<String> },
+    /// `text/event-stream` whose events' data are JSON values of the response type; `sentinel` is the `data` that
+    /// ends the stream.
+    Events { sentinel: Option<String> },
+}
+
+/// A response header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// Its name as a Rust field (of the answer's headers struct).
+    pub rust_name: String,
+    pub wire_name: String,
+    pub doc: Option<String>,
+    pub ty: Ty,
+    /// The server must set it (a field that is not an `Option`).
+    pub required: bool,
+    pub deprecated: Option<Deprecated>,
+    pub span: Span,
+    /// One of the API's response headers (`api.response_headers`), which any answer may carry: the server's
+    /// answers leave them to middleware; the client reads them like the answer's own.
+    pub api_wide: bool,
 }
 
 /// What a documented response is to the client.
@@ -511,14 +645,19 @@ pub enum ResponseRole {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    pub status: u16,
-    /// `None`: no body.
+    pub status: StatusKey,
+    /// `None`: no body. For an event stream, the type of each event's data.
     pub ty: Option<Ty>,
+    pub encoding: ResponseEncoding,
+    /// Its own headers, then the API's response headers it may also carry.
+    pub headers: Vec<Header>,
+    /// The server's struct of this answer's own headers (not the API-wide ones), when it has any.
+    pub headers_struct: Option<String>,
     pub doc: Option<String>,
     pub span: Span,
-    /// Variant name in the operation's response enums (`Ok`, `Created`, `BadRequest`, ...).
+    /// Variant name in the operation's response enums (`Ok`, `Created`, `BadRequest`, `ClientError`, ...).
     pub variant: String,
     pub role: ResponseRole,
 }
@@ -526,13 +665,13 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpPagination {
     pub style: PaginationId,
-    /// The item type of `results`.
+    /// The item type of a page.
     pub item: Ty,
-    /// The page envelope struct.
-    pub envelope: TypeId,
-    /// The envelope's Rust fields holding the next page's URL and the items.
-    pub next_field: String,
-    pub results_field: String,
+    /// The page envelope struct; `None` for Link pagination, whose answer is the item list.
+    pub envelope: Option<TypeId>,
+    /// The envelope's wire fields holding the items and, for the next-URL styles, the next page's URL.
+    pub results_field: Option<String>,
+    pub next_field: Option<String>,
 }
 
 /// The client's view of an operation: every name it prints.
@@ -542,6 +681,8 @@ pub struct ClientOp {
     pub request_type: String,
     /// What `send` returns on success.
     pub returns: ClientReturns,
+    /// The struct of the typed response headers `send_with_headers` returns, when the answers declare any.
+    pub headers_struct: Option<String>,
     /// The method's arguments, in order.
     pub args: Vec<ClientArg>,
     /// The builder's setters, in order.
@@ -556,6 +697,12 @@ pub enum ClientReturns {
     Value(Ty),
     /// Several outcomes: this enum (one variant per outcome).
     Enum(String),
+    /// Raw bytes (`send`), or a byte stream (`send_streaming`).
+    Binary,
+    /// A text body.
+    Text,
+    /// A stream of server-sent events whose data are this type.
+    Events(Ty),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -600,8 +747,10 @@ pub struct ServerOp {
     pub handler: String,
     /// The struct of the query parameters, if there are any.
     pub query_struct: Option<String>,
+    /// The struct of the header parameters (the API's and the operation's), if there are any.
+    pub headers_struct: Option<String>,
     /// The answer enum the trait method returns.
     pub response_enum: String,
-    /// The trait method's path arguments, one per path parameter, clear of `ctx`, `query` and `body`.
+    /// The trait method's path arguments, one per path parameter, clear of `ctx`, `query`, `headers` and `body`.
     pub path_args: Vec<String>,
 }

@@ -209,7 +209,7 @@ impl fmt::Display for Runtime {
 }
 
 /// `dir` as a path from `from`, both taken relative to the current directory; `/` separated.
-fn relative_path(dir: &Path, from: &Path) -> String {
+pub(crate) fn relative_path(dir: &Path, from: &Path) -> String {
     let (Some(dir), Some(from)) = (resolved(dir), resolved(from)) else {
         return slashed(dir);
     };

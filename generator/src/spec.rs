@@ -41,16 +41,75 @@ pub struct Api {
     pub auth: Option<Auth>,
     pub base_path: Option<Name>,
     pub base_params: Vec<Param>,
+    /// Request headers every operation takes (`api.headers`).
+    pub headers: Vec<Param>,
+    /// Response headers any answer may carry (`api.response_headers`).
+    pub response_headers: Vec<Param>,
+    /// The header the API reads idempotency keys from (`api.idempotency_header`).
+    pub idempotency_header: Option<Name>,
 }
 
+/// How callers authenticate: one or several schemes, and the scope rules every scheme shares.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Auth {
-    pub scheme: Name,
-    pub name: Option<Name>,
-    pub env: Option<Name>,
-    pub description: Option<String>,
+    pub span: Span,
+    /// In spec order. The single-scheme form (`auth: {scheme: bearer, ...}`) gives one scheme.
+    pub schemes: Vec<AuthScheme>,
+    /// The schemes an operation accepts unless it says otherwise (`auth.default`); empty: every scheme.
+    pub default: Vec<Name>,
     pub wildcard_scope: Option<Name>,
     pub implied_scopes: Vec<ScopeRule>,
+}
+
+/// One way of presenting credentials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthScheme {
+    /// The scheme's name: the OpenAPI `securitySchemes` key, and what operations' `auth:` lists refer to.
+    pub name: Name,
+    pub kind: Spanned<SchemeKind>,
+    /// Where an API key goes (`in`, with `name`): API keys only.
+    pub key_location: Option<Spanned<KeyLocation>>,
+    /// The header or query parameter an API key goes in.
+    pub key_name: Option<Name>,
+    pub env: Option<Name>,
+    pub description: Option<String>,
+}
+
+/// The kinds of credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// A key in a header or a query parameter of the spec's naming.
+    ApiKey,
+}
+
+impl SchemeKind {
+    pub const ALL: [(&'static str, SchemeKind); 3] = [
+        ("bearer", SchemeKind::Bearer),
+        ("basic", SchemeKind::Basic),
+        ("api_key", SchemeKind::ApiKey),
+    ];
+}
+
+/// Where an API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+}
+
+/// What an operation accepts as credentials (`auth:` of an operation).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpAuth {
+    /// `auth` absent or `true`: the API's default schemes.
+    Default,
+    /// `auth: false`: callable without credentials.
+    Open,
+    /// `auth: [scheme, ...]`: any one of these schemes.
+    AnyOf(Vec<Name>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +132,16 @@ pub struct PaginationStyle {
     pub next: Option<Name>,
     pub previous: Option<Name>,
     pub results: Option<Name>,
+    /// Cursor style: the query parameter the next request sets (`starting_after`, `after`).
+    pub cursor_param: Option<Name>,
+    /// Cursor style: the field of the last item whose value is the next cursor (`id`).
+    pub cursor_item: Option<Name>,
+    /// Cursor style: the envelope field holding the next cursor (`next_cursor`).
+    pub cursor_field: Option<Name>,
+    /// Cursor style: the envelope's boolean that says whether more pages follow (`has_more`).
+    pub has_more: Option<Name>,
+    /// Other fields of the page envelope (Stripe's `object` and `url`), after the style's own.
+    pub fields: Vec<Field>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -234,6 +303,8 @@ pub enum TypeExpr {
     Page(Box<TypeExpr>),
     Create(String),
     Patch(String),
+    /// `events<T>`: a stream of server-sent events whose data are `T` (responses only).
+    Events(Box<TypeExpr>),
     None,
 }
 
@@ -249,10 +320,12 @@ pub enum Prim {
     Uri,
     Email,
     Json,
+    /// Raw bytes: a binary body or answer, or a file part of a multipart body.
+    Binary,
 }
 
 impl Prim {
-    pub const ALL: [(&'static str, Prim); 10] = [
+    pub const ALL: [(&'static str, Prim); 11] = [
         ("string", Prim::String),
         ("integer", Prim::Integer),
         ("number", Prim::Number),
@@ -263,6 +336,7 @@ impl Prim {
         ("uri", Prim::Uri),
         ("email", Prim::Email),
         ("json", Prim::Json),
+        ("binary", Prim::Binary),
     ];
 
     pub fn name(self) -> &'static str {
@@ -283,6 +357,37 @@ pub struct Param {
     pub default: Option<Spanned<serde_json::Value>>,
     pub deprecated: Option<Deprecation>,
     pub constraints: Constraints,
+    /// How a list or object is written in the query (`style`).
+    pub style: Option<Spanned<ParamStyle>>,
+}
+
+/// How a query parameter that is a list or an object is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `a=1&a=2` (the default for lists).
+    Form,
+    /// `a=1,2`.
+    Comma,
+    /// `a[]=1&a[]=2`.
+    Brackets,
+    /// `a[gt]=1&a[lt]=5` (objects; the only way they are written).
+    DeepObject,
+}
+
+impl ParamStyle {
+    pub const ALL: [(&'static str, ParamStyle); 4] = [
+        ("form", ParamStyle::Form),
+        ("comma", ParamStyle::Comma),
+        ("brackets", ParamStyle::Brackets),
+        ("deep_object", ParamStyle::DeepObject),
+    ];
+
+    pub fn name(self) -> &'static str {
+        ParamStyle::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("?", |(n, _)| n)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -302,21 +407,87 @@ pub struct Operation {
     pub summary: String,
     pub description: Option<String>,
     pub scopes: Vec<Name>,
-    pub auth: bool,
+    pub auth: OpAuth,
     pub params: Vec<Param>,
     pub query: Vec<Param>,
-    pub body: Option<Spanned<TypeExpr>>,
+    /// Request headers of this operation (besides the API's).
+    pub headers: Vec<Param>,
+    pub body: Option<Body>,
     pub responses: Vec<Response>,
     pub pagination: Option<Name>,
     pub idempotent: Option<bool>,
+    /// Whether the operation takes the API's idempotency key (default: when it is not idempotent).
+    pub idempotency_key: Option<Spanned<bool>>,
     pub deprecated: Option<Deprecation>,
+}
+
+/// A request body: its type and how it is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub ty: Spanned<TypeExpr>,
+    /// `content`, as written: `json`, `form`, `multipart` or a media type; `None` for JSON.
+    pub content: Option<Name>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    pub status: Spanned<i64>,
+    pub status: Spanned<StatusKey>,
     pub ty: Spanned<TypeExpr>,
     pub description: Option<String>,
+    /// The media types of the body (`content`), as written; empty: the type's default.
+    pub content: Vec<Name>,
+    /// Response headers of this answer (besides the API's).
+    pub headers: Vec<Param>,
+    /// For an event stream: the `data` that ends it (`[DONE]`).
+    pub sentinel: Option<Name>,
+}
+
+/// A response's key: a status, a range of statuses (`4XX`) or every status not listed (`default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(into = "String")]
+pub enum StatusKey {
+    Code(u16),
+    /// The hundreds digit: `4` for `4XX`.
+    Range(u8),
+    Default,
+}
+
+impl From<StatusKey> for String {
+    fn from(status: StatusKey) -> String {
+        status.text()
+    }
+}
+
+impl From<u16> for StatusKey {
+    fn from(code: u16) -> Self {
+        StatusKey::Code(code)
+    }
+}
+
+impl std::fmt::Display for StatusKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl StatusKey {
+    /// As written in OpenAPI: `200`, `4XX`, `default`.
+    pub fn text(self) -> String {
+        match self {
+            StatusKey::Code(c) => c.to_string(),
+            StatusKey::Range(d) => format!("{d}XX"),
+            StatusKey::Default => "default".into(),
+        }
+    }
+
+    /// Whether answers with this key are successes (2xx).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusKey::Code(c) => (200..300).contains(&c),
+            StatusKey::Range(d) => d == 2,
+            StatusKey::Default => false,
+        }
+    }
 }
 
 /// The pagination styles of the language.
@@ -324,18 +495,26 @@ pub struct Response {
 pub enum PageStyleKind {
     LimitOffset,
     PageNumber,
+    /// The next request sets a cursor parameter from the last item or from the envelope.
+    Cursor,
+    /// The next page's URL is in the `Link` header (`rel="next"`); the body is the list itself.
+    Link,
 }
 
 impl PageStyleKind {
-    pub const ALL: [(&'static str, PageStyleKind); 2] = [
+    pub const ALL: [(&'static str, PageStyleKind); 4] = [
         ("limit_offset", PageStyleKind::LimitOffset),
         ("page_number", PageStyleKind::PageNumber),
+        ("cursor", PageStyleKind::Cursor),
+        ("link", PageStyleKind::Link),
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             PageStyleKind::LimitOffset => "limit_offset",
             PageStyleKind::PageNumber => "page_number",
+            PageStyleKind::Cursor => "cursor",
+            PageStyleKind::Link => "link",
         }
     }
 }
@@ -481,6 +660,26 @@ impl PaginationStyle {
                 (name(&self.offset_param, "offset"), None),
             ],
             PageStyleKind::PageNumber => vec![(name(&self.page_param, "page"), None)],
+            PageStyleKind::Cursor => {
+                let mut params = Vec::new();
+                if let Some(limit) = &self.limit_param {
+                    params.push((limit.value.clone(), self.default_limit));
+                }
+                params.push((name(&self.cursor_param, "cursor"), None));
+                params
+            }
+            // A Link-paginated list is asked for page by page only through the links; the first request may
+            // still choose a page and its size.
+            PageStyleKind::Link => {
+                let mut params = Vec::new();
+                if let Some(limit) = &self.limit_param {
+                    params.push((limit.value.clone(), self.default_limit));
+                }
+                if let Some(page) = &self.page_param {
+                    params.push((page.value.clone(), None));
+                }
+                params
+            }
         }
     }
 }

@@ -212,7 +212,12 @@ pub fn parse(source: &str) -> Result<Node, Vec<Diagnostic>> {
                         .with_hint("a spec never needs this depth; look for a runaway indentation or generated input")]);
                 }
                 let mut d = Diagnostic::error(span, format!("YAML syntax error: {}", e.info()));
-                d = d.with_hint(syntax_hint(e.info(), source, span));
+                // The parser cannot go on past a syntax error (what follows could mean anything), so this is the
+                // one problem such a run reports; the hint says so, lest "1 problem found" read as the whole story.
+                d = d.with_hint(format!(
+                    "{}; a syntax error stops the reading, so the rest of the spec is checked once it is fixed",
+                    syntax_hint(e.info(), source, span)
+                ));
                 return Err(vec![d]);
             }
         };

@@ -103,6 +103,23 @@ mod tests {
     }
 
     #[test]
+    fn the_docs_show_this_code() {
+        // docs/server.md quotes the links' code under "Page links"; it must stay the code that runs.
+        let docs = include_str!("../../docs/server.md");
+        let section = docs.split("## Page links").nth(1).expect("the section");
+        let quoted = section
+            .split("```rust\n")
+            .nth(1)
+            .and_then(|block| block.split("```").next())
+            .expect("a Rust block");
+        assert!(quoted.contains("absolute_url_with_query"), "{quoted}");
+        assert!(
+            include_str!("pagination.rs").contains(quoted),
+            "docs/server.md quotes code that is not in src/pagination.rs:\n{quoted}"
+        );
+    }
+
+    #[test]
     fn pages_out_of_range_are_invalid() {
         for page in [0, -1, 4] {
             let err = paginate(&ctx("/x/"), vec![1, 2, 3, 4, 5], Some(page), 2).unwrap_err();

@@ -4,7 +4,8 @@
 //! per resource, the routes); everything generic lives here:
 //!
 //! - always: [`Nullable`] (absent, `null` or a value) and its serde helpers, the [`HttpMethod`] and [`ErrorKind`]
-//!   vocabulary shared with the generator, and re-exports of the crates generated models name (`serde`,
+//!   vocabulary shared with the generator, the words both sides of the HTTP surface share ([`SecurityScheme`] and
+//!   its [`AuthScheme`], [`ParamStyle`]), [`File`] (multipart file parts and binary bodies), and re-exports of the crates generated models name (`serde`,
 //!   `serde_json`, `uuid`, `chrono`, `indexmap`), so a generated crate depends on this crate alone;
 //! - feature `client`: the module `client`, the async reqwest client's executor (URL building, retries, errors,
 //!   pagination), and a re-export of `reqwest`;
@@ -19,20 +20,29 @@
 #![deny(missing_docs)]
 
 pub mod defaults;
+#[cfg(any(feature = "client", feature = "server"))]
+mod encode;
 pub mod enums;
+mod file;
 pub mod nullable;
 mod shared;
 pub mod unions;
+mod wire;
 
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
+pub use file::File;
+#[cfg(any(feature = "client", feature = "server"))]
+pub use file::StreamError;
 pub use nullable::Nullable;
 pub use shared::{ErrorKind, HttpMethod, UnknownName};
+pub use wire::{AuthScheme, ParamStyle, SecurityScheme};
 
 // What generated models name, re-exported so that a generated crate needs no dependency of its own for them.
+pub use ::bytes;
 pub use ::chrono;
 pub use ::indexmap;
 pub use ::serde;

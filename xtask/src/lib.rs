@@ -14,12 +14,14 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// One generation job: which spec, which directory, which options.
+/// One generation job: which spec, which directory, which options, and the command as typed (which fixes stale
+/// output from the current directory).
 #[derive(Debug, Clone)]
 pub struct Job {
     pub spec: PathBuf,
     pub out: PathBuf,
     pub options: Options,
+    pub command: String,
 }
 
 /// The job for `cargo xtask codegen` with optional `--spec` / `--out` / `--runtime` overrides. Without `--runtime` the
@@ -28,28 +30,39 @@ pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>, runtime: Option<Runtime>
     let root = workspace_root();
     let custom = spec.is_some() || out.is_some();
     let custom_out = out.is_some();
-    // Headers name the shipped spec relative to the workspace, so the output is the same on every machine.
-    let spec_display = spec.as_ref().map_or_else(
-        || "spec/posthog.yaml".to_owned(),
-        |p| p.display().to_string(),
-    );
+    let runtime_flag = runtime
+        .as_ref()
+        .map(|r| format!(" --runtime {r}"))
+        .unwrap_or_default();
+    let command = match (&spec, &out) {
+        (None, None) => format!("cargo xtask codegen{runtime_flag}"),
+        (spec, out) => format!(
+            "cargo xtask codegen{}{}{runtime_flag}",
+            spec.as_ref()
+                .map(|s| format!(" --spec {}", s.display()))
+                .unwrap_or_default(),
+            out.as_ref()
+                .map(|o| format!(" --out {}", o.display()))
+                .unwrap_or_default(),
+        ),
+    };
+    let spec = spec.unwrap_or_else(|| root.join("spec/posthog.yaml"));
+    let out = out.unwrap_or_else(|| root.join("generated"));
+    // Headers name paths relative to the workspace root, as the command is run from there, so the output is the
+    // same on every machine and from every directory; a path outside the workspace is named by its last part only.
+    let spec_display = apigen::emit::header_path(&spec, &root);
     let mut regenerate = if custom {
-        let out_display = out
-            .as_ref()
-            .map_or_else(|| "generated".to_owned(), |o| o.display().to_string());
+        let out_display = apigen::emit::header_path(&out, &root);
         format!("cargo xtask codegen --spec {spec_display} --out {out_display}")
     } else {
         "cargo xtask codegen".to_owned()
     };
-    if let Some(runtime) = &runtime {
-        regenerate.push_str(&format!(" --runtime {runtime}"));
-    }
-    let out = out.unwrap_or_else(|| root.join("generated"));
+    regenerate.push_str(&runtime_flag);
     let runtime = runtime
         .unwrap_or_else(|| Runtime::Path(root.join("runtime").display().to_string()))
         .relative_to(&out);
     Job {
-        spec: spec.unwrap_or_else(|| root.join("spec/posthog.yaml")),
+        spec,
         // A crate generated elsewhere is not a member of this workspace, so it must build on its own.
         options: Options {
             spec_display,
@@ -61,6 +74,7 @@ pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>, runtime: Option<Runtime>
             runtime,
         },
         out,
+        command,
     }
 }
 
@@ -91,6 +105,7 @@ fn member_job(spec: &str, out: &str) -> Job {
             runtime: Runtime::Path(root.join("runtime").display().to_string()).relative_to(&out),
         },
         out,
+        command: "cargo xtask codegen".to_owned(),
     }
 }
 

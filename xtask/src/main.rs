@@ -105,7 +105,7 @@ fn main() -> ExitCode {
             };
             let worst = jobs
                 .iter()
-                .map(|job| apigen::cli::run(&job.spec, &job.out, &job.options, check))
+                .map(|job| apigen::cli::run(&job.spec, &job.out, &job.options, check, &job.command))
                 .max()
                 .unwrap_or(0);
             ExitCode::from(worst)

@@ -10,8 +10,18 @@ fn generated_crates_are_fresh() {
             .unwrap_or_else(|e| panic!("{e}"));
         let report = apigen::write::check(&job.out, &files).unwrap();
         let dir = job.out.display();
-        problems.extend(report.changed.iter().map(|(p, _, _)| format!("{dir}/{p} differs")));
-        problems.extend(report.stale.iter().map(|p| format!("{dir}/{p} is no longer generated")));
+        problems.extend(
+            report
+                .changed
+                .iter()
+                .map(|(p, _, _)| format!("{dir}/{p} differs")),
+        );
+        problems.extend(
+            report
+                .stale
+                .iter()
+                .map(|p| format!("{dir}/{p} is no longer generated")),
+        );
     }
     assert!(
         problems.is_empty(),

@@ -133,17 +133,7 @@ impl RawClient {
         query: &[(&'static str, String)],
         body: Option<serde_json::Value>,
     ) -> Error {
-        let operation = Operation {
-            name,
-            method,
-            path,
-            idempotent: false,
-            auth: true,
-            body: false,
-            required: &[],
-            page: None,
-            idempotency_header: None,
-        };
+        let operation = Operation::new(name, method, path).retry_safe(false);
         let body = body.map(|b| serde_json::to_vec(&b).expect("a JSON value serializes"));
         let raw = match self.0.send(operation, params, query, body).await {
             Ok(raw) => raw,

@@ -6,6 +6,9 @@
 //! `{deleted: true}`, detaching a bank account or card deletes it while a detached source is `consumed`, and an
 //! unknown id is the `resource_missing` error naming it. Its demo customer and sources are Stripe's own fixtures.
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Mutex, PoisonError};
 use stripe_slice::models::{
     ApiErrorType, ApiErrors, BankAccount, Card, Customer, CustomerDefaultSource, CustomerList,
     CustomerObject, CustomerOrDeleted, DeletedBankAccount, DeletedCard, DeletedCustomer,
@@ -21,9 +24,6 @@ use stripe_slice::server::{
     CustomersRetrieveResponse, CustomersUpdateResponse,
 };
 use stripe_slice::Nullable;
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Mutex, PoisonError};
 
 /// The keys of [`Stripe::demo`]: a secret key may do everything; restricted keys hold their permissions.
 pub const DEMO_KEYS: &[(&str, &[&str])] = &[
@@ -116,20 +116,32 @@ fn page<T: Clone>(
         items
             .iter()
             .position(|item| id(item) == Some(cursor))
-            .ok_or_else(|| ApiError::field(param, "resource_missing", format!("No such object: '{cursor}'")))
+            .ok_or_else(|| {
+                ApiError::field(
+                    param,
+                    "resource_missing",
+                    format!("No such object: '{cursor}'"),
+                )
+            })
     };
     Ok(match (starting_after, ending_before) {
         (Some(after), _) => {
             let start = position(after, "starting_after")? + 1;
             let rest = &items[start..];
-            (rest.iter().take(limit).cloned().collect(), rest.len() > limit)
+            (
+                rest.iter().take(limit).cloned().collect(),
+                rest.len() > limit,
+            )
         }
         (None, Some(before)) => {
             let end = position(before, "ending_before")?;
             let start = end.saturating_sub(limit);
             (items[start..end].to_vec(), start > 0)
         }
-        (None, None) => (items.iter().take(limit).cloned().collect(), items.len() > limit),
+        (None, None) => (
+            items.iter().take(limit).cloned().collect(),
+            items.len() > limit,
+        ),
     })
 }
 
@@ -149,11 +161,16 @@ impl Stripe {
         let bank: BankAccount = fixture(include_str!("../tests/data/bank_account.json"));
         let card: Card = fixture(include_str!("../tests/data/card.json"));
         let source: Source = fixture(include_str!("../tests/data/source.json"));
-        customer.default_source = Nullable::Value(Box::new(CustomerDefaultSource::Id(bank.id.clone())));
+        customer.default_source =
+            Nullable::Value(Box::new(CustomerDefaultSource::Id(bank.id.clone())));
         let mut account = Account::default();
         account.sources.insert(
             customer.id.clone(),
-            vec![PaymentSource::BankAccount(bank), PaymentSource::Card(card), PaymentSource::Source(source)],
+            vec![
+                PaymentSource::BankAccount(bank),
+                PaymentSource::Card(card),
+                PaymentSource::Source(source),
+            ],
         );
         account.customers.push(customer);
         Stripe {
@@ -242,7 +259,12 @@ impl CustomersApi for Stripe {
                 .customers
                 .iter()
                 .rev()
-                .filter(|c| query.email.as_ref().map_or(true, |e| c.email == Nullable::Value(e.clone())))
+                .filter(|c| {
+                    query
+                        .email
+                        .as_ref()
+                        .map_or(true, |e| c.email == Nullable::Value(e.clone()))
+                })
                 .filter(|c| query.created.map_or(true, |t| c.created == t))
                 .filter(|c| query.test_clock.is_none() || !c.test_clock.is_null())
                 .cloned()
@@ -263,7 +285,10 @@ impl CustomersApi for Stripe {
         }))
     }
 
-    async fn create(&self, _ctx: RequestContext<KeyHolder>) -> Result<CustomersCreateResponse, ApiError> {
+    async fn create(
+        &self,
+        _ctx: RequestContext<KeyHolder>,
+    ) -> Result<CustomersCreateResponse, ApiError> {
         let customer = self.with_account(|account| {
             let customer = account.new_customer();
             account.customers.push(customer.clone());
@@ -281,7 +306,9 @@ impl CustomersApi for Stripe {
             if account.deleted.contains(&customer) {
                 return Some(CustomerOrDeleted::Deleted(deleted_customer(&customer)));
             }
-            account.customer(&customer).map(|c| CustomerOrDeleted::Customer(c.clone()))
+            account
+                .customer(&customer)
+                .map(|c| CustomerOrDeleted::Customer(c.clone()))
         });
         Ok(match found {
             Some(answer) => CustomersRetrieveResponse::Ok(answer),
@@ -295,10 +322,12 @@ impl CustomersApi for Stripe {
         customer: String,
     ) -> Result<CustomersUpdateResponse, ApiError> {
         // Without parameters (the form body is out of the slice) an update changes nothing and answers the customer.
-        Ok(match self.with_account(|account| account.customer(&customer).cloned()) {
-            Some(found) => CustomersUpdateResponse::Ok(found),
-            None => CustomersUpdateResponse::NotFound(missing("customer", &customer)),
-        })
+        Ok(
+            match self.with_account(|account| account.customer(&customer).cloned()) {
+                Some(found) => CustomersUpdateResponse::Ok(found),
+                None => CustomersUpdateResponse::NotFound(missing("customer", &customer)),
+            },
+        )
     }
 
     async fn delete(
@@ -333,7 +362,9 @@ impl CustomerSourcesApi for Stripe {
     ) -> Result<CustomerSourcesListResponse, ApiError> {
         let sources = self.with_account(|account| account.sources.get(&customer).cloned());
         let Some(sources) = sources else {
-            return Ok(CustomerSourcesListResponse::NotFound(missing("customer", &customer)));
+            return Ok(CustomerSourcesListResponse::NotFound(missing(
+                "customer", &customer,
+            )));
         };
         let kind = |s: &PaymentSource| match s {
             PaymentSource::BankAccount(_) => "bank_account",
@@ -367,7 +398,12 @@ impl CustomerSourcesApi for Stripe {
         id: String,
     ) -> Result<CustomerSourcesRetrieveResponse, ApiError> {
         let found = self.with_account(|account| {
-            account.sources.get(&customer)?.iter().find(|s| source_id(s) == Some(id.as_str())).cloned()
+            account
+                .sources
+                .get(&customer)?
+                .iter()
+                .find(|s| source_id(s) == Some(id.as_str()))
+                .cloned()
         });
         Ok(match found {
             Some(source) => CustomerSourcesRetrieveResponse::Ok(source),
@@ -393,24 +429,28 @@ impl CustomerSourcesApi for Stripe {
             Some(source)
         });
         let Some(source) = detached else {
-            return Ok(CustomerSourcesDetachResponse::NotFound(missing("source", &id)));
+            return Ok(CustomerSourcesDetachResponse::NotFound(missing(
+                "source", &id,
+            )));
         };
         // Bank accounts and cards are deleted; a source stays, consumed.
         let answer = match source {
-            PaymentSource::BankAccount(bank) => PaymentSourceOrDeleted::Deleted(DeletedPaymentSource::BankAccount(
-                DeletedBankAccount {
+            PaymentSource::BankAccount(bank) => PaymentSourceOrDeleted::Deleted(
+                DeletedPaymentSource::BankAccount(DeletedBankAccount {
                     deleted: DeletedTrue::True,
                     id: bank.id,
                     object: bank.object,
                     currency: Nullable::Value(bank.currency),
-                },
-            )),
-            PaymentSource::Card(card) => PaymentSourceOrDeleted::Deleted(DeletedPaymentSource::Card(DeletedCard {
-                deleted: DeletedTrue::True,
-                id: card.id,
-                object: card.object,
-                currency: card.currency,
-            })),
+                }),
+            ),
+            PaymentSource::Card(card) => {
+                PaymentSourceOrDeleted::Deleted(DeletedPaymentSource::Card(DeletedCard {
+                    deleted: DeletedTrue::True,
+                    id: card.id,
+                    object: card.object,
+                    currency: card.currency,
+                }))
+            }
             PaymentSource::Source(mut source) => {
                 source.status = "consumed".to_owned();
                 PaymentSourceOrDeleted::Source(PaymentSource::Source(source))

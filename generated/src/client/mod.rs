@@ -179,7 +179,15 @@ impl runtime::BuildClient for Client {
 
     const DEFAULT_BASE_URL: &'static str = "https://us.posthog.com";
 
-    const API_KEY_ENV: Option<&'static str> = Some("POSTHOG_PERSONAL_API_KEY");
+    const SCHEMES: &'static [super::rt::SecurityScheme] = &[
+        super::rt::SecurityScheme {
+            name: "PersonalAPIKeyAuth",
+            scheme: super::rt::AuthScheme::Bearer,
+            env: Some("POSTHOG_PERSONAL_API_KEY"),
+        },
+    ];
+
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["PersonalAPIKeyAuth"];
 
     const BASE_URL_ENV: Option<&'static str> = Some("POSTHOG_HOST");
 

@@ -436,7 +436,8 @@ impl WarehouseSavedQueriesCreateRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<WarehouseSavedQueriesCreateResponse, Error> {
         let raw = self.0.send().await?;
-        match raw.status().as_u16() {
+        let status = raw.status().as_u16();
+        match status {
             200 => raw.json().map(WarehouseSavedQueriesCreateResponse::Ok),
             201 => raw.json().map(WarehouseSavedQueriesCreateResponse::Created),
             _ => Err(raw.into_error()),

@@ -2,7 +2,7 @@
 
 //! Server stubs for the PostHog Data Warehouse API (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`ExternalDataSourcesApi`], [`InsightVariablesApi`], [`WarehouseSavedQueriesApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`ExternalDataSourcesApi`], [`InsightVariablesApi`], [`WarehouseSavedQueriesApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -465,164 +465,140 @@ mod tests {
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::RELOAD.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::RELOAD.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::external_data_sources::RELOAD.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::REVENUE_ANALYTICS_CONFIG.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::REVENUE_ANALYTICS_CONFIG.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA
+                .verify_params(super::external_data_sources::REVENUE_ANALYTICS_CONFIG
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::UPDATE_WEBHOOK_INPUTS.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::UPDATE_WEBHOOK_INPUTS.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA
+                .verify_params(super::external_data_sources::UPDATE_WEBHOOK_INPUTS.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::WEBHOOK_INFO.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::WEBHOOK_INFO
-            .query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::external_data_sources::WEBHOOK_INFO
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::CHECK_CDC_PREREQUISITES.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA
-            .verify_params(super::external_data_sources::CHECK_CDC_PREREQUISITES.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA
+                .verify_params(super::external_data_sources::CHECK_CDC_PREREQUISITES
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::CONNECTIONS.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::CONNECTIONS.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::external_data_sources::CONNECTIONS
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::DATABASE_SCHEMA
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::DATABASE_SCHEMA
-            .query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::external_data_sources::DATABASE_SCHEMA
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::SOURCE_PREFIX
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::SOURCE_PREFIX
-            .query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::external_data_sources::SOURCE_PREFIX
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "external-data-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::WIZARD.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::external_data_sources::WIZARD.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::external_data_sources::WIZARD.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "insight-variables")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::LIST.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::LIST.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::insight_variables::LIST.path), Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::insight_variables::LIST.query), Ok(())
+            );
+        }
         #[cfg(feature = "insight-variables")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::CREATE.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::CREATE.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::insight_variables::CREATE.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "insight-variables")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::RETRIEVE.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::RETRIEVE.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::insight_variables::RETRIEVE.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "insight-variables")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::PARTIAL_UPDATE.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::PARTIAL_UPDATE.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::insight_variables::PARTIAL_UPDATE
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "insight-variables")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::DESTROY.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::insight_variables::DESTROY.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::insight_variables::DESTROY.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "warehouse-saved-queries")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.path),
+                Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::warehouse_saved_queries::LIST.query),
+                Ok(())
+            );
+        }
         #[cfg(feature = "warehouse-saved-queries")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::CREATE.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::CREATE.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::warehouse_saved_queries::CREATE.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "warehouse-saved-queries")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::RETRIEVE.path),
-            Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::RETRIEVE.query),
-            Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::warehouse_saved_queries::RETRIEVE
+                .path), Ok(())
+            );
+        }
         #[cfg(feature = "warehouse-saved-queries")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::PARTIAL_UPDATE
-            .path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::warehouse_saved_queries::PARTIAL_UPDATE
-            .query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA
+                .verify_params(super::warehouse_saved_queries::PARTIAL_UPDATE.path),
+                Ok(())
+            );
+        }
     }
 }

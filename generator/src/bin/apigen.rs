@@ -1,6 +1,7 @@
 //! The `apigen` command: generate a Rust crate from a spec, for teams outside this repository.
 //!
-//! `cargo install --path generator` (or `--git`), then `apigen --spec api.yaml --out my-api-client`.
+//! `cargo install --path generator --locked` in a checkout (or `cargo install --locked --git URL apigen`), then
+//! `apigen --spec api.yaml --out my-api-client`.
 
 use apigen::{Options, Runtime};
 use clap::Parser;
@@ -44,22 +45,31 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let spec_display = args.spec.display().to_string();
-    let mut regenerate = format!(
-        "apigen --spec {} --out {}",
-        spec_display,
-        args.out.display()
-    );
+    let mut flags = String::new();
     for (flag, on) in [
         (" --no-client", args.no_client),
         (" --no-server", args.no_server),
         (" --workspace-member", args.workspace_member),
     ] {
         if on {
-            regenerate.push_str(flag);
+            flags.push_str(flag);
         }
     }
+    // The command as typed fixes stale output from here; the headers' command is written for the crate's own
+    // directory, so that no file depends on where this ran or holds a path of this machine.
+    let mut typed = format!(
+        "apigen --spec {} --out {}{flags}",
+        args.spec.display(),
+        args.out.display()
+    );
     if let Some(runtime) = &args.runtime {
+        typed.push_str(&format!(" --runtime {runtime}"));
+    }
+    let spec_display = apigen::emit::header_path(&args.spec, &args.out);
+    let mut regenerate = format!("apigen --spec {spec_display} --out .{flags}");
+    // A path is given relative to the current directory; the crate's Cargo.toml needs it relative to itself.
+    let runtime = args.runtime.map(|r| r.relative_to(&args.out));
+    if let Some(runtime) = &runtime {
         regenerate.push_str(&format!(" --runtime {runtime}"));
     }
     let opts = Options {
@@ -69,8 +79,7 @@ fn main() -> ExitCode {
         server: !args.no_server,
         standalone: !args.workspace_member,
         resource_features: true,
-        // A path is given relative to the current directory; the crate's Cargo.toml needs it relative to itself.
-        runtime: args.runtime.unwrap_or_default().relative_to(&args.out),
+        runtime: runtime.unwrap_or_default(),
     };
     ExitCode::from(apigen::cli::run_with(
         &args.spec,
@@ -78,5 +87,6 @@ fn main() -> ExitCode {
         &opts,
         args.check,
         args.timings,
+        &typed,
     ))
 }

@@ -5,7 +5,8 @@
 
 use super::{header_line, GeneratedFile, Options};
 use crate::ir::{
-    Access, Api, Field, Operation, Origin, ParamLocation, Presence, Security, Ty, TypeKind,
+    Access, Api, BodyEncoding, Field, KeyLocation, Operation, Origin, ParamLocation, ParamStyle,
+    Presence, ResponseEncoding, SchemeKind, Security, StatusKey, Ty, TypeKind,
 };
 use crate::Error;
 use minijinja::{context, Environment, Value};
@@ -76,8 +77,18 @@ pub fn file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
         .map(|m| api.ty(m.ty).rust_name.as_str())
         .collect();
     let auth = api.auth.as_ref().map(|a| {
-        context! { env => a.env, wildcard_scope => a.wildcard_scope, implied_scopes => a.implied_scopes }
+        let schemes: Vec<Value> = a
+            .schemes
+            .iter()
+            .map(|s| context! { name => s.name, how => scheme_text(s), env => s.env, description => s.description })
+            .collect();
+        context! { schemes => schemes, wildcard_scope => a.wildcard_scope, implied_scopes => a.implied_scopes }
     });
+    let headers: Vec<Value> = api
+        .headers
+        .iter()
+        .map(|p| context! { name => p.wire_name, ty => type_text(api, &p.ty), required => p.required, description => param_doc(p) })
+        .collect();
     let tmpl = env
         .get_template("API.md")
         .map_err(|e| Error::Internal(format!("template API.md: {e}")))?;
@@ -90,6 +101,7 @@ pub fn file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
             server => api.server,
             server_env => api.server_env,
             auth => auth,
+            headers => headers,
             resources => resources,
             errors => context! { models => error_models, answers => errors },
             models => models,
@@ -99,6 +111,38 @@ pub fn file(api: &Api, opts: &Options) -> Result<GeneratedFile, Error> {
         path: "API.md".into(),
         contents,
     })
+}
+
+/// How a scheme's credentials are sent, for readers.
+fn scheme_text(s: &crate::ir::Scheme) -> String {
+    match (s.kind, &s.key) {
+        (SchemeKind::Bearer, _) => "`Authorization: Bearer <key>`".into(),
+        (SchemeKind::Basic, _) => {
+            "HTTP basic authentication (`Authorization: Basic base64(user:password)`)".into()
+        }
+        (SchemeKind::ApiKey, Some((KeyLocation::Header, name))) => {
+            format!("the header `{name}: <key>`")
+        }
+        (SchemeKind::ApiKey, Some((KeyLocation::Query, name))) => {
+            format!("the query parameter `{name}=<key>`")
+        }
+        (SchemeKind::ApiKey, None) => "an API key".into(),
+    }
+}
+
+/// A parameter's description with its default and deprecation.
+fn param_doc(p: &crate::ir::Param) -> Option<String> {
+    let mut facts = Vec::new();
+    if let Some(fact) = super::models::deprecation_fact(&p.deprecated) {
+        facts.push(format!("**{fact}**"));
+    }
+    if let Some(d) = &p.doc {
+        facts.push(d.clone());
+    }
+    if let Some(d) = &p.default {
+        facts.push(format!("Default `{d}`."));
+    }
+    (!facts.is_empty()).then(|| facts.join(" "))
 }
 
 /// A GitHub-style heading anchor.
@@ -136,6 +180,7 @@ fn type_text(api: &Api, t: &Ty) -> String {
             let name = &api.ty(*id).rust_name;
             format!("[`{name}`](#{})", anchor(name))
         }
+        Ty::Binary => "file (bytes)".into(),
     }
 }
 
@@ -144,11 +189,16 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
         .params
         .iter()
         .map(|p| {
-            let location = match p.location {
-                ParamLocation::Path => "path",
-                ParamLocation::Query => "query",
+            let location = match (p.location, p.style) {
+                (ParamLocation::Path, _) => "path",
+                (ParamLocation::Header, _) => "header",
+                (ParamLocation::Query, _) if !matches!(p.ty, Ty::List(_) | Ty::Map(_) | Ty::Named(_)) => "query",
+                (ParamLocation::Query, ParamStyle::Form) => "query (`a=1&a=2`)",
+                (ParamLocation::Query, ParamStyle::Comma) => "query (`a=1,2`)",
+                (ParamLocation::Query, ParamStyle::Brackets) => "query (`a[]=1&a[]=2`)",
+                (ParamLocation::Query, ParamStyle::DeepObject) => "query (`a[key]=value`)",
             };
-            context! { name => p.wire_name, location => location, ty => type_text(api, &p.ty), required => p.required, description => p.doc }
+            context! { name => p.wire_name, location => location, ty => type_text(api, &p.ty), required => p.required, description => param_doc(p) }
         })
         .collect();
     let body = op.body.as_ref().map(|b| {
@@ -160,7 +210,11 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
                 .collect(),
             None => Vec::new(),
         };
-        context! { ty => type_text(api, &b.ty), fields => fields }
+        let ty = match &b.encoding {
+            BodyEncoding::Binary { .. } => "bytes".to_owned(),
+            _ => type_text(api, &b.ty),
+        };
+        context! { ty => ty, media_type => b.encoding.media_type(), fields => fields }
     });
     let responses: Vec<Value> = op
         .responses
@@ -168,21 +222,38 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
         .map(|r| {
             // A documented standard answer (e.g. not found) is the truest example of an error body.
             let answer = api.errors.answers.iter().find(|a| {
-                a.status == r.status
+                StatusKey::Code(a.status) == r.status
                     && r.ty == Some(Ty::Named(a.model))
                     && !has_placeholder(&a.body)
             });
+            let json = matches!(r.encoding, ResponseEncoding::Json { .. });
             let body = match (answer, &r.ty) {
                 (Some(a), _) => Some(a.body.clone()),
-                (None, Some(t)) => Some(example(api, t, 0)),
-                (None, None) => None,
+                (None, Some(t)) if json => Some(example(api, t, 0)),
+                _ => None,
             };
             let example = body.map(|b| serde_json::to_string_pretty(&b).unwrap_or_default());
+            let ty = match (&r.ty, &r.encoding) {
+                (None, _) => "none".to_owned(),
+                (Some(_), ResponseEncoding::Binary { media_types }) => format!("bytes ({})", media_types.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")),
+                (Some(_), ResponseEncoding::Text { media_type }) => format!("text (`{media_type}`)"),
+                (Some(t), ResponseEncoding::Events { sentinel }) => {
+                    let end = sentinel.as_ref().map_or(String::new(), |s| format!(", ending with `data: {s}`"));
+                    format!("server-sent events of {}{end}", type_text(api, t))
+                }
+                (Some(t), _) => type_text(api, t),
+            };
+            let headers: Vec<Value> = r
+                .headers
+                .iter()
+                .map(|h| context! { name => h.wire_name, ty => type_text(api, &h.ty), required => h.required, description => h.doc })
+                .collect();
             context! {
-                status => r.status,
-                ty => r.ty.as_ref().map_or_else(|| "none".to_owned(), |t| type_text(api, t)),
+                status => r.status.text(),
+                ty => ty,
                 description => r.doc,
                 example => example,
+                headers => headers,
             }
         })
         .collect();
@@ -195,7 +266,9 @@ fn operation(api: &Api, op: &Operation, rust: Option<String>) -> Value {
         idempotent => op.idempotent,
         description => op.description,
         auth => op.security == Security::Required,
+        schemes => op.schemes.iter().filter_map(|i| api.auth.as_ref().map(|a| a.schemes[*i].name.clone())).collect::<Vec<_>>(),
         scopes => op.scopes,
+        idempotency_header => op.idempotency_header,
         params => params,
         body => body,
         responses => responses,
@@ -258,6 +331,7 @@ fn example(api: &Api, t: &Ty, depth: usize) -> serde_json::Value {
         Ty::Map(inner) if depth < EXAMPLE_DEPTH => json!({ "key": example(api, inner, depth + 1) }),
         Ty::List(_) => json!([]),
         Ty::Map(_) => json!({}),
+        Ty::Binary => json!("<bytes>"),
         Ty::Named(id) => {
             let t = api.ty(*id);
             match &t.kind {
@@ -318,19 +392,82 @@ fn curl(api: &Api, op: &Operation) -> String {
         None => api.server.clone(),
     };
     let mut lines = vec![format!("curl -X {}", op.method.as_str())];
-    if op.security == Security::Required {
-        let key = api
-            .auth
-            .as_ref()
-            .and_then(|a| a.env.clone())
-            .unwrap_or_else(|| "API_KEY".into());
-        lines.push(format!("  -H \"Authorization: Bearer ${key}\""));
+    let scheme = op
+        .schemes
+        .first()
+        .and_then(|i| api.auth.as_ref().map(|a| &a.schemes[*i]))
+        .filter(|_| op.security == Security::Required);
+    let mut query_key = None;
+    if let Some(s) = scheme {
+        let key = s.env.clone().unwrap_or_else(|| "API_KEY".into());
+        match (s.kind, &s.key) {
+            (SchemeKind::Bearer, _) => lines.push(format!("  -H \"Authorization: Bearer ${key}\"")),
+            (SchemeKind::Basic, _) => lines.push(format!("  -u \"${key}:\"")),
+            (SchemeKind::ApiKey, Some((KeyLocation::Header, name))) => {
+                lines.push(format!("  -H \"{name}: ${key}\""))
+            }
+            (SchemeKind::ApiKey, Some((KeyLocation::Query, name))) => {
+                query_key = Some(format!("{name}=${key}"))
+            }
+            (SchemeKind::ApiKey, None) => {}
+        }
+    }
+    for h in op
+        .header_params()
+        .chain(&api.headers)
+        .filter(|h| h.required)
+    {
+        lines.push(format!("  -H '{}: {}'", h.wire_name, example_text(api, h)));
     }
     if let Some(b) = &op.body {
-        lines.push("  -H 'Content-Type: application/json'".into());
-        let body = example(api, &b.ty, 0).to_string().replace('\'', "'\\''");
-        lines.push(format!("  -d '{body}'"));
+        match &b.encoding {
+            BodyEncoding::Json => {
+                lines.push("  -H 'Content-Type: application/json'".into());
+                let body = example(api, &b.ty, 0).to_string().replace('\'', "'\\''");
+                lines.push(format!("  -d '{body}'"));
+            }
+            BodyEncoding::Form | BodyEncoding::Multipart => {
+                let multipart = b.encoding == BodyEncoding::Multipart;
+                let fields =
+                    b.ty.named()
+                        .and_then(|id| api.struct_(id))
+                        .map(|s| s.fields.as_slice())
+                        .unwrap_or_default();
+                for f in fields.iter().filter(|f| !f.presence.optional()) {
+                    let value = match (&f.ty, multipart) {
+                        (Ty::Binary, _) => format!("@{}", f.wire_name),
+                        _ => example_value(api, &f.ty).replace('\'', "'\\''"),
+                    };
+                    let flag = if multipart { "-F" } else { "-d" };
+                    lines.push(format!("  {flag} '{}={value}'", f.wire_name));
+                }
+            }
+            BodyEncoding::Binary { media_type } | BodyEncoding::Text { media_type } => {
+                lines.push(format!("  -H 'Content-Type: {media_type}'"));
+                lines.push("  --data-binary @body".into());
+            }
+        }
     }
-    lines.push(format!("  \"{host}{path}\""));
+    let query = query_key.map_or(String::new(), |q| format!("?{q}"));
+    lines.push(format!("  \"{host}{path}{query}\""));
     lines.join(" \\\n")
+}
+
+/// An example of a parameter's value as text.
+fn example_text(api: &Api, p: &crate::ir::Param) -> String {
+    match (&p.example, &p.default) {
+        (Some(serde_json::Value::String(s)), _) | (None, Some(serde_json::Value::String(s))) => {
+            s.clone()
+        }
+        (Some(v), _) | (None, Some(v)) => v.to_string(),
+        (None, None) => example_value(api, &p.ty),
+    }
+}
+
+/// An example value of a scalar type as form text.
+fn example_value(api: &Api, t: &Ty) -> String {
+    match example(api, t, 0) {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
 }

@@ -2,9 +2,25 @@
 
 use super::{GeneratedFile, Options};
 use crate::Error;
+use std::path::Path;
 
 /// The marker every generated file carries in its first line; the writer only ever deletes files that have it.
 pub const MARKER: &str = "@generated";
+
+/// How headers name a path (the spec's, or another file's): as seen from `base`, the generated crate's directory
+/// (`../my-api.yaml`) or the repository root, `/`-separated, so the same spec and crate give the same files
+/// whatever the working directory and wherever the tree is checked out. When the two share no directory but the
+/// filesystem root, the path's last part alone: a relative path would climb to the root and an absolute one would
+/// put one machine's layout into every file.
+pub fn header_path(path: &Path, base: &Path) -> String {
+    let relative = crate::runtime::relative_path(path, base);
+    if Path::new(&relative).is_absolute() {
+        path.file_name()
+            .map_or(relative.clone(), |name| name.to_string_lossy().into_owned())
+    } else {
+        relative
+    }
+}
 
 /// The header line: generated, from which spec, and the command that regenerates it.
 pub fn header_line(opts: &Options) -> String {
@@ -150,6 +166,36 @@ pub static FORMAT_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_name_the_spec_from_the_crate() {
+        let base = tempfile::tempdir().unwrap();
+        let root = base.path().canonicalize().unwrap();
+        let spec = root.join("api.yaml");
+        assert_eq!(header_path(&spec, &root.join("client")), "../api.yaml");
+        assert_eq!(
+            header_path(&spec, &root.join("crates/client")),
+            "../../api.yaml"
+        );
+        assert_eq!(
+            header_path(&root.join("specs/api.yaml"), &root),
+            "specs/api.yaml"
+        );
+        // The same place reached another way gives the same text.
+        assert_eq!(
+            header_path(&root.join("x/../api.yaml"), &root.join("./client")),
+            "../api.yaml"
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            header_path(
+                Path::new("/nonexistent-a/specs/api.yaml"),
+                Path::new("/nonexistent-b/client")
+            ),
+            "api.yaml",
+            "trees that share only the root give no machine path"
+        );
+    }
 
     #[test]
     fn items_get_a_blank_line_between_them_statements_do_not() {

@@ -16,7 +16,7 @@ mod openapi;
 mod server;
 pub(crate) mod tokens;
 
-pub use file::{header_line, MARKER};
+pub use file::{header_line, header_path, MARKER};
 
 use crate::ir::Api;
 use crate::runtime::Runtime;
@@ -25,7 +25,8 @@ use crate::Error;
 /// What to generate and how to describe it in headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// The spec path as shown in headers (relative to the repository, so output does not depend on the machine).
+    /// The spec path as shown in headers, never absolute, so output does not depend on the machine or the working
+    /// directory: relative to the generated crate ([`header_path`]), or to the repository for its own outputs.
     pub spec_display: String,
     /// The command that regenerates the output, shown in headers.
     pub regenerate: String,

@@ -128,6 +128,8 @@ fn emit_field(api: &Api, owner: &str, f: &Field, request: bool) -> TokenStream {
     let wire = &f.wire_name;
     let rename = (f.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
     let presence = match (f.presence, &f.default) {
+        // A file part travels beside the JSON of the other fields (multipart), never in it.
+        _ if f.ty == crate::ir::Ty::Binary => quote! { #[serde(skip)] },
         (Presence::Required | Presence::Nullable, Some(_)) => {
             let path = format!("{owner}::{}", default_fn(f));
             quote! { #[serde(default = #path)] }

@@ -11,8 +11,9 @@
 
 use super::{header_line, GeneratedFile, Options};
 use crate::ir::{
-    Access, Api, Enum, ErrorKind, Field, Operation, PageStyle, Param, ParamLocation, Presence,
-    Resource, ResponseRole, Security, Struct, Ty, TypeDef, TypeKind,
+    Access, Api, BodyEncoding, Enum, ErrorKind, Field, Header, KeyLocation, Operation, PageStyle,
+    Param, ParamLocation, ParamStyle, Presence, Resource, ResponseEncoding, ResponseRole,
+    SchemeKind, Security, StatusKey, Struct, Ty, TypeDef, TypeKind,
 };
 use crate::Error;
 use serde_json::{json, Map, Value};
@@ -72,14 +73,27 @@ fn document(api: &Api, opts: &Options) -> Value {
     let mut components = Map::new();
     components.insert("schemas".into(), Value::Object(schemas));
     if let Some(auth) = &api.auth {
-        let mut scheme = json!({ "type": "http", "scheme": "bearer" });
-        if let Some(d) = &auth.description {
-            scheme["description"] = json!(d);
+        let mut schemes = Map::new();
+        for s in &auth.schemes {
+            let mut scheme = match (s.kind, &s.key) {
+                (SchemeKind::Bearer, _) => json!({ "type": "http", "scheme": "bearer" }),
+                (SchemeKind::Basic, _) => json!({ "type": "http", "scheme": "basic" }),
+                (SchemeKind::ApiKey, Some((at, name))) => {
+                    let at = match at {
+                        KeyLocation::Header => "header",
+                        KeyLocation::Query => "query",
+                    };
+                    json!({ "type": "apiKey", "in": at, "name": name })
+                }
+                // Validation requires the key's location and name.
+                (SchemeKind::ApiKey, None) => json!({ "type": "apiKey" }),
+            };
+            if let Some(d) = &s.description {
+                scheme["description"] = json!(d);
+            }
+            schemes.insert(s.name.clone(), scheme);
         }
-        components.insert(
-            "securitySchemes".into(),
-            json!({ auth.scheme_name.clone(): scheme }),
-        );
+        components.insert("securitySchemes".into(), Value::Object(schemes));
     }
     doc.insert("components".into(), Value::Object(components));
     Value::Object(doc)
@@ -103,21 +117,40 @@ fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
         o.insert("description".into(), json!(d));
     }
     o.insert("tags".into(), json!([resource.wire_name]));
-    let params: Vec<Value> = op.params.iter().map(|p| param(api, op, p)).collect();
+    // The API's headers go with every operation: the server checks them on each.
+    let params: Vec<Value> = op
+        .params
+        .iter()
+        .chain(&api.headers)
+        .map(|p| param(api, op, p))
+        .collect();
     if !params.is_empty() {
         o.insert("parameters".into(), Value::Array(params));
     }
     if let Some(body) = &op.body {
-        // The server reads an empty body as `{}`: the body may be left out exactly when `{}` is a valid one.
-        let required = !accepts_empty_object(api, &body.ty);
-        o.insert("requestBody".into(), json!({ "required": required, "content": { "application/json": { "schema": schema(api, &body.ty) } } }));
+        let body_schema = match &body.encoding {
+            BodyEncoding::Binary { .. } => json!({ "type": "string", "format": "binary" }),
+            _ => schema(api, &body.ty),
+        };
+        // The server reads an empty JSON or form body as `{}`: it may be left out exactly when `{}` is valid.
+        let required = match &body.encoding {
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+                !accepts_empty_object(api, &body.ty)
+            }
+            BodyEncoding::Binary { .. } | BodyEncoding::Text { .. } => true,
+        };
+        let media = body.encoding.media_type().to_owned();
+        o.insert(
+            "requestBody".into(),
+            json!({ "required": required, "content": { media: { "schema": body_schema } } }),
+        );
     }
     let mut responses = Map::new();
     for r in &op.responses {
         let description = r.doc.clone().unwrap_or_else(|| reason(r.status).to_owned());
         let mut resp = json!({ "description": description });
         if let Some(ty) = &r.ty {
-            resp["content"] = json!({ "application/json": { "schema": schema(api, ty) } });
+            resp["content"] = response_content(api, &r.encoding, ty);
             let links = if r.role == ResponseRole::Success {
                 links(api, resource, op, ty)
             } else {
@@ -127,7 +160,15 @@ fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
                 resp["links"] = Value::Object(links);
             }
         }
-        responses.insert(r.status.to_string(), resp);
+        if !r.headers.is_empty() {
+            let headers: Map<String, Value> = r
+                .headers
+                .iter()
+                .map(|h| (h.wire_name.clone(), header(api, h)))
+                .collect();
+            resp["headers"] = Value::Object(headers);
+        }
+        responses.insert(r.status.text(), resp);
     }
     // The standard answers the operation can give besides its own; a kind the spec gives no body gets its status.
     for kind in &op.standard_errors {
@@ -137,7 +178,7 @@ fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
             .and_then(|a| a.doc.clone())
             .unwrap_or_else(|| reason(status).to_owned());
         let body = answer.map(|a| reference(api, &api.ty(a.model).rust_name));
-        match responses.get_mut(&status.to_string()) {
+        match responses.get_mut(&StatusKey::Code(status).text()) {
             // The operation documents this status with a body of its own, and the server may also answer it with
             // the standard body (an action's `{message}` 400 and the router's validation 400): say both.
             Some(resp) => {
@@ -156,17 +197,70 @@ fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
     }
     o.insert("responses".into(), Value::Object(responses));
     match &api.auth {
+        // Any one of the accepted schemes, each with the operation's scopes.
         Some(auth) if op.security == Security::Required => {
-            o.insert(
-                "security".into(),
-                json!([{ auth.scheme_name.clone(): op.scopes }]),
-            );
+            let alternatives: Vec<Value> = op
+                .schemes
+                .iter()
+                .map(|i| json!({ auth.schemes[*i].name.clone(): op.scopes }))
+                .collect();
+            o.insert("security".into(), Value::Array(alternatives));
         }
         _ => {
             o.insert("security".into(), json!([]));
         }
     }
     Value::Object(o)
+}
+
+/// The `content` of an answer with a body of `ty`, as it travels.
+fn response_content(api: &Api, encoding: &ResponseEncoding, ty: &Ty) -> Value {
+    match encoding {
+        ResponseEncoding::Json { media_type } => {
+            json!({ media_type: { "schema": schema(api, ty) } })
+        }
+        ResponseEncoding::Text { media_type } => {
+            json!({ media_type: { "schema": { "type": "string" } } })
+        }
+        ResponseEncoding::Binary { media_types } => media_types
+            .iter()
+            .map(|m| {
+                (
+                    m.clone(),
+                    json!({ "schema": { "type": "string", "format": "binary" } }),
+                )
+            })
+            .collect::<Map<String, Value>>()
+            .into(),
+        // OpenAPI 3.1 has no schema for the events of a stream: the stream is text, each event's data is
+        // described beside it (as OpenAPI 3.2's `itemSchema` will).
+        ResponseEncoding::Events { sentinel } => {
+            let mut description =
+                "Server-sent events; each event's `data` is a JSON value of `x-item-schema`."
+                    .to_owned();
+            if let Some(s) = sentinel {
+                description.push_str(&format!(" The stream ends with the event `data: {s}`."));
+            }
+            json!({ "text/event-stream": {
+                "schema": { "type": "string", "description": description },
+                "x-item-schema": schema(api, ty),
+            } })
+        }
+        // An empty answer has no `ty`, so no content is asked for.
+        ResponseEncoding::Empty => json!({}),
+    }
+}
+
+/// A response header: its schema, whether the server always sends it, its documentation.
+fn header(api: &Api, h: &Header) -> Value {
+    let mut v = json!({ "schema": schema(api, &h.ty), "required": h.required });
+    if let Some(d) = &h.doc {
+        v["description"] = json!(d);
+    }
+    if h.deprecated.is_some() {
+        v["deprecated"] = json!(true);
+    }
+    v
 }
 
 /// Adds `body` as another possible body of a documented answer: the schemas become a `oneOf` (each error model is
@@ -276,6 +370,7 @@ fn param(api: &Api, op: &Operation, p: &Param) -> Value {
     let location = match p.location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
     };
     let mut schema = schema(api, &p.ty);
     if let Some(minimum) = pagination_minimum(api, op, p) {
@@ -287,7 +382,30 @@ fn param(api: &Api, op: &Operation, p: &Param) -> Value {
     if p.location == ParamLocation::Query && !p.required {
         v["allowEmptyValue"] = json!(true);
     }
-    if let Some(d) = &p.doc {
+    let mut doc = p.doc.clone();
+    let object =
+        matches!(&p.ty, Ty::Map(_)) || p.ty.named().is_some_and(|id| api.enum_(id).is_none());
+    if p.location == ParamLocation::Query && (matches!(p.ty, Ty::List(_)) || object) {
+        // OpenAPI has no bracket style: the server also reads repeated plain keys, which `form` describes.
+        let (style, explode) = match p.style {
+            ParamStyle::Form | ParamStyle::Brackets => ("form", true),
+            ParamStyle::Comma => ("form", false),
+            ParamStyle::DeepObject => ("deepObject", true),
+        };
+        v["style"] = json!(style);
+        v["explode"] = json!(explode);
+        if p.style == ParamStyle::Brackets {
+            let note = format!(
+                "Sent as `{0}[]=a&{0}[]=b` (plain `{0}=a` is read too).",
+                p.wire_name
+            );
+            doc = Some(match doc {
+                Some(d) => format!("{d}\n\n{note}"),
+                None => note,
+            });
+        }
+    }
+    if let Some(d) = &doc {
         v["description"] = json!(d);
     }
     if let Some(e) = &p.example {
@@ -331,6 +449,8 @@ fn schema(api: &Api, t: &Ty) -> Value {
         Ty::List(inner) => json!({ "type": "array", "items": schema(api, inner) }),
         Ty::Map(inner) => json!({ "type": "object", "additionalProperties": schema(api, inner) }),
         Ty::Named(id) => reference(api, &api.ty(*id).rust_name),
+        // A file part of a multipart body.
+        Ty::Binary => json!({ "type": "string", "format": "binary" }),
     }
 }
 
@@ -500,7 +620,16 @@ fn enum_schema(t: &TypeDef, e: &Enum) -> Value {
     v
 }
 
-fn reason(status: u16) -> &'static str {
+fn reason(status: impl Into<StatusKey>) -> &'static str {
+    let status = match status.into() {
+        StatusKey::Code(code) => code,
+        StatusKey::Range(1) => return "Informational",
+        StatusKey::Range(2) => return "Success",
+        StatusKey::Range(3) => return "Redirection",
+        StatusKey::Range(4) => return "Client error",
+        StatusKey::Range(_) => return "Server error",
+        StatusKey::Default => return "Any other answer",
+    };
     match status {
         200 => "OK",
         201 => "Created",

@@ -116,6 +116,7 @@ pub fn ty(api: &Api, t: &Ty, scope: Scope) -> TokenStream {
                 }
             }
         }
+        Ty::Binary => quote! { #rt::File },
     }
 }
 
@@ -149,6 +150,7 @@ pub fn doc_ty(api: &Api, t: &Ty) -> String {
         Ty::List(inner) => format!("Vec<{}>", doc_ty(api, inner)),
         Ty::Map(inner) => format!("indexmap::IndexMap<String, {}>", doc_ty(api, inner)),
         Ty::Named(id) => api.ty(*id).rust_name.clone(),
+        Ty::Binary => "File".into(),
     }
 }
 
@@ -158,4 +160,25 @@ pub fn option_str(value: Option<&str>) -> TokenStream {
         Some(v) => quote! { Some(#v) },
         None => quote! { None },
     }
+}
+
+/// An auth scheme as the runtime describes it, for the client's and the server's tables (both modules reach the
+/// runtime as `super::rt`).
+pub fn security_scheme(s: &crate::ir::Scheme) -> TokenStream {
+    use crate::ir::{KeyLocation, SchemeKind};
+    let name = &s.name;
+    let scheme = match (s.kind, &s.key) {
+        (SchemeKind::Bearer, _) => quote! { super::rt::AuthScheme::Bearer },
+        (SchemeKind::Basic, _) => quote! { super::rt::AuthScheme::Basic },
+        (SchemeKind::ApiKey, Some((KeyLocation::Header, key))) => {
+            quote! { super::rt::AuthScheme::ApiKeyHeader(#key) }
+        }
+        (SchemeKind::ApiKey, Some((KeyLocation::Query, key))) => {
+            quote! { super::rt::AuthScheme::ApiKeyQuery(#key) }
+        }
+        // Validation requires an API key's location and name.
+        (SchemeKind::ApiKey, None) => quote! { super::rt::AuthScheme::ApiKeyHeader("") },
+    };
+    let env = option_str(s.env.as_deref());
+    quote! { super::rt::SecurityScheme { name: #name, scheme: #scheme, env: #env } }
 }

@@ -9,6 +9,8 @@
 mod models;
 mod resources;
 
+use resources::ParamPlace;
+
 use crate::diagnostic::{did_you_mean, Diagnostic, Span};
 use crate::spec::*;
 use crate::yaml::{self, Node, NodeKind};
@@ -83,6 +85,10 @@ impl Cx {
                     if !known.contains(&key) {
                         let hint = match did_you_mean(key, known.iter().copied()) {
                             Some(s) => format!("did you mean `{s}`?"),
+                            // Fields say `optional`; parameters say the opposite.
+                            None if key == "optional" && known.contains(&"required") => {
+                                "parameters are optional unless `required: true`: remove `optional`".to_owned()
+                            }
                             // Prose as a key is the mark of a comma inside `{ ... }`, which starts a new key.
                             None if key.contains(' ') => "inside `{ ... }` a comma starts a new key: quote a value that contains a comma".to_owned(),
                             None => format!("{what} takes: {}", known.join(", ")),
@@ -122,6 +128,15 @@ impl Cx {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => {
                 Some(Spanned::new(text.clone(), node.span))
+            }
+            _ if node.is_null() => {
+                // Nothing after the colon (or `~`, `null`) is YAML's null: quoting is not the problem.
+                self.err(
+                    node.span,
+                    format!("{what} must be a string, found null"),
+                    "write the value after the colon, or leave the key out",
+                );
+                None
             }
             _ => {
                 self.err(node.span, format!("{what} must be a string, found {}", node.kind_name()), "write a single value on the same line, quoted if it contains `: ` or starts with a special character");
@@ -310,6 +325,9 @@ impl Cx {
             "auth",
             "base_path",
             "base_params",
+            "headers",
+            "response_headers",
+            "idempotency_header",
         ];
         let o = self.obj(node, "`api`", KEYS)?;
         let name = self.req_string(&o, "name", "`api`");
@@ -322,8 +340,24 @@ impl Cx {
         let base_path = self.opt_string(&o, "base_path", "`api`");
         let base_params = o
             .get("base_params")
-            .map(|n| self.params(n, "`api.base_params`", true, "Base"))
+            .map(|n| self.params(n, "`api.base_params`", ParamPlace::Path, "Base"))
             .unwrap_or_default();
+        let headers = o
+            .get("headers")
+            .map(|n| self.params(n, "`api.headers`", ParamPlace::Header, "Api"))
+            .unwrap_or_default();
+        let response_headers = o
+            .get("response_headers")
+            .map(|n| {
+                self.params(
+                    n,
+                    "`api.response_headers`",
+                    ParamPlace::ResponseHeader,
+                    "Api",
+                )
+            })
+            .unwrap_or_default();
+        let idempotency_header = self.opt_string(&o, "idempotency_header", "`api`");
         Some(Api {
             name: name?,
             title: title?.value,
@@ -334,20 +368,28 @@ impl Cx {
             auth,
             base_path,
             base_params,
+            headers,
+            response_headers,
+            idempotency_header,
         })
     }
 
+    /// `api.auth`: one scheme (`{scheme: bearer, name, env, ...}`), or several (`{schemes: {name: {scheme, ...}},
+    /// default: [...]}`), with the scope rules either way.
     fn auth(&mut self, node: &Node) -> Option<Auth> {
-        const KEYS: &[&str] = &[
+        const SINGLE: &[&str] = &[
             "scheme",
             "name",
+            "in",
+            "key_name",
             "env",
             "description",
             "wildcard_scope",
             "implied_scopes",
         ];
-        let o = self.obj(node, "`api.auth`", KEYS)?;
-        let scheme = self.req_string(&o, "scheme", "`api.auth`");
+        const SEVERAL: &[&str] = &["schemes", "default", "wildcard_scope", "implied_scopes"];
+        let several = matches!(&node.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("schemes")));
+        let o = self.obj(node, "`api.auth`", if several { SEVERAL } else { SINGLE })?;
         let mut implied_scopes = Vec::new();
         if let Some(rules) = o.get("implied_scopes") {
             for rule in self.seq(rules, "`implied_scopes`") {
@@ -360,13 +402,63 @@ impl Cx {
                 }
             }
         }
+        let mut schemes = Vec::new();
+        let mut default = Vec::new();
+        if several {
+            if let Some(list) = o.get("schemes") {
+                for (key, value) in self.entries(list, "`api.auth.schemes`") {
+                    let name = self.name(key);
+                    let what = format!("auth scheme `{}`", name.value);
+                    const KEYS: &[&str] = &["scheme", "in", "key_name", "env", "description"];
+                    if let Some(so) = self.obj(value, &what, KEYS) {
+                        if let Some(scheme) = self.scheme(&so, name, &what) {
+                            schemes.push(scheme);
+                        }
+                    }
+                }
+            }
+            if let Some(list) = o.get("default") {
+                for item in self.seq(list, "`api.auth.default`") {
+                    if let Some(name) = self.string(item, "a scheme name") {
+                        default.push(name);
+                    }
+                }
+            }
+        } else {
+            let name = self
+                .opt_string(&o, "name", "`api.auth`")
+                .unwrap_or_else(|| Spanned::new("BearerAuth".to_owned(), node.span));
+            if let Some(scheme) = self.scheme(&o, name, "`api.auth`") {
+                schemes.push(scheme);
+            }
+        }
         Some(Auth {
-            scheme: scheme?,
-            name: self.opt_string(&o, "name", "`api.auth`"),
-            env: self.opt_string(&o, "env", "`api.auth`"),
-            description: opt_text(self.opt_string(&o, "description", "`api.auth`")),
+            span: node.span,
+            schemes,
+            default,
             wildcard_scope: self.opt_string(&o, "wildcard_scope", "`api.auth`"),
             implied_scopes,
+        })
+    }
+
+    /// One scheme's keys: `scheme`, and for API keys `in` and `key_name`; `env`, `description`.
+    fn scheme(&mut self, o: &Obj, name: Name, what: &str) -> Option<AuthScheme> {
+        let kind = self.req_string(o, "scheme", what)?;
+        let kind = self.choice(&kind, &SchemeKind::ALL, "auth scheme")?;
+        let key_location = self.opt_string(o, "in", what).and_then(|word| {
+            const CHOICES: [(&str, KeyLocation); 2] = [
+                ("header", KeyLocation::Header),
+                ("query", KeyLocation::Query),
+            ];
+            self.choice(&word, &CHOICES, "API key location")
+        });
+        Some(AuthScheme {
+            name,
+            kind,
+            key_location,
+            key_name: self.opt_string(o, "key_name", what),
+            env: self.opt_string(o, "env", what),
+            description: opt_text(self.opt_string(o, "description", what)),
         })
     }
 
@@ -383,6 +475,11 @@ impl Cx {
             "next",
             "previous",
             "results",
+            "cursor_param",
+            "cursor_item",
+            "cursor_field",
+            "has_more",
+            "fields",
         ];
         let mut out = Vec::new();
         for (key, value) in self.entries(node, "`pagination`") {
@@ -410,6 +507,19 @@ impl Cx {
             let page_size = known
                 .then(|| self.opt_int(&o, "page_size", &what))
                 .flatten();
+            let cursor_param = specific(self, "cursor_param");
+            let cursor_item = specific(self, "cursor_item");
+            let cursor_field = specific(self, "cursor_field");
+            let has_more = specific(self, "has_more");
+            let stem = crate::ident::type_name_of(&[&name.value, "page"]);
+            let mut fields = Vec::new();
+            if let Some(f) = o.get("fields") {
+                for (fk, fv) in self.entries(f, &format!("`fields` of {what}")) {
+                    if let Some(field) = self.field(fk, fv, &stem, &what) {
+                        fields.push(field);
+                    }
+                }
+            }
             out.push(PaginationStyle {
                 name,
                 style,
@@ -419,13 +529,34 @@ impl Cx {
                 page_param,
                 page_size,
                 description: opt_text(self.opt_string(&o, "description", &what)),
-                count: self.opt_string(&o, "count", &what),
-                next: self.opt_string(&o, "next", &what),
-                previous: self.opt_string(&o, "previous", &what),
-                results: self.opt_string(&o, "results", &what),
+                count: self.envelope_name(&o, "count", &what),
+                next: self.envelope_name(&o, "next", &what),
+                previous: self.envelope_name(&o, "previous", &what),
+                results: self.envelope_name(&o, "results", &what),
+                cursor_param,
+                cursor_item,
+                cursor_field,
+                has_more,
+                fields,
             });
         }
         out
+    }
+
+    /// The wire name of one of a page envelope's fields. `count: null` (or an empty value) reads like "no count
+    /// field", which the language does not have: every envelope has all four, so the message says what to write.
+    fn envelope_name(&mut self, o: &Obj, key: &str, what: &str) -> Option<Name> {
+        match o.get(key) {
+            Some(node) if node.is_null() => {
+                self.err(
+                    node.span,
+                    format!("`{key}` of {what} must be a field name, found null"),
+                    format!("write the name the API gives the page's `{key}` field (e.g. `{key}: total`), or leave `{key}` out for the default `{key}`; every page envelope has count, next, previous and results"),
+                );
+                None
+            }
+            _ => self.opt_string(o, key, what),
+        }
     }
 
     fn errors(&mut self, node: &Node) -> Option<Errors> {
@@ -530,10 +661,12 @@ pub fn parse_type(text: &str) -> Result<TypeExpr, String> {
             "page" => Ok(TypeExpr::Page(Box::new(inner_ty))),
             "create" => model_name(inner_ty).map(TypeExpr::Create),
             "patch" => model_name(inner_ty).map(TypeExpr::Patch),
+            "events" => Ok(TypeExpr::Events(Box::new(inner_ty))),
             other => {
-                let hint = did_you_mean(other, ["list", "map", "page", "create", "patch"])
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+                let hint =
+                    did_you_mean(other, ["list", "map", "page", "create", "patch", "events"])
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
                 Err(format!("unknown type constructor `{other}`{hint}"))
             }
         };

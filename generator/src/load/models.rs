@@ -407,7 +407,13 @@ impl Cx {
         }
     }
 
-    fn field(&mut self, key: &Node, value: &Node, model: &str, model_what: &str) -> Option<Field> {
+    pub(super) fn field(
+        &mut self,
+        key: &Node,
+        value: &Node,
+        model: &str,
+        model_what: &str,
+    ) -> Option<Field> {
         let name = self.name(key);
         let what = format!("field `{}` of {model_what}", name.value);
         let hint = ident::type_name_of(&[model, &name.value]);
@@ -434,6 +440,19 @@ impl Cx {
         {
             let ty = self.type_at(value, &format!("the type of {what}"), &hint)?;
             return Some(plain(name, ty));
+        }
+        // A mapping none of whose keys a field takes is an object's fields written without `fields:`, the likeliest
+        // mistake of someone new to the language: one error saying how to write it, rather than one per key.
+        if let NodeKind::Map(entries) = &value.kind {
+            let keys: Vec<&str> = entries.iter().filter_map(|(k, _)| k.as_str()).collect();
+            if !keys.is_empty() && !keys.iter().any(|k| FIELD_KEYS.contains(k)) {
+                self.err(
+                    value.span,
+                    format!("{what} is written as an object's fields (`{}`), not as a type", keys[0]),
+                    format!("define the object in place with `fields:`, as `{}: {{fields: {{{}: ...}}}}` (the model `{hint}`), or declare a model under `models:` and write its name (a field's own mapping holds `type:`, beside keys such as `description` and `nullable`)", name.value, keys[0]),
+                );
+                return None;
+            }
         }
         let o = self.obj(value, &what, FIELD_KEYS)?;
         let ty = self

@@ -1,30 +1,55 @@
-//! Resources and operations: paths, methods, scopes, parameters (path, query), bodies and responses, whose types may
-//! be written inline.
+//! Resources and operations: paths, methods, scopes, auth, parameters (path, query, headers), bodies and responses
+//! (statuses, media types, headers), whose types may be written inline.
 
 use super::{opt_text, Cx};
 use crate::diagnostic::did_you_mean;
 use crate::spec::*;
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::{self, Node, NodeKind};
+
+/// Where a list of parameters stands, which decides the keys they take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ParamPlace {
+    Path,
+    Query,
+    Header,
+    ResponseHeader,
+}
+
+/// The keys every parameter takes; a query parameter also takes `style`.
+const PARAM_KEYS: &[&str] = &[
+    "type",
+    "description",
+    "required",
+    "example",
+    "default",
+    "deprecated",
+    "max_length",
+    "min_length",
+    "pattern",
+    "minimum",
+    "maximum",
+    "min_items",
+    "max_items",
+];
 
 impl Cx {
-    /// Parameters: a bare type, or `{type, description, required, example, default, deprecated, constraints}`.
-    /// `hint` names an enum written in place (`{Resource}{Operation}` + the parameter's name).
-    pub(super) fn params(&mut self, node: &Node, what: &str, path: bool, hint: &str) -> Vec<Param> {
-        const KEYS: &[&str] = &[
-            "type",
-            "description",
-            "required",
-            "example",
-            "default",
-            "deprecated",
-            "max_length",
-            "min_length",
-            "pattern",
-            "minimum",
-            "maximum",
-            "min_items",
-            "max_items",
-        ];
+    /// Parameters: a bare type, or `{type, description, required, example, default, deprecated, constraints}`
+    /// (query parameters also `style`). `hint` names an enum written in place (`{Resource}{Operation}` + the
+    /// parameter's name).
+    pub(super) fn params(
+        &mut self,
+        node: &Node,
+        what: &str,
+        place: ParamPlace,
+        hint: &str,
+    ) -> Vec<Param> {
+        let path = place == ParamPlace::Path;
+        let query_keys: Vec<&str> = PARAM_KEYS.iter().copied().chain(["style"]).collect();
+        let keys: &[&str] = if place == ParamPlace::Query {
+            &query_keys
+        } else {
+            PARAM_KEYS
+        };
         let mut out = Vec::new();
         for (key, value) in self.entries(node, what) {
             let name = self.name(key);
@@ -44,11 +69,12 @@ impl Cx {
                         default: None,
                         deprecated: None,
                         constraints: Constraints::default(),
+                        style: None,
                     });
                 }
                 continue;
             }
-            let Some(o) = self.obj(value, &pwhat, KEYS) else {
+            let Some(o) = self.obj(value, &pwhat, keys) else {
                 continue;
             };
             let ty = self
@@ -63,6 +89,9 @@ impl Cx {
             let default = o.get("default").map(|n| Spanned::new(n.to_json(), n.span));
             let deprecated = self.deprecation(&o, &pwhat);
             let constraints = self.constraints(&o, &pwhat);
+            let style = self
+                .opt_string(&o, "style", &pwhat)
+                .and_then(|word| self.choice(&word, &ParamStyle::ALL, "parameter style"));
             if let Some(ty) = ty {
                 out.push(Param {
                     name,
@@ -73,6 +102,7 @@ impl Cx {
                     default,
                     deprecated,
                     constraints,
+                    style,
                 });
             }
         }
@@ -124,7 +154,9 @@ impl Cx {
             "responses",
             "pagination",
             "idempotent",
+            "idempotency_key",
             "deprecated",
+            "headers",
         ];
         let name = self.name(key);
         // Types defined in place in this operation are named after it: `{Resource}{Operation}...`.
@@ -156,61 +188,45 @@ impl Cx {
         }
         let params = o
             .get("params")
-            .map(|n| self.params(n, &format!("`params` of {what}"), true, &stem))
+            .map(|n| self.params(n, &format!("`params` of {what}"), ParamPlace::Path, &stem))
             .unwrap_or_default();
         let query = o
             .get("query")
-            .map(|n| self.params(n, &format!("`query` of {what}"), false, &stem))
+            .map(|n| self.params(n, &format!("`query` of {what}"), ParamPlace::Query, &stem))
             .unwrap_or_default();
-        let body_hint = crate::ident::type_name_of(&[&stem, "Body"]);
-        let body = o
-            .get("body")
-            .and_then(|n| self.type_at(n, &format!("the body of {what}"), &body_hint));
+        let headers = o
+            .get("headers")
+            .map(|n| {
+                self.params(
+                    n,
+                    &format!("`headers` of {what}"),
+                    ParamPlace::Header,
+                    &stem,
+                )
+            })
+            .unwrap_or_default();
+        let body = o.get("body").and_then(|n| self.body(n, &what, &stem));
         let mut responses = Vec::new();
         if let Some(r) = self.require(&o, "responses", &what) {
             for (sk, sv) in self.entries(r, &format!("`responses` of {what}")) {
-                let Some(status) = self.int(sk, "a response status") else {
-                    continue;
-                };
-                let status = Spanned::new(status, sk.span);
-                let rwhat = format!("response {} of {what}", status.value);
-                let hint = crate::ident::type_name_of(&[&stem, &format!("{} body", status.value)]);
-                let has_type = matches!(&sv.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("type")));
-                if matches!(sv.kind, NodeKind::Scalar { .. })
-                    || (!has_type && super::models::is_inline_definition(sv))
-                {
-                    if let Some(ty) = self.type_at(sv, &rwhat, &hint) {
-                        responses.push(Response {
-                            status,
-                            ty,
-                            description: None,
-                        });
-                    }
-                    continue;
-                }
-                let Some(ro) = self.obj(sv, &rwhat, &["type", "description"]) else {
-                    continue;
-                };
-                let ty = self
-                    .require(&ro, "type", &rwhat)
-                    .and_then(|n| self.type_at(n, &rwhat, &hint));
-                let description = opt_text(self.opt_string(&ro, "description", &rwhat));
-                if let Some(ty) = ty {
-                    responses.push(Response {
-                        status,
-                        ty,
-                        description,
-                    });
+                if let Some(response) = self.response(sk, sv, &what, &stem) {
+                    responses.push(response);
                 }
             }
         }
+        let idempotency_key = o.get("idempotency_key").and_then(|n| {
+            self.bool(&o, "idempotency_key", &what)
+                .map(|b| Spanned::new(b, n.span))
+        });
         Some(Operation {
             path: self.opt_string(&o, "path", &what),
             operation_id: self.opt_string(&o, "operation_id", &what),
             description: opt_text(self.opt_string(&o, "description", &what)),
-            auth: self.bool(&o, "auth", &what).unwrap_or(true),
+            auth: self.op_auth(&o, &what),
             pagination: self.opt_string(&o, "pagination", &what),
             idempotent: self.bool(&o, "idempotent", &what),
+            idempotency_key,
+            headers,
             deprecated: self.deprecation(&o, &what),
             name,
             method: method?,
@@ -221,5 +237,139 @@ impl Cx {
             body,
             responses,
         })
+    }
+}
+
+impl Cx {
+    /// An operation's `auth`: `true` (the default schemes), `false` (open), or a list of scheme names.
+    fn op_auth(&mut self, o: &super::Obj, what: &str) -> OpAuth {
+        let Some(node) = o.get("auth") else {
+            return OpAuth::Default;
+        };
+        if let NodeKind::Seq(items) = &node.kind {
+            let names = items
+                .iter()
+                .filter_map(|item| self.string(item, "a scheme name in `auth`"))
+                .collect();
+            return OpAuth::AnyOf(names);
+        }
+        match self.bool(o, "auth", what) {
+            Some(false) => OpAuth::Open,
+            _ => OpAuth::Default,
+        }
+    }
+
+    /// A request body: a type (JSON), or `{type, content}`.
+    fn body(&mut self, node: &Node, what: &str, stem: &str) -> Option<Body> {
+        let hint = crate::ident::type_name_of(&[stem, "Body"]);
+        let bwhat = format!("the body of {what}");
+        let has_type = matches!(&node.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("type")));
+        if !has_type {
+            let ty = self.type_at(node, &bwhat, &hint)?;
+            return Some(Body { ty, content: None });
+        }
+        let o = self.obj(node, &bwhat, &["type", "content"])?;
+        let ty = self
+            .require(&o, "type", &bwhat)
+            .and_then(|n| self.type_at(n, &bwhat, &hint))?;
+        Some(Body {
+            ty,
+            content: self.opt_string(&o, "content", &bwhat),
+        })
+    }
+
+    /// One entry of `responses`: a status (`200`), a range (`4XX`) or `default`, then a type or
+    /// `{type, description, content, headers, sentinel}`.
+    fn response(&mut self, key: &Node, value: &Node, what: &str, stem: &str) -> Option<Response> {
+        let status = self.status_key(key)?;
+        let text = status.value.text();
+        let rwhat = format!("response {text} of {what}");
+        let hint = crate::ident::type_name_of(&[stem, &format!("{text} body")]);
+        let has_type = matches!(&value.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("type")));
+        if matches!(value.kind, NodeKind::Scalar { .. })
+            || (!has_type && super::models::is_inline_definition(value))
+        {
+            let ty = self.type_at(value, &rwhat, &hint)?;
+            return Some(Response {
+                status,
+                ty,
+                description: None,
+                content: Vec::new(),
+                headers: Vec::new(),
+                sentinel: None,
+            });
+        }
+        let ro = self.obj(
+            value,
+            &rwhat,
+            &["type", "description", "content", "headers", "sentinel"],
+        )?;
+        let ty = self
+            .require(&ro, "type", &rwhat)
+            .and_then(|n| self.type_at(n, &rwhat, &hint));
+        let description = opt_text(self.opt_string(&ro, "description", &rwhat));
+        let content = match ro.get("content") {
+            Some(node) if matches!(node.kind, NodeKind::Seq(_)) => self
+                .seq(node, "`content`")
+                .iter()
+                .filter_map(|item| self.string(item, "a media type"))
+                .collect(),
+            Some(node) => self.string(node, "`content`").into_iter().collect(),
+            None => Vec::new(),
+        };
+        let headers = ro
+            .get("headers")
+            .map(|n| {
+                self.params(
+                    n,
+                    &format!("`headers` of {rwhat}"),
+                    ParamPlace::ResponseHeader,
+                    &hint,
+                )
+            })
+            .unwrap_or_default();
+        let sentinel = self.opt_string(&ro, "sentinel", &rwhat);
+        Some(Response {
+            status,
+            ty: ty?,
+            description,
+            content,
+            headers,
+            sentinel,
+        })
+    }
+
+    /// `200`, `4XX` (any case of `X`) or `default`.
+    fn status_key(&mut self, key: &Node) -> Option<Spanned<StatusKey>> {
+        let text = key.as_str().unwrap_or_default();
+        let unquoted = matches!(key.kind, NodeKind::Scalar { quoted: false, .. });
+        let key_of = |text: &str| -> Option<StatusKey> {
+            if text == "default" {
+                return Some(StatusKey::Default);
+            }
+            let bytes = text.as_bytes();
+            if bytes.len() == 3
+                && bytes[1..].eq_ignore_ascii_case(b"xx")
+                && (b'1'..=b'5').contains(&bytes[0])
+            {
+                return Some(StatusKey::Range(bytes[0] - b'0'));
+            }
+            text.parse::<u16>().ok().map(StatusKey::Code)
+        };
+        match key_of(text) {
+            // A quoted number is still a status: YAML writers quote `"200"` out of habit.
+            Some(StatusKey::Code(c)) if !unquoted && yaml::parse_bool(text).is_none() => {
+                Some(Spanned::new(StatusKey::Code(c), key.span))
+            }
+            Some(k) => Some(Spanned::new(k, key.span)),
+            None => {
+                self.err(
+                    key.span,
+                    format!("`{text}` is not a response status"),
+                    "write a status (`200`), a range (`4XX`) or `default`",
+                );
+                None
+            }
+        }
     }
 }

@@ -62,7 +62,7 @@ impl<'s> TypeTable<'s> {
         let mut pages: Vec<(String, &TypeExpr, ir::PaginationId, Span)> = Vec::new();
         for r in &spec.resources {
             for op in &r.operations {
-                match op.body.as_ref().map(|b| &b.value) {
+                match op.body.as_ref().map(|b| &b.ty.value) {
                     Some(TypeExpr::Create(m)) if !create.contains(&m.as_str()) => create.push(m),
                     Some(TypeExpr::Patch(m)) if !patch.contains(&m.as_str()) => patch.push(m),
                     _ => {}
@@ -214,6 +214,7 @@ impl<'s> Lower<'s> {
                 Prim::Uri => Ty::Uri,
                 Prim::Email => Ty::Email,
                 Prim::Json => Ty::Json,
+                Prim::Binary => Ty::Binary,
             },
             TypeExpr::List(i) => Ty::List(Box::new(self.ty(i, span)?)),
             TypeExpr::Map(i) => Ty::Map(Box::new(self.ty(i, span)?)),
@@ -233,6 +234,8 @@ impl<'s> Lower<'s> {
                 Some(id) => Ty::Named(*id),
                 None => return Err(unchecked("a `page<T>` without pagination", span)),
             },
+            // An event stream's type is that of each event's data.
+            TypeExpr::Events(item) => self.ty(item, span)?,
             TypeExpr::None => return Err(unchecked("`none` outside a response", span)),
         })
     }
@@ -274,20 +277,22 @@ impl<'s> Lower<'s> {
             description: prose(&api.description),
             server: api.server.value.trim_end_matches('/').to_owned(),
             server_env: api.server_env.as_ref().map(|e| e.value.clone()),
-            auth: api.auth.as_ref().map(|a| ir::Auth {
-                scheme_name: a
-                    .name
-                    .as_ref()
-                    .map_or_else(|| "BearerAuth".to_owned(), |n| n.value.clone()),
-                env: a.env.as_ref().map(|e| e.value.clone()),
-                description: prose(&a.description),
-                wildcard_scope: a.wildcard_scope.as_ref().map(|w| w.value.clone()),
-                implied_scopes: a
-                    .implied_scopes
-                    .iter()
-                    .map(|r| (r.from.value.clone(), r.grants.value.clone()))
-                    .collect(),
-            }),
+            auth: api.auth.as_ref().map(lower_auth).transpose()?,
+            headers: api
+                .headers
+                .iter()
+                .map(|h| self.param(h, ir::ParamLocation::Header))
+                .collect::<Result<Vec<_>, Error>>()?,
+            response_headers: api
+                .response_headers
+                .iter()
+                .map(|h| {
+                    Ok(ir::Header {
+                        api_wide: true,
+                        ..self.header(h)?
+                    })
+                })
+                .collect::<Result<Vec<_>, Error>>()?,
             types,
             pagination,
             errors,
@@ -349,6 +354,50 @@ fn status_code(status: i64, span: Span) -> Result<u16, Error> {
         .ok_or_else(|| unchecked(&format!("the status {status}"), span))
 }
 
+fn lower_auth(a: &spec::Auth) -> Result<ir::Auth, Error> {
+    let schemes: Vec<ir::Scheme> = a
+        .schemes
+        .iter()
+        .map(|s| ir::Scheme {
+            name: s.name.value.clone(),
+            kind: s.kind.value,
+            key: match (&s.key_location, &s.key_name) {
+                (Some(at), Some(name)) => Some((at.value, name.value.clone())),
+                _ => None,
+            },
+            env: s.env.as_ref().map(|e| e.value.clone()),
+            description: prose(&s.description),
+            span: s.name.span,
+        })
+        .collect();
+    let default = if a.default.is_empty() {
+        (0..schemes.len()).collect()
+    } else {
+        a.default
+            .iter()
+            .map(|n| scheme_index(&schemes, n))
+            .collect::<Result<Vec<_>, Error>>()?
+    };
+    Ok(ir::Auth {
+        schemes,
+        default,
+        wildcard_scope: a.wildcard_scope.as_ref().map(|w| w.value.clone()),
+        implied_scopes: a
+            .implied_scopes
+            .iter()
+            .map(|r| (r.from.value.clone(), r.grants.value.clone()))
+            .collect(),
+    })
+}
+
+/// The index of the scheme `name` refers to.
+fn scheme_index(schemes: &[ir::Scheme], name: &spec::Name) -> Result<usize, Error> {
+    schemes
+        .iter()
+        .position(|s| s.name == name.value)
+        .ok_or_else(|| unchecked(&format!("the auth scheme `{}`", name.value), name.span))
+}
+
 fn lower_pagination(p: &spec::PaginationStyle) -> ir::Pagination {
     let name = |n: &Option<spec::Name>, d: &str| {
         n.as_ref().map_or_else(|| d.to_owned(), |n| n.value.clone())
@@ -362,6 +411,22 @@ fn lower_pagination(p: &spec::PaginationStyle) -> ir::Pagination {
         spec::PageStyleKind::PageNumber => ir::PageStyle::PageNumber {
             page_param: name(&p.page_param, "page"),
             page_size: p.page_size,
+        },
+        spec::PageStyleKind::Cursor => ir::PageStyle::Cursor {
+            cursor_param: name(&p.cursor_param, "cursor"),
+            // Validation requires one of the two.
+            source: match (&p.cursor_item, &p.cursor_field) {
+                (_, Some(field)) => ir::CursorSource::Envelope(field.value.clone()),
+                (item, None) => ir::CursorSource::LastItem(name(item, "id")),
+            },
+            has_more: p.has_more.as_ref().map(|h| h.value.clone()),
+            limit_param: p.limit_param.as_ref().map(|l| l.value.clone()),
+            default_limit: p.default_limit,
+        },
+        spec::PageStyleKind::Link => ir::PageStyle::Link {
+            limit_param: p.limit_param.as_ref().map(|l| l.value.clone()),
+            page_param: p.page_param.as_ref().map(|l| l.value.clone()),
+            default_limit: p.default_limit,
         },
     };
     ir::Pagination {

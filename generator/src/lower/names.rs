@@ -3,10 +3,13 @@
 //!
 //! - A resource's accessor on `Client` is its snake_case name, unless `Client` already has a method of that name
 //!   (`new`, `builder`, `from_env`, `base_url`): then it gets the suffix `_resource` (`builder_resource()`).
-//! - A setter is named after its field or query parameter; `set_…` takes the stored form and `…_null` sends null.
+//! - A setter is named after its field or query parameter; `set_…` takes the stored form and `…_null` sends null
+//!   (`set_` and `_null` are joined to the name without its `_` escapes: `_2nd_edition` gives `set_2nd_edition`
+//!   and `_2nd_edition_null`, `self_` gives `set_self`).
 //!   A setter whose name is a method of the request builder (`send` and `with_options` always, `body` when the
-//!   body is a model, `pages` and `items` when the list is paginated) gets the suffix `_field` (body fields) or
-//!   `_param` (query parameters); a body field named like a query parameter gets `_field`.
+//!   body is a model, `pages` and `items` when the list is paginated, `send_with_headers` and `send_streaming` when
+//!   the answers have them) gets the suffix `_field` (body fields), `_param` (query parameters) or `_header`
+//!   (headers); a body field named like a query parameter gets `_field`.
 //! - The server's path arguments keep their names, clear of the handler's own `ctx`, `query` and `body`.
 
 use crate::ident::unique;
@@ -81,8 +84,9 @@ pub(super) struct SetterNames {
 }
 
 impl SetterNames {
-    /// The names a builder of an operation with a model body (`body`) and pagination (`paginated`) already has.
-    pub(super) fn new(body: bool, paginated: bool) -> Self {
+    /// The names a builder of an operation with a model body (`body`) and pagination (`paginated`) already has,
+    /// and `methods`, the other methods its answers give it (`send_with_headers`, `send_streaming`).
+    pub(super) fn new(body: bool, paginated: bool, methods: &[&str]) -> Self {
         let mut taken: Vec<String> = BUILDER_METHODS.iter().map(|s| s.to_string()).collect();
         if body {
             taken.push("body".into());
@@ -90,6 +94,7 @@ impl SetterNames {
         if paginated {
             taken.extend(["pages".into(), "items".into()]);
         }
+        taken.extend(methods.iter().map(|m| m.to_string()));
         SetterNames { taken }
     }
 
@@ -107,11 +112,8 @@ impl SetterNames {
             rust_name.to_owned()
         };
         let name = unique(name, &mut self.taken);
-        // A leading `_` (from a name starting with a digit) is not needed after `set_`.
-        let set = unique(
-            format!("set_{}", name.trim_start_matches('_')),
-            &mut self.taken,
-        );
+        // The `_` escapes (before a leading digit, after a keyword that cannot be raw) are not needed after `set_`.
+        let set = unique(format!("set_{}", name.trim_matches('_')), &mut self.taken);
         let null = nullable.then(|| {
             unique(
                 format!("{}_null", name.trim_end_matches('_')),
@@ -146,7 +148,7 @@ mod tests {
 
     #[test]
     fn setters_clear_of_builder_methods_get_a_suffix() {
-        let mut names = SetterNames::new(true, true);
+        let mut names = SetterNames::new(true, true, &[]);
         assert_eq!(
             names.names("pages", "field", false),
             ("pages_field".into(), None, "set_pages_field".into())
@@ -162,14 +164,18 @@ mod tests {
         );
         // Without pagination, `pages` is a plain setter.
         assert_eq!(
-            SetterNames::new(true, false)
+            SetterNames::new(true, false, &[])
                 .names("pages", "field", false)
                 .0,
             "pages"
         );
+        assert_eq!(
+            SetterNames::new(false, false, &[]).names("self_", "field", true),
+            ("self_".into(), Some("self_null".into()), "set_self".into())
+        );
         // A keyword keeps its raw form; the `set_` form needs none.
         assert_eq!(
-            SetterNames::new(false, false)
+            SetterNames::new(false, false, &[])
                 .names("type", "param", false)
                 .2,
             "set_type"
@@ -192,7 +198,7 @@ mod tests {
 
     #[test]
     fn a_body_field_named_like_a_query_parameter_gets_the_suffix() {
-        let mut names = SetterNames::new(true, false);
+        let mut names = SetterNames::new(true, false, &[]);
         assert_eq!(names.names("limit", "param", false).0, "limit");
         assert_eq!(names.names("limit", "field", false).0, "limit_field");
     }

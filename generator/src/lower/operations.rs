@@ -5,7 +5,9 @@
 use super::names::{self, ArgNames, SetterNames};
 use super::{prose, status_code, unchecked, Lower};
 use crate::ident;
-use crate::ir::{self, ErrorKind, ParamLocation, ResponseRole, Security, Ty};
+use crate::ir::{
+    self, ErrorKind, ParamLocation, ParamStyle, ResponseRole, Security, StatusKey, Ty,
+};
 use crate::prose::doc_safe;
 use crate::spec::{self, TypeExpr};
 use crate::Error;
@@ -39,21 +41,59 @@ impl Lower<'_> {
         })
     }
 
-    fn param(&self, p: &spec::Param, location: ParamLocation) -> Result<ir::Param, Error> {
+    pub(super) fn param(
+        &self,
+        p: &spec::Param,
+        location: ParamLocation,
+    ) -> Result<ir::Param, Error> {
+        let ty = self.ty(&p.ty.value, p.ty.span)?;
+        // Lists default to repeated keys; objects (maps, structs, tagged unions) are only ever deep objects.
+        let style = match (&p.style, &ty) {
+            (Some(s), _) => s.value,
+            (None, ir::Ty::Map(_)) => ParamStyle::DeepObject,
+            (None, ir::Ty::Named(id)) if self.is_object(*id) => ParamStyle::DeepObject,
+            (None, _) => ParamStyle::Form,
+        };
         Ok(ir::Param {
             rust_name: ident::value_name(&p.name.value),
             wire_name: p.name.value.clone(),
             doc: prose(&p.description),
             span: p.name.span,
             location,
-            ty: self.ty(&p.ty.value, p.ty.span)?,
+            ty,
             required: location == ParamLocation::Path || p.required,
             example: p.example.clone(),
             default: p.default.as_ref().map(|d| d.value.clone()),
-            deprecated: p.deprecated.as_ref().map(|d| ir::Deprecated {
-                note: d.note.clone(),
-            }),
+            deprecated: deprecated(&p.deprecated),
             constraints: super::types::constraints(&p.constraints),
+            style,
+        })
+    }
+
+    /// Whether the type `id` stands for is written as a JSON object (a struct, or a union tagged by a field).
+    fn is_object(&self, id: ir::TypeId) -> bool {
+        match self.table.slots.get(id.0) {
+            Some(super::Slot::Model(m)) => match &m.kind {
+                spec::ModelKind::Struct { .. } => true,
+                spec::ModelKind::Union { tag, .. } => tag.is_some(),
+                spec::ModelKind::Enum { .. } => false,
+            },
+            Some(_) => true,
+            None => false,
+        }
+    }
+
+    /// A response header.
+    pub(super) fn header(&self, h: &spec::Param) -> Result<ir::Header, Error> {
+        Ok(ir::Header {
+            rust_name: ident::value_name(&h.name.value),
+            wire_name: h.name.value.clone(),
+            doc: prose(&h.description),
+            ty: self.ty(&h.ty.value, h.ty.span)?,
+            required: h.required,
+            deprecated: deprecated(&h.deprecated),
+            span: h.name.span,
+            api_wide: false,
         })
     }
 
@@ -91,102 +131,59 @@ impl Lower<'_> {
             None => None,
         };
         if let Some(i) = style {
-            let style = &spec.pagination[i];
-            for (n, (name, default)) in style.params().into_iter().enumerate() {
-                let doc = match (style.style.value, n, default) {
-                    (spec::PageStyleKind::LimitOffset, 0, Some(d)) => {
-                        format!(
-                            "Number of results to return per page (the server's default is {d})."
-                        )
-                    }
-                    (spec::PageStyleKind::LimitOffset, 0, None) => {
-                        "Number of results to return per page.".to_owned()
-                    }
-                    (spec::PageStyleKind::LimitOffset, _, _) => {
-                        "The initial index from which to return the results.".to_owned()
-                    }
-                    (spec::PageStyleKind::PageNumber, _, _) => {
-                        "A page number within the paginated result set.".to_owned()
-                    }
-                };
-                params.push(ir::Param {
-                    rust_name: ident::value_name(&name),
-                    wire_name: name,
-                    doc: Some(doc),
-                    span: style.name.span,
-                    location: ParamLocation::Query,
-                    ty: Ty::I64,
-                    required: false,
-                    example: None,
-                    default: None,
-                    deprecated: None,
-                    constraints: ir::Constraints::default(),
-                });
-            }
+            params.extend(page_params(&spec.pagination[i], &pagination[i]));
         }
         for q in &op.query {
             params.push(self.param(q, ParamLocation::Query)?);
         }
-        // Query parameters become fields of one struct (the server's query type), so their names must differ;
-        // path parameters are arguments, kept apart by the argument rules below.
-        let mut query_names = Vec::new();
-        for p in params
-            .iter_mut()
-            .filter(|p| p.location == ParamLocation::Query)
-        {
-            p.rust_name = ident::unique(std::mem::take(&mut p.rust_name), &mut query_names);
+        for h in &op.headers {
+            params.push(self.param(h, ParamLocation::Header)?);
         }
+        // Query parameters become fields of one struct (the server's query type), and headers of another (with
+        // the API's headers), so their names must differ; path parameters are arguments, kept apart by the
+        // argument rules below.
+        let mut query_names = Vec::new();
+        let mut header_names: Vec<String> = api
+            .headers
+            .iter()
+            .map(|h| ident::value_name(&h.name.value))
+            .collect();
         let mut path_names = Vec::new();
-        for p in params
-            .iter_mut()
-            .filter(|p| p.location == ParamLocation::Path)
-        {
-            p.rust_name = ident::unique(std::mem::take(&mut p.rust_name), &mut path_names);
+        for p in &mut params {
+            let taken = match p.location {
+                ParamLocation::Query => &mut query_names,
+                ParamLocation::Header => &mut header_names,
+                ParamLocation::Path => &mut path_names,
+            };
+            p.rust_name = ident::unique(std::mem::take(&mut p.rust_name), taken);
         }
 
         let body = match &op.body {
             Some(b) => Some(ir::Body {
-                ty: self.ty(&b.value, b.span)?,
-                is_patch: matches!(b.value, TypeExpr::Patch(_)),
+                ty: self.ty(&b.ty.value, b.ty.span)?,
+                is_patch: matches!(b.ty.value, TypeExpr::Patch(_)),
+                encoding: body_encoding(b),
             }),
             None => None,
         };
         let error_models: Vec<ir::TypeId> = errors.models.iter().map(|m| m.ty).collect();
+        let type_name = ident::type_name_of(&[&r.name.value, &op.name.value]);
+        let link_style =
+            style.filter(|i| matches!(pagination[*i].style, ir::PageStyle::Link { .. }));
         let mut responses = Vec::new();
         let mut op_pagination = None;
         for resp in &op.responses {
-            let status = status_code(resp.status.value, resp.status.span)?;
+            let status = resp.status.value;
+            if let StatusKey::Code(code) = status {
+                status_code(i64::from(code), resp.status.span)?;
+            }
             let ty = match &resp.ty.value {
                 TypeExpr::None => None,
                 other => Some(self.ty(other, resp.ty.span)?),
             };
-            let success = (200..300).contains(&status);
-            if let (TypeExpr::Page(item), Some(style), true, None) =
-                (&resp.ty.value, style, success, &op_pagination)
-            {
-                let envelope = ty
-                    .as_ref()
-                    .and_then(Ty::named)
-                    .ok_or_else(|| unchecked("a page envelope", resp.ty.span))?;
-                let p = &pagination[style];
-                let field = |wire: &str| {
-                    types[envelope.0]
-                        .kind
-                        .fields()
-                        .iter()
-                        .find(|f| f.wire_name == wire)
-                        .map(|f| f.rust_name.clone())
-                        .ok_or_else(|| {
-                            unchecked(&format!("the envelope field `{wire}`"), resp.ty.span)
-                        })
-                };
-                op_pagination = Some(ir::OpPagination {
-                    style: ir::PaginationId(style),
-                    item: self.ty(item, resp.ty.span)?,
-                    envelope,
-                    next_field: field(&p.next)?,
-                    results_field: field(&p.results)?,
-                });
+            let success = status.is_success();
+            if success && op_pagination.is_none() {
+                op_pagination = self.op_pagination(resp, ty.as_ref(), style, types, pagination)?;
             }
             let role = if success {
                 ResponseRole::Success
@@ -197,23 +194,76 @@ impl Lower<'_> {
                     None => ResponseRole::Error,
                 }
             };
+            let mut headers = resp
+                .headers
+                .iter()
+                .map(|h| self.header(h))
+                .collect::<Result<Vec<_>, Error>>()?;
+            // A Link-paginated answer carries the next page's link, whether the spec lists the header or not.
+            if link_style.is_some()
+                && success
+                && !headers
+                    .iter()
+                    .any(|h| h.wire_name.eq_ignore_ascii_case("link"))
+            {
+                headers.push(link_header(resp.status.span));
+            }
+            let own_headers = !headers.is_empty();
+            for h in &api.response_headers {
+                if !headers
+                    .iter()
+                    .any(|o| o.wire_name.eq_ignore_ascii_case(&h.name.value))
+                {
+                    headers.push(ir::Header {
+                        api_wide: true,
+                        ..self.header(h)?
+                    });
+                }
+            }
+            let mut header_fields = Vec::new();
+            for h in &mut headers {
+                h.rust_name = ident::unique(std::mem::take(&mut h.rust_name), &mut header_fields);
+            }
+            let variant = status_variant(status);
             responses.push(ir::Response {
                 status,
+                encoding: response_encoding(resp, ty.is_some()),
+                headers_struct: own_headers.then(|| format!("{type_name}{variant}Headers")),
+                headers,
                 ty,
                 doc: prose(&resp.description),
                 span: resp.status.span,
-                variant: status_variant(status),
+                variant,
                 role,
             });
         }
-        let security = match (&api.auth, op.auth) {
+        let security = match (&api.auth, &op.auth) {
             (None, _) => Security::None,
-            (Some(_), true) => Security::Required,
-            (Some(_), false) => Security::Optional,
+            (Some(_), spec::OpAuth::Open) => Security::Optional,
+            (Some(_), _) => Security::Required,
+        };
+        let (schemes, default_schemes) = match (&api.auth, &op.auth) {
+            (Some(auth), spec::OpAuth::AnyOf(names)) => {
+                let lowered = super::lower_auth(auth)?;
+                let chosen = names
+                    .iter()
+                    .map(|n| super::scheme_index(&lowered.schemes, n))
+                    .collect::<Result<Vec<_>, Error>>()?;
+                let same = chosen == lowered.default;
+                (chosen, same)
+            }
+            (Some(auth), spec::OpAuth::Default) => (super::lower_auth(auth)?.default, true),
+            (Some(_), spec::OpAuth::Open) | (None, _) => (Vec::new(), true),
         };
         let scopes: Vec<String> = op.scopes.iter().map(|s| s.value.clone()).collect();
         let standard_errors = standard_errors(security, !scopes.is_empty(), body.is_some());
-        let type_name = ident::type_name_of(&[&r.name.value, &op.name.value]);
+        let idempotent = op.is_idempotent();
+        let takes_key = op.idempotency_key.as_ref().map_or(!idempotent, |k| k.value);
+        let idempotency_header = api
+            .idempotency_header
+            .as_ref()
+            .filter(|_| takes_key)
+            .map(|h| h.value.clone());
         let client = client_op(
             &type_name,
             &params,
@@ -222,7 +272,7 @@ impl Lower<'_> {
             op_pagination.is_some(),
             types,
         );
-        let server = server_op(&type_name, &params);
+        let server = server_op(&type_name, &params, !api.headers.is_empty());
         Ok(ir::Operation {
             static_name: names::static_name(&ident::value_name(&op.name.value)),
             rust_name: ident::value_name(&op.name.value),
@@ -236,22 +286,236 @@ impl Lower<'_> {
             path,
             summary: doc_safe(op.summary.trim()),
             description: prose(&op.description),
-            deprecated: op.deprecated.as_ref().map(|d| ir::Deprecated {
-                note: d.note.clone(),
-            }),
+            deprecated: deprecated(&op.deprecated),
             security,
+            schemes,
+            default_schemes,
             scopes,
             params,
             body,
             responses,
             standard_errors,
             pagination: op_pagination,
-            idempotent: op.is_idempotent(),
+            idempotent,
+            idempotency_header,
             client,
             server,
             type_name,
         })
     }
+
+    /// How an operation's success answer `resp` is paginated, if it is: a `page<T>` envelope of the operation's
+    /// style, or (Link style) the item list itself.
+    fn op_pagination(
+        &self,
+        resp: &spec::Response,
+        ty: Option<&Ty>,
+        style: Option<usize>,
+        types: &[ir::TypeDef],
+        pagination: &[ir::Pagination],
+    ) -> Result<Option<ir::OpPagination>, Error> {
+        let Some(style) = style else {
+            return Ok(None);
+        };
+        let p = &pagination[style];
+        match (&resp.ty.value, &p.style) {
+            (TypeExpr::List(item), ir::PageStyle::Link { .. }) => Ok(Some(ir::OpPagination {
+                style: ir::PaginationId(style),
+                item: self.ty(item, resp.ty.span)?,
+                envelope: None,
+                results_field: None,
+                next_field: None,
+            })),
+            (TypeExpr::Page(item), _) => {
+                let envelope = ty
+                    .and_then(Ty::named)
+                    .ok_or_else(|| unchecked("a page envelope", resp.ty.span))?;
+                let has_field = |wire: &str| {
+                    types[envelope.0]
+                        .kind
+                        .fields()
+                        .iter()
+                        .any(|f| f.wire_name == wire)
+                };
+                let next = match &p.style {
+                    ir::PageStyle::LimitOffset { .. } | ir::PageStyle::PageNumber { .. } => {
+                        Some(p.next.clone())
+                    }
+                    _ => None,
+                };
+                if !has_field(&p.results) || next.as_deref().is_some_and(|n| !has_field(n)) {
+                    return Err(unchecked("the page envelope's fields", resp.ty.span));
+                }
+                Ok(Some(ir::OpPagination {
+                    style: ir::PaginationId(style),
+                    item: self.ty(item, resp.ty.span)?,
+                    envelope: Some(envelope),
+                    results_field: Some(p.results.clone()),
+                    next_field: next,
+                }))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The query parameters a pagination style adds to an operation, documented.
+fn page_params(style: &spec::PaginationStyle, lowered: &ir::Pagination) -> Vec<ir::Param> {
+    let param = |name: &str, ty: Ty, doc: String| ir::Param {
+        rust_name: ident::value_name(name),
+        wire_name: name.to_owned(),
+        doc: Some(doc),
+        span: style.name.span,
+        location: ParamLocation::Query,
+        ty,
+        required: false,
+        example: None,
+        default: None,
+        deprecated: None,
+        constraints: ir::Constraints::default(),
+        style: ParamStyle::Form,
+    };
+    let limit_doc = |default: Option<i64>| match default {
+        Some(d) => format!("Number of results to return per page (the server's default is {d})."),
+        None => "Number of results to return per page.".to_owned(),
+    };
+    match &lowered.style {
+        ir::PageStyle::LimitOffset {
+            limit_param,
+            offset_param,
+            default_limit,
+        } => vec![
+            param(limit_param, Ty::I64, limit_doc(*default_limit)),
+            param(
+                offset_param,
+                Ty::I64,
+                "The initial index from which to return the results.".to_owned(),
+            ),
+        ],
+        ir::PageStyle::PageNumber { page_param, .. } => vec![param(
+            page_param,
+            Ty::I64,
+            "A page number within the paginated result set.".to_owned(),
+        )],
+        ir::PageStyle::Cursor {
+            cursor_param,
+            source,
+            limit_param,
+            default_limit,
+            ..
+        } => {
+            let mut params = Vec::new();
+            if let Some(limit) = limit_param {
+                params.push(param(limit, Ty::I64, limit_doc(*default_limit)));
+            }
+            let from = match source {
+                ir::CursorSource::LastItem(field) => {
+                    format!("the `{field}` of the last item of the page before")
+                }
+                ir::CursorSource::Envelope(field) => {
+                    format!("the `{field}` of the page before")
+                }
+            };
+            params.push(param(
+                cursor_param,
+                Ty::String,
+                format!("A cursor: the page after {from}. Pagination sets it for you."),
+            ));
+            params
+        }
+        ir::PageStyle::Link {
+            limit_param,
+            page_param,
+            default_limit,
+        } => {
+            let mut params = Vec::new();
+            if let Some(limit) = limit_param {
+                params.push(param(limit, Ty::I64, limit_doc(*default_limit)));
+            }
+            if let Some(page) = page_param {
+                params.push(param(
+                    page,
+                    Ty::I64,
+                    "The page to start from (later pages follow the `Link` header).".to_owned(),
+                ));
+            }
+            params
+        }
+    }
+}
+
+/// The `Link` header of a Link-paginated answer.
+fn link_header(span: crate::diagnostic::Span) -> ir::Header {
+    ir::Header {
+        rust_name: "link".into(),
+        wire_name: "Link".into(),
+        doc: Some("The links to other pages (RFC 8288): `rel=\"next\"` is the next page's, absent on the last page.".into()),
+        ty: Ty::String,
+        required: false,
+        deprecated: None,
+        span,
+        api_wide: false,
+    }
+}
+
+/// A body's encoding from its `content` (validation checked the word or media type fits the type).
+fn body_encoding(b: &spec::Body) -> ir::BodyEncoding {
+    let content = b.content.as_ref().map(|c| c.value.as_str());
+    match content {
+        None | Some("json") => ir::BodyEncoding::Json,
+        Some("form") | Some("application/x-www-form-urlencoded") => ir::BodyEncoding::Form,
+        Some("multipart") | Some("multipart/form-data") => ir::BodyEncoding::Multipart,
+        Some(media) if is_json_media(media) => ir::BodyEncoding::Json,
+        Some(media) if matches!(b.ty.value, TypeExpr::Prim(spec::Prim::String)) => {
+            ir::BodyEncoding::Text {
+                media_type: media.to_owned(),
+            }
+        }
+        Some(media) => ir::BodyEncoding::Binary {
+            media_type: media.to_owned(),
+        },
+    }
+}
+
+/// Whether a media type is JSON (`application/json`, `application/problem+json`).
+pub(super) fn is_json_media(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// An answer's encoding from its type and `content` (validation checked they fit).
+fn response_encoding(resp: &spec::Response, has_body: bool) -> ir::ResponseEncoding {
+    let media: Vec<String> = resp.content.iter().map(|c| c.value.clone()).collect();
+    match &resp.ty.value {
+        _ if !has_body => ir::ResponseEncoding::Empty,
+        TypeExpr::Events(_) => ir::ResponseEncoding::Events {
+            sentinel: resp.sentinel.as_ref().map(|s| s.value.clone()),
+        },
+        TypeExpr::Prim(spec::Prim::Binary) => ir::ResponseEncoding::Binary {
+            media_types: if media.is_empty() {
+                vec!["application/octet-stream".to_owned()]
+            } else {
+                media
+            },
+        },
+        TypeExpr::Prim(spec::Prim::String) if media.first().is_some_and(|m| !is_json_media(m)) => {
+            ir::ResponseEncoding::Text {
+                media_type: media[0].clone(),
+            }
+        }
+        _ => ir::ResponseEncoding::Json {
+            media_type: media
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "application/json".to_owned()),
+        },
+    }
+}
+
+fn deprecated(d: &Option<spec::Deprecation>) -> Option<ir::Deprecated> {
+    d.as_ref().map(|d| ir::Deprecated {
+        note: d.note.clone(),
+    })
 }
 
 /// The standard answers an operation can give besides its own: the auth answers where credentials are checked,
@@ -304,11 +568,36 @@ fn client_op(
             source: ir::ArgSource::Body,
         });
     }
-    let mut names = SetterNames::new(body_struct.is_some(), paginated);
+    let success: Vec<&ir::Response> = responses
+        .iter()
+        .filter(|r| r.role == ResponseRole::Success)
+        .collect();
+    let headers_struct = success
+        .iter()
+        .any(|r| !r.headers.is_empty())
+        .then(|| format!("{type_name}ResponseHeaders"));
+    let streaming = success.iter().any(|r| {
+        matches!(
+            r.encoding,
+            ir::ResponseEncoding::Binary { .. } | ir::ResponseEncoding::Events { .. }
+        )
+    });
+    let mut methods = Vec::new();
+    if headers_struct.is_some() {
+        methods.push("send_with_headers");
+    }
+    if streaming {
+        methods.push("send_streaming");
+    }
+    let mut names = SetterNames::new(body_struct.is_some(), paginated, &methods);
     let mut setters = Vec::new();
     for (i, p) in params.iter().enumerate() {
-        if p.location == ParamLocation::Query && !p.required {
-            let (name, _, set_name) = names.names(&p.rust_name, "param", false);
+        if p.location != ParamLocation::Path && !p.required {
+            let suffix = match p.location {
+                ParamLocation::Header => "header",
+                _ => "param",
+            };
+            let (name, _, set_name) = names.names(&p.rust_name, suffix, false);
             setters.push(ir::Setter {
                 name,
                 set_name,
@@ -335,28 +624,34 @@ fn client_op(
         .collect();
     let returns = match outcomes.as_slice() {
         [] => ir::ClientReturns::Unit,
-        [only] if only.role == ResponseRole::Success => match &only.ty {
-            Some(t) => ir::ClientReturns::Value(t.clone()),
-            None => ir::ClientReturns::Unit,
+        [only] if only.role == ResponseRole::Success => match (&only.ty, &only.encoding) {
+            (None, _) => ir::ClientReturns::Unit,
+            (Some(_), ir::ResponseEncoding::Binary { .. }) => ir::ClientReturns::Binary,
+            (Some(_), ir::ResponseEncoding::Text { .. }) => ir::ClientReturns::Text,
+            (Some(t), ir::ResponseEncoding::Events { .. }) => ir::ClientReturns::Events(t.clone()),
+            (Some(t), _) => ir::ClientReturns::Value(t.clone()),
         },
         _ => ir::ClientReturns::Enum(format!("{type_name}Response")),
     };
     ir::ClientOp {
         request_type: format!("{type_name}Request"),
         returns,
+        headers_struct,
         args,
         setters,
     }
 }
 
-fn server_op(type_name: &str, params: &[ir::Param]) -> ir::ServerOp {
-    let mut names = ArgNames::new(&["ctx", "query", "body"]);
+fn server_op(type_name: &str, params: &[ir::Param], api_headers: bool) -> ir::ServerOp {
+    let mut names = ArgNames::new(&["ctx", "query", "headers", "body"]);
     ir::ServerOp {
         handler: ident::value_name(type_name),
         query_struct: params
             .iter()
             .any(|p| p.location == ParamLocation::Query)
             .then(|| format!("{type_name}Query")),
+        headers_struct: (api_headers || params.iter().any(|p| p.location == ParamLocation::Header))
+            .then(|| format!("{type_name}Headers")),
         response_enum: format!("{type_name}Response"),
         path_args: params
             .iter()
@@ -366,8 +661,17 @@ fn server_op(type_name: &str, params: &[ir::Param]) -> ir::ServerOp {
     }
 }
 
-/// The response-enum variant for a status code, named after its reason phrase.
-pub fn status_variant(status: u16) -> String {
+/// The response-enum variant for a status, named after its reason phrase; ranges and `default` by their class.
+pub fn status_variant(status: StatusKey) -> String {
+    let status = match status {
+        StatusKey::Code(code) => code,
+        StatusKey::Range(1) => return "Informational".into(),
+        StatusKey::Range(2) => return "Success".into(),
+        StatusKey::Range(3) => return "Redirection".into(),
+        StatusKey::Range(4) => return "ClientError".into(),
+        StatusKey::Range(_) => return "ServerError".into(),
+        StatusKey::Default => return "Other".into(),
+    };
     let name = match status {
         200 => "Ok",
         201 => "Created",

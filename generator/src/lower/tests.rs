@@ -99,10 +99,21 @@ fn listing(api: &Api) -> String {
                 .map(|k| k.as_str())
                 .collect::<Vec<_>>()
         );
-        for p in &op.params {
+        if !op.default_schemes || op.idempotency_header.is_some() {
             let _ = writeln!(
                 out,
-                "  {:?} {} ({}): {}{}",
+                "  schemes {:?} idempotency {:?}",
+                op.schemes, op.idempotency_header
+            );
+        }
+        for p in &op.params {
+            let style = match (&p.ty, p.style) {
+                (Ty::List(_) | Ty::Map(_) | Ty::Named(_), style) => format!(" {style:?}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:?} {} ({}): {}{}{style}",
                 p.location,
                 p.rust_name,
                 p.wire_name,
@@ -110,11 +121,44 @@ fn listing(api: &Api) -> String {
                 if p.required { " required" } else { "" }
             );
         }
-        for resp in &op.responses {
-            let t = resp.ty.as_ref().map_or("none".to_owned(), |t| ty(api, t));
+        if let Some(b) = &op.body {
+            if b.encoding != BodyEncoding::Json {
+                let _ = writeln!(out, "  body {:?}", b.encoding);
+            }
+        }
+        if let Some(p) = &op.pagination {
             let _ = writeln!(
                 out,
-                "  {} {} {:?} {}",
+                "  paginated {} item {} envelope {:?} results {:?} next {:?}",
+                api.pagination[p.style.0].name,
+                ty(api, &p.item),
+                p.envelope.map(|e| api.ty(e).rust_name.clone()),
+                p.results_field,
+                p.next_field
+            );
+        }
+        for resp in &op.responses {
+            let t = resp.ty.as_ref().map_or("none".to_owned(), |t| ty(api, t));
+            let encoding = match &resp.encoding {
+                ResponseEncoding::Json { media_type } if media_type == "application/json" => {
+                    String::new()
+                }
+                ResponseEncoding::Empty => String::new(),
+                other => format!(" {other:?}"),
+            };
+            let headers: Vec<String> = resp
+                .headers
+                .iter()
+                .map(|h| format!("{}{}", h.wire_name, if h.api_wide { "*" } else { "" }))
+                .collect();
+            let headers = if headers.is_empty() {
+                String::new()
+            } else {
+                format!(" headers [{}] {:?}", headers.join(" "), resp.headers_struct)
+            };
+            let _ = writeln!(
+                out,
+                "  {} {} {:?} {}{encoding}{headers}",
                 resp.status, resp.variant, resp.role, t
             );
         }
@@ -136,14 +180,20 @@ fn listing(api: &Api) -> String {
             c.returns,
             setters.join(" ")
         );
+        if let Some(h) = &c.headers_struct {
+            let _ = writeln!(out, "  client headers {h}");
+        }
         let s = &op.server;
         let _ = writeln!(
             out,
-            "  server {}({}) {} {:?}",
+            "  server {}({}) {} {:?}{}",
             s.handler,
             s.path_args.join(", "),
             s.response_enum,
-            s.query_struct
+            s.query_struct,
+            s.headers_struct
+                .as_ref()
+                .map_or(String::new(), |h| format!(" {h}"))
         );
     }
     out
@@ -188,6 +238,7 @@ fn derived_bodies_presence_and_names() {
             op things.list GET /things Required errors=["unauthenticated", "invalid_credentials", "missing_scope", "validation", "not_found", "server_error"]
               Query page (page): i64
               Query pages (pages): string
+              paginated pages item Thing envelope Some("PaginatedThingList") results Some("results") next Some("next")
               200 Ok Success PaginatedThingList
               client ThingsListRequest() Value(Named(TypeId(4))) setters [page/set_page pages_param/set_pages_param]
               server things_list() ThingsListResponse Some("ThingsListQuery")
@@ -204,4 +255,28 @@ fn derived_bodies_presence_and_names() {
               server things_update(id) ThingsUpdateResponse None
         "#]],
     );
+}
+
+#[test]
+fn the_http_surface() {
+    let source = include_str!("../../tests/fixtures/ok/http.yaml");
+    let api = match crate::lower_source("http.yaml", source, false) {
+        Ok(api) => api,
+        Err(e) => panic!("{e}"),
+    };
+    let auth = api.auth.as_ref().map(|a| {
+        let schemes: Vec<String> = a
+            .schemes
+            .iter()
+            .map(|s| format!("{}={:?}{:?}", s.name, s.kind, s.key))
+            .collect();
+        format!("auth {} default {:?}\n", schemes.join(" "), a.default)
+    });
+    let headers: Vec<&str> = api.headers.iter().map(|h| h.wire_name.as_str()).collect();
+    let listing = format!(
+        "{}api headers {headers:?}\n{}",
+        auth.unwrap_or_default(),
+        listing(&api)
+    );
+    expect_test::expect_file!["tests/http_surface.txt"].assert_eq(&listing);
 }

@@ -111,13 +111,13 @@ impl<'s> Lower<'s> {
         let lowered = fields
             .iter()
             .filter(in_role)
-            .map(|f| self.field(f, m, role, &mut taken))
+            .map(|f| self.field(f, &m.name.value, role, &mut taken))
             .collect::<Result<Vec<_>, Error>>()?;
         let write_only_fields = match role {
             Role::Response => fields
                 .iter()
                 .filter(|f| f.write_only)
-                .map(|f| self.field(f, m, role, &mut taken))
+                .map(|f| self.field(f, &m.name.value, role, &mut taken))
                 .collect::<Result<Vec<_>, Error>>()?,
             Role::Create | Role::Patch => Vec::new(),
         };
@@ -214,7 +214,7 @@ impl<'s> Lower<'s> {
     fn field(
         &self,
         f: &spec::Field,
-        m: &spec::Model,
+        owner: &str,
         role: Role,
         taken: &mut Vec<String>,
     ) -> Result<ir::Field, Error> {
@@ -251,7 +251,7 @@ impl<'s> Lower<'s> {
             span: f.name.span,
             ty: self.field_ty(f, role)?,
             presence,
-            boxed: self.refers_back(&f.ty.value, &m.name.value),
+            boxed: self.refers_back(&f.ty.value, owner),
             constraints: constraints(&f.constraints),
             example: f.example.clone(),
             access: match (f.read_only, f.write_only) {
@@ -380,34 +380,67 @@ impl<'s> Lower<'s> {
             deprecated: None,
         };
         let mut taken = Vec::new();
-        let mut fields = vec![
-            field(
-                &p.count,
-                Ty::I64,
-                Presence::Required,
-                "Total number of items across all pages.",
-            ),
-            field(
-                &p.next,
-                Ty::Uri,
-                Presence::Nullable,
-                "Absolute URL of the next page, or null on the last page.",
-            ),
-            field(
-                &p.previous,
-                Ty::Uri,
-                Presence::Nullable,
-                "Absolute URL of the previous page, or null on the first page.",
-            ),
-            field(
-                &p.results,
-                Ty::List(Box::new(item)),
-                Presence::Required,
-                "The items of this page.",
-            ),
-        ];
+        let results = field(
+            &p.results,
+            Ty::List(Box::new(item)),
+            Presence::Required,
+            "The items of this page.",
+        );
+        let mut fields = match &p.style {
+            ir::PageStyle::LimitOffset { .. } | ir::PageStyle::PageNumber { .. } => vec![
+                field(
+                    &p.count,
+                    Ty::I64,
+                    Presence::Required,
+                    "Total number of items across all pages.",
+                ),
+                field(
+                    &p.next,
+                    Ty::Uri,
+                    Presence::Nullable,
+                    "Absolute URL of the next page, or null on the last page.",
+                ),
+                field(
+                    &p.previous,
+                    Ty::Uri,
+                    Presence::Nullable,
+                    "Absolute URL of the previous page, or null on the first page.",
+                ),
+                results,
+            ],
+            ir::PageStyle::Cursor {
+                source, has_more, ..
+            } => {
+                let mut fields = vec![results];
+                if let Some(flag) = has_more {
+                    fields.push(field(
+                        flag,
+                        Ty::Bool,
+                        Presence::Required,
+                        "Whether more items follow this page.",
+                    ));
+                }
+                if let ir::CursorSource::Envelope(token) = source {
+                    fields.push(field(
+                        token,
+                        Ty::String,
+                        Presence::Tristate,
+                        "The cursor of the next page; null or absent on the last page.",
+                    ));
+                }
+                fields
+            }
+            // Link-paginated answers are the bare item list: validation allows no `page<T>` there.
+            ir::PageStyle::Link { .. } => {
+                return Err(super::unchecked("a `page<T>` of Link pagination", span))
+            }
+        };
         for f in &mut fields {
             f.rust_name = ident::unique(std::mem::take(&mut f.rust_name), &mut taken);
+        }
+        let style_spec = &self.spec.pagination[style.0];
+        for f in &style_spec.fields {
+            fields.push(self.field(f, name, Role::Response, &mut taken)?);
         }
         Ok(ir::TypeDef {
             rust_name: name.to_owned(),
@@ -417,6 +450,8 @@ impl<'s> Lower<'s> {
                 match p.style {
                     ir::PageStyle::LimitOffset { .. } => "limit/offset",
                     ir::PageStyle::PageNumber { .. } => "page-number",
+                    ir::PageStyle::Cursor { .. } => "cursor",
+                    ir::PageStyle::Link { .. } => "Link header",
                 }
             ),
             span,
@@ -462,7 +497,7 @@ fn variant_stem(t: &TypeExpr) -> String {
 /// `True`/`False`.
 fn literal_name(value: &Literal) -> String {
     match value {
-        Literal::Str(s) => ident::type_name(s),
+        Literal::Str(s) => ident::variant_name(s),
         Literal::Int(i) if *i < 0 => format!("ValueMinus{}", i.unsigned_abs()),
         Literal::Int(i) => format!("Value{i}"),
         Literal::Bool(true) => "True".into(),

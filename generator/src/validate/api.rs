@@ -52,36 +52,18 @@ impl Validator<'_> {
             self.env_name(env);
         }
         if let Some(auth) = &api.auth {
-            if auth.scheme.value != "bearer" {
-                self.err(auth.scheme.span, format!("unknown auth scheme `{}`", auth.scheme.value), "the only scheme is `bearer` (an API key sent as `Authorization: Bearer <key>`)");
-            }
-            if let Some(env) = &auth.env {
-                self.env_name(env);
-            }
-            if let Some(w) = &auth.wildcard_scope {
-                if w.value.is_empty() || w.value.contains(char::is_whitespace) {
-                    self.err(
-                        w.span,
-                        "the wildcard scope must be a non-empty word",
-                        "PostHog uses `*`",
-                    );
-                }
-            }
-            for rule in &auth.implied_scopes {
-                for part in [&rule.from, &rule.grants] {
-                    let plain = part.value.replace("{object}", "object");
-                    if !is_valid_scope(&plain) {
-                        self.err(part.span, format!("`{}` is not a scope pattern", part.value), "write a scope, with `{object}` standing for one segment, e.g. `{object}:write`");
-                    }
-                }
-                if rule.from.value.contains("{object}") != rule.grants.value.contains("{object}") {
-                    self.err(
-                        rule.grants.span,
-                        "`{object}` must appear in both `from` and `grants`, or in neither",
-                        "e.g. `from: \"{object}:write\"`, `grants: \"{object}:read\"`",
-                    );
-                }
-            }
+            self.auth(auth);
+        }
+        for h in &api.headers {
+            self.header_param(h, "a request header");
+        }
+        for h in &api.response_headers {
+            self.header_param(h, "a response header");
+        }
+        self.header_names_unique(api.headers.iter(), "request header");
+        self.header_names_unique(api.response_headers.iter(), "response header");
+        if let Some(h) = &api.idempotency_header {
+            self.header_name(h);
         }
         let base_path = api.base_path.as_ref();
         let declared: Vec<&Name> = api.base_params.iter().map(|p| &p.name).collect();
@@ -102,7 +84,166 @@ impl Validator<'_> {
             }
         }
         for p in &api.base_params {
-            self.param(p);
+            self.param(p, super::types::Place::Path);
+        }
+    }
+
+    fn auth(&mut self, auth: &Auth) {
+        if auth.schemes.is_empty() {
+            self.err(
+                auth.span,
+                "`auth` declares no scheme",
+                "write `schemes: {name: {scheme: bearer}}`, or remove `auth` for an API without authentication",
+            );
+        }
+        self.names_unique(auth.schemes.iter().map(|s| &s.name), "auth scheme", |s| {
+            s.to_owned()
+        });
+        for s in &auth.schemes {
+            if s.name.value.is_empty()
+                || !s
+                    .name
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            {
+                self.err(
+                    s.name.span,
+                    format!("`{}` is not a scheme name", s.name.value),
+                    "use letters, digits, `_`, `-` and `.` (it is an OpenAPI component name)",
+                );
+            }
+            match (s.kind.value, &s.key_location, &s.key_name) {
+                (SchemeKind::ApiKey, None, _) | (SchemeKind::ApiKey, _, None) => self.err(
+                    s.kind.span,
+                    format!("API-key scheme `{}` must say where the key goes", s.name.value),
+                    "add `in: header` (or `in: query`) and `key_name: X-API-Key` (the header or parameter name)",
+                ),
+                (SchemeKind::ApiKey, Some(_), Some(name)) => self.header_name(name),
+                (_, Some(at), _) => self.err(
+                    at.span,
+                    "`in` is for API-key schemes only",
+                    "remove `in`, or make the scheme `api_key`",
+                ),
+                (_, _, Some(name)) => self.err(
+                    name.span,
+                    "`key_name` is for API-key schemes only",
+                    "remove `key_name`, or make the scheme `api_key`",
+                ),
+                _ => {}
+            }
+            if let Some(env) = &s.env {
+                self.env_name(env);
+            }
+        }
+        for name in &auth.default {
+            self.scheme_ref(auth, name);
+        }
+        if let Some(w) = &auth.wildcard_scope {
+            if w.value.is_empty() || w.value.contains(char::is_whitespace) {
+                self.err(
+                    w.span,
+                    "the wildcard scope must be a non-empty word",
+                    "PostHog uses `*`",
+                );
+            }
+        }
+        for rule in &auth.implied_scopes {
+            for part in [&rule.from, &rule.grants] {
+                let plain = part.value.replace("{object}", "object");
+                if !is_valid_scope(&plain) {
+                    self.err(part.span, format!("`{}` is not a scope pattern", part.value), "write a scope, with `{object}` standing for one segment, e.g. `{object}:write`");
+                }
+            }
+            if rule.from.value.contains("{object}") != rule.grants.value.contains("{object}") {
+                self.err(
+                    rule.grants.span,
+                    "`{object}` must appear in both `from` and `grants`, or in neither",
+                    "e.g. `from: \"{object}:write\"`, `grants: \"{object}:read\"`",
+                );
+            }
+        }
+    }
+
+    /// A scheme name written in `auth.default` or an operation's `auth` must be one of the API's schemes.
+    pub(super) fn scheme_ref(&mut self, auth: &Auth, name: &Name) {
+        if !auth.schemes.iter().any(|s| s.name.value == name.value) {
+            let names: Vec<&str> = auth.schemes.iter().map(|s| s.name.value.as_str()).collect();
+            let hint = match crate::diagnostic::did_you_mean(&name.value, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the API's schemes are: {}", names.join(", ")),
+            };
+            self.err(
+                name.span,
+                format!("unknown auth scheme `{}`", name.value),
+                hint,
+            );
+        }
+    }
+
+    /// A header's name: an HTTP token, and not one the runtime sets itself.
+    pub(super) fn header_name(&mut self, name: &Name) {
+        let n = &name.value;
+        let token = !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+        if !token {
+            self.err(
+                name.span,
+                format!("`{n}` is not a header name"),
+                "use letters, digits and `-`, e.g. `X-Request-Source`",
+            );
+            return;
+        }
+        const OWN: &[&str] = &[
+            "authorization",
+            "content-type",
+            "content-length",
+            "host",
+            "transfer-encoding",
+            "connection",
+        ];
+        if OWN.contains(&n.to_ascii_lowercase().as_str()) {
+            self.err(
+                name.span,
+                format!("the header `{n}` is set by the generated code itself"),
+                "declare credentials under `api.auth` and bodies with `body`/`content`; remove this header",
+            );
+        }
+    }
+
+    /// A header parameter or response header: its name, and a scalar type or a list of scalars.
+    pub(super) fn header_param(&mut self, p: &Param, what: &str) {
+        self.header_name(&p.name);
+        if p.style.is_some() {
+            // `style` is only read for query parameters; load refuses it elsewhere.
+            debug_assert!(false, "{what} with a style");
+        }
+        self.param(p, super::types::Place::Header);
+    }
+
+    /// Header names compare without case: two that differ only in case are one header.
+    pub(super) fn header_names_unique<'a>(
+        &mut self,
+        headers: impl Iterator<Item = &'a Param>,
+        what: &str,
+    ) {
+        let mut seen: Vec<&Name> = Vec::new();
+        for h in headers {
+            match seen
+                .iter()
+                .find(|s| s.value.eq_ignore_ascii_case(&h.name.value))
+            {
+                Some(first) => self.err(
+                    h.name.span,
+                    format!(
+                        "{what} `{}` repeats `{}` (line {}): header names ignore case",
+                        h.name.value, first.value, first.span.line
+                    ),
+                    "remove one of the two",
+                ),
+                None => seen.push(&h.name),
+            }
         }
     }
 

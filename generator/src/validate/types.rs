@@ -12,9 +12,18 @@ use std::collections::HashMap;
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Place {
     Field,
-    Param,
+    /// A path parameter: a scalar or an enum.
+    Path,
+    /// A query parameter: a scalar, an enum, a list of them, or an object (a struct model or a map, written as a
+    /// deep object).
+    Query,
+    /// A request or response header: a scalar, an enum, or a list of them (comma-separated).
+    Header,
     Body,
-    Response { paginated: bool },
+    Response {
+        paginated: bool,
+        success: bool,
+    },
 }
 
 impl Validator<'_> {
@@ -32,39 +41,56 @@ impl Validator<'_> {
         self.err(span, format!("unknown type `{name}`"), hint);
     }
 
+    /// Whether a type is a scalar a parameter can carry as text: a primitive other than `json` and `binary`, or an
+    /// enum (open or closed).
+    pub(super) fn is_scalar(&self, ty: &TypeExpr) -> bool {
+        match ty {
+            TypeExpr::Prim(p) => !matches!(p, Prim::Json | Prim::Binary),
+            TypeExpr::Named(n) => matches!(
+                self.models.get(n.as_str()),
+                Some(Model {
+                    kind: ModelKind::Enum { .. },
+                    ..
+                })
+            ),
+            _ => false,
+        }
+    }
+
     /// Checks a type expression in a given place.
     pub(super) fn ty(&mut self, ty: &TypeExpr, span: Span, place: Place) {
+        let param = matches!(place, Place::Path | Place::Query | Place::Header);
+        if param {
+            self.param_ty(ty, span, place);
+            return;
+        }
         match ty {
+            TypeExpr::Prim(Prim::Binary) if place == Place::Field => {
+                // A file part of a multipart body: `binary_fields` checks where its model is used.
+            }
             TypeExpr::Prim(_) => {}
             TypeExpr::List(inner) | TypeExpr::Map(inner) => {
-                let inner_place = if place == Place::Param {
-                    Place::Param
-                } else {
-                    Place::Field
-                };
-                if place == Place::Param {
-                    self.err(span, "a parameter cannot be a list or map", "use a scalar type (string, integer, number, boolean, uuid, datetime, date) or an enum");
-                } else {
-                    self.ty(inner, span, inner_place);
-                }
-            }
-            TypeExpr::Named(name) => match self.models.get(name.as_str()) {
-                None => self.unknown_type(name, span),
-                Some(Model {
-                    kind: ModelKind::Struct { .. },
-                    ..
-                }) if place == Place::Param => {
+                if matches!(**inner, TypeExpr::Prim(Prim::Binary)) {
                     self.err(
                         span,
-                        format!("parameter type `{name}` is a struct model"),
-                        "a parameter takes a scalar type or an enum",
+                        "`binary` stands alone: a list or map of it has no wire form",
+                        "declare one `binary` field per file part",
                     );
                 }
-                Some(_) => {}
-            },
+                self.ty(inner, span, Place::Field);
+            }
+            TypeExpr::Named(name) => {
+                if !self.models.contains_key(name.as_str()) {
+                    self.unknown_type(name, span);
+                }
+            }
             TypeExpr::Page(inner) => match place {
-                Place::Response { paginated: true } => self.ty(inner, span, Place::Field),
-                Place::Response { paginated: false } => self.err(
+                Place::Response {
+                    paginated: true, ..
+                } => self.ty(inner, span, Place::Field),
+                Place::Response {
+                    paginated: false, ..
+                } => self.err(
                     span,
                     "`page<T>` needs `pagination:` on the operation",
                     "add `pagination: <style name>` to the operation",
@@ -73,6 +99,24 @@ impl Validator<'_> {
                     span,
                     "`page<T>` is only allowed as a response type",
                     "use `list<T>` here",
+                ),
+            },
+            TypeExpr::Events(inner) => match place {
+                Place::Response { success: true, .. } => {
+                    if matches!(**inner, TypeExpr::Prim(Prim::Binary) | TypeExpr::None) {
+                        self.err(
+                            span,
+                            "an event's data is a JSON value",
+                            "write `events<Model>` (or `events<json>`)",
+                        );
+                    } else {
+                        self.ty(inner, span, Place::Field);
+                    }
+                }
+                _ => self.err(
+                    span,
+                    "`events<T>` is only allowed as a success response type",
+                    "use it for a `text/event-stream` answer; elsewhere use `T` or `list<T>`",
                 ),
             },
             TypeExpr::Create(name) | TypeExpr::Patch(name) => {
@@ -86,11 +130,11 @@ impl Validator<'_> {
                 match self.models.get(name.as_str()) {
                     None => self.unknown_type(name, span),
                     Some(Model {
-                        kind: ModelKind::Enum { .. },
+                        kind: ModelKind::Enum { .. } | ModelKind::Union { .. },
                         ..
                     }) => self.err(
                         span,
-                        format!("`{name}` is an enum"),
+                        format!("`{name}` is not a struct model"),
                         "create<M> and patch<M> take a struct model",
                     ),
                     Some(_) => {}
@@ -104,6 +148,52 @@ impl Validator<'_> {
                         "leave the key out instead",
                     );
                 }
+            }
+        }
+    }
+
+    /// A parameter's type: scalars everywhere, lists of scalars in the query and in headers, objects in the query.
+    fn param_ty(&mut self, ty: &TypeExpr, span: Span, place: Place) {
+        let what = match place {
+            Place::Path => "a path parameter",
+            Place::Header => "a header",
+            _ => "a query parameter",
+        };
+        match ty {
+            TypeExpr::Named(name) if !self.models.contains_key(name.as_str()) => {
+                self.unknown_type(name, span)
+            }
+            _ if self.is_scalar(ty) => {}
+            TypeExpr::List(inner) if place != Place::Path && self.is_scalar(inner) => {}
+            TypeExpr::Map(inner) if place == Place::Query && self.is_scalar(inner) => {}
+            TypeExpr::Named(name)
+                if place == Place::Query
+                    && matches!(
+                        self.models.get(name.as_str()),
+                        Some(Model {
+                            kind: ModelKind::Struct { .. },
+                            ..
+                        })
+                    ) => {}
+            _ => {
+                let allowed = match place {
+                    Place::Path => "a scalar type (string, integer, number, boolean, uuid, datetime, date) or an enum",
+                    Place::Header => "a scalar type, an enum, or a list of them (sent comma-separated)",
+                    _ => "a scalar type, an enum, a list of them (`style: form`, `comma` or `brackets`), or an object (a struct model or `map<scalar>`, written as `name[key]=value`)",
+                };
+                let found = match ty {
+                    TypeExpr::Named(n) => format!("`{n}`"),
+                    TypeExpr::List(_) if place == Place::Path => "a list".to_owned(),
+                    TypeExpr::List(_) => "a list of non-scalars".to_owned(),
+                    TypeExpr::Map(_) => "a map".to_owned(),
+                    TypeExpr::Prim(p) => format!("`{}`", p.name()),
+                    _ => "this type".to_owned(),
+                };
+                self.err(
+                    span,
+                    format!("{what} cannot be {found}"),
+                    format!("{what} takes {allowed}"),
+                );
             }
         }
     }
@@ -247,8 +337,15 @@ impl Validator<'_> {
         }
     }
 
-    fn field(&mut self, f: &Field) {
+    pub(super) fn field(&mut self, f: &Field) {
         self.ty(&f.ty.value, f.ty.span, Place::Field);
+        if self.has_binary_field(&f.ty.value) {
+            self.err(
+                f.ty.span,
+                format!("field `{}` holds a model with `binary` fields", f.name.value),
+                "a model with file parts is a multipart body of its own; nest the files' metadata instead",
+            );
+        }
         if f.read_only && f.write_only {
             self.err(
                 f.name.span,
@@ -516,7 +613,8 @@ impl Validator<'_> {
                                     "`{key}` is {NULL_ATTR}, but it is not nullable"
                                 ));
                             }
-                            let lone = placeholders.allowed() && v.as_str().is_some_and(is_placeholder);
+                            let lone =
+                                placeholders.allowed() && v.as_str().is_some_and(is_placeholder);
                             if v.is_null() || (lone && f.nullable) {
                                 if !f.nullable && v.is_null() {
                                     return Err(format!("`{key}` is null, but it is not nullable"));
@@ -752,15 +850,15 @@ impl Validator<'_> {
         for r in &self.spec.resources {
             for op in &r.operations {
                 if let Some(b) = &op.body {
-                    if let TypeExpr::Create(m) | TypeExpr::Patch(m) = &b.value {
-                        derived.extend(self.write_as_forms(m, b.span));
+                    if let TypeExpr::Create(m) | TypeExpr::Patch(m) = &b.ty.value {
+                        derived.extend(self.write_as_forms(m, b.ty.span));
                     }
-                    match &b.value {
+                    match &b.ty.value {
                         TypeExpr::Create(m) => {
-                            derived.push((ident::type_name_of(&[m, "Create"]), b.span))
+                            derived.push((ident::type_name_of(&[m, "Create"]), b.ty.span))
                         }
                         TypeExpr::Patch(m) => {
-                            derived.push((ident::type_name_of(&[m, "Patch"]), b.span))
+                            derived.push((ident::type_name_of(&[m, "Patch"]), b.ty.span))
                         }
                         _ => {}
                     }
@@ -891,7 +989,8 @@ impl Placeholders {
 }
 
 /// How a diagnostic says what [`Placeholders::TextOrNullAttr`] means.
-const NULL_ATTR: &str = "`\"{attr}\"`, which the server sends as `null` when an error is about no field";
+const NULL_ATTR: &str =
+    "`\"{attr}\"`, which the server sends as `null` when an error is about no field";
 
 fn is_placeholder(text: &str) -> bool {
     text.contains('{') && text.contains('}')

@@ -1,11 +1,13 @@
 //! The client's runtime (feature `client`): configuration, the one request executor all operations share, retries,
 //! errors, pagination.
 //!
-//! Generated operation code stays small: it names its [`Operation`] (method, path template, idempotency), passes
-//! the path parameter values, query pairs and JSON body bytes to [`Runtime::send`], and decodes the answer by
-//! status. Everything else (URL building with per-segment percent-encoding, the bearer key, timeouts, retries with
-//! backoff and `Retry-After`, same-origin checks on pagination links) lives here, written and tested once. The code
-//! is generic only over the API's error body type `B`, which is one type per generated crate.
+//! Generated operation code stays small: it names its [`Operation`] (method, path template, idempotency, accepted
+//! security schemes, body kind, pagination style), fills a [`Request`] with the path values, query parameters,
+//! headers, body fields and files, and decodes the answer by status. Everything else (URL building with
+//! per-segment percent-encoding, credentials for each security scheme, query styles, form and multipart
+//! encoding, timeouts, retries with backoff and `Retry-After`, streamed answers and server-sent events, the three
+//! pagination styles and their same-origin checks) lives here, written and tested once. The code is generic only
+//! over the API's error body type `B`, which is one type per generated crate.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -17,8 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 use futures_util::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
-    USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT,
 };
 pub use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -29,12 +30,29 @@ use tracing::Instrument as _;
 pub use super::HttpMethod;
 // The three-state body fields' type, for the generated builders' setters.
 pub use super::Nullable;
+// The words both sides share, for generated code and callers to find beside the client's own.
+pub use super::{AuthScheme, File, ParamStyle, SecurityScheme};
 
+mod auth;
+mod body;
+mod headers;
 mod hook;
+mod paging;
 mod request;
+mod stream;
 
+pub use auth::{AuthRequirement, Credential};
+pub use body::BodyKind;
+pub use headers::Answer;
 pub use hook::{CallInfo, Hook, HookError, HookRequest, HookResponse};
+pub use paging::{CursorPaging, CursorSource, PageFields, Paging};
 pub use request::{Request, RequestOptions};
+pub use stream::{
+    ByteStream, Event, EventStream, StreamingResponse, ERROR_BODY_LIMIT, MAX_EVENT_BYTES,
+};
+
+use auth::{Credentials, Ready};
+use body::Payload;
 
 /// The idempotency header a key supplied with [`RequestOptions::idempotency_key`] is sent in when the operation
 /// names none: the name Stripe's and most other APIs' idempotency support uses.
@@ -139,6 +157,32 @@ pub enum Error<B> {
         /// What the hook reported.
         source: HookError,
     },
+    /// A streamed call waited too long: for the answer's head (the per-attempt timeout of
+    /// [`Request::send_streaming`]), or for the next chunk of its body (the idle timeout).
+    TimedOut {
+        /// The operation, as `resource.method`.
+        operation: &'static str,
+        /// How long it waited.
+        waited: Duration,
+        /// What it waited for: `the answer's head`, `the next chunk of the body`.
+        what: &'static str,
+    },
+    /// A body read into memory passed its limit (a capped collect, an error body, one server-sent event).
+    TooLarge {
+        /// The operation, as `resource.method`.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// Reading or writing a local file or writer failed (writing a streamed body out).
+    Io {
+        /// The operation, as `resource.method`.
+        operation: &'static str,
+        /// What was being done: `creating /tmp/out.bin`, `writing the answer's body`.
+        what: String,
+        /// What the system reported.
+        source: std::io::Error,
+    },
 }
 
 /// An answer with a status the operation does not document as a success, with its decoded body.
@@ -164,7 +208,10 @@ impl<B> Error<B> {
             | Error::InvalidRequest { operation, .. }
             | Error::PageRefused { operation, .. }
             | Error::RedirectRefused { operation, .. }
-            | Error::Hook { operation, .. } => Some(operation),
+            | Error::Hook { operation, .. }
+            | Error::TimedOut { operation, .. }
+            | Error::TooLarge { operation, .. }
+            | Error::Io { operation, .. } => Some(operation),
             Error::Api(e) => Some(e.operation),
             Error::Config { .. } => None,
         }
@@ -192,9 +239,9 @@ impl<B> Error<B> {
         self.api_error().map(|e| &e.body)
     }
 
-    /// True if the call ran out of time.
+    /// True if the call ran out of time (the timeout of an attempt, or a streamed body's idle timeout).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::TimedOut { .. })
     }
 }
 
@@ -241,6 +288,19 @@ impl<B: fmt::Display> fmt::Display for Error<B> {
             Error::Hook { operation, source } => {
                 write!(f, "{operation}: a hook stopped the request: {source}")
             }
+            Error::TimedOut {
+                operation,
+                waited,
+                what,
+            } => write!(f, "{operation}: {what} did not arrive within {waited:?}"),
+            Error::TooLarge { operation, limit } => {
+                write!(f, "{operation}: the answer is larger than the limit of {limit} bytes")
+            }
+            Error::Io {
+                operation,
+                what,
+                source,
+            } => write!(f, "{operation}: {what} failed: {source}"),
         }
     }
 }
@@ -250,6 +310,7 @@ impl<B: fmt::Debug + fmt::Display> std::error::Error for Error<B> {
         match self {
             Error::Transport { source, .. } | Error::Timeout { source, .. } => Some(source),
             Error::Hook { source, .. } => Some(source.as_ref()),
+            Error::Io { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -268,6 +329,9 @@ impl<B> Error<B> {
             Error::PageRefused { .. } => "page_refused",
             Error::RedirectRefused { .. } => "redirect_refused",
             Error::Hook { .. } => "hook",
+            Error::TimedOut { .. } => "timeout",
+            Error::TooLarge { .. } => "too_large",
+            Error::Io { .. } => "io",
         }
     }
 }
@@ -405,8 +469,19 @@ pub trait BuildClient: Sized {
     type ErrorBody: ErrorBody;
     /// The base URL used when none is set.
     const DEFAULT_BASE_URL: &'static str;
-    /// The environment variable [`ClientBuilder::read_env`] reads the API key from, if the API has one.
-    const API_KEY_ENV: Option<&'static str>;
+    /// The environment variable of the API key, for a client that keeps the default [`BuildClient::SCHEMES`]
+    /// (one bearer scheme); a client that lists its schemes names each one's variable there instead.
+    const API_KEY_ENV: Option<&'static str> = None;
+    /// The API's security schemes, in the spec's order. The default is what every client had before schemes
+    /// existed: one bearer scheme, `BearerAuth`, whose key is in [`BuildClient::API_KEY_ENV`].
+    const SCHEMES: &'static [SecurityScheme] = &[SecurityScheme {
+        name: "BearerAuth",
+        scheme: AuthScheme::Bearer,
+        env: Self::API_KEY_ENV,
+    }];
+    /// The schemes an operation accepts unless it says otherwise ([`AuthRequirement::Default`]), in order of
+    /// preference. Empty (the default): every scheme of [`BuildClient::SCHEMES`], in its order.
+    const DEFAULT_SCHEMES: &'static [&'static str] = &[];
     /// The environment variable [`ClientBuilder::read_env`] reads the base URL from, if the API names one.
     const BASE_URL_ENV: Option<&'static str>;
     /// The default `User-Agent`.
@@ -415,11 +490,13 @@ pub trait BuildClient: Sized {
     fn from_runtime(runtime: Runtime<Self::ErrorBody>) -> Self;
 }
 
-/// Configures a client: base URL, API key, timeouts, user agent, retry policy, HTTP client.
+/// Configures a client: base URL, credentials, default headers, timeouts, user agent, retry policy, HTTP client.
 pub struct ClientBuilder<C> {
     base_url: Option<String>,
-    api_key: Option<String>,
+    credentials: auth::Given,
+    default_headers: Vec<(String, String)>,
     timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
     connect_timeout: Duration,
     user_agent: Option<String>,
     retry: RetryPolicy,
@@ -433,9 +510,21 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            // The key is a secret: say whether it is set, never what it is.
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            // Credentials and header values are secrets: say whether they are set, never what they are.
+            .field(
+                "credentials",
+                &(!self.credentials.is_empty()).then_some("<redacted>"),
+            )
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
@@ -449,8 +538,10 @@ impl<C: BuildClient> Default for ClientBuilder<C> {
     fn default() -> Self {
         ClientBuilder {
             base_url: None,
-            api_key: None,
+            credentials: auth::Given::default(),
+            default_headers: Vec::new(),
             timeout: Some(Duration::from_secs(60)),
+            idle_timeout: Some(Duration::from_secs(60)),
             connect_timeout: Duration::from_secs(10),
             user_agent: None,
             retry: RetryPolicy::default(),
@@ -475,9 +566,53 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
-    /// The API key, sent as `Authorization: Bearer <key>` to the base URL's host only.
+    /// The API key: the credential of every bearer and API-key scheme of the API (and, for an API whose schemes
+    /// are all basic, its user name, as Stripe takes its key). It is sent to the base URL's origin only.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+        self.credentials.api_key = Some(key.into());
+        self
+    }
+
+    /// The token of every bearer scheme (`Authorization: Bearer <token>`), instead of the API key.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials.bearer = Some(token.into());
+        self
+    }
+
+    /// The user name and password of every basic scheme (`Authorization: Basic ...`); `None` sends an empty
+    /// password (Stripe: `basic_auth("sk_test_...", None)`).
+    pub fn basic_auth(mut self, user: impl Into<String>, password: Option<&str>) -> Self {
+        self.credentials.basic = Some((user.into(), password.map(str::to_owned)));
+        self
+    }
+
+    /// The credential of the security scheme named `scheme` (the spec's name), which wins over
+    /// [`api_key`](Self::api_key), [`bearer_token`](Self::bearer_token) and [`basic_auth`](Self::basic_auth).
+    /// A name the API does not have, or a credential of the wrong kind (a user and password for a key scheme),
+    /// fails [`build`](Self::build) with [`Error::Config`].
+    pub fn credential(mut self, scheme: impl Into<String>, credential: Credential) -> Self {
+        self.credentials.by_scheme.push((scheme.into(), credential));
+        self
+    }
+
+    /// A header sent with every request (the API's version header, an `Accept` of its own), before the
+    /// operation's headers and a request's own options, which may replace it. An invalid name or value fails
+    /// [`build`](Self::build) with [`Error::Config`]. Its value never appears in `Debug` output or logs.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The longest a streamed body ([`Request::send_streaming`]) may go without a chunk arriving (60 s by
+    /// default); then it ends with [`Error::TimedOut`].
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Streamed bodies wait for each chunk as long as it takes.
+    pub fn no_idle_timeout(mut self) -> Self {
+        self.idle_timeout = None;
         self
     }
 
@@ -539,8 +674,9 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
-    /// Reads the API key and the base URL from the environment variables the spec names (the base URL's
-    /// variable is optional); fails if the key's variable is unset or empty.
+    /// Reads each security scheme's credential and the base URL from the environment variables the spec names (a
+    /// basic scheme's variable holds `user` or `user:password`; the base URL's variable is optional). Fails only
+    /// when the API names variables for its schemes and none of them is set (or all are empty).
     pub fn read_env(self) -> Result<Self, Error<C::ErrorBody>> {
         self.read_env_with(|name| std::env::var(name).ok())
     }
@@ -549,17 +685,30 @@ impl<C: BuildClient> ClientBuilder<C> {
         mut self,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, Error<C::ErrorBody>> {
-        if let Some(name) = C::API_KEY_ENV {
-            match var(name).filter(|v| !v.trim().is_empty()) {
-                Some(key) => self.api_key = Some(key.trim().to_owned()),
-                None => {
-                    return Err(Error::Config {
-                        message: format!(
-                            "the environment variable {name} (the API key) is not set"
-                        ),
-                    })
-                }
+        let mut names = Vec::new();
+        let mut found = false;
+        for scheme in C::SCHEMES {
+            let Some(name) = scheme.env else {
+                continue;
+            };
+            names.push(name);
+            if let Some(text) = var(name).filter(|v| !v.trim().is_empty()) {
+                found = true;
+                let credential = auth::Credential::from_env(scheme.scheme, text.trim());
+                self.credentials
+                    .by_scheme
+                    .push((scheme.name.to_owned(), credential));
             }
+        }
+        if !found && !names.is_empty() {
+            let message = match names.as_slice() {
+                [name] => format!("the environment variable {name} (the API key) is not set"),
+                names => format!(
+                    "none of the environment variables {} (the API's credentials) is set",
+                    names.join(", ")
+                ),
+            };
+            return Err(Error::Config { message });
         }
         if let Some(url) = C::BASE_URL_ENV.and_then(&var) {
             if !url.trim().is_empty() {
@@ -574,16 +723,24 @@ impl<C: BuildClient> ClientBuilder<C> {
         let config = |message: String| Error::Config { message };
         let raw_url = self.base_url.as_deref().unwrap_or(C::DEFAULT_BASE_URL);
         let base_url = parse_base_url(raw_url).map_err(config)?;
-        let authorization = match &self.api_key {
-            Some(key) => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-                    config("the API key contains characters a header cannot carry".into())
+        let credentials = Credentials::resolve(C::SCHEMES, C::DEFAULT_SCHEMES, &self.credentials)
+            .map_err(config)?;
+        let default_headers = self
+            .default_headers
+            .iter()
+            .map(|(name, value)| {
+                let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    config(format!("the default header name {name:?} is not valid"))
+                })?;
+                let mut value = HeaderValue::from_str(value).map_err(|_| {
+                    config(format!(
+                        "the value of the default header `{name}` is not a valid header value"
+                    ))
                 })?;
                 value.set_sensitive(true);
-                Some(value)
-            }
-            None => None,
-        };
+                Ok((header, value))
+            })
+            .collect::<Result<Vec<_>, Error<C::ErrorBody>>>()?;
         let user_agent = HeaderValue::from_str(self.user_agent.as_deref().unwrap_or(C::USER_AGENT))
             .map_err(|_| {
                 config("the user agent contains characters a header cannot carry".into())
@@ -599,9 +756,11 @@ impl<C: BuildClient> ClientBuilder<C> {
         Ok(C::from_runtime(Runtime {
             inner: Arc::new(Inner {
                 base_url,
-                authorization,
+                credentials,
+                default_headers,
                 user_agent,
                 timeout: self.timeout,
+                idle_timeout: self.idle_timeout,
                 retry: self.retry,
                 http,
                 hooks: self.hooks,
@@ -668,8 +827,10 @@ fn reqwest_method(method: HttpMethod) -> reqwest::Method {
     }
 }
 
-/// What the runtime needs to know about an operation; generated as a constant per operation.
+/// What the runtime needs to know about an operation; generated as a constant per operation with the `const`
+/// steps below (`Operation::new(..).json_body(..).paginated(..)`), in a `static`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Operation {
     /// `resource.method`, used in errors.
     pub name: &'static str,
@@ -679,34 +840,37 @@ pub struct Operation {
     pub path: &'static str,
     /// Whether retrying is safe.
     pub idempotent: bool,
-    /// Whether the API key is sent.
-    pub auth: bool,
-    /// Whether the operation takes a JSON body (`{}` is sent when no field was set).
-    pub body: bool,
-    /// The body fields a request must set (wire names).
+    /// Which credentials are sent.
+    pub auth: AuthRequirement,
+    /// The kind of body it takes.
+    pub body: BodyKind,
+    /// The body fields (or, for multipart bodies, file parts) a request must set (wire names).
     pub required: &'static [&'static str],
-    /// Where a paginated list's envelope keeps the next page's URL and the items.
-    pub page: Option<PageFields>,
+    /// How a paginated list's pages link to each other.
+    pub page: Option<Paging>,
     /// The header the API reads idempotency keys from (`Idempotency-Key`), if the operation accepts one. The
     /// runtime then sends a fresh key (a random UUID) with each call, the same on every retry of it, and retries
     /// the call as if it were idempotent.
     pub idempotency_header: Option<&'static str>,
+    /// The `Accept` header sent (`application/json` unless the operation answers another media type).
+    pub accept: &'static str,
 }
 
 impl Operation {
-    /// An operation with credentials, no body, not paginated, idempotent as its method says. Generated code
-    /// describes each operation with these `const` steps, in a `static`.
+    /// An operation with the API's default credentials, no body, not paginated, idempotent as its method says,
+    /// accepting JSON.
     pub const fn new(name: &'static str, method: HttpMethod, path: &'static str) -> Operation {
         Operation {
             name,
             method,
             path,
             idempotent: method.is_idempotent(),
-            auth: true,
-            body: false,
+            auth: AuthRequirement::Default,
+            body: BodyKind::None,
             required: &[],
             page: None,
             idempotency_header: None,
+            accept: "application/json",
         }
     }
 
@@ -725,31 +889,85 @@ impl Operation {
 
     /// Sent without credentials.
     pub const fn open(mut self) -> Operation {
-        self.auth = false;
+        self.auth = AuthRequirement::None;
+        self
+    }
+
+    /// Accepts these security schemes (the spec's names), in order of preference, instead of the API's default
+    /// ones: the request carries the credential of the first one the client holds, or none (the server then
+    /// answers 401).
+    pub const fn auth_any_of(mut self, schemes: &'static [&'static str]) -> Operation {
+        self.auth = AuthRequirement::AnyOf(schemes);
         self
     }
 
     /// Takes a JSON body, of which these fields must be set.
     pub const fn json_body(mut self, required: &'static [&'static str]) -> Operation {
-        self.body = true;
+        self.body = BodyKind::Json;
         self.required = required;
         self
     }
 
-    /// A paginated list whose envelope has these fields.
-    pub const fn paginated(mut self, next: &'static str, results: &'static str) -> Operation {
-        self.page = Some(PageFields { next, results });
+    /// Takes an `application/x-www-form-urlencoded` body (see [`BodyKind::Form`]), of which these fields must be
+    /// set.
+    pub const fn form_body(mut self, required: &'static [&'static str]) -> Operation {
+        self.body = BodyKind::Form;
+        self.required = required;
         self
     }
-}
 
-/// The wire names of a page envelope's fields that pagination follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageFields {
-    /// The absolute (or relative) URL of the next page; `null` or absent on the last page.
-    pub next: &'static str,
-    /// The page's items.
-    pub results: &'static str,
+    /// Takes a `multipart/form-data` body (see [`BodyKind::Multipart`]), of which these fields or file parts must
+    /// be set.
+    pub const fn multipart_body(mut self, required: &'static [&'static str]) -> Operation {
+        self.body = BodyKind::Multipart;
+        self.required = required;
+        self
+    }
+
+    /// Takes a raw binary body, the [`File`] given with [`Request::binary`] (required).
+    pub const fn binary_body(mut self) -> Operation {
+        self.body = BodyKind::Binary;
+        self
+    }
+
+    /// Sends this `Accept` header (`text/event-stream`, `application/octet-stream`, `*/*`).
+    pub const fn accept(mut self, media_type: &'static str) -> Operation {
+        self.accept = media_type;
+        self
+    }
+
+    /// A paginated list whose envelope has these fields: the next page's URL and the items.
+    pub const fn paginated(mut self, next: &'static str, results: &'static str) -> Operation {
+        self.page = Some(Paging::NextUrl(PageFields { next, results }));
+        self
+    }
+
+    /// A list paginated with a cursor: each next request is the first one with the query parameter `param` set
+    /// to the cursor read from `source`; the items are the envelope's field `results`. With `has_more` (the
+    /// envelope's boolean field), pages follow while it is true; without, while the cursor is neither null nor
+    /// empty and the page has items.
+    pub const fn cursor_paginated(
+        mut self,
+        param: &'static str,
+        source: CursorSource,
+        results: &'static str,
+        has_more: Option<&'static str>,
+    ) -> Operation {
+        self.page = Some(Paging::Cursor(CursorPaging {
+            param,
+            source,
+            has_more,
+            results,
+        }));
+        self
+    }
+
+    /// A list paginated with the `Link` header (RFC 8288): the next page is the `rel="next"` target; the body
+    /// is the list of items itself.
+    pub const fn link_paginated(mut self) -> Operation {
+        self.page = Some(Paging::Link);
+        self
+    }
 }
 
 /// A date-time as its RFC 3339 text, the wire form of `datetime` parameters (`Display` would add spaces).
@@ -761,22 +979,28 @@ pub fn datetime_text(value: &chrono::DateTime<chrono::Utc>) -> String {
 struct Attempt<'a> {
     op: Operation,
     url: &'a Url,
-    body: Option<&'a [u8]>,
-    /// The call's headers before hooks and the key.
+    payload: &'a Payload,
+    /// The call's headers before hooks and credentials.
     headers: &'a HeaderMap,
     timeout: Option<Duration>,
     /// 1 for the first attempt.
     number: u32,
+    /// Read the whole body (else hand back the answer once its head arrived).
+    whole: bool,
 }
 
 /// Why an attempt brought back no answer to hand to the operation.
 enum AttemptError {
-    /// reqwest failed: connection, timeout, body.
+    /// reqwest failed: connection, timeout, body (its URL stripped when it held a query credential).
     Http(reqwest::Error),
     /// A hook refused to send it.
     Hook(HookError),
     /// The answer came from another origin, or redirects there.
     Redirected(String),
+    /// The body could not be built (a file that does not open, a stream already sent).
+    Body(String),
+    /// A streamed call's head did not arrive within the timeout.
+    HeadTimeout(Duration),
 }
 
 impl AttemptError {
@@ -789,7 +1013,45 @@ impl AttemptError {
             AttemptError::Http(source) => Error::Transport { operation, source },
             AttemptError::Hook(source) => Error::Hook { operation, source },
             AttemptError::Redirected(url) => Error::RedirectRefused { operation, url },
+            AttemptError::Body(message) => Error::InvalidRequest { operation, message },
+            AttemptError::HeadTimeout(waited) => Error::TimedOut {
+                operation,
+                waited,
+                what: "the answer's head",
+            },
         }
+    }
+}
+
+/// An answer as one attempt received it: the head, and the body read whole or still to be read.
+struct Received {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: ReceivedBody,
+}
+
+enum ReceivedBody {
+    Read(Vec<u8>),
+    Pending(reqwest::Response),
+}
+
+impl Received {
+    /// The whole answer (reading what is left of the body).
+    async fn into_raw<B>(self, op: Operation) -> Result<RawResponse, Error<B>> {
+        let body = match self.body {
+            ReceivedBody::Read(body) => body,
+            ReceivedBody::Pending(response) => response
+                .bytes()
+                .await
+                .map_err(|e| AttemptError::Http(e.without_url()).into_error(op))?
+                .to_vec(),
+        };
+        Ok(RawResponse {
+            operation: op.name,
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
     }
 }
 
@@ -851,9 +1113,11 @@ impl<B> Clone for Runtime<B> {
 
 struct Inner {
     base_url: Url,
-    authorization: Option<HeaderValue>,
+    credentials: Credentials,
+    default_headers: Vec<(HeaderName, HeaderValue)>,
     user_agent: HeaderValue,
     timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: reqwest::Client,
     hooks: Vec<Arc<dyn Hook>>,
@@ -866,7 +1130,17 @@ impl<B> fmt::Debug for Runtime<B> {
             .field("base_url", &self.inner.base_url.as_str())
             .field(
                 "api_key",
-                &self.inner.authorization.as_ref().map(|_| "<redacted>"),
+                &self.inner.credentials.any().then_some("<redacted>"),
+            )
+            .field("credentials", &self.inner.credentials)
+            .field(
+                "default_headers",
+                &self
+                    .inner
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
             )
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
@@ -903,6 +1177,16 @@ impl<B: ErrorBody> Runtime<B> {
         params: &[&str],
         query: &[(&'static str, String)],
     ) -> Result<Url, Error<B>> {
+        self.url_with(op, params, query.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    /// [`Runtime::url`] with query pairs whose keys are built (`a[]`, `created[gt]`).
+    fn url_with<'a>(
+        &self,
+        op: Operation,
+        params: &[&str],
+        query: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Url, Error<B>> {
         let invalid = |message: String| Error::InvalidRequest {
             operation: op.name,
             message,
@@ -932,7 +1216,8 @@ impl<B: ErrorBody> Runtime<B> {
         }
         let mut url = self.inner.base_url.clone();
         url.set_path(&path);
-        if !query.is_empty() {
+        let mut query = query.into_iter().peekable();
+        if query.peek().is_some() {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
@@ -952,7 +1237,7 @@ impl<B: ErrorBody> Runtime<B> {
     }
 
     /// Sends one request, retrying as the policy allows, and reads the whole answer. Any status is returned as a
-    /// [`RawResponse`]; only transport failures and timeouts are errors here.
+    /// [`RawResponse`]; only transport failures and timeouts are errors here. `body` is sent as JSON.
     pub async fn execute(
         &self,
         op: Operation,
@@ -970,8 +1255,9 @@ impl<B: ErrorBody> Runtime<B> {
     /// the fields `operation` (`resource.method`), `method`, `route` (the path template), and, once it is over,
     /// `status` (of the last answer), `attempts`, `duration_ms` and, for a call that failed without an answer,
     /// `error` (`transport`, `timeout`, ...). Each retry is a WARN event in it with `attempt` (the one that
-    /// failed), `reason` and `delay_ms`. Neither ever holds a header value (so never the API key) or a body;
-    /// bodies are TRACE events only when [`ClientBuilder::log_bodies`] or [`RequestOptions::log_bodies`] asks.
+    /// failed), `reason` and `delay_ms`. Neither ever holds a header value (so never a credential), a URL (so
+    /// never a query key) or a body; bodies are TRACE events only when [`ClientBuilder::log_bodies`] or
+    /// [`RequestOptions::log_bodies`] asks.
     pub async fn execute_with(
         &self,
         op: Operation,
@@ -979,6 +1265,24 @@ impl<B: ErrorBody> Runtime<B> {
         body: Option<Vec<u8>>,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error<B>> {
+        let payload = body.map_or(Payload::None, Payload::json);
+        self.call(op, url, &payload, &[], options, true)
+            .await?
+            .into_raw(op)
+            .await
+    }
+
+    /// One call in its span: every attempt of sending `payload` to `url` with the operation's own `headers`,
+    /// reading each answer whole or (for `whole == false`) up to its head.
+    async fn call(
+        &self,
+        op: Operation,
+        url: Url,
+        payload: &Payload,
+        headers: &[(HeaderName, HeaderValue)],
+        options: &RequestOptions,
+        whole: bool,
+    ) -> Result<Received, Error<B>> {
         let span = tracing::info_span!(
             "apigen.call",
             operation = op.name,
@@ -992,72 +1296,99 @@ impl<B: ErrorBody> Runtime<B> {
         let started = Instant::now();
         let mut attempts = 0;
         let outcome = self
-            .attempts(op, url, body, options, &mut attempts)
+            .attempts(op, url, payload, headers, options, whole, &mut attempts)
             .instrument(span.clone())
             .await;
         span.record("attempts", attempts);
         span.record("duration_ms", milliseconds(started.elapsed()));
         match &outcome {
-            Ok(raw) => span.record("status", raw.status.as_u16()),
+            Ok(received) => span.record("status", received.status.as_u16()),
             Err(e) => span.record("error", e.label()),
         };
         outcome
     }
 
     /// The attempts of one call, as the policy allows; `attempts` counts them for the span.
+    #[allow(clippy::too_many_arguments)]
     async fn attempts(
         &self,
         op: Operation,
         url: Url,
-        body: Option<Vec<u8>>,
+        payload: &Payload,
+        operation_headers: &[(HeaderName, HeaderValue)],
         options: &RequestOptions,
+        whole: bool,
         attempts: &mut u32,
-    ) -> Result<RawResponse, Error<B>> {
+    ) -> Result<Received, Error<B>> {
         let invalid = |message| Error::InvalidRequest {
             operation: op.name,
             message,
         };
         let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let accept = HeaderValue::from_str(op.accept).map_err(|_| {
+            invalid(format!(
+                "the media type {:?} is not a valid header value",
+                op.accept
+            ))
+        })?;
+        headers.insert(ACCEPT, accept);
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        if body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(content_type) = payload.content_type().map_err(invalid)? {
+            headers.insert(CONTENT_TYPE, content_type);
+        }
+        // API-wide headers, then the operation's, then idempotency, then the request's own options: each may
+        // replace the one before.
+        for (name, value) in self.inner.default_headers.iter().chain(operation_headers) {
+            headers.insert(name.clone(), value.clone());
         }
         // One key per call, the same on every attempt: that is what lets the server act only once.
         let idempotency = idempotency_key(op, options).map_err(invalid)?;
         if let Some((name, value)) = &idempotency {
             headers.insert(name.clone(), value.clone());
         }
-        // After the generated headers, so that a request's own replace them.
         for (name, value) in options.header_values().map_err(invalid)? {
             headers.insert(name, value);
         }
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let log_bodies = options.log_bodies.or(self.inner.log_bodies);
-        if let (Some(cap), Some(body)) = (log_bodies, &body) {
+        if let (Some(cap), Some(body)) = (log_bodies, payload.bytes()) {
             log_body("request", body, cap);
         }
         let retry_safe = op.idempotent || policy.retry_non_idempotent || idempotency.is_some();
+        // A streamed body is gone after the first attempt: nothing can be sent again.
+        let max_retries = if payload.is_single_use() {
+            0
+        } else {
+            policy.max_retries
+        };
         loop {
             *attempts += 1;
             let attempt = Attempt {
                 op,
                 url: &url,
-                body: body.as_deref(),
+                payload,
                 headers: &headers,
                 timeout,
                 number: *attempts,
+                whole,
             };
             let outcome = self.attempt(attempt).await;
-            if let (Some(cap), Ok(raw)) = (log_bodies, &outcome) {
-                log_body("response", &raw.body, cap);
+            if let (
+                Some(cap),
+                Ok(Received {
+                    body: ReceivedBody::Read(body),
+                    ..
+                }),
+            ) = (log_bodies, &outcome)
+            {
+                log_body("response", body, cap);
             }
             let retry = *attempts - 1;
             let reason = match &outcome {
-                _ if retry >= policy.max_retries => None,
-                Ok(raw) if retry_safe && is_retryable_status(raw.status) => {
-                    Some(raw.status.to_string())
+                _ if retry >= max_retries => None,
+                Ok(received) if retry_safe && is_retryable_status(received.status) => {
+                    Some(received.status.to_string())
                 }
                 Ok(_) => None,
                 // Nothing reached the server when the connection could not be opened: safe for any method.
@@ -1074,8 +1405,8 @@ impl<B: ErrorBody> Runtime<B> {
             let Some(reason) = reason else {
                 return outcome.map_err(|e| e.into_error(op));
             };
-            let retry_after = outcome.as_ref().ok().and_then(|raw| {
-                let value = raw.headers.get(RETRY_AFTER)?.to_str().ok()?;
+            let retry_after = outcome.as_ref().ok().and_then(|received| {
+                let value = received.headers.get(RETRY_AFTER)?.to_str().ok()?;
                 parse_retry_after(value, SystemTime::now())
             });
             let delay = policy.delay(retry, retry_after, fastrand::f64());
@@ -1089,9 +1420,9 @@ impl<B: ErrorBody> Runtime<B> {
         }
     }
 
-    /// One attempt: the hooks, the key, the request, the whole answer, and the check that it came from the base
-    /// URL's origin.
-    async fn attempt(&self, attempt: Attempt<'_>) -> Result<RawResponse, AttemptError> {
+    /// One attempt: the hooks, the credential, the request, the answer (whole, or its head), and the check that
+    /// it came from the base URL's origin.
+    async fn attempt(&self, attempt: Attempt<'_>) -> Result<Received, AttemptError> {
         let inner = &self.inner;
         let op = attempt.op;
         let info = CallInfo {
@@ -1106,67 +1437,148 @@ impl<B: ErrorBody> Runtime<B> {
             hook.before_send(&mut HookRequest {
                 info,
                 headers: &mut headers,
-                body: attempt.body,
+                body: attempt.payload.bytes(),
             })
             .map_err(AttemptError::Hook)?;
         }
-        // Last, so no hook sees the key; a request or hook that set its own `Authorization` keeps it.
-        if let (true, Some(authorization)) = (op.auth, &inner.authorization) {
-            headers
-                .entry(AUTHORIZATION)
-                .or_insert_with(|| authorization.clone());
+        // Last, so no hook sees the credential; a request or hook that set the same header itself keeps it. A
+        // query key goes on a copy of the URL that only reqwest sees.
+        let mut url = std::borrow::Cow::Borrowed(attempt.url);
+        let mut query_key = false;
+        match inner.credentials.choose(op.auth) {
+            Some(Ready::Header(name, value)) => {
+                headers.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+            Some(Ready::Query(name, key)) => {
+                url.to_mut().query_pairs_mut().append_pair(name, key);
+                query_key = true;
+            }
+            None => {}
         }
+        // reqwest's errors print their URL: one holding a key must not.
+        let strip = |e: reqwest::Error| if query_key { e.without_url() } else { e };
         let mut request = inner
             .http
-            .request(reqwest_method(op.method), attempt.url.clone())
+            .request(reqwest_method(op.method), url.as_ref().clone())
             .headers(headers);
-        if let Some(body) = attempt.body {
-            request = request.body(body.to_vec());
-        }
-        if let Some(timeout) = attempt.timeout {
+        request = attempt
+            .payload
+            .attach(request)
+            .await
+            .map_err(AttemptError::Body)?;
+        // A streamed answer's timeout covers its head only (its body has the idle timeout), so it is not
+        // reqwest's, which would cover the whole body too.
+        if let (Some(timeout), true) = (attempt.timeout, attempt.whole) {
             request = request.timeout(timeout);
         }
         let started = Instant::now();
         let answer = async {
-            let response = request.send().await?;
+            let sent = request.send();
+            let response = match (attempt.timeout, attempt.whole) {
+                (Some(limit), false) => tokio::time::timeout(limit, sent)
+                    .await
+                    .map_err(|_| AttemptError::HeadTimeout(limit))?,
+                _ => sent.await,
+            }
+            .map_err(|e| AttemptError::Http(strip(e)))?;
             let status = response.status();
             let headers = response.headers().clone();
             let url = response.url().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>((url, status, headers, body))
+            let body = if attempt.whole {
+                let bytes = response
+                    .bytes()
+                    .await
+                    .map_err(|e| AttemptError::Http(strip(e)))?;
+                ReceivedBody::Read(bytes.to_vec())
+            } else {
+                ReceivedBody::Pending(response)
+            };
+            Ok::<_, AttemptError>((url, status, headers, body))
         }
         .await;
         let elapsed = started.elapsed();
-        for hook in &inner.hooks {
-            hook.after_receive(&HookResponse {
-                info,
-                outcome: match &answer {
-                    Ok((_, status, headers, _)) => Ok((*status, headers)),
-                    Err(e) => Err(e),
-                },
-                elapsed,
-            });
+        let outcome = match &answer {
+            Ok((_, status, headers, _)) => Some(Ok((*status, headers))),
+            Err(AttemptError::Http(e)) => Some(Err(e)),
+            // A head that never came has no reqwest error to show: the hooks are not called for it.
+            Err(_) => None,
+        };
+        if let Some(outcome) = outcome {
+            for hook in &inner.hooks {
+                hook.after_receive(&HookResponse {
+                    info,
+                    outcome,
+                    elapsed,
+                });
+            }
         }
-        let (url, status, headers, body) = answer.map_err(AttemptError::Http)?;
+        let (answered, status, headers, body) = answer?;
         let origin = inner.base_url.origin();
+        let redact = |url: &Url| self.redacted(url);
         // A client of the user's own may have followed a redirect elsewhere: that answer is not the API's.
-        if url.origin() != origin {
-            return Err(AttemptError::Redirected(url.to_string()));
+        if answered.origin() != origin {
+            return Err(AttemptError::Redirected(redact(&answered)));
         }
         // The runtime's own client stops at a redirect elsewhere and hands back the `3xx` itself.
         if status.is_redirection() {
             let location = headers
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| url.join(v).ok());
+                .and_then(|v| answered.join(v).ok());
             if let Some(location) = location.filter(|l| l.origin() != origin) {
-                return Err(AttemptError::Redirected(location.to_string()));
+                return Err(AttemptError::Redirected(redact(&location)));
             }
         }
-        Ok(RawResponse {
-            operation: op.name,
+        Ok(Received {
             status,
             headers,
+            body,
+        })
+    }
+
+    /// `url` as error messages may quote it: without the query parameters credentials travel in.
+    fn redacted(&self, url: &Url) -> String {
+        let names: Vec<&str> = self.inner.credentials.query_names().collect();
+        if names.is_empty() || url.query().is_none() {
+            return url.to_string();
+        }
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(name, _)| !names.contains(&name.as_ref()))
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        let mut url = url.clone();
+        url.set_query(None);
+        if !kept.is_empty() {
+            url.query_pairs_mut().extend_pairs(kept);
+        }
+        url.to_string()
+    }
+
+    /// Sends a request and returns its answer once the head arrived, the body to be read as a stream (see
+    /// [`Request::send_streaming`]).
+    async fn stream(
+        &self,
+        op: Operation,
+        url: Url,
+        payload: &Payload,
+        headers: &[(HeaderName, HeaderValue)],
+        options: &RequestOptions,
+    ) -> Result<StreamingResponse<B>, Error<B>> {
+        let received = self.call(op, url, payload, headers, options, false).await?;
+        let idle = options.idle_timeout.unwrap_or(self.inner.idle_timeout);
+        let query_key = self.inner.credentials.query_names().next().is_some();
+        let body = match received.body {
+            ReceivedBody::Pending(response) => {
+                ByteStream::new(op.name, received.status, response, idle, query_key)
+            }
+            // Only a whole read gives bytes; kept total rather than assumed.
+            ReceivedBody::Read(bytes) => ByteStream::from_bytes(op.name, received.status, bytes),
+        };
+        Ok(StreamingResponse {
+            operation: op.name,
+            status: received.status,
+            headers: received.headers,
             body,
         })
     }
@@ -1205,9 +1617,82 @@ impl RawResponse {
         &self.headers
     }
 
-    /// The answer's body.
+    /// The answer's body (empty for a `HEAD` request).
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// The header `name` as `T` (strings, integers, numbers, booleans, enums, lists split on commas); `None` when
+    /// the answer has none. A value that is not a `T` is an [`Error::Decode`] naming the header.
+    pub fn header<T: DeserializeOwned, B>(&self, name: &str) -> Result<Option<T>, Error<B>> {
+        headers::header(&self.headers, name).map_err(|message| self.decode_error(message))
+    }
+
+    /// Every header the type `H` declares: a struct deserialized from the headers, each field named (or
+    /// `#[serde(rename)]`d) as its lower-case header name, typed as [`RawResponse::header`] types one. A missing
+    /// header is a missing field (`Option` fields are then `None`); an error names the header.
+    pub fn headers_as<H: DeserializeOwned, B>(&self) -> Result<H, Error<B>> {
+        headers::headers_as(&self.headers).map_err(|message| self.decode_error(message))
+    }
+
+    /// `body` with the answer's typed headers `H` (see [`RawResponse::headers_as`]): what a generated
+    /// `send_with_headers()` returns once it decoded the body.
+    pub fn into_answer<T, H: DeserializeOwned, B>(self, body: T) -> Result<Answer<T, H>, Error<B>> {
+        let headers = self.headers_as()?;
+        Ok(Answer {
+            status: self.status,
+            body,
+            headers,
+            raw_headers: self.headers,
+        })
+    }
+
+    /// [`RawResponse::success_json`] with the typed headers.
+    pub fn success_json_with_headers<T: DeserializeOwned, H: DeserializeOwned, B: ErrorBody>(
+        self,
+    ) -> Result<Answer<T, H>, Error<B>> {
+        if !self.status.is_success() {
+            return Err(self.into_error());
+        }
+        let body = self.json()?;
+        self.into_answer(body)
+    }
+
+    /// [`RawResponse::unit`] with the typed headers.
+    pub fn unit_with_headers<H: DeserializeOwned, B: ErrorBody>(
+        self,
+    ) -> Result<Answer<(), H>, Error<B>> {
+        if !self.status.is_success() {
+            return Err(self.into_error());
+        }
+        self.into_answer(())
+    }
+
+    /// The body as text (lossily decoded) for a success status, the API error otherwise.
+    pub fn success_text<B: ErrorBody>(self) -> Result<String, Error<B>> {
+        if self.status.is_success() {
+            Ok(String::from_utf8_lossy(&self.body).into_owned())
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The body's bytes for a success status, the API error otherwise.
+    pub fn success_bytes<B: ErrorBody>(self) -> Result<bytes::Bytes, Error<B>> {
+        if self.status.is_success() {
+            Ok(bytes::Bytes::from(self.body))
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    fn decode_error<B>(&self, message: String) -> Error<B> {
+        Error::Decode {
+            operation: self.operation,
+            status: self.status,
+            message,
+            snippet: String::new(),
+        }
     }
 
     /// Decodes the body as JSON; a failure names the path to the bad value and keeps a snippet of the body.
@@ -1353,17 +1838,74 @@ mod tests {
 
     type Result<T> = std::result::Result<T, Error<Text>>;
 
-    const GET_ITEM: Operation = Operation {
-        name: "items.get",
-        method: HttpMethod::Get,
-        path: "/api/{project}/items/{id}/",
-        idempotent: true,
-        auth: true,
-        body: false,
-        required: &[],
-        page: None,
-        idempotency_header: None,
-    };
+    const GET_ITEM: Operation =
+        Operation::new("items.get", HttpMethod::Get, "/api/{project}/items/{id}/");
+
+    /// An API with every kind of scheme, each with its variable.
+    struct Schemes;
+
+    impl BuildClient for Schemes {
+        type ErrorBody = Text;
+        const DEFAULT_BASE_URL: &'static str = "https://api.example.com";
+        const SCHEMES: &'static [SecurityScheme] = &[
+            SecurityScheme::new("basic", AuthScheme::Basic).env("S_BASIC"),
+            SecurityScheme::new("header", AuthScheme::ApiKeyHeader("X-Key")).env("S_HEADER"),
+        ];
+        const BASE_URL_ENV: Option<&'static str> = None;
+        const USER_AGENT: &'static str = "test/1.0";
+        fn from_runtime(_: Runtime<Text>) -> Self {
+            Schemes
+        }
+    }
+
+    #[test]
+    fn the_default_schemes_are_one_bearer_scheme_read_from_the_old_variable() {
+        assert_eq!(
+            TestClient::SCHEMES,
+            [SecurityScheme::new("BearerAuth", AuthScheme::Bearer).env("TEST_KEY")]
+        );
+        assert!(TestClient::DEFAULT_SCHEMES.is_empty());
+    }
+
+    #[test]
+    fn environment_variables_per_scheme() {
+        let env = |name: &str| (name == "S_BASIC").then(|| "ada:pw".to_owned());
+        let builder = ClientBuilder::<Schemes>::new().read_env_with(env).unwrap();
+        assert_eq!(
+            builder.credentials.by_scheme,
+            [("basic".to_owned(), Credential::basic("ada", Some("pw")))]
+        );
+        let none = ClientBuilder::<Schemes>::new().read_env_with(|_| None);
+        assert!(
+            matches!(none, Err(Error::Config { ref message }) if message.contains("S_BASIC, S_HEADER")),
+            "{none:?}"
+        );
+        // An API without variables for its schemes needs none.
+        assert!(ClientBuilder::<ClientOnly>::new()
+            .read_env_with(|_| None)
+            .is_ok());
+        let unknown = ClientBuilder::<Schemes>::new()
+            .credential("nope", Credential::key("k"))
+            .build();
+        assert!(matches!(unknown, Err(Error::Config { .. })));
+        let header = ClientBuilder::<Schemes>::new()
+            .default_header("X-Version", "bad\nvalue")
+            .build();
+        assert!(matches!(header, Err(Error::Config { .. })));
+    }
+
+    /// A client that keeps the default scheme and names no variable.
+    struct ClientOnly;
+
+    impl BuildClient for ClientOnly {
+        type ErrorBody = Text;
+        const DEFAULT_BASE_URL: &'static str = "https://api.example.com";
+        const BASE_URL_ENV: Option<&'static str> = None;
+        const USER_AGENT: &'static str = "test/1.0";
+        fn from_runtime(_: Runtime<Text>) -> Self {
+            ClientOnly
+        }
+    }
 
     fn runtime(base: &str) -> Runtime<Text> {
         match ClientBuilder::<TestClient>::new().base_url(base).build() {
@@ -1434,7 +1976,10 @@ mod tests {
         let builder = ClientBuilder::<TestClient>::new()
             .read_env_with(env)
             .unwrap();
-        assert_eq!(builder.api_key.as_deref(), Some("secret"));
+        assert_eq!(
+            builder.credentials.by_scheme,
+            [("BearerAuth".to_owned(), Credential::key("secret"))]
+        );
         let rt = builder.build().unwrap().0;
         assert_eq!(rt.base_url().as_str(), "http://127.0.0.1:1234/");
         // The key must never show up in debug output.

@@ -1,11 +1,17 @@
-//! Authentication and scope checks: [`Authenticate`] (the implementation maps a bearer key to a caller),
-//! [`Caller`] (what the caller may do) and [`ScopeRules`] (the spec's wildcard and implied-scope rules).
+//! Authentication and scope checks: [`Authenticate`] (the implementation maps a credential to a caller),
+//! [`Credentials`] (what a request sent, for one of the operation's [`SecurityScheme`]s: a bearer token, a basic
+//! user and password, an API key in a header or the query), [`Caller`] (what the caller may do) and
+//! [`ScopeRules`] (the spec's wildcard and implied-scope rules).
 //!
 //! The rules are data taken from the spec, not code: a wildcard scope that grants everything, and rules such as
 //! `{object}:write` grants `{object}:read`, where `{object}` stands for one `:`-separated segment.
 
+use super::super::{AuthScheme, SecurityScheme};
 use axum::http::header::AUTHORIZATION;
 use axum::http::HeaderMap;
+use base64::Engine as _;
+use std::borrow::Cow;
+use std::fmt;
 use std::future::Future;
 
 /// What an authenticated caller may do.
@@ -21,13 +27,156 @@ pub trait Caller: Send + Sync + 'static {
     }
 }
 
-/// Maps an API key to a caller. Every route that needs credentials calls it before its handler runs.
+/// Maps a credential to a caller. Every route that needs credentials calls it before its handler runs.
+///
+/// An implementation for an API with one kind of key implements [`Authenticate::authenticate`] only; one whose
+/// schemes differ (a basic user and password beside a bearer token) implements
+/// [`Authenticate::authenticate_with`], which receives the scheme and what was sent.
 pub trait Authenticate: Send + Sync + 'static {
     /// Who a valid key belongs to; handlers receive it in their `RequestContext`.
     type Caller: Caller;
 
-    /// The caller owning `key` (the bearer token, without the `Bearer ` prefix), or `None` for an unknown key.
+    /// The caller owning `key` (the bearer token without the `Bearer ` prefix, or the API key), or `None` for an
+    /// unknown key.
     fn authenticate(&self, key: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
+
+    /// The caller `credentials` (sent for `scheme`, one of the operation's schemes) belong to, or `None` when
+    /// they are refused. The default hands a key to [`Authenticate::authenticate`]: a bearer token, an API key,
+    /// or a basic credential's user name when its password is empty (as Stripe sends its key); a basic
+    /// credential with a password is refused.
+    fn authenticate_with(
+        &self,
+        scheme: &SecurityScheme,
+        credentials: &Credentials<'_>,
+    ) -> impl Future<Output = Option<Self::Caller>> + Send {
+        let _ = scheme;
+        let key = credentials.key();
+        async move {
+            match key {
+                Some(key) => self.authenticate(key).await,
+                None => None,
+            }
+        }
+    }
+}
+
+/// What a request sent for one security scheme.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials<'a> {
+    /// `Authorization: Bearer <token>`.
+    Bearer(&'a str),
+    /// `Authorization: Basic <base64 of user:password>`, decoded.
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password (empty when none was sent).
+        password: String,
+    },
+    /// An API key from its header or (percent-decoded) query parameter.
+    ApiKey(Cow<'a, str>),
+}
+
+impl<'a> Credentials<'a> {
+    /// The key these credentials amount to: a bearer token, an API key, or the user name of a basic credential
+    /// without a password.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Credentials::Bearer(key) => Some(key),
+            Credentials::ApiKey(key) => Some(key),
+            Credentials::Basic { user, password } if password.is_empty() => Some(user),
+            Credentials::Basic { .. } => None,
+        }
+    }
+}
+
+impl fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the secret: a basic user name may be a key too.
+        match self {
+            Credentials::Bearer(_) => f.write_str("Credentials::Bearer(<redacted>)"),
+            Credentials::Basic { .. } => f.write_str("Credentials::Basic(<redacted>)"),
+            Credentials::ApiKey(_) => f.write_str("Credentials::ApiKey(<redacted>)"),
+        }
+    }
+}
+
+/// What a request sent for an operation's schemes.
+#[derive(Debug)]
+pub enum Presented<'a> {
+    /// Nothing for any of them.
+    Nothing,
+    /// Credentials for this scheme (the first of the operation's for which the request has any).
+    Found(&'a SecurityScheme, Credentials<'a>),
+    /// Credentials for this scheme that cannot be read (basic credentials that are not base64 of `user:password`).
+    Malformed(&'a SecurityScheme),
+}
+
+/// The credentials of the first of `schemes` the request has any for, reading the `Authorization` header and
+/// the API keys' headers and query parameters (`query` is the raw query string). An empty value counts as none.
+pub fn credentials<'a>(
+    schemes: &'a [SecurityScheme],
+    headers: &'a HeaderMap,
+    query: Option<&'a str>,
+) -> Presented<'a> {
+    for scheme in schemes {
+        match scheme.scheme {
+            AuthScheme::Bearer => {
+                if let Some(key) = bearer_key(headers) {
+                    return Presented::Found(scheme, Credentials::Bearer(key));
+                }
+            }
+            AuthScheme::Basic => match basic(headers) {
+                Some(Some((user, password))) => {
+                    return Presented::Found(scheme, Credentials::Basic { user, password })
+                }
+                Some(None) => return Presented::Malformed(scheme),
+                None => {}
+            },
+            AuthScheme::ApiKeyHeader(name) => {
+                let key = headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::trim)
+                    .filter(|key| !key.is_empty());
+                if let Some(key) = key {
+                    return Presented::Found(scheme, Credentials::ApiKey(Cow::Borrowed(key)));
+                }
+            }
+            AuthScheme::ApiKeyQuery(name) => {
+                if let Some(key) = query.and_then(|query| query_key(query, name)) {
+                    return Presented::Found(scheme, Credentials::ApiKey(key));
+                }
+            }
+        }
+    }
+    Presented::Nothing
+}
+
+/// The last value of the query parameter `name`, percent-decoded (a client encodes a key's `+`, `/` and `=`).
+fn query_key<'q>(query: &'q str, name: &str) -> Option<Cow<'q, str>> {
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value)
+        .last()
+        .filter(|value| !value.is_empty())
+}
+
+/// `Authorization: Basic ...` decoded: `None` without one, `Some(None)` when it does not decode to `user:password`.
+fn basic(headers: &HeaderMap) -> Option<Option<(String, String)>> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    Some(decoded.and_then(|text| {
+        text.split_once(':')
+            .map(|(user, password)| (user.to_owned(), password.to_owned()))
+            .filter(|(user, _)| !user.is_empty())
+    }))
 }
 
 /// The bearer key of a request: `Authorization: Bearer <key>` (the scheme name is case-insensitive).
@@ -278,6 +427,77 @@ mod tests {
         );
         assert_eq!(rules().first_missing(&caller, &["a:read"]), None);
         assert_eq!(rules().first_missing(&caller, &[]), None);
+    }
+
+    #[test]
+    fn reads_the_first_scheme_present() {
+        static SCHEMES: [SecurityScheme; 4] = [
+            SecurityScheme::new("basic", AuthScheme::Basic),
+            SecurityScheme::new("bearer", AuthScheme::Bearer),
+            SecurityScheme::new("header", AuthScheme::ApiKeyHeader("X-API-Key")),
+            SecurityScheme::new("query", AuthScheme::ApiKeyQuery("api_key")),
+        ];
+        let mut headers = HeaderMap::new();
+        let name = |presented: Presented<'_>| match presented {
+            Presented::Found(scheme, credentials) => {
+                format!("{} {:?}", scheme.name, credentials.key())
+            }
+            Presented::Nothing => "nothing".to_owned(),
+            Presented::Malformed(scheme) => format!("malformed {}", scheme.name),
+        };
+        assert_eq!(
+            name(credentials(&SCHEMES, &headers, Some("a=1"))),
+            "nothing"
+        );
+        assert_eq!(
+            name(credentials(&SCHEMES, &headers, Some("a=1&api_key=k1"))),
+            r#"query Some("k1")"#
+        );
+        assert_eq!(
+            name(credentials(&SCHEMES, &headers, Some("api_key="))),
+            "nothing"
+        );
+        headers.insert("x-api-key", "k2".parse().expect("a header value"));
+        assert_eq!(
+            name(credentials(&SCHEMES, &headers, None)),
+            r#"header Some("k2")"#
+        );
+        headers.insert(AUTHORIZATION, "Bearer t".parse().expect("a header value"));
+        assert_eq!(
+            name(credentials(&SCHEMES, &headers, None)),
+            r#"bearer Some("t")"#
+        );
+        // "sk_1:" — Stripe's key as the user name.
+        headers.insert(
+            AUTHORIZATION,
+            "Basic c2tfMTo=".parse().expect("a header value"),
+        );
+        assert_eq!(
+            name(credentials(&SCHEMES, &headers, None)),
+            r#"basic Some("sk_1")"#
+        );
+        // "ada:pw": a password, so no key.
+        headers.insert(
+            AUTHORIZATION,
+            "basic YWRhOnB3".parse().expect("a header value"),
+        );
+        assert_eq!(name(credentials(&SCHEMES, &headers, None)), "basic None");
+        for bad in ["Basic !!!", "Basic bm9jb2xvbg==", "Basic OnB3"] {
+            headers.insert(AUTHORIZATION, bad.parse().expect("a header value"));
+            assert_eq!(
+                name(credentials(&SCHEMES, &headers, None)),
+                "malformed basic",
+                "{bad}"
+            );
+        }
+        let shown = format!(
+            "{:?}",
+            Credentials::Basic {
+                user: "secret".into(),
+                password: "secret".into()
+            }
+        );
+        assert!(!shown.contains("secret"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! runs in order: authenticate, check scopes, read the body within its limit, call the implementation with
 //! panics caught, render the answer.
 
-use super::auth::{bearer_key, Authenticate, ScopeRules};
+use super::super::SecurityScheme;
+use super::auth::{credentials, Authenticate, Presented, ScopeRules};
 use super::error::{ApiError, ErrorAnswers};
 use super::schema::Schema;
 use axum::body::{Body, Bytes};
@@ -39,6 +40,11 @@ pub struct ServerOptions {
     /// [`serve`](super::listen::serve) only: after shutdown is asked for, how long requests in flight may take to
     /// finish before their connections are dropped. `None` waits for them however long they take.
     pub shutdown_grace: Option<Duration>,
+    /// The most parts a multipart body may have; more get the `payload_too_large` answer (413).
+    pub max_parts: usize,
+    /// The largest part of a multipart body, in bytes; a larger one gets the `payload_too_large` answer (413).
+    /// `None`: only the body limit applies.
+    pub max_part_bytes: Option<usize>,
 }
 
 impl ServerOptions {
@@ -83,11 +89,23 @@ impl ServerOptions {
         self.shutdown_grace = grace;
         self
     }
+
+    /// These options with another limit on the number of parts of a multipart body.
+    pub fn max_parts(mut self, parts: usize) -> Self {
+        self.max_parts = parts;
+        self
+    }
+
+    /// These options with a limit on the size of each part of a multipart body (`None`: the body limit only).
+    pub fn max_part_bytes(mut self, bytes: Option<usize>) -> Self {
+        self.max_part_bytes = bytes;
+        self
+    }
 }
 
 impl Default for ServerOptions {
-    /// A 1 MiB body read within 30 s; a head of at most 64 KiB and 100 fields read within 30 s; 30 s for
-    /// requests in flight at shutdown.
+    /// A 1 MiB body read within 30 s (a multipart one of at most 100 parts); a head of at most 64 KiB and 100
+    /// fields read within 30 s; 30 s for requests in flight at shutdown.
     fn default() -> Self {
         ServerOptions {
             body_limit: Self::DEFAULT_BODY_LIMIT,
@@ -96,6 +114,8 @@ impl Default for ServerOptions {
             max_header_bytes: 64 * 1024,
             max_headers: 100,
             shutdown_grace: Some(Duration::from_secs(30)),
+            max_parts: 100,
+            max_part_bytes: None,
         }
     }
 }
@@ -159,14 +179,18 @@ impl<T> ServerState<T> {
     /// The whole request body, refused with `payload_too_large` past the limit. The declared length is checked
     /// first, so an oversized upload is refused before it is read.
     pub async fn read_body(&self, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
-        let limit = self.options.body_limit;
-        let declared = headers
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > limit as u64) {
-            return Err(ApiError::PayloadTooLarge);
-        }
+        self.read_body_within(headers, body, self.options.body_limit)
+            .await
+    }
+
+    /// [`ServerState::read_body`] with another limit (an operation's own).
+    pub async fn read_body_within(
+        &self,
+        headers: &HeaderMap,
+        body: Body,
+        limit: usize,
+    ) -> Result<Bytes, ApiError> {
+        refuse_declared_length(headers, limit)?;
         match Limited::new(body, limit).collect().await {
             Ok(collected) => Ok(collected.to_bytes()),
             Err(error) if error.is::<LengthLimitError>() => Err(ApiError::PayloadTooLarge),
@@ -187,7 +211,15 @@ impl<T> ServerState<T> {
         // The future is wrapped where it stands rather than moved into another async block: it holds the whole
         // request context, and every move of it is a copy.
         match AssertUnwindSafe(call).catch_unwind().await {
-            Ok(Ok(response)) => response.into_response(),
+            Ok(Ok(response)) => {
+                let response = response.into_response();
+                // An answer the implementation got wrong (a header value, a status outside its range) is the
+                // server's fault: the spec's server_error answer, logged.
+                match response.extensions().get::<super::answer::Fault>() {
+                    Some(fault) => self.error_response(&ApiError::Internal(fault.0.clone())),
+                    None => response,
+                }
+            }
             Ok(Err(error)) => self.error_response(&error),
             Err(panic) => {
                 let message = panic
@@ -202,31 +234,112 @@ impl<T> ServerState<T> {
 }
 
 impl<T: Authenticate> ServerState<T> {
-    /// The caller of a request that needs credentials, after checking it holds every scope of `required`.
+    /// The caller of a request that needs credentials (a bearer token), after checking it holds every scope of
+    /// `required`.
     pub async fn authorize(
         &self,
         headers: &HeaderMap,
         required: &[&str],
     ) -> Result<T::Caller, ApiError> {
-        let key = bearer_key(headers).ok_or(ApiError::Unauthenticated)?;
+        self.authorize_with(headers, None, &[], required)
+            .await
+            .map(|(caller, _)| caller)
+    }
+
+    /// The caller of a request that needs credentials, read for the first of `schemes` the request has any for
+    /// (`query` is the raw query string; no schemes: a bearer token), after checking it holds every scope of
+    /// `required`; with the name of the query parameter the key came in, if it came in one. Nothing sent is
+    /// `unauthenticated`, credentials refused (or unreadable) are `invalid_credentials`.
+    pub async fn authorize_with(
+        &self,
+        headers: &HeaderMap,
+        query: Option<&str>,
+        schemes: &[SecurityScheme],
+        required: &[&str],
+    ) -> Result<(T::Caller, Option<&'static str>), ApiError> {
+        let schemes = if schemes.is_empty() {
+            &BEARER[..]
+        } else {
+            schemes
+        };
+        let (scheme, presented) = match credentials(schemes, headers, query) {
+            Presented::Nothing => return Err(ApiError::Unauthenticated),
+            Presented::Malformed(_) => return Err(ApiError::InvalidCredentials),
+            Presented::Found(scheme, presented) => (scheme, presented),
+        };
         let caller = self
             .implementation
-            .authenticate(key)
+            .authenticate_with(scheme, &presented)
             .await
             .ok_or(ApiError::InvalidCredentials)?;
         match self.scopes.first_missing(&caller, required) {
             Some(scope) => Err(ApiError::MissingScope(scope.to_owned())),
-            None => Ok(caller),
+            None => Ok((caller, query_name(scheme))),
         }
     }
 
-    /// The caller of a request to a route open to anyone: `None` without a key or with an unknown one.
+    /// The caller of a request to a route open to anyone (a bearer token): `None` without a key or with an
+    /// unknown one.
     pub async fn identify(&self, headers: &HeaderMap) -> Option<T::Caller> {
-        match bearer_key(headers) {
-            Some(key) => self.implementation.authenticate(key).await,
-            None => None,
+        self.identify_with(headers, None, &[]).await.0
+    }
+
+    /// [`ServerState::identify`] for the first of `schemes` the request has credentials for, with the query
+    /// parameter the key came in.
+    pub async fn identify_with(
+        &self,
+        headers: &HeaderMap,
+        query: Option<&str>,
+        schemes: &[SecurityScheme],
+    ) -> (Option<T::Caller>, Option<&'static str>) {
+        let schemes = if schemes.is_empty() {
+            &BEARER[..]
+        } else {
+            schemes
+        };
+        match credentials(schemes, headers, query) {
+            Presented::Found(scheme, presented) => {
+                let caller = self
+                    .implementation
+                    .authenticate_with(scheme, &presented)
+                    .await;
+                let via = caller.as_ref().and(query_name(scheme));
+                (caller, via)
+            }
+            Presented::Nothing | Presented::Malformed(_) => (None, None),
         }
     }
+}
+
+/// A bearer token: what an operation described without schemes accepts.
+static BEARER: [SecurityScheme; 1] = [SecurityScheme::new(
+    "BearerAuth",
+    super::super::AuthScheme::Bearer,
+)];
+
+/// The query parameter a scheme's key travels in, if it does.
+fn query_name(scheme: &SecurityScheme) -> Option<&'static str> {
+    match scheme.scheme {
+        super::super::AuthScheme::ApiKeyQuery(name) => Some(name),
+        _ => None,
+    }
+}
+
+/// In a request's extensions: the query parameter its API key came in, which absolute URLs leave out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryCredential(pub &'static str);
+
+/// `payload_too_large` for a body whose declared length is over `limit`, so an oversized upload is refused
+/// before it is read.
+pub(super) fn refuse_declared_length(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    Ok(())
 }
 
 /// The router's fallback for paths no operation has: the `not_found` answer.
@@ -301,8 +414,17 @@ impl<C> RequestContext<C> {
     }
 
     /// The absolute URL of this request, as the client addressed it: the URI's own scheme and authority when it
-    /// has them, else `http` and the `Host` header (`localhost` without one).
+    /// has them, else `http` and the `Host` header (`localhost` without one). An API key the request sent in the
+    /// query is left out, so links built from it never carry the key.
     pub fn absolute_url(&self) -> String {
+        let url = self.raw_absolute_url();
+        match self.parts.extensions.get::<QueryCredential>() {
+            Some(QueryCredential(name)) => without_param(&url, name),
+            None => url,
+        }
+    }
+
+    fn raw_absolute_url(&self) -> String {
         let uri = &self.parts.uri;
         let scheme = uri.scheme_str().unwrap_or("http");
         let host = uri
@@ -340,6 +462,24 @@ impl<C> RequestContext<C> {
             .finish();
         format!("{base}?{query}")
     }
+}
+
+/// `url` without the query parameter `name` (the other pairs kept in order, re-encoded).
+fn without_param(url: &str, name: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k != name)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if pairs.is_empty() {
+        return base.to_owned();
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&pairs)
+        .finish();
+    format!("{base}?{query}")
 }
 
 #[cfg(test)]

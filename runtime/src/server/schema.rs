@@ -310,23 +310,10 @@ pub enum Location {
     Header,
 }
 
-/// How a query parameter that is a list or an object is written. Scalars are always read from `name=value`; path
-/// and header lists are always comma-separated (OpenAPI's `simple` style), whatever the style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Style {
-    /// Lists as repeated keys, `a=1&a=2` (OpenAPI's exploded `form`, the default).
-    #[default]
-    Form,
-    /// Lists as one comma-separated value, `a=1,2` (OpenAPI's `form` with `explode: false`). Repeated keys add
-    /// their items.
-    Comma,
-    /// Lists as repeated keys with brackets, `a[]=1&a[]=2`, as Rails and PHP send them. Keys without brackets
-    /// (`a=1`) add items too, since clients sending one item often leave the brackets out.
-    Brackets,
-    /// Objects (maps, structs, tagged unions) as `a[k]=v`, nested as deep as forms are (OpenAPI's `deepObject`).
-    /// An object parameter is read this way whatever its style, since no other way is supported.
-    DeepObject,
-}
+/// How a query parameter that is a list or an object is written: the type the client writes parameters with
+/// ([`ParamStyle`](super::super::ParamStyle)), so both sides agree. Path and header lists are always
+/// comma-separated (OpenAPI's `simple` style), whatever the style.
+pub use super::super::ParamStyle as Style;
 
 /// One declared parameter of an operation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -471,6 +458,16 @@ impl Schema {
     /// index, gaps closed), or as repeated plain keys.
     pub fn form(&self, body: &[u8], ty: &Type) -> Result<Value, Invalid> {
         convert::form(self, body, ty)
+    }
+
+    /// [`Schema::form`] for pairs already split and decoded: the text parts of a multipart body, each part's name
+    /// a key (`metadata[plan]`, `tags[]`) and its content the value.
+    pub fn form_pairs(
+        &self,
+        pairs: impl IntoIterator<Item = (String, Vec<u8>)>,
+        ty: &Type,
+    ) -> Result<Value, Invalid> {
+        convert::form_pairs(self, pairs, ty)
     }
 
     /// Finds every fault in the schema: indexes out of range, defaults that are not JSON or do not pass their own

@@ -6,6 +6,7 @@
 //! values the schema already checked, so it does not fail in practice), call the implementation through
 //! [`ServerState::respond`].
 
+use super::super::{AuthScheme, File, SecurityScheme};
 use super::auth::{Authenticate, ScopeRules};
 use super::error::{ApiError, ErrorAnswers};
 use super::extract::decode_error;
@@ -15,7 +16,7 @@ use super::runtime::{
 use super::schema::{self, Invalid, Schema};
 use super::trace::{record_caller, record_operation, trace_request};
 use axum::extract::{FromRequestParts, RawPathParams, Request};
-use axum::http::header::{HeaderValue, CONNECTION};
+use axum::http::header::{HeaderValue, CONNECTION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -45,32 +46,97 @@ impl Security {
     }
 }
 
-/// What the router checks before an operation's handler runs; generated as a `static` per operation.
+/// What the router checks before an operation's handler runs; generated as a `static` per operation with the
+/// `const` steps below.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Operation {
     /// The operation id, for logs.
     pub id: &'static str,
     /// Who may call it.
     pub security: Security,
+    /// The security schemes it accepts, in order: the router reads the credential of the first one the request
+    /// has. Empty (the default): a bearer token only.
+    pub schemes: &'static [SecurityScheme],
     /// Its path parameters, in path order.
     pub path: &'static [schema::Param],
     /// Its query parameters.
     pub query: &'static [schema::Param],
-    /// The type of its JSON body, if it takes one.
-    pub body: Option<schema::Type>,
+    /// Its header parameters.
+    pub headers: &'static [schema::Param],
+    /// The body it takes, if any.
+    pub body: Option<RequestBody>,
+    /// Its own body limit in bytes, instead of [`ServerOptions::body_limit`] (an upload's).
+    pub body_limit: Option<usize>,
 }
 
+/// The body an operation takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RequestBody {
+    /// JSON of this type (an empty body reads as `{}`; the `Content-Type` is not checked).
+    Json(schema::Type),
+    /// `application/x-www-form-urlencoded` with bracket keys, read by [`Schema::form`] as this type.
+    Form(schema::Type),
+    /// `multipart/form-data`: the text parts read as a form of this type, the declared file parts as files.
+    Multipart {
+        /// The type of the text parts together.
+        ty: schema::Type,
+        /// The parts that are files.
+        files: &'static [FilePart],
+    },
+    /// Raw bytes of any content type, handed over as a [`File`].
+    Binary,
+}
+
+/// A file part of a multipart body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilePart {
+    /// The part's name (`file`); `name[]` parts count too, for lists of files.
+    pub name: &'static str,
+    /// Whether a request without it is refused (`required`, naming it).
+    pub required: bool,
+}
+
+impl FilePart {
+    /// A file part the request must have.
+    pub const fn required(name: &'static str) -> FilePart {
+        FilePart {
+            name,
+            required: true,
+        }
+    }
+
+    /// A file part the request may leave out.
+    pub const fn optional(name: &'static str) -> FilePart {
+        FilePart {
+            name,
+            required: false,
+        }
+    }
+}
+
+/// What an operation without schemes accepts: a bearer token, as before schemes existed.
+static BEARER: [SecurityScheme; 1] = [SecurityScheme::new("BearerAuth", AuthScheme::Bearer)];
+
 impl Operation {
-    /// An operation without parameters or body; generated code adds them with the `const` steps below, in a
-    /// `static`.
+    /// An operation without parameters or body, taking bearer tokens; generated code adds the rest with the
+    /// `const` steps below, in a `static`.
     pub const fn new(id: &'static str, security: Security) -> Operation {
         Operation {
             id,
             security,
+            schemes: &[],
             path: &[],
             query: &[],
+            headers: &[],
             body: None,
+            body_limit: None,
         }
+    }
+
+    /// Accepting these security schemes, in order of preference.
+    pub const fn schemes(mut self, schemes: &'static [SecurityScheme]) -> Operation {
+        self.schemes = schemes;
+        self
     }
 
     /// With these path parameters, in path order.
@@ -85,10 +151,53 @@ impl Operation {
         self
     }
 
+    /// With these header parameters ([`schema::Param::header`]).
+    pub const fn headers(mut self, params: &'static [schema::Param]) -> Operation {
+        self.headers = params;
+        self
+    }
+
     /// With a JSON body of this type.
     pub const fn json_body(mut self, ty: schema::Type) -> Operation {
-        self.body = Some(ty);
+        self.body = Some(RequestBody::Json(ty));
         self
+    }
+
+    /// With an `application/x-www-form-urlencoded` body of this type.
+    pub const fn form_body(mut self, ty: schema::Type) -> Operation {
+        self.body = Some(RequestBody::Form(ty));
+        self
+    }
+
+    /// With a `multipart/form-data` body: text parts of this type and these file parts.
+    pub const fn multipart_body(
+        mut self,
+        ty: schema::Type,
+        files: &'static [FilePart],
+    ) -> Operation {
+        self.body = Some(RequestBody::Multipart { ty, files });
+        self
+    }
+
+    /// With a raw binary body.
+    pub const fn binary_body(mut self) -> Operation {
+        self.body = Some(RequestBody::Binary);
+        self
+    }
+
+    /// With its own body limit, in bytes.
+    pub const fn body_limit(mut self, bytes: usize) -> Operation {
+        self.body_limit = Some(bytes);
+        self
+    }
+
+    /// The schemes the router reads, in order.
+    fn accepted(&self) -> &'static [SecurityScheme] {
+        if self.schemes.is_empty() {
+            &BEARER
+        } else {
+            self.schemes
+        }
     }
 }
 
@@ -126,7 +235,10 @@ impl<C> Call<C> {
 pub struct Input {
     path: Map<String, Value>,
     query: Map<String, Value>,
+    headers: Map<String, Value>,
     body: Option<Value>,
+    files: Vec<(String, File)>,
+    binary: Option<File>,
 }
 
 impl Input {
@@ -141,10 +253,59 @@ impl Input {
         decode(Value::Object(std::mem::take(&mut self.query)))
     }
 
-    /// The request body, as its type.
+    /// Every header parameter, as the operation's header struct (fields named as the declared header names).
+    pub fn headers<T: DeserializeOwned>(&mut self) -> Result<T, ApiError> {
+        decode(Value::Object(std::mem::take(&mut self.headers)))
+    }
+
+    /// The header parameter `name` (as declared), as its type; `Option` types read an absent one as `None`.
+    pub fn header<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, ApiError> {
+        let value = self.headers.remove(name).unwrap_or(Value::Null);
+        decode(value).map_err(|e| e.in_field(name))
+    }
+
+    /// The request body, as its type (for a multipart body: its text parts).
     pub fn body<T: DeserializeOwned>(&mut self) -> Result<T, ApiError> {
         decode(self.body.take().unwrap_or(Value::Null))
     }
+
+    /// The file part `name` (or `name[]`) of a multipart body; a required one was checked by the router, so a
+    /// missing one is the validation answer naming it.
+    pub fn file(&mut self, name: &str) -> Result<File, ApiError> {
+        self.file_opt(name)
+            .ok_or_else(|| ApiError::field(name, "required", REQUIRED))
+    }
+
+    /// The file part `name` (or `name[]`), if the request has one.
+    pub fn file_opt(&mut self, name: &str) -> Option<File> {
+        let at = self
+            .files
+            .iter()
+            .position(|(part, _)| is_part(part, name))?;
+        Some(self.files.remove(at).1)
+    }
+
+    /// Every file part named `name` (or `name[]`), in the order sent.
+    pub fn files(&mut self, name: &str) -> Vec<File> {
+        let (mine, rest) = std::mem::take(&mut self.files)
+            .into_iter()
+            .partition(|(part, _)| is_part(part, name));
+        self.files = rest;
+        mine.into_iter().map(|(_, file)| file).collect()
+    }
+
+    /// The raw body of a binary operation, with its content type.
+    pub fn binary(&mut self) -> File {
+        self.binary.take().unwrap_or_default()
+    }
+}
+
+/// Django REST framework's message for a missing input.
+const REQUIRED: &str = "This field is required.";
+
+/// Whether the part named `part` is the file part `name`: `name`, or `name[]` for lists of files.
+fn is_part(part: &str, name: &str) -> bool {
+    part == name || part.strip_prefix(name) == Some("[]")
 }
 
 /// Decodes a checked value into its generated type. The schema describes the same types serde decodes, so this
@@ -210,19 +371,21 @@ impl<T: Send + Sync + 'static> ServerState<T> {
                     .params(op.query, &[], parts.uri.query(), &parts.headers)
                     .map_err(invalid)?;
             }
-            if let Some(ty) = &op.body {
-                let read = self.read_body(&parts.headers, body);
-                let bytes = match self.options().body_read_timeout {
-                    Some(limit) => tokio::time::timeout(limit, read)
+            if !op.headers.is_empty() {
+                input.headers = self
+                    .schema()
+                    .params(op.headers, &[], None, &parts.headers)
+                    .map_err(invalid)?;
+            }
+            if let Some(kind) = &op.body {
+                let limit = op.body_limit.unwrap_or(self.options().body_limit);
+                let read = self.read_input_body(&parts.headers, body, kind, limit, &mut input);
+                match self.options().body_read_timeout {
+                    Some(timeout) => tokio::time::timeout(timeout, read)
                         .await
                         .map_err(|_| Refused::BodyTimeout)??,
                     None => read.await?,
-                };
-                let mut value = json_body(&bytes)?;
-                self.schema()
-                    .check(&mut value, ty, &schema::Rules::NONE)
-                    .map_err(invalid)?;
-                input.body = Some(value);
+                }
             }
             Ok::<_, Refused>(input)
         }
@@ -237,6 +400,84 @@ impl<T: Send + Sync + 'static> ServerState<T> {
             Err(Refused::BodyTimeout) => Err(body_timeout()),
         }
     }
+}
+
+impl<T: Send + Sync + 'static> ServerState<T> {
+    /// Reads and checks a body of `kind` into `input`.
+    async fn read_input_body(
+        &self,
+        headers: &axum::http::HeaderMap,
+        body: axum::body::Body,
+        kind: &RequestBody,
+        limit: usize,
+        input: &mut Input,
+    ) -> Result<(), ApiError> {
+        let media = media_type(headers);
+        match kind {
+            RequestBody::Json(ty) => {
+                let bytes = self.read_body_within(headers, body, limit).await?;
+                let mut value = json_body(&bytes)?;
+                self.schema()
+                    .check(&mut value, ty, &schema::Rules::NONE)
+                    .map_err(invalid)?;
+                input.body = Some(value);
+            }
+            RequestBody::Form(ty) => {
+                if media
+                    .as_deref()
+                    .is_some_and(|m| m != "application/x-www-form-urlencoded")
+                {
+                    return Err(unsupported(headers));
+                }
+                let bytes = self.read_body_within(headers, body, limit).await?;
+                input.body = Some(self.schema().form(&bytes, ty).map_err(invalid)?);
+            }
+            RequestBody::Multipart { ty, files } => {
+                if media.as_deref() != Some("multipart/form-data") {
+                    return Err(unsupported(headers));
+                }
+                let parts =
+                    super::multipart::read(headers, body, limit, files, self.options()).await?;
+                input.body = Some(self.schema().form_pairs(parts.text, ty).map_err(invalid)?);
+                if let Some(missing) = files.iter().find(|part| {
+                    part.required && !parts.files.iter().any(|(name, _)| is_part(name, part.name))
+                }) {
+                    return Err(ApiError::field(missing.name, "required", REQUIRED));
+                }
+                input.files = parts.files;
+            }
+            RequestBody::Binary => {
+                let bytes = self.read_body_within(headers, body, limit).await?;
+                let mut file = File::from_bytes(bytes);
+                if let Some(content_type) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
+                {
+                    file = file.with_content_type(content_type);
+                }
+                input.binary = Some(file);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The media type of the request's `Content-Type`, lower-case, without parameters.
+fn media_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    let media = value.split(';').next().unwrap_or_default().trim();
+    Some(media.to_ascii_lowercase())
+}
+
+/// The validation answer for a body of another media type than the operation's, with Django REST framework's
+/// code and message.
+fn unsupported(headers: &axum::http::HeaderMap) -> ApiError {
+    let sent = headers
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    ApiError::validation(
+        "unsupported_media_type",
+        format!("Unsupported media type \"{sent}\" in request."),
+    )
 }
 
 /// Why the inputs of a request were not read.
@@ -265,27 +506,64 @@ fn body_timeout() -> Response {
 }
 
 impl<T: Authenticate> ServerState<T> {
-    /// Checks a request to an operation: credentials and scopes as the operation requires, then every input.
+    /// Checks a request to an operation: credentials (of the first of its schemes the request has) and scopes as
+    /// the operation requires, then every input.
     pub async fn prepare(
         &self,
-        request: Request,
+        mut request: Request,
         op: &Operation,
     ) -> Result<Call<T::Caller>, Response> {
         record_operation(op.id);
-        let caller = match op.security {
-            Security::None => None,
-            Security::Optional => self.identify(request.headers()).await,
+        let schemes = op.accepted();
+        let query = request.uri().query();
+        let (caller, via) = match op.security {
+            Security::None => (None, None),
+            Security::Optional => self.identify_with(request.headers(), query, schemes).await,
             Security::Required { scopes } => {
-                match self.authorize(request.headers(), scopes).await {
-                    Ok(caller) => Some(caller),
-                    Err(error) => return Err(self.error_response(&error)),
+                match self
+                    .authorize_with(request.headers(), query, schemes, scopes)
+                    .await
+                {
+                    Ok((caller, via)) => (Some(caller), via),
+                    Err(error) => {
+                        let mut response = self.error_response(&error);
+                        if !op.schemes.is_empty() {
+                            challenge(&mut response, op.schemes);
+                        }
+                        return Err(response);
+                    }
                 }
             }
         };
         if let Some(caller) = &caller {
             record_caller(caller);
         }
+        if let Some(name) = via {
+            // So the context's absolute URLs (and the Link headers built from them) leave the key out.
+            request
+                .extensions_mut()
+                .insert(super::runtime::QueryCredential(name));
+        }
         self.inputs(request, op, caller).await
+    }
+}
+
+/// Sets the `WWW-Authenticate` challenges of a 401 to the operation's HTTP schemes (RFC 9110 asks a 401 to name
+/// them); API keys have no standard challenge, so an operation taking only keys sends none.
+fn challenge(response: &mut Response, schemes: &[SecurityScheme]) {
+    if !response.headers().contains_key(WWW_AUTHENTICATE) {
+        return;
+    }
+    response.headers_mut().remove(WWW_AUTHENTICATE);
+    for scheme in schemes {
+        let value = match scheme.scheme {
+            AuthScheme::Bearer => "Bearer",
+            AuthScheme::Basic => "Basic realm=\"api\"",
+            AuthScheme::ApiKeyHeader(_) | AuthScheme::ApiKeyQuery(_) => continue,
+        };
+        response
+            .headers_mut()
+            .append(WWW_AUTHENTICATE, HeaderValue::from_static(value));
     }
 }
 

@@ -17,7 +17,6 @@ pub struct TestClient(pub Runtime<Text>);
 impl BuildClient for TestClient {
     type ErrorBody = Text;
     const DEFAULT_BASE_URL: &'static str = "http://127.0.0.1:9";
-    const API_KEY_ENV: Option<&'static str> = None;
     const BASE_URL_ENV: Option<&'static str> = None;
     const USER_AGENT: &'static str = "controls-test/1.0";
     fn from_runtime(runtime: Runtime<Text>) -> Self {
@@ -28,52 +27,20 @@ impl BuildClient for TestClient {
 pub type Error = apigen_runtime::client::Error<Text>;
 
 /// `GET /api/{project}/items/{id}/`: idempotent, authenticated.
-pub const GET_ITEM: Operation = Operation {
-    name: "items.get",
-    method: HttpMethod::Get,
-    path: "/api/{project}/items/{id}/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: None,
-    idempotency_header: None,
-};
+pub const GET_ITEM: Operation =
+    Operation::new("items.get", HttpMethod::Get, "/api/{project}/items/{id}/");
 
 /// `POST /api/{project}/items/`: not idempotent, no idempotency header.
-pub const CREATE_ITEM: Operation = Operation {
-    name: "items.create",
-    method: HttpMethod::Post,
-    path: "/api/{project}/items/",
-    idempotent: false,
-    auth: true,
-    body: true,
-    required: &[],
-    page: None,
-    idempotency_header: None,
-};
+pub const CREATE_ITEM: Operation =
+    Operation::new("items.create", HttpMethod::Post, "/api/{project}/items/").json_body(&[]);
 
 /// The same POST, for an API that reads idempotency keys from `Idempotency-Key`.
-pub const CREATE_ITEM_KEYED: Operation = Operation {
-    idempotency_header: Some("Idempotency-Key"),
-    ..CREATE_ITEM
-};
+pub const CREATE_ITEM_KEYED: Operation = CREATE_ITEM.idempotency_key("Idempotency-Key");
 
 /// `GET /api/{project}/items/`: a paginated list.
-pub const LIST_ITEMS: Operation = Operation {
-    name: "items.list",
-    method: HttpMethod::Get,
-    path: "/api/{project}/items/",
-    idempotent: true,
-    auth: true,
-    body: false,
-    required: &[],
-    page: Some(apigen_runtime::client::PageFields {
-        next: "next",
-        results: "results",
-    }),
-    idempotency_header: None,
-};
+pub const LIST_ITEMS: Operation =
+    Operation::new("items.list", HttpMethod::Get, "/api/{project}/items/")
+        .paginated("next", "results");
 
 /// `GET_ITEM`'s URL on `server`, for project 1 and item 2.
 pub fn item_url(server: &wiremock::MockServer) -> Url {

@@ -75,11 +75,69 @@ impl Capture {
         }
     }
 
-    /// Installs the layer for the current thread until the guard is dropped (tokio's test runtime runs every
-    /// task of a test on its thread).
-    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
-        use tracing_subscriber::layer::SubscriberExt as _;
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(self.clone()))
+    /// Captures what the current thread logs until the guard is dropped (tokio's test runtime runs every task of a
+    /// test on its thread).
+    ///
+    /// One process-wide subscriber routes to the thread's capture, rather than a `set_default` per test: with
+    /// thread-local subscribers, a callsite first hit by a test running without one can stay cached as
+    /// uninteresting while another test's subscriber is being registered, and that test then sees nothing.
+    pub fn install(&self) -> Installed {
+        static GLOBAL: std::sync::Once = std::sync::Once::new();
+        GLOBAL.call_once(|| {
+            use tracing_subscriber::layer::SubscriberExt as _;
+            // Fails only when another global subscriber was set first, which no test of this binary does.
+            let _ = tracing::subscriber::set_global_default(
+                tracing_subscriber::registry().with(Router),
+            );
+        });
+        CURRENT.with(|current| *current.borrow_mut() = Some(self.clone()));
+        Installed(())
+    }
+}
+
+thread_local! {
+    static CURRENT: std::cell::RefCell<Option<Capture>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Stops the thread's capture when dropped.
+pub struct Installed(());
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        CURRENT.with(|current| *current.borrow_mut() = None);
+    }
+}
+
+/// The process-wide layer: hands everything to the current thread's [`Capture`], if it has one.
+struct Router;
+
+fn current() -> Option<Capture> {
+    CURRENT.with(|current| current.borrow().clone())
+}
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Router {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        if let Some(capture) = current() {
+            capture.on_new_span(attrs, id, ctx);
+        }
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        if let Some(capture) = current() {
+            capture.on_record(id, values, ctx);
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        if let Some(capture) = current() {
+            capture.on_event(event, ctx);
+        }
+    }
+
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        if let Some(capture) = current() {
+            capture.on_close(id, ctx);
+        }
     }
 }
 

@@ -12,3 +12,4 @@ mod hostile;
 mod shutdown;
 mod spans;
 mod support;
+mod surface;

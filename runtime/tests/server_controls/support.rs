@@ -64,32 +64,11 @@ impl Authenticate for Api {
 
 static SCHEMA: Schema = Schema { types: &[] };
 
-const ECHO: Operation = Operation {
-    id: "echo",
-    security: Security::Required { scopes: &[] },
-    path: &[],
-    query: &[],
-    body: Some(Type::Json),
-};
-const HELLO: Operation = Operation {
-    id: "hello",
-    security: Security::None,
-    path: &[],
-    query: &[],
-    body: None,
-};
-const PANIC: Operation = Operation {
-    id: "panic",
-    ..HELLO
-};
-const INTERNAL: Operation = Operation {
-    id: "internal",
-    ..HELLO
-};
-const SLOW: Operation = Operation {
-    id: "slow",
-    ..HELLO
-};
+const ECHO: Operation = Operation::new("echo", Security::required(&[])).json_body(Type::Json);
+const HELLO: Operation = Operation::new("hello", Security::None);
+const PANIC: Operation = Operation::new("panic", Security::None);
+const INTERNAL: Operation = Operation::new("internal", Security::None);
+const SLOW: Operation = Operation::new("slow", Security::None);
 
 /// `POST /echo`: the body and the request id back.
 async fn echo(State(state): State<Shared<Api>>, request: Request) -> Response {

@@ -22,19 +22,28 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> T {
     let decoded: T = serde_json::from_value(value.clone())
         .unwrap_or_else(|e| panic!("does not decode into {}: {e}", std::any::type_name::<T>()));
     let encoded = serde_json::to_value(&decoded).expect("a model encodes");
-    assert_eq!(&encoded, value, "{} does not encode back to the same JSON", std::any::type_name::<T>());
+    assert_eq!(
+        &encoded,
+        value,
+        "{} does not encode back to the same JSON",
+        std::any::type_name::<T>()
+    );
     decoded
 }
 
 /// Starts the fake with the demo keys and returns its base URL.
 pub async fn start() -> String {
-    let address = stripe_example::serve(Stripe::demo()).await.expect("127.0.0.1 has a free port");
+    let address = stripe_example::serve(Stripe::demo())
+        .await
+        .expect("127.0.0.1 has a free port");
     format!("http://{address}")
 }
 
 /// A client of `base` sending `key` (`None`: no credentials). Retries are off: every answer here is final.
 pub fn client(base: &str, key: Option<&str>) -> Client {
-    let builder = Client::builder().base_url(base).retry_policy(RetryPolicy::none());
+    let builder = Client::builder()
+        .base_url(base)
+        .retry_policy(RetryPolicy::none());
     let builder = match key {
         Some(key) => builder.api_key(key),
         None => builder,

@@ -42,7 +42,7 @@ pub(super) fn module_doc(api: &Api) -> String {
 
 pub(super) fn from_env_doc(api: &Api) -> String {
     let server = &api.server;
-    let key_env = api.auth.as_ref().and_then(|a| a.env.as_deref());
+    let key_env = api.auth.as_ref().and_then(|a| a.env());
     let mut text = String::from("A client configured from the environment");
     match (key_env, api.server_env.as_deref()) {
         (Some(key), Some(url)) => text.push_str(&format!(
@@ -230,6 +230,7 @@ fn example_ty(api: &Api, t: &Ty) -> String {
         Ty::DateTime => format!("{krate}::rt::chrono::DateTime<{krate}::rt::chrono::Utc>"),
         Ty::Date => format!("{krate}::rt::chrono::NaiveDate"),
         Ty::Json => format!("{krate}::rt::serde_json::Value"),
+        Ty::Binary => format!("{krate}::rt::File"),
         other => doc_ty(api, other),
     }
 }
@@ -240,12 +241,12 @@ fn example(api: &Api, r: &Resource, op: &Operation, make_client: bool) -> String
     let mut hidden = Vec::new();
     let mut prologue = String::new();
     if make_client {
-        let how = if api.auth.as_ref().is_some_and(|a| a.env.is_some()) || api.server_env.is_some()
-        {
-            "from_env()"
-        } else {
-            "builder().build()"
-        };
+        let how =
+            if api.auth.as_ref().is_some_and(|a| a.env().is_some()) || api.server_env.is_some() {
+                "from_env()"
+            } else {
+                "builder().build()"
+            };
         prologue = format!("use {krate}::client::Client;\n\nlet client = Client::{how}?;\n");
     } else {
         hidden.push(format!("client: &{krate}::client::Client"));

@@ -17,7 +17,7 @@ mod resource;
 use super::file::rust_file;
 use super::tokens::{doc, feature_gate, ident, inner_doc, option_str, Scope};
 use super::{GeneratedFile, Options};
-use crate::ir::{Api, Resource};
+use crate::ir::{Api, KeyLocation, Resource, SchemeKind};
 use crate::Error;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -52,6 +52,7 @@ fn module(api: &Api, opts: &Options) -> TokenStream {
     });
     let error_body = error_body(api);
     let client = client(api, opts);
+    let api_headers = api_headers(api);
     quote! {
         #module_doc
 
@@ -70,6 +71,57 @@ fn module(api: &Api, opts: &Options) -> TokenStream {
 
         #error_body
         #client
+        #api_headers
+    }
+}
+
+/// A trait giving `ClientBuilder` one typed setter per API-wide header, sent with every request.
+fn api_headers(api: &Api) -> TokenStream {
+    if api.headers.is_empty() {
+        return TokenStream::new();
+    }
+    let methods: Vec<_> = api
+        .headers
+        .iter()
+        .map(|h| {
+            let name = ident(&h.rust_name);
+            let wire = &h.wire_name;
+            let t = super::tokens::ty(api, &h.ty, Scope::Sibling);
+            let mut text = h.doc.clone().unwrap_or_else(|| format!("The `{wire}` header."));
+            text.push_str(&format!(" (Header `{wire}`, sent with every request."));
+            if let Some(d) = &h.default {
+                text.push_str(&format!(" The server's default: `{d}`."));
+            }
+            if h.required {
+                text.push_str(" Required: the server refuses requests without it.");
+            }
+            text.push(')');
+            let d = doc(&text);
+            let value = match &h.ty {
+                crate::ir::Ty::DateTime => quote! { runtime::datetime_text(&value) },
+                crate::ir::Ty::List(_) => quote! { value.iter().map(|v| v.to_string()).collect::<Vec<String>>().join(",") },
+                _ => quote! { value.to_string() },
+            };
+            (quote! { #d fn #name(self, value: impl Into<#t>) -> Self; }, quote! {
+                #[inline]
+                fn #name(self, value: impl Into<#t>) -> Self {
+                    let value: #t = value.into();
+                    self.default_header(#wire, #value)
+                }
+            })
+        })
+        .collect();
+    let (decls, impls): (Vec<_>, Vec<_>) = methods.into_iter().unzip();
+    quote! {
+        /// The API's headers, set once on the [`ClientBuilder`] and sent with every request:
+        /// `use ...::client::ApiHeaders;` then `Client::builder().<header>(value)`.
+        pub trait ApiHeaders: Sized {
+            #(#decls)*
+        }
+
+        impl ApiHeaders for ClientBuilder {
+            #(#impls)*
+        }
     }
 }
 
@@ -150,20 +202,53 @@ fn error_body(api: &Api) -> TokenStream {
 
 fn client(api: &Api, opts: &Options) -> TokenStream {
     let server = &api.server;
-    let key_env = api.auth.as_ref().and_then(|a| a.env.as_deref());
-    let key_env_tokens = option_str(key_env);
+    let schemes = api
+        .auth
+        .iter()
+        .flat_map(|a| &a.schemes)
+        .map(super::tokens::security_scheme);
+    let default_schemes = api
+        .auth
+        .iter()
+        .flat_map(|a| a.default.iter().map(|i| a.schemes[*i].name.as_str()));
     let url_env_tokens = option_str(api.server_env.as_deref());
     let user_agent = format!("{}/{}", api.package_name, api.version);
     let client_doc = doc(&format!(
         "Client of the {}.\n\nCheap to clone: clones share one connection pool and configuration.",
         api.title
     ));
-    let new_fn = if api.auth.is_some() {
+    // The first default scheme decides how `new`'s key is sent.
+    let first = api
+        .auth
+        .as_ref()
+        .and_then(|a| a.default.first().map(|i| &a.schemes[*i]));
+    let new_fn = if let Some(first) = first {
+        let (how, set) = match (first.kind, &first.key) {
+            (SchemeKind::Basic, _) => (
+                "as the user name of HTTP basic authentication".to_owned(),
+                quote! { .basic_auth(api_key, None::<String>) },
+            ),
+            (SchemeKind::ApiKey, Some((KeyLocation::Header, key))) => (
+                format!("in the header `{key}`"),
+                quote! { .api_key(api_key) },
+            ),
+            (SchemeKind::ApiKey, Some((KeyLocation::Query, key))) => (
+                format!("in the query parameter `{key}`"),
+                quote! { .api_key(api_key) },
+            ),
+            _ => (
+                "as `Authorization: Bearer <key>`".to_owned(),
+                quote! { .api_key(api_key) },
+            ),
+        };
+        let new_doc = doc(&format!(
+            "A client for `base_url` that authenticates with `api_key` (sent {how}),\nwith the default timeout and \
+             retry policy."
+        ));
         quote! {
-            /// A client for `base_url` that authenticates with `api_key` (sent as `Authorization: Bearer <key>`),
-            /// with the default timeout and retry policy.
+            #new_doc
             pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self, Error> {
-                ClientBuilder::new().base_url(base_url).api_key(api_key).build()
+                ClientBuilder::new().base_url(base_url) #set .build()
             }
         }
     } else {
@@ -233,7 +318,8 @@ fn client(api: &Api, opts: &Options) -> TokenStream {
         impl runtime::BuildClient for Client {
             type ErrorBody = ApiErrorBody;
             const DEFAULT_BASE_URL: &'static str = #server;
-            const API_KEY_ENV: Option<&'static str> = #key_env_tokens;
+            const SCHEMES: &'static [super::rt::SecurityScheme] = &[#(#schemes),*];
+            const DEFAULT_SCHEMES: &'static [&'static str] = &[#(#default_schemes),*];
             const BASE_URL_ENV: Option<&'static str> = #url_env_tokens;
             const USER_AGENT: &'static str = #user_agent;
             fn from_runtime(runtime: runtime::Runtime<ApiErrorBody>) -> Self {

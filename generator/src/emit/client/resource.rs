@@ -5,8 +5,9 @@
 use super::super::tokens::{doc, ident, inner_doc, ty, Scope};
 use super::docs;
 use crate::ir::{
-    Api, ArgSource, ClientReturns, Operation, Param, ParamLocation, Presence, Resource, Security,
-    SetterTarget, Ty,
+    Api, ArgSource, BodyEncoding, ClientReturns, CursorSource, Operation, PageStyle, Param,
+    ParamLocation, ParamStyle, Presence, Resource, ResponseEncoding, ResponseRole, Security,
+    SetterTarget, StatusKey, Ty,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -32,7 +33,8 @@ pub fn emit(api: &Api, r: &Resource) -> TokenStream {
         let statics = operation_static(api, r, op);
         let request = request(api, r, op);
         let outcomes = outcome_enum(api, op);
-        quote! { #statics #request #outcomes }
+        let headers = headers_struct(api, op);
+        quote! { #statics #request #outcomes #headers }
     });
     let imports = (!r.operations.is_empty()).then(|| {
         let common = super::super::tokens::imports();
@@ -69,11 +71,59 @@ fn static_ident(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", op.static_name)
 }
 
-/// The text of a parameter value: Display gives every scalar's wire form but a date-time's.
+/// The text of a parameter value: Display gives every scalar's wire form but a date-time's; a list (of a header)
+/// is its items' texts joined by commas.
 fn param_text(t: &Ty, value: TokenStream) -> TokenStream {
     match t {
         Ty::DateTime => quote! { runtime::datetime_text(&#value) },
+        Ty::List(inner) => {
+            let item = param_text(inner, quote! { item });
+            quote! { #value.iter().map(|item| #item).collect::<Vec<String>>().join(",") }
+        }
         _ => quote! { #value.to_string() },
+    }
+}
+
+/// Whether a query parameter is a list or an object, which the runtime writes in its style.
+fn structured(t: &Ty, api: &Api) -> bool {
+    match t {
+        Ty::List(_) | Ty::Map(_) => true,
+        Ty::Named(id) => api.enum_(*id).is_none(),
+        _ => false,
+    }
+}
+
+/// The runtime's name of a parameter style.
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form => quote! { rt::ParamStyle::Form },
+        ParamStyle::Comma => quote! { rt::ParamStyle::Comma },
+        ParamStyle::Brackets => quote! { rt::ParamStyle::Brackets },
+        ParamStyle::DeepObject => quote! { rt::ParamStyle::DeepObject },
+    }
+}
+
+/// The call that hands a required parameter's value to the request: a query pair (a list or object in its style)
+/// or a header.
+fn param_call(api: &Api, p: &Param, value: TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    match p.location {
+        ParamLocation::Header => {
+            let text = param_text(&p.ty, value);
+            quote! { .header(#wire, #text) }
+        }
+        _ if structured(&p.ty, api) => {
+            let style = style_tokens(p.style);
+            quote! { .query_value(#wire, &#value, #style) }
+        }
+        _ => {
+            let text = if p.ty.is_string() {
+                value
+            } else {
+                param_text(&p.ty, value)
+            };
+            quote! { .query(#wire, #text) }
+        }
     }
 }
 
@@ -119,23 +169,40 @@ fn method(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 let p = &op.params[i];
                 let arg_ty = arg_ty(api, &p.ty);
                 params.push(quote! { #arg_name: #arg_ty });
-                let text = if p.ty.is_string() {
-                    arg_value(&p.ty, &arg_name)
-                } else {
-                    param_text(&p.ty, arg_value(&p.ty, &arg_name))
-                };
                 if p.location == ParamLocation::Path {
+                    let text = if p.ty.is_string() {
+                        arg_value(&p.ty, &arg_name)
+                    } else {
+                        param_text(&p.ty, arg_value(&p.ty, &arg_name))
+                    };
                     path.push(text);
                 } else {
-                    let wire = &p.wire_name;
-                    query.push(quote! { .query(#wire, #text) });
+                    let value = arg_value(&p.ty, &arg_name);
+                    let value = if p.ty.is_string() {
+                        quote! { { let value: String = #value; value } }
+                    } else {
+                        value
+                    };
+                    query.push(param_call(api, p, value));
                 }
             }
-            ArgSource::Body => {
-                let t = op.body.as_ref().map(|b| ty(api, &b.ty, Scope::Nested));
-                params.push(quote! { #arg_name: #t });
-                body = Some(quote! { .json(&#arg_name) });
-            }
+            ArgSource::Body => match op.body.as_ref().map(|b| &b.encoding) {
+                Some(BodyEncoding::Binary { .. }) => {
+                    params.push(quote! { #arg_name: rt::File });
+                    body = Some(quote! { .binary(#arg_name) });
+                }
+                Some(BodyEncoding::Text { media_type }) => {
+                    params.push(quote! { #arg_name: impl Into<String> });
+                    body = Some(quote! {
+                        .binary(rt::File::from_bytes(#arg_name.into().into_bytes()).with_content_type(#media_type))
+                    });
+                }
+                _ => {
+                    let t = op.body.as_ref().map(|b| ty(api, &b.ty, Scope::Nested));
+                    params.push(quote! { #arg_name: #t });
+                    body = Some(quote! { .json(&#arg_name) });
+                }
+            },
         }
     }
     quote! {
@@ -159,24 +226,62 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     }
     if op.security != Security::Required {
         steps.push(quote! { .open() });
+    } else if !op.default_schemes {
+        let names = op
+            .schemes
+            .iter()
+            .filter_map(|i| api.auth.as_ref().map(|a| a.schemes[*i].name.as_str()));
+        steps.push(quote! { .auth_any_of(&[#(#names),*]) });
     }
     if let Some(body) = &op.body {
         let required: Vec<&str> = match body.ty.named().and_then(|id| api.struct_(id)) {
-            // A field with a default may be left out: the server takes the default.
+            // A field with a default may be left out: the server takes the default. File parts are set apart
+            // from the fields; the server says when one is missing.
             Some(s) => s
                 .fields
                 .iter()
-                .filter(|f| !f.presence.optional() && f.default.is_none())
+                .filter(|f| !f.presence.optional() && f.default.is_none() && f.ty != Ty::Binary)
                 .map(|f| f.wire_name.as_str())
                 .collect(),
             None => Vec::new(),
         };
-        steps.push(quote! { .json_body(&[#(#required),*]) });
+        steps.push(match &body.encoding {
+            BodyEncoding::Json => quote! { .json_body(&[#(#required),*]) },
+            BodyEncoding::Form => quote! { .form_body(&[#(#required),*]) },
+            BodyEncoding::Multipart => quote! { .multipart_body(&[#(#required),*]) },
+            BodyEncoding::Binary { .. } | BodyEncoding::Text { .. } => quote! { .binary_body() },
+        });
     }
     if let Some(p) = &op.pagination {
         let style = &api.pagination[p.style.0];
-        let (next, results) = (&style.next, &style.results);
-        steps.push(quote! { .paginated(#next, #results) });
+        steps.push(match &style.style {
+            PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. } => {
+                let (next, results) = (&style.next, &style.results);
+                quote! { .paginated(#next, #results) }
+            }
+            PageStyle::Cursor {
+                cursor_param,
+                source,
+                has_more,
+                ..
+            } => {
+                let source = match source {
+                    CursorSource::LastItem(field) => {
+                        quote! { runtime::CursorSource::LastItem(#field) }
+                    }
+                    CursorSource::Envelope(field) => {
+                        quote! { runtime::CursorSource::Envelope(#field) }
+                    }
+                };
+                let has_more = super::super::tokens::option_str(has_more.as_deref());
+                let results = &style.results;
+                quote! { .cursor_paginated(#cursor_param, #source, #results, #has_more) }
+            }
+            PageStyle::Link { .. } => quote! { .link_paginated() },
+        });
+    }
+    if let Some(header) = &op.idempotency_header {
+        steps.push(quote! { .idempotency_key(#header) });
     }
     let docs = format!(" How the runtime sends `{}`.", op.operation_id);
     quote! {
@@ -213,12 +318,15 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         let name = ident(&s.name);
         let set = ident(&s.set_name);
         match s.target {
-            SetterTarget::Param(i) => query_setters(api, &op.params[i], &name, &set),
+            SetterTarget::Param(i) => param_setters(api, &op.params[i], &name, &set),
             SetterTarget::Field(i) => {
                 let Some(f) = body_struct.and_then(|b| b.fields.get(i)) else {
                     return TokenStream::new();
                 };
                 let wire = &f.wire_name;
+                if f.ty == Ty::Binary {
+                    return file_setters(f, &name, &set);
+                }
                 let value_ty = setter_ty(api, &f.ty);
                 let base = ty(api, &f.ty, Scope::Nested);
                 let facts = match f.presence {
@@ -290,29 +398,69 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
         let body_doc = doc(&format!(
             "Sets every body field from a whole [`{name}`](super::super::models::{name}), replacing what was set before."
         ));
+        // File parts are not fields of the JSON the runtime builds the body from: they are handed over one by one.
+        let files = body_struct.into_iter().flat_map(|s| &s.fields).filter(|f| f.ty == Ty::Binary).map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            if f.presence.optional() {
+                quote! { if let Some(file) = body.#field { request = request.file(#wire, file); } }
+            } else {
+                quote! { request = request.file(#wire, body.#field); }
+            }
+        }).collect::<Vec<_>>();
+        let set_body = if files.is_empty() {
+            quote! { Self(self.0.body_fields(&body)) }
+        } else {
+            quote! {
+                let mut request = self.0.body_fields(&body);
+                #(#files)*
+                Self(request)
+            }
+        };
         quote! {
             #body_doc
             #[inline]
             pub fn body(self, body: #body_ty) -> Self {
-                Self(self.0.body_fields(&body))
+                #set_body
             }
         }
     });
     let ok = success_type(api, op);
-    let decode = decode(op);
+    let decode = decode(api, op);
+    let with_headers = send_with_headers(api, op);
+    let streaming = send_streaming(op);
     let send_doc = doc(if op.pagination.is_some() {
         "Sends the request and decodes the answer (one page)."
     } else {
         "Sends the request and decodes the answer."
     });
     let paging = op.pagination.as_ref().map(|p| {
-        let envelope = ty(api, &Ty::Named(p.envelope), Scope::Nested);
+        let page = match p.envelope {
+            Some(envelope) => ty(api, &Ty::Named(envelope), Scope::Nested),
+            None => {
+                let item = ty(api, &p.item, Scope::Nested);
+                quote! { Vec<#item> }
+            }
+        };
         let item = ty(api, &p.item, Scope::Nested);
+        let pages_doc = doc(match &api.pagination[p.style.0].style {
+            PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. } => {
+                "Every page in turn, from this request's page on, following the `next` links (only to the base\n\
+                 URL's scheme, host and port) until the last page."
+            }
+            PageStyle::Cursor { .. } => {
+                "Every page in turn, from this request's page on, each asked for with the cursor the page\n\
+                 before gave, until the last page."
+            }
+            PageStyle::Link { .. } => {
+                "Every page in turn, from this request's page on, following the `Link` header's\n\
+                 `rel=\"next\"` (only to the base URL's scheme, host and port) until the last page."
+            }
+        });
         quote! {
-            /// Every page in turn, from this request's page on, following the `next` links (only to the base
-            /// URL's scheme, host and port) until the last page.
+            #pages_doc
             #[inline]
-            pub fn pages(self) -> runtime::Paginator<#envelope, Error> {
+            pub fn pages(self) -> runtime::Paginator<#page, Error> {
                 self.0.pages()
             }
 
@@ -344,12 +492,51 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                 #decode
             }
 
+            #with_headers
+
+            #streaming
+
             #paging
         }
     }
 }
 
-fn query_setters(
+/// The setters of a file part of a multipart body.
+fn file_setters(
+    f: &crate::ir::Field,
+    name: &proc_macro2::Ident,
+    set: &proc_macro2::Ident,
+) -> TokenStream {
+    let wire = &f.wire_name;
+    let required = if f.presence.optional() {
+        "optional"
+    } else {
+        "required"
+    };
+    let setter_doc = doc(&format!(
+        "{} (File part `{wire}`, {required}: bytes, a path or a stream, with its file name and content type.)",
+        f.doc
+    ));
+    let set_doc = doc(&format!("Sets the file part `{wire}` (`None`: not sent)."));
+    quote! {
+        #setter_doc
+        pub fn #name(self, file: rt::File) -> Self {
+            Self(self.0.file(#wire, file))
+        }
+
+        #set_doc
+        #[inline]
+        pub fn #set(self, file: Option<rt::File>) -> Self {
+            match file {
+                Some(file) => self.#name(file),
+                None => self,
+            }
+        }
+    }
+}
+
+/// The setters of an optional query parameter or header.
+fn param_setters(
     api: &Api,
     p: &Param,
     name: &proc_macro2::Ident,
@@ -358,11 +545,19 @@ fn query_setters(
     let wire = &p.wire_name;
     let value_ty = setter_ty(api, &p.ty);
     let stored = ty(api, &p.ty, Scope::Nested);
+    let kind = match p.location {
+        ParamLocation::Header => "header",
+        _ => "query parameter",
+    };
     let what = p
         .doc
         .clone()
-        .unwrap_or_else(|| format!("The `{wire}` query parameter."));
-    let mut setter_text = format!("{what} (Query parameter `{wire}`, optional.)");
+        .unwrap_or_else(|| format!("The `{wire}` {kind}."));
+    let kind_title = match p.location {
+        ParamLocation::Header => "Header",
+        _ => "Query parameter",
+    };
+    let mut setter_text = format!("{what} ({kind_title} `{wire}`, optional.)");
     if let Some(d) = &p.default {
         setter_text.push_str(&format!(" The server's default: `{d}`."));
     }
@@ -371,21 +566,38 @@ fn query_setters(
     }
     let setter_doc = doc(&setter_text);
     let deprecated = super::super::models::deprecated_attr(&p.deprecated);
-    let set_doc = doc(&format!("Sets or clears the `{wire}` query parameter."));
+    let set_doc = doc(&format!("Sets or clears the `{wire}` {kind}."));
     let text = param_text(&p.ty, quote! { value });
+    let (set_one, set_opt) = match p.location {
+        ParamLocation::Header => (
+            quote! { self.0.header(#wire, #text) },
+            quote! { self.0.header_opt(#wire, value.map(|value| #text)) },
+        ),
+        _ if structured(&p.ty, api) => {
+            let style = style_tokens(p.style);
+            (
+                quote! { self.0.query_value(#wire, &value, #style) },
+                quote! { self.0.query_value_opt(#wire, value.as_ref(), #style) },
+            )
+        }
+        _ => (
+            quote! { self.0.query(#wire, #text) },
+            quote! { self.0.query_opt(#wire, value.map(|value| #text)) },
+        ),
+    };
     quote! {
         #setter_doc
         #deprecated
         pub fn #name(self, value: #value_ty) -> Self {
             let value: #stored = value.into();
-            Self(self.0.query(#wire, #text))
+            Self(#set_one)
         }
 
         #set_doc
         #deprecated
         #[inline]
         pub fn #set(self, value: Option<#stored>) -> Self {
-            Self(self.0.query_opt(#wire, value.map(|value| #text)))
+            Self(#set_opt)
         }
     }
 }
@@ -399,31 +611,200 @@ fn success_type(api: &Api, op: &Operation) -> TokenStream {
             let name = format_ident!("{}", name);
             quote! { #name }
         }
+        ClientReturns::Binary => quote! { rt::bytes::Bytes },
+        ClientReturns::Text => quote! { String },
+        ClientReturns::Events(t) => {
+            let t = ty(api, t, Scope::Nested);
+            quote! { runtime::EventStream<#t, ApiErrorBody> }
+        }
     }
 }
 
-fn decode(op: &Operation) -> TokenStream {
+/// The pattern matching a status key in a `match` on the status code.
+fn status_pattern(status: StatusKey) -> TokenStream {
+    match status {
+        StatusKey::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        StatusKey::Range(d) => {
+            let low = Literal::u16_unsuffixed(u16::from(d) * 100);
+            let high = Literal::u16_unsuffixed(u16::from(d) * 100 + 99);
+            quote! { #low..=#high }
+        }
+        StatusKey::Default => quote! { _ },
+    }
+}
+
+/// Whether a status key stands for several statuses (then its variant carries the one that came).
+fn is_range(status: StatusKey) -> bool {
+    !matches!(status, StatusKey::Code(_))
+}
+
+/// How `send` turns the raw answer `raw` into its value (the body of `decode`, after the request was sent).
+fn decode_raw(op: &Operation) -> TokenStream {
     match &op.client.returns {
         // The answer's body, if any, is not documented: it is ignored.
-        ClientReturns::Unit => quote! { self.0.send().await?.unit() },
-        ClientReturns::Value(_) => quote! { self.0.send().await?.success_json() },
+        ClientReturns::Unit => quote! { raw.unit() },
+        ClientReturns::Value(_) => quote! { raw.success_json() },
+        ClientReturns::Binary => quote! { raw.success_bytes() },
+        ClientReturns::Text => quote! { raw.success_text() },
+        // Event streams are read as they come (`send` below); a raw answer is never decoded into one.
+        ClientReturns::Events(_) => quote! { Err(raw.into_error()) },
         ClientReturns::Enum(name) => {
             let name = format_ident!("{}", name);
-            let arms = op.outcomes().map(|o| {
-                let status = Literal::u16_unsuffixed(o.status);
+            // Exact statuses first, then ranges, then `default`, as OpenAPI orders them.
+            let mut outcomes: Vec<_> = op.outcomes().collect();
+            outcomes.sort_by_key(|o| match o.status {
+                StatusKey::Code(_) => 0,
+                StatusKey::Range(_) => 1,
+                StatusKey::Default => 2,
+            });
+            let has_default = outcomes.iter().any(|o| o.status == StatusKey::Default);
+            let arms = outcomes.iter().map(|o| {
+                let pattern = status_pattern(o.status);
                 let variant = ident(&o.variant);
-                match &o.ty {
-                    Some(_) => quote! { #status => raw.json().map(#name::#variant), },
-                    None => quote! { #status => Ok(#name::#variant), },
+                match (&o.ty, is_range(o.status)) {
+                    (Some(_), false) => quote! { #pattern => raw.json().map(#name::#variant), },
+                    (None, false) => quote! { #pattern => Ok(#name::#variant), },
+                    (Some(_), true) => {
+                        quote! { #pattern => raw.json().map(|body| #name::#variant(status, body)), }
+                    }
+                    (None, true) => quote! { #pattern => Ok(#name::#variant(status)), },
                 }
             });
+            let fallback = (!has_default).then(|| quote! { _ => Err(raw.into_error()), });
             quote! {
-                let raw = self.0.send().await?;
-                match raw.status().as_u16() {
+                let status = raw.status().as_u16();
+                match status {
                     #(#arms)*
-                    _ => Err(raw.into_error()),
+                    #fallback
                 }
             }
+        }
+    }
+}
+
+fn decode(api: &Api, op: &Operation) -> TokenStream {
+    if let ClientReturns::Events(_) = &op.client.returns {
+        let sentinel = op
+            .outcomes()
+            .find_map(|o| match &o.encoding {
+                ResponseEncoding::Events { sentinel } => Some(sentinel.clone()),
+                _ => None,
+            })
+            .flatten();
+        let sentinel = super::super::tokens::option_str(sentinel.as_deref());
+        let _ = api;
+        return quote! {
+            self.0.send_streaming().await?.success_events(#sentinel).await
+        };
+    }
+    match &op.client.returns {
+        ClientReturns::Unit => quote! { self.0.send().await?.unit() },
+        ClientReturns::Value(_) => quote! { self.0.send().await?.success_json() },
+        _ => {
+            let raw = decode_raw(op);
+            quote! {
+                let raw = self.0.send().await?;
+                #raw
+            }
+        }
+    }
+}
+
+/// `send_with_headers`: the value `send` gives, with the answer's typed headers.
+fn send_with_headers(api: &Api, op: &Operation) -> TokenStream {
+    let Some(headers) = &op.client.headers_struct else {
+        return TokenStream::new();
+    };
+    if matches!(op.client.returns, ClientReturns::Events(_)) {
+        return TokenStream::new();
+    }
+    let headers = format_ident!("{}", headers);
+    let ok = success_type(api, op);
+    let body = match &op.client.returns {
+        ClientReturns::Unit => quote! { self.0.send().await?.unit_with_headers() },
+        ClientReturns::Value(_) => quote! { self.0.send().await?.success_json_with_headers() },
+        _ => {
+            let raw = decode_raw(op);
+            quote! {
+                let raw = self.0.send().await?;
+                let headers: #headers = raw.headers_as()?;
+                let status = raw.status();
+                let raw_headers = raw.headers().clone();
+                let body = { #raw }?;
+                Ok(runtime::Answer { status, body, headers, raw_headers })
+            }
+        }
+    };
+    quote! {
+        /// Sends the request and decodes the answer with its documented headers.
+        pub async fn send_with_headers(self) -> Result<runtime::Answer<#ok, #headers>, Error> {
+            #body
+        }
+    }
+}
+
+/// `send_streaming`: a binary answer as a stream of bytes, not held in memory.
+fn send_streaming(op: &Operation) -> TokenStream {
+    if op.client.returns != ClientReturns::Binary {
+        return TokenStream::new();
+    }
+    quote! {
+        /// Sends the request and streams the answer's bytes as they arrive, without holding them in memory.
+        pub async fn send_streaming(self) -> Result<runtime::ByteStream<ApiErrorBody>, Error> {
+            self.0.send_streaming().await?.success().await
+        }
+    }
+}
+
+/// The struct of an operation's documented response headers, read from a raw answer.
+fn headers_struct(api: &Api, op: &Operation) -> TokenStream {
+    let Some(name) = &op.client.headers_struct else {
+        return TokenStream::new();
+    };
+    let name = format_ident!("{}", name);
+    // Every header any success answer declares, once; each may be absent (another status may not send it).
+    let mut headers: Vec<&crate::ir::Header> = Vec::new();
+    for r in op
+        .responses
+        .iter()
+        .filter(|r| r.role == ResponseRole::Success)
+    {
+        for h in &r.headers {
+            if !headers.iter().any(|o| o.rust_name == h.rust_name) {
+                headers.push(h);
+            }
+        }
+    }
+    // The runtime reads the struct from the headers by their lower-case names.
+    let fields = headers.iter().map(|h| {
+        let field = ident(&h.rust_name);
+        let t = ty(api, &h.ty, Scope::Nested);
+        let text = h
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` header.", h.wire_name));
+        let d = doc(&format!(
+            "{text} (`{}`; absent when not sent.)",
+            h.wire_name
+        ));
+        let wire = h.wire_name.to_ascii_lowercase();
+        quote! { #d #[serde(rename = #wire, default)] pub #field: Option<#t>, }
+    });
+    let docs = doc(&format!(
+        "The documented response headers of `{}` (`{} {}`).",
+        op.rust_name,
+        op.method.as_str(),
+        op.path
+    ));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+        #[serde(crate = "rt::serde")]
+        pub struct #name {
+            #(#fields)*
         }
     }
 }
@@ -443,30 +824,51 @@ fn outcome_enum(api: &Api, op: &Operation) -> TokenStream {
     let variants = outcomes.iter().map(|o| {
         let variant = ident(&o.variant);
         let d = doc(&format!(
-            "`{}`: {}",
+            "`{}`: {}{}",
             o.status,
-            o.doc.as_deref().map(docs::one_line).unwrap_or_default()
+            o.doc.as_deref().map(docs::one_line).unwrap_or_default(),
+            if is_range(o.status) {
+                " (with the status that came)"
+            } else {
+                ""
+            }
         ));
-        match &o.ty {
-            Some(t) => {
+        match (&o.ty, is_range(o.status)) {
+            (Some(t), false) => {
                 let t = ty(api, t, Scope::Nested);
                 quote! { #d #variant(#t), }
             }
-            None => quote! { #d #variant, },
+            (None, false) => quote! { #d #variant, },
+            (Some(t), true) => {
+                let t = ty(api, t, Scope::Nested);
+                quote! { #d #variant(u16, #t), }
+            }
+            (None, true) => quote! { #d #variant(u16), },
         }
     });
     let status_arms = outcomes.iter().map(|o| {
         let variant = ident(&o.variant);
-        let status = Literal::u16_unsuffixed(o.status);
-        match o.ty {
-            Some(_) => quote! { #name::#variant(_) => #status, },
-            None => quote! { #name::#variant => #status, },
+        match (o.status, o.ty.is_some()) {
+            (StatusKey::Code(code), true) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote! { #name::#variant(_) => #code, }
+            }
+            (StatusKey::Code(code), false) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote! { #name::#variant => #code, }
+            }
+            (_, true) => quote! { #name::#variant(status, _) => *status, },
+            (_, false) => quote! { #name::#variant(status) => *status, },
         }
     });
     // When every answer carries the same type, callers that do not care which status it was can take the value.
     let first_ty = outcomes.first().and_then(|o| o.ty.as_ref());
     let into_inner = first_ty
-        .filter(|t| outcomes.iter().all(|o| o.ty.as_ref() == Some(*t)))
+        .filter(|t| {
+            outcomes
+                .iter()
+                .all(|o| o.ty.as_ref() == Some(*t) && !is_range(o.status))
+        })
         .map(|t| {
             let t = ty(api, t, Scope::Nested);
             let variants = outcomes.iter().map(|o| ident(&o.variant));

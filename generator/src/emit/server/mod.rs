@@ -14,7 +14,7 @@ mod schema;
 use super::file::rust_file;
 use super::tokens::{feature_gate, ident, inner_doc};
 use super::{GeneratedFile, Options};
-use crate::ir::{Api, Resource};
+use crate::ir::{Api, Resource, SchemeKind};
 use crate::Error;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,6 +31,25 @@ pub fn resource_file(api: &Api, r: &Resource, opts: &Options) -> Result<Generate
         &format!("src/server/{}.rs", r.rust_name),
         resource::emit(api, r),
     )
+}
+
+/// The API's auth schemes, which operations name by index, when they are not the runtime's default (one bearer
+/// scheme).
+fn schemes(api: &Api) -> TokenStream {
+    let Some(auth) = &api.auth else {
+        return TokenStream::new();
+    };
+    if auth.schemes.len() == 1 && auth.schemes[0].kind == SchemeKind::Bearer {
+        return TokenStream::new();
+    }
+    let count = proc_macro2::Literal::usize_unsuffixed(auth.schemes.len());
+    let schemes = auth.schemes.iter().map(super::tokens::security_scheme);
+    quote! {
+                /// The API's auth schemes, in spec order; each operation lists the ones it accepts.
+        // Unused when every resource's feature is off.
+        #[allow(dead_code)]
+        pub(super) const SCHEMES: [super::rt::SecurityScheme; #count] = [#(#schemes),*];
+    }
 }
 
 fn module(api: &Api, opts: &Options) -> TokenStream {
@@ -52,7 +71,7 @@ fn module(api: &Api, opts: &Options) -> TokenStream {
             .map(|r| format!("[`{}`]", r.server_trait))
             .collect::<Vec<_>>()
             .join(", "),
-        auth = if api.auth.is_some() { ", plus [`Authenticate`] to map bearer keys to callers" } else { "" },
+        auth = if api.auth.is_some() { ", plus [`Authenticate`] to map credentials to callers" } else { "" },
     ));
     let mods = api.resources.iter().map(|r| {
         let name = ident(&r.rust_name);
@@ -83,17 +102,28 @@ fn module(api: &Api, opts: &Options) -> TokenStream {
         }
     });
     let router = router::emit(api, opts);
-    let param_checks = api.operations().map(|(r, op)| {
+    let param_checks = api.operations().filter_map(|(r, op)| {
         let module = ident(&r.rust_name);
         let operation = resource::static_ident(op);
         let gate = feature_gate(opts, &r.feature);
-        quote! {
-            #gate
-            assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.path), Ok(()));
-            assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.query), Ok(()));
-        }
+        // Only the lists the operation has; an empty one has nothing to check.
+        let lists = [
+            ("path", op.path_params().next().is_some()),
+            ("query", op.query_params().next().is_some()),
+            ("headers", op.header_params().next().is_some() || !api.headers.is_empty()),
+        ];
+        let checks: Vec<_> = lists
+            .iter()
+            .filter(|(_, any)| *any)
+            .map(|(list, _)| {
+                let list = ident(list);
+                quote! { assert_eq!(super::SCHEMA.verify_params(super::#module::#operation.#list), Ok(())); }
+            })
+            .collect();
+        (!checks.is_empty()).then(|| quote! { #gate { #(#checks)* } })
     });
     let schema = schema::emit(api);
+    let schemes = schemes(api);
     quote! {
         #module_doc
 
@@ -110,6 +140,7 @@ fn module(api: &Api, opts: &Options) -> TokenStream {
 
         #router
         #schema
+        #schemes
 
         #[cfg(test)]
         mod tests {

@@ -4,7 +4,9 @@
 //! gives every API the same messages.
 
 use super::super::tokens::option_str;
-use crate::ir::{Api, Constraints, Literal as Value, Param, ParamLocation, Ty, TypeKind};
+use crate::ir::{
+    Api, Constraints, Literal as Value, Param, ParamLocation, ParamStyle, Ty, TypeKind,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -54,7 +56,8 @@ pub fn emit(api: &Api) -> TokenStream {
             let name = &t.rust_name;
             match &t.kind {
                 TypeKind::Struct(s) => {
-                    let fields = s.fields.iter().map(|f| {
+                    // File parts travel beside the fields (multipart): the runtime hands them over apart.
+                    let fields = s.fields.iter().filter(|f| f.ty != Ty::Binary).map(|f| {
                         let wire = &f.wire_name;
                         let ty = ty(api, &f.ty);
                         let base = if f.presence.optional() {
@@ -148,6 +151,9 @@ pub(super) fn ty(api: &Api, t: &Ty) -> TokenStream {
         Ty::DateTime => quote! { Type::DateTime },
         Ty::Date => quote! { Type::Date },
         Ty::Json => quote! { Type::Json },
+        // File parts are not in the JSON the schema checks (the runtime hands them over apart); a struct's
+        // schema leaves them out, so this is never reached from one.
+        Ty::Binary => quote! { Type::Json },
         Ty::List(inner) => {
             let inner = ty(api, inner);
             quote! { Type::List(&#inner) }
@@ -227,9 +233,17 @@ pub(super) fn param(api: &Api, p: &Param) -> TokenStream {
     let base = match p.location {
         ParamLocation::Path => quote! { Param::path(#name, #ty) },
         ParamLocation::Query => quote! { Param::query(#name, #ty) },
+        ParamLocation::Header => quote! { Param::header(#name, #ty) },
     };
     let required =
-        (p.location == ParamLocation::Query && p.required).then(|| quote! { required: true, });
+        (p.location != ParamLocation::Path && p.required).then(|| quote! { required: true, });
+    let style = match p.style {
+        ParamStyle::Form => None,
+        ParamStyle::Comma => Some(quote! { style: Style::Comma, }),
+        ParamStyle::Brackets => Some(quote! { style: Style::Brackets, }),
+        ParamStyle::DeepObject => Some(quote! { style: Style::DeepObject, }),
+    }
+    .filter(|_| p.location == ParamLocation::Query);
     let default = p.default.as_ref().map(|d| {
         let text = d.to_string();
         quote! { default: Some(#text), }
@@ -240,9 +254,9 @@ pub(super) fn param(api: &Api, p: &Param) -> TokenStream {
         quote! { &super::#name }
     };
     let rules = rules(&p.constraints, &pattern).map(|r| quote! { rules: #r, });
-    if required.is_none() && default.is_none() && rules.is_none() {
+    if required.is_none() && default.is_none() && rules.is_none() && style.is_none() {
         base
     } else {
-        quote! { Param { #required #default #rules ..#base } }
+        quote! { Param { #required #default #rules #style ..#base } }
     }
 }

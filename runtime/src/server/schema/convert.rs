@@ -508,8 +508,17 @@ fn deep(name: &str, pairs: &[(String, Vec<u8>)]) -> Result<Option<Node>, Fail> {
 
 /// See [`Schema::form`].
 pub(super) fn form(schema: &Schema, body: &[u8], ty: &Type) -> Result<Value, Invalid> {
+    form_pairs(schema, text::pairs(body), ty)
+}
+
+/// See [`Schema::form_pairs`].
+pub(super) fn form_pairs(
+    schema: &Schema,
+    pairs: impl IntoIterator<Item = (String, Vec<u8>)>,
+    ty: &Type,
+) -> Result<Value, Invalid> {
     let mut root = Node::Map(Tree::default());
-    for (key, value) in text::pairs(body) {
+    for (key, value) in pairs {
         let segments = text::segments(&key).map_err(|_| {
             let name = key.split('[').next().unwrap_or_default();
             too_deep().within(name).into_invalid()

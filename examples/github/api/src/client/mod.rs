@@ -155,7 +155,15 @@ impl runtime::BuildClient for Client {
 
     const DEFAULT_BASE_URL: &'static str = "https://api.github.com";
 
-    const API_KEY_ENV: Option<&'static str> = Some("GITHUB_TOKEN");
+    const SCHEMES: &'static [super::rt::SecurityScheme] = &[
+        super::rt::SecurityScheme {
+            name: "GitHubToken",
+            scheme: super::rt::AuthScheme::Bearer,
+            env: Some("GITHUB_TOKEN"),
+        },
+    ];
+
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["GitHubToken"];
 
     const BASE_URL_ENV: Option<&'static str> = Some("GITHUB_API_URL");
 

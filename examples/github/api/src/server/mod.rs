@@ -2,7 +2,7 @@
 
 //! Server stubs for the GitHub REST API (issues and labels) (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`IssuesApi`], [`LabelsApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`IssuesApi`], [`LabelsApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -469,37 +469,52 @@ mod tests {
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
         #[cfg(feature = "issues")]
-        assert_eq!(super::SCHEMA.verify_params(super::issues::LIST.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::issues::LIST.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::issues::LIST.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::issues::LIST.query), Ok(()));
+        }
         #[cfg(feature = "issues")]
-        assert_eq!(super::SCHEMA.verify_params(super::issues::CREATE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::issues::CREATE.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::issues::CREATE.path), Ok(()));
+        }
         #[cfg(feature = "issues")]
-        assert_eq!(super::SCHEMA.verify_params(super::issues::GET.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::issues::GET.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::issues::GET.path), Ok(()));
+        }
         #[cfg(feature = "issues")]
-        assert_eq!(super::SCHEMA.verify_params(super::issues::UPDATE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::issues::UPDATE.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::issues::UPDATE.path), Ok(()));
+        }
         #[cfg(feature = "issues")]
-        assert_eq!(super::SCHEMA.verify_params(super::issues::LOCK.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::issues::LOCK.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::issues::LOCK.path), Ok(()));
+        }
         #[cfg(feature = "issues")]
-        assert_eq!(super::SCHEMA.verify_params(super::issues::UNLOCK.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::issues::UNLOCK.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::issues::UNLOCK.path), Ok(()));
+        }
         #[cfg(feature = "labels")]
-        assert_eq!(super::SCHEMA.verify_params(super::labels::LIST.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::labels::LIST.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::labels::LIST.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::labels::LIST.query), Ok(()));
+        }
         #[cfg(feature = "labels")]
-        assert_eq!(super::SCHEMA.verify_params(super::labels::ADD.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::labels::ADD.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::labels::ADD.path), Ok(()));
+        }
         #[cfg(feature = "labels")]
-        assert_eq!(super::SCHEMA.verify_params(super::labels::SET.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::labels::SET.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::labels::SET.path), Ok(()));
+        }
         #[cfg(feature = "labels")]
-        assert_eq!(super::SCHEMA.verify_params(super::labels::REMOVE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::labels::REMOVE.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::labels::REMOVE.path), Ok(()));
+        }
         #[cfg(feature = "labels")]
-        assert_eq!(super::SCHEMA.verify_params(super::labels::REMOVE_ALL.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::labels::REMOVE_ALL.query), Ok(()));
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::labels::REMOVE_ALL.path), Ok(())
+            );
+        }
     }
 }

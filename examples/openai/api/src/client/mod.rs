@@ -169,7 +169,15 @@ impl runtime::BuildClient for Client {
 
     const DEFAULT_BASE_URL: &'static str = "https://api.openai.com";
 
-    const API_KEY_ENV: Option<&'static str> = Some("OPENAI_API_KEY");
+    const SCHEMES: &'static [super::rt::SecurityScheme] = &[
+        super::rt::SecurityScheme {
+            name: "ApiKeyAuth",
+            scheme: super::rt::AuthScheme::Bearer,
+            env: Some("OPENAI_API_KEY"),
+        },
+    ];
+
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["ApiKeyAuth"];
 
     const BASE_URL_ENV: Option<&'static str> = Some("OPENAI_BASE_URL");
 

@@ -2,7 +2,7 @@
 
 //! Server stubs for the OpenAI API (chat completions, embeddings, files) (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`ChatApi`], [`EmbeddingsApi`], [`FilesApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`ChatApi`], [`EmbeddingsApi`], [`FilesApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -799,24 +799,17 @@ mod tests {
     #[test]
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
-        #[cfg(feature = "chat")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::chat::CREATE_COMPLETION.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::chat::CREATE_COMPLETION.query), Ok(())
-        );
-        #[cfg(feature = "embeddings")]
-        assert_eq!(super::SCHEMA.verify_params(super::embeddings::CREATE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::embeddings::CREATE.query), Ok(()));
         #[cfg(feature = "files")]
-        assert_eq!(super::SCHEMA.verify_params(super::files::LIST.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::files::LIST.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::files::LIST.query), Ok(()));
+        }
         #[cfg(feature = "files")]
-        assert_eq!(super::SCHEMA.verify_params(super::files::RETRIEVE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::files::RETRIEVE.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::files::RETRIEVE.path), Ok(()));
+        }
         #[cfg(feature = "files")]
-        assert_eq!(super::SCHEMA.verify_params(super::files::DELETE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::files::DELETE.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::files::DELETE.path), Ok(()));
+        }
     }
 }

@@ -149,7 +149,15 @@ impl runtime::BuildClient for Client {
 
     const DEFAULT_BASE_URL: &'static str = "https://api.stripe.com";
 
-    const API_KEY_ENV: Option<&'static str> = Some("STRIPE_SECRET_KEY");
+    const SCHEMES: &'static [super::rt::SecurityScheme] = &[
+        super::rt::SecurityScheme {
+            name: "StripeKey",
+            scheme: super::rt::AuthScheme::Bearer,
+            env: Some("STRIPE_SECRET_KEY"),
+        },
+    ];
+
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["StripeKey"];
 
     const BASE_URL_ENV: Option<&'static str> = Some("STRIPE_API_BASE");
 

@@ -9,7 +9,7 @@ use rt::axum::extract::{Request, State};
 use rt::axum::response::{IntoResponse, Response};
 
 #[allow(unused_imports)]
-use rt::server::schema::{Param, Rules, Type};
+use rt::server::schema::{Param, Rules, Style, Type};
 
 use runtime::{Operation, Security};
 

@@ -2,7 +2,7 @@
 
 //! Server stubs for the Stripe API (customers and payment sources) (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`CustomersApi`], [`CustomerSourcesApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`CustomersApi`], [`CustomerSourcesApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -152,42 +152,50 @@ mod tests {
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
         #[cfg(feature = "customers")]
-        assert_eq!(super::SCHEMA.verify_params(super::customers::LIST.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::customers::LIST.query), Ok(()));
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::LIST.query), Ok(())
+            );
+        }
         #[cfg(feature = "customers")]
-        assert_eq!(super::SCHEMA.verify_params(super::customers::CREATE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::customers::CREATE.query), Ok(()));
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::RETRIEVE.path), Ok(())
+            );
+        }
         #[cfg(feature = "customers")]
-        assert_eq!(super::SCHEMA.verify_params(super::customers::RETRIEVE.path), Ok(()));
-        assert_eq!(
-            super::SCHEMA.verify_params(super::customers::RETRIEVE.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::UPDATE.path), Ok(())
+            );
+        }
         #[cfg(feature = "customers")]
-        assert_eq!(super::SCHEMA.verify_params(super::customers::UPDATE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::customers::UPDATE.query), Ok(()));
-        #[cfg(feature = "customers")]
-        assert_eq!(super::SCHEMA.verify_params(super::customers::DELETE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::customers::DELETE.query), Ok(()));
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::DELETE.path), Ok(())
+            );
+        }
         #[cfg(feature = "customer-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::customer_sources::LIST.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::customer_sources::LIST.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customer_sources::LIST.path), Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customer_sources::LIST.query), Ok(())
+            );
+        }
         #[cfg(feature = "customer-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::customer_sources::RETRIEVE.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::customer_sources::RETRIEVE.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customer_sources::RETRIEVE.path),
+                Ok(())
+            );
+        }
         #[cfg(feature = "customer-sources")]
-        assert_eq!(
-            super::SCHEMA.verify_params(super::customer_sources::DETACH.path), Ok(())
-        );
-        assert_eq!(
-            super::SCHEMA.verify_params(super::customer_sources::DETACH.query), Ok(())
-        );
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customer_sources::DETACH.path), Ok(())
+            );
+        }
     }
 }

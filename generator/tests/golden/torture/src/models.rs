@@ -521,7 +521,7 @@ pub struct SelfPatch {
 
 /// A closed enum with awkward values.
 ///
-/// Values: `type`, `Self`, `self`, `1st`, `a-b`, `a_b`, ``, `with space`, `ÄÖÜ`, `UPPER`, `upper`.
+/// Values: `type`, `Self`, `self`, `1st`, `a-b`, `a_b`, ``, `with space`, `ÄÖÜ`, `UPPER`, `upper`, `-type`, `+1`, `-1`, `v1`, `v-1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// The value `type`.
@@ -546,6 +546,16 @@ pub enum Kind {
     UPPER,
     /// The value `upper`.
     Upper,
+    /// The value `-type`.
+    TypeDesc,
+    /// The value `+1`.
+    Plus1,
+    /// The value `-1`.
+    Minus1,
+    /// The value `v1`.
+    V1,
+    /// The value `v-1`.
+    V1_2,
 }
 
 impl Kind {
@@ -562,6 +572,11 @@ impl Kind {
         (Kind::U00c4U00d6U00dc, "ÄÖÜ"),
         (Kind::UPPER, "UPPER"),
         (Kind::Upper, "upper"),
+        (Kind::TypeDesc, "-type"),
+        (Kind::Plus1, "+1"),
+        (Kind::Minus1, "-1"),
+        (Kind::V1, "v1"),
+        (Kind::V1_2, "v-1"),
     ];
 
     /// The value as sent on the wire.

@@ -135,7 +135,15 @@ impl runtime::BuildClient for Client {
 
     const DEFAULT_BASE_URL: &'static str = "http://localhost:8080";
 
-    const API_KEY_ENV: Option<&'static str> = Some("SINK_KEY");
+    const SCHEMES: &'static [super::rt::SecurityScheme] = &[
+        super::rt::SecurityScheme {
+            name: "BearerAuth",
+            scheme: super::rt::AuthScheme::Bearer,
+            env: Some("SINK_KEY"),
+        },
+    ];
+
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["BearerAuth"];
 
     const BASE_URL_ENV: Option<&'static str> = None;
 

@@ -244,7 +244,7 @@ impl NodesCreateRequest {
 
     /// Sets the body field `self` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_self_(self, value: Option<String>) -> Self {
+    pub fn set_self(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("self", value))
     }
 
@@ -417,7 +417,7 @@ impl NodesUpdateRequest {
 
     /// Sets the body field `self` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_self_(self, value: Option<String>) -> Self {
+    pub fn set_self(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("self", value))
     }
 

@@ -2,7 +2,7 @@
 
 //! Server stubs for the Kitchen sink (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`NodesApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`NodesApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -233,16 +233,16 @@ mod tests {
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
         #[cfg(feature = "nodes")]
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::LIST.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::LIST.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::nodes::LIST.query), Ok(()));
+        }
         #[cfg(feature = "nodes")]
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::CREATE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::CREATE.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::nodes::UPDATE.path), Ok(()));
+        }
         #[cfg(feature = "nodes")]
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::UPDATE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::UPDATE.query), Ok(()));
-        #[cfg(feature = "nodes")]
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::DELETE.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::nodes::DELETE.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::nodes::DELETE.path), Ok(()));
+        }
     }
 }

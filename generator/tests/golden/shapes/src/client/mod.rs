@@ -133,7 +133,15 @@ impl runtime::BuildClient for Client {
 
     const DEFAULT_BASE_URL: &'static str = "http://localhost:8080";
 
-    const API_KEY_ENV: Option<&'static str> = Some("SHAPES_KEY");
+    const SCHEMES: &'static [super::rt::SecurityScheme] = &[
+        super::rt::SecurityScheme {
+            name: "BearerAuth",
+            scheme: super::rt::AuthScheme::Bearer,
+            env: Some("SHAPES_KEY"),
+        },
+    ];
+
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["BearerAuth"];
 
     const BASE_URL_ENV: Option<&'static str> = None;
 

@@ -147,7 +147,15 @@ impl runtime::BuildClient for Client {
 
     const DEFAULT_BASE_URL: &'static str = "http://127.0.0.1:9";
 
-    const API_KEY_ENV: Option<&'static str> = Some("TORTURE_KEY");
+    const SCHEMES: &'static [super::rt::SecurityScheme] = &[
+        super::rt::SecurityScheme {
+            name: "BearerAuth",
+            scheme: super::rt::AuthScheme::Bearer,
+            env: Some("TORTURE_KEY"),
+        },
+    ];
+
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["BearerAuth"];
 
     const BASE_URL_ENV: Option<&'static str> = None;
 

@@ -201,7 +201,7 @@ impl TypeSelfRequest {
 
     /// Sets the body field `crate` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_crate_(self, value: Option<String>) -> Self {
+    pub fn set_crate(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("crate", value))
     }
 
@@ -239,7 +239,7 @@ impl TypeSelfRequest {
 
     /// Sets the body field `Self` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_self_(self, value: Option<String>) -> Self {
+    pub fn set_self(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("Self", value))
     }
 
@@ -250,7 +250,7 @@ impl TypeSelfRequest {
 
     /// Sets the body field `super` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_super_(self, value: Option<f64>) -> Self {
+    pub fn set_super(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("super", value))
     }
 
@@ -426,7 +426,8 @@ impl TypeSelfRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<TypeSelfResponse, Error> {
         let raw = self.0.send().await?;
-        match raw.status().as_u16() {
+        let status = raw.status().as_u16();
+        match status {
             201 => raw.json().map(TypeSelfResponse::Created),
             200 => raw.json().map(TypeSelfResponse::Ok),
             _ => Err(raw.into_error()),
@@ -484,7 +485,7 @@ impl Type1stRequest {
 
     /// Sets the body field `crate` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_crate_(self, value: Option<String>) -> Self {
+    pub fn set_crate(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("crate", value))
     }
 
@@ -522,7 +523,7 @@ impl Type1stRequest {
 
     /// Sets the body field `Self` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_self_(self, value: Option<String>) -> Self {
+    pub fn set_self(self, value: Option<String>) -> Self {
         Self(self.0.field_opt("Self", value))
     }
 
@@ -533,7 +534,7 @@ impl Type1stRequest {
 
     /// Sets the body field `super` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_super_(self, value: Option<f64>) -> Self {
+    pub fn set_super(self, value: Option<f64>) -> Self {
         Self(self.0.field_opt("super", value))
     }
 
@@ -709,7 +710,8 @@ impl Type1stRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<Type1stResponse, Error> {
         let raw = self.0.send().await?;
-        match raw.status().as_u16() {
+        let status = raw.status().as_u16();
+        match status {
             200 => raw.json().map(Type1stResponse::Ok),
             204 => Ok(Type1stResponse::NoContent),
             _ => Err(raw.into_error()),

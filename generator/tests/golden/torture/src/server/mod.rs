@@ -2,7 +2,7 @@
 
 //! Server stubs for the Torture "test" */ API (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`TypeApi`], [`AsyncThingsApi`]) on one type, plus [`Authenticate`] to map bearer keys to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`TypeApi`], [`AsyncThingsApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -194,6 +194,11 @@ static SCHEMA: Schema = Schema {
                 Literal::Str("ÄÖÜ"),
                 Literal::Str("UPPER"),
                 Literal::Str("upper"),
+                Literal::Str("-type"),
+                Literal::Str("+1"),
+                Literal::Str("-1"),
+                Literal::Str("v1"),
+                Literal::Str("v-1"),
             ],
         }),
     ],
@@ -207,16 +212,13 @@ mod tests {
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
         #[cfg(feature = "type")]
-        assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.query), Ok(()));
+        }
         #[cfg(feature = "type")]
-        assert_eq!(super::SCHEMA.verify_params(super::r#type::SELF.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::r#type::SELF.query), Ok(()));
-        #[cfg(feature = "type")]
-        assert_eq!(super::SCHEMA.verify_params(super::r#type::OP_1ST.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::r#type::OP_1ST.query), Ok(()));
-        #[cfg(feature = "async-things")]
-        assert_eq!(super::SCHEMA.verify_params(super::async_things::GEN.path), Ok(()));
-        assert_eq!(super::SCHEMA.verify_params(super::async_things::GEN.query), Ok(()));
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::r#type::OP_1ST.path), Ok(()));
+        }
     }
 }
