@@ -3,7 +3,10 @@
 //!
 //! It behaves like github.com where the slice can tell: issue numbers count up per repository, owner and repository
 //! names are not case sensitive, closing sets `closed_at`, `closed_by` and a `state_reason`, labels named in an issue
-//! body are created in the repository when missing, and a deleted issue answers `410 Gone`.
+//! body are created in the repository when missing, a deleted issue answers `410 Gone`, lists come a page at a
+//! time with the `Link` header naming the others, a created issue's `Location` is its URL, and every answer carries
+//! the token's rate limit in the `X-RateLimit-*` headers (a middleware: the generated server leaves API-wide answer
+//! headers to the application).
 
 use github_slice::models::{
     AddLabels, AddLabelsObjectLabelsItem, BasicError, Direction, Issue, IssueCreate,
@@ -14,15 +17,19 @@ use github_slice::models::{
 use github_slice::rt::{axum, chrono};
 use github_slice::server::{self, ApiError, Authenticate, Caller, RequestContext};
 use github_slice::server::{
-    IssuesApi, IssuesCreateResponse, IssuesGetResponse, IssuesListQuery, IssuesListResponse,
-    IssuesLockResponse, IssuesUnlockResponse, IssuesUpdateResponse, LabelsAddResponse, LabelsApi,
-    LabelsListQuery, LabelsListResponse, LabelsRemoveAllResponse, LabelsRemoveResponse,
-    LabelsSetResponse,
+    IssuesApi, IssuesCreateCreatedHeaders, IssuesCreateHeaders, IssuesCreateResponse,
+    IssuesGetHeaders, IssuesGetResponse, IssuesListHeaders, IssuesListOkHeaders, IssuesListQuery,
+    IssuesListResponse, IssuesLockHeaders, IssuesLockResponse, IssuesUnlockHeaders,
+    IssuesUnlockResponse, IssuesUpdateHeaders, IssuesUpdateResponse, LabelsAddHeaders,
+    LabelsAddResponse, LabelsApi, LabelsListHeaders, LabelsListOkHeaders, LabelsListQuery,
+    LabelsListResponse, LabelsRemoveAllHeaders, LabelsRemoveAllResponse, LabelsRemoveHeaders,
+    LabelsRemoveResponse, LabelsSetHeaders, LabelsSetResponse,
 };
 use github_slice::Nullable;
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The tokens of [`GitHub::demo`]: token, its user's login and the permissions it was given.
 pub const DEMO_TOKENS: &[(&str, &str, &[&str])] = &[
@@ -36,6 +43,12 @@ pub const DEMO_REPO: (&str, &str) = ("octocat", "Hello-World");
 
 /// An issue number of the demo repository that was deleted: it answers `410 Gone`.
 pub const DELETED_ISSUE: i64 = 13;
+
+/// The requests a token may make per hour (`X-RateLimit-Limit`), as for a personal access token.
+pub const RATE_LIMIT: i64 = 5000;
+
+/// When this fake's rate-limit window resets (`X-RateLimit-Reset`, Unix seconds): an hour after [`now`].
+pub const RATE_LIMIT_RESET: i64 = 1_303_479_228 + 3600;
 
 /// The holder of a token.
 #[derive(Debug, Clone)]
@@ -433,10 +446,11 @@ impl Authenticate for GitHub {
 impl IssuesApi for GitHub {
     async fn list(
         &self,
-        _ctx: RequestContext<TokenHolder>,
+        ctx: RequestContext<TokenHolder>,
         owner: String,
         repo: String,
         query: IssuesListQuery,
+        _headers: IssuesListHeaders,
     ) -> Result<IssuesListResponse, ApiError> {
         let found = self.with_repo(&owner, &repo, |repository| {
             let mut issues: Vec<Issue> = repository
@@ -453,14 +467,13 @@ impl IssuesApi for GitHub {
             if query.direction == Direction::Desc {
                 issues.reverse();
             }
-            // `per_page` and `page` are at least 1: the router enforced the spec's minimums.
-            let skip = usize::try_from((query.page - 1).saturating_mul(query.per_page))
-                .unwrap_or(usize::MAX);
-            let take = usize::try_from(query.per_page).unwrap_or(usize::MAX);
-            issues.into_iter().skip(skip).take(take).collect()
+            issues
         });
         Ok(match found {
-            Some(issues) => IssuesListResponse::Ok(issues),
+            Some(issues) => {
+                let (page, link) = paged(&ctx, issues, query.page, query.per_page);
+                IssuesListResponse::Ok(page, IssuesListOkHeaders { link })
+            }
             None => IssuesListResponse::NotFound(not_found()),
         })
     }
@@ -470,6 +483,7 @@ impl IssuesApi for GitHub {
         ctx: RequestContext<TokenHolder>,
         owner: String,
         repo: String,
+        _headers: IssuesCreateHeaders,
         body: IssueCreate,
     ) -> Result<IssuesCreateResponse, ApiError> {
         let title = title_text(&body.title);
@@ -513,7 +527,10 @@ impl IssuesApi for GitHub {
             issue
         });
         Ok(match made {
-            Some(issue) => IssuesCreateResponse::Created(issue),
+            Some(issue) => {
+                let location = issue.url.clone();
+                IssuesCreateResponse::Created(issue, IssuesCreateCreatedHeaders { location })
+            }
             None => IssuesCreateResponse::NotFound(not_found()),
         })
     }
@@ -524,6 +541,7 @@ impl IssuesApi for GitHub {
         owner: String,
         repo: String,
         issue_number: i64,
+        _headers: IssuesGetHeaders,
     ) -> Result<IssuesGetResponse, ApiError> {
         Ok(
             match self.with_issue(&owner, &repo, issue_number, |r, _, _, n| {
@@ -542,6 +560,7 @@ impl IssuesApi for GitHub {
         owner: String,
         repo: String,
         issue_number: i64,
+        _headers: IssuesUpdateHeaders,
         body: IssueUpdate,
     ) -> Result<IssuesUpdateResponse, ApiError> {
         if matches!(body.title, Nullable::Null) {
@@ -586,6 +605,7 @@ impl IssuesApi for GitHub {
         owner: String,
         repo: String,
         issue_number: i64,
+        _headers: IssuesLockHeaders,
         body: IssuesLockBody,
     ) -> Result<IssuesLockResponse, ApiError> {
         let locked = self.with_issue(&owner, &repo, issue_number, |repository, _, _, n| {
@@ -609,6 +629,7 @@ impl IssuesApi for GitHub {
         owner: String,
         repo: String,
         issue_number: i64,
+        _headers: IssuesUnlockHeaders,
     ) -> Result<IssuesUnlockResponse, ApiError> {
         let unlocked = self.with_issue(&owner, &repo, issue_number, |repository, _, _, n| {
             let issue = repository
@@ -674,21 +695,20 @@ fn apply(issue: &mut Issue, body: &IssueUpdate, editor: &str) {
 impl LabelsApi for GitHub {
     async fn list(
         &self,
-        _ctx: RequestContext<TokenHolder>,
+        ctx: RequestContext<TokenHolder>,
         owner: String,
         repo: String,
         issue_number: i64,
         query: LabelsListQuery,
+        _headers: LabelsListHeaders,
     ) -> Result<LabelsListResponse, ApiError> {
         let labels = self.with_issue(&owner, &repo, issue_number, |r, _, _, n| {
             r.labels_of(&r.issues[&n])
         });
         Ok(match labels {
             Ok(labels) => {
-                let skip = usize::try_from((query.page - 1).saturating_mul(query.per_page))
-                    .unwrap_or(usize::MAX);
-                let take = usize::try_from(query.per_page).unwrap_or(usize::MAX);
-                LabelsListResponse::Ok(labels.into_iter().skip(skip).take(take).collect())
+                let (page, link) = paged(&ctx, labels, query.page, query.per_page);
+                LabelsListResponse::Ok(page, LabelsListOkHeaders { link })
             }
             Err(Missing::NotFound) => LabelsListResponse::NotFound(not_found()),
             Err(Missing::Gone) => LabelsListResponse::Gone(gone()),
@@ -701,6 +721,7 @@ impl LabelsApi for GitHub {
         owner: String,
         repo: String,
         issue_number: i64,
+        _headers: LabelsAddHeaders,
         body: AddLabels,
     ) -> Result<LabelsAddResponse, ApiError> {
         let names: Vec<String> = match body {
@@ -729,6 +750,7 @@ impl LabelsApi for GitHub {
         owner: String,
         repo: String,
         issue_number: i64,
+        _headers: LabelsSetHeaders,
         body: SetLabels,
     ) -> Result<LabelsSetResponse, ApiError> {
         let names: Vec<String> = match body {
@@ -753,6 +775,7 @@ impl LabelsApi for GitHub {
         repo: String,
         issue_number: i64,
         name: String,
+        _headers: LabelsRemoveHeaders,
     ) -> Result<LabelsRemoveResponse, ApiError> {
         let removed = self.with_issue(&owner, &repo, issue_number, |repository, _, _, n| {
             let issue = repository
@@ -784,6 +807,7 @@ impl LabelsApi for GitHub {
         owner: String,
         repo: String,
         issue_number: i64,
+        _headers: LabelsRemoveAllHeaders,
     ) -> Result<LabelsRemoveAllResponse, ApiError> {
         Ok(
             match self.relabel(&owner, &repo, issue_number, Vec::new(), true) {
@@ -829,9 +853,58 @@ impl GitHub {
     }
 }
 
-/// The generated router serving `github`.
+/// Page `page` (1 when absent or below 1) of `items`, `per_page` at a time (30 when absent, at most 100, as GitHub
+/// clamps it), and the `Link` header naming the next, previous, first and last pages as GitHub does (absent when one
+/// page holds everything).
+fn paged<T>(
+    ctx: &RequestContext<TokenHolder>,
+    items: Vec<T>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> (Vec<T>, Option<String>) {
+    let per_page = per_page.unwrap_or(30).clamp(1, 100);
+    let page = page.unwrap_or(1).max(1);
+    let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let last = ((count + per_page - 1) / per_page).max(1);
+    let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let take = usize::try_from(per_page).unwrap_or(usize::MAX);
+    let items = items.into_iter().skip(skip).take(take).collect();
+    let url = |n: i64| Some(ctx.absolute_url_with_query("page", Some(&n.to_string())));
+    let links = server::runtime::LinkHeader::new()
+        .prev(if page > 1 { url(page - 1) } else { None })
+        .next(if page < last { url(page + 1) } else { None })
+        .last(if page < last { url(last) } else { None })
+        .first(if page > 1 { url(1) } else { None });
+    (items, links.value())
+}
+
+/// The generated router serving `github`, every answer carrying the rate-limit headers GitHub sends: the window's
+/// limit, what remains of it (one request fewer with each answer), what was used and when it resets.
 pub fn app(github: GitHub) -> axum::Router {
-    server::router(github)
+    let used = Arc::new(AtomicI64::new(0));
+    server::router(github).layer(axum::middleware::map_response(
+        move |mut response: axum::response::Response| {
+            let used = used.fetch_add(1, Ordering::Relaxed) + 1;
+            async move {
+                let headers = response.headers_mut();
+                for (name, value) in [
+                    ("x-ratelimit-limit", RATE_LIMIT.to_string()),
+                    (
+                        "x-ratelimit-remaining",
+                        (RATE_LIMIT - used).max(0).to_string(),
+                    ),
+                    ("x-ratelimit-used", used.to_string()),
+                    ("x-ratelimit-reset", RATE_LIMIT_RESET.to_string()),
+                    ("x-ratelimit-resource", "core".to_owned()),
+                ] {
+                    if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+                        headers.insert(name, value);
+                    }
+                }
+                response
+            }
+        },
+    ))
 }
 
 /// Serves `github` on an ephemeral port of 127.0.0.1 in a background task and returns its address. The task runs

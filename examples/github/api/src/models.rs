@@ -1047,6 +1047,64 @@ impl<'de> Deserialize<'de> for SetLabels {
     }
 }
 
+/// The `ApiVersion` enum.
+///
+/// Values: `2022-11-28`, `2026-03-10`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApiVersion {
+    /// The value `2022-11-28`.
+    _20221128,
+    /// The value `2026-03-10`.
+    _20260310,
+}
+
+impl ApiVersion {
+    /// Every known value of [`ApiVersion`] with its wire value, in spec order.
+    pub const ALL: &'static [(ApiVersion, &'static str)] = &[
+        (ApiVersion::_20221128, "2022-11-28"),
+        (ApiVersion::_20260310, "2026-03-10"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for ApiVersion {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "ApiVersion")
+    }
+}
+
+impl std::fmt::Display for ApiVersion {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ApiVersion {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiVersion {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "ApiVersion")
+    }
+}
+
 /// The `ValidationErrorDetailValue` union.
 ///
 /// Untagged: a value is the first variant it fits, in this order.

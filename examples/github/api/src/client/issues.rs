@@ -33,16 +33,20 @@ impl IssuesClient<'_> {
     /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`BasicError`](super::super::models::BasicError)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
+    /// `send` returns one page; `items` streams every item, `pages` every page.
+    ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &github_slice::client::Client) -> Result<(), github_slice::client::Error> {
-    /// let answer = client
+    /// let mut items = client
     ///     .issues()
     ///     .list("octocat", "Hello-World")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    ///     .items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -289,10 +293,11 @@ impl IssuesClient<'_> {
 
 /// How the runtime sends `issues/list-for-repo`.
 static LIST: runtime::Operation = runtime::Operation::new(
-    "issues.list",
-    runtime::HttpMethod::Get,
-    "/repos/{owner}/{repo}/issues",
-);
+        "issues.list",
+        runtime::HttpMethod::Get,
+        "/repos/{owner}/{repo}/issues",
+    )
+    .link_paginated();
 
 /// A request of [`IssuesClient::list`]: List repository issues.
 ///
@@ -302,6 +307,30 @@ static LIST: runtime::Operation = runtime::Operation::new(
 pub struct IssuesListRequest(runtime::Request<ApiErrorBody>);
 
 impl IssuesListRequest {
+    /// Number of results to return per page (the server's default is 30). (Query parameter `per_page`, optional.)
+    pub fn per_page(self, value: impl Into<i64>) -> Self {
+        let value: i64 = value.into();
+        Self(self.0.query("per_page", value.to_string()))
+    }
+
+    /// Sets or clears the `per_page` query parameter.
+    #[inline]
+    pub fn set_per_page(self, value: Option<i64>) -> Self {
+        Self(self.0.query_opt("per_page", value.map(|value| value.to_string())))
+    }
+
+    /// The page to start from (later pages follow the `Link` header). (Query parameter `page`, optional.)
+    pub fn page(self, value: impl Into<i64>) -> Self {
+        let value: i64 = value.into();
+        Self(self.0.query("page", value.to_string()))
+    }
+
+    /// Sets or clears the `page` query parameter.
+    #[inline]
+    pub fn set_page(self, value: Option<i64>) -> Self {
+        Self(self.0.query_opt("page", value.map(|value| value.to_string())))
+    }
+
     /// A milestone `number`, `*` for any milestone, `none` for none. (Query parameter `milestone`, optional.)
     pub fn milestone(self, value: impl Into<String>) -> Self {
         let value: String = value.into();
@@ -427,39 +456,59 @@ impl IssuesListRequest {
         )
     }
 
-    /// Results per page (max 100). (Query parameter `per_page`, optional.) The server's default: `30`.
-    pub fn per_page(self, value: impl Into<i64>) -> Self {
-        let value: i64 = value.into();
-        Self(self.0.query("per_page", value.to_string()))
-    }
-
-    /// Sets or clears the `per_page` query parameter.
-    #[inline]
-    pub fn set_per_page(self, value: Option<i64>) -> Self {
-        Self(self.0.query_opt("per_page", value.map(|value| value.to_string())))
-    }
-
-    /// The page number of the results to fetch. (Query parameter `page`, optional.) The server's default: `1`.
-    pub fn page(self, value: impl Into<i64>) -> Self {
-        let value: i64 = value.into();
-        Self(self.0.query("page", value.to_string()))
-    }
-
-    /// Sets or clears the `page` query parameter.
-    #[inline]
-    pub fn set_page(self, value: Option<i64>) -> Self {
-        Self(self.0.query_opt("page", value.map(|value| value.to_string())))
-    }
-
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
         Self(self.0.with_options(options))
     }
 
-    /// Sends the request and decodes the answer.
+    /// Sends the request and decodes the answer (one page).
     pub async fn send(self) -> Result<Vec<models::Issue>, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<Vec<models::Issue>, IssuesListResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+
+    /// Every page in turn, from this request's page on, following the `Link` header's
+    /// `rel="next"` (only to the base URL's scheme, host and port) until the last page.
+    #[inline]
+    pub fn pages(self) -> runtime::Paginator<Vec<models::Issue>, Error> {
+        self.0.pages()
+    }
+
+    /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
+    pub fn items(self) -> runtime::Paginator<models::Issue, Error> {
+        self.0.items()
+    }
+}
+
+/// The documented response headers of `list` (`GET /repos/{owner}/{repo}/issues`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesListResponseHeaders {
+    /// The links to other pages (RFC 8288): `rel="next"` is the next page's, absent on the last page. (`Link`; absent when not sent.)
+    #[serde(rename = "link", default)]
+    pub link: Option<String>,
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/create`.
@@ -604,6 +653,37 @@ impl IssuesCreateRequest {
     pub async fn send(self) -> Result<models::Issue, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<models::Issue, IssuesCreateResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `create` (`POST /repos/{owner}/{repo}/issues`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesCreateResponseHeaders {
+    /// The new issue's API URL. (`Location`; absent when not sent.)
+    #[serde(rename = "location", default)]
+    pub location: Option<String>,
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/get`.
@@ -630,6 +710,34 @@ impl IssuesGetRequest {
     pub async fn send(self) -> Result<models::Issue, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<models::Issue, IssuesGetResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `get` (`GET /repos/{owner}/{repo}/issues/{issue_number}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesGetResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/update`.
@@ -829,6 +937,34 @@ impl IssuesUpdateRequest {
     pub async fn send(self) -> Result<models::Issue, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<models::Issue, IssuesUpdateResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `update` (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesUpdateResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/lock`.
@@ -873,6 +1009,34 @@ impl IssuesLockRequest {
     pub async fn send(self) -> Result<(), Error> {
         self.0.send().await?.unit()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<(), IssuesLockResponseHeaders>, Error> {
+        self.0.send().await?.unit_with_headers()
+    }
+}
+
+/// The documented response headers of `lock` (`PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesLockResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/unlock`.
@@ -899,4 +1063,32 @@ impl IssuesUnlockRequest {
     pub async fn send(self) -> Result<(), Error> {
         self.0.send().await?.unit()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<(), IssuesUnlockResponseHeaders>, Error> {
+        self.0.send().await?.unit_with_headers()
+    }
+}
+
+/// The documented response headers of `unlock` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesUnlockResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }

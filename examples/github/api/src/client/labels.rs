@@ -32,16 +32,20 @@ impl LabelsClient<'_> {
     /// - `410` → an [`Error::Api`](super::runtime::Error::Api) with [`BasicError`](super::super::models::BasicError)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
+    /// `send` returns one page; `items` streams every item, `pages` every page.
+    ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &github_slice::client::Client) -> Result<(), github_slice::client::Error> {
-    /// let answer = client
+    /// let mut items = client
     ///     .labels()
     ///     .list("octocat", "Hello-World", 1)
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    ///     .items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -253,10 +257,11 @@ impl LabelsClient<'_> {
 
 /// How the runtime sends `issues/list-labels-on-issue`.
 static LIST: runtime::Operation = runtime::Operation::new(
-    "labels.list",
-    runtime::HttpMethod::Get,
-    "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-);
+        "labels.list",
+        runtime::HttpMethod::Get,
+        "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    )
+    .link_paginated();
 
 /// A request of [`LabelsClient::list`]: List labels for an issue.
 ///
@@ -266,7 +271,7 @@ static LIST: runtime::Operation = runtime::Operation::new(
 pub struct LabelsListRequest(runtime::Request<ApiErrorBody>);
 
 impl LabelsListRequest {
-    /// The `per_page` query parameter. (Query parameter `per_page`, optional.) The server's default: `30`.
+    /// Number of results to return per page (the server's default is 30). (Query parameter `per_page`, optional.)
     pub fn per_page(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("per_page", value.to_string()))
@@ -278,7 +283,7 @@ impl LabelsListRequest {
         Self(self.0.query_opt("per_page", value.map(|value| value.to_string())))
     }
 
-    /// The `page` query parameter. (Query parameter `page`, optional.) The server's default: `1`.
+    /// The page to start from (later pages follow the `Link` header). (Query parameter `page`, optional.)
     pub fn page(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("page", value.to_string()))
@@ -295,10 +300,54 @@ impl LabelsListRequest {
         Self(self.0.with_options(options))
     }
 
-    /// Sends the request and decodes the answer.
+    /// Sends the request and decodes the answer (one page).
     pub async fn send(self) -> Result<Vec<models::Label>, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<Vec<models::Label>, LabelsListResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+
+    /// Every page in turn, from this request's page on, following the `Link` header's
+    /// `rel="next"` (only to the base URL's scheme, host and port) until the last page.
+    #[inline]
+    pub fn pages(self) -> runtime::Paginator<Vec<models::Label>, Error> {
+        self.0.pages()
+    }
+
+    /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
+    pub fn items(self) -> runtime::Paginator<models::Label, Error> {
+        self.0.items()
+    }
+}
+
+/// The documented response headers of `list` (`GET /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsListResponseHeaders {
+    /// The links to other pages (RFC 8288): `rel="next"` is the next page's, absent on the last page. (`Link`; absent when not sent.)
+    #[serde(rename = "link", default)]
+    pub link: Option<String>,
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/add-labels`.
@@ -326,6 +375,34 @@ impl LabelsAddRequest {
     pub async fn send(self) -> Result<Vec<models::Label>, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<Vec<models::Label>, LabelsAddResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `add` (`POST /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsAddResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/set-labels`.
@@ -353,6 +430,34 @@ impl LabelsSetRequest {
     pub async fn send(self) -> Result<Vec<models::Label>, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<Vec<models::Label>, LabelsSetResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `set` (`PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsSetResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/remove-label`.
@@ -379,6 +484,37 @@ impl LabelsRemoveRequest {
     pub async fn send(self) -> Result<Vec<models::Label>, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<Vec<models::Label>, LabelsRemoveResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `remove` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsRemoveResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }
 
 /// How the runtime sends `issues/remove-all-labels`.
@@ -405,4 +541,32 @@ impl LabelsRemoveAllRequest {
     pub async fn send(self) -> Result<(), Error> {
         self.0.send().await?.unit()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<(), LabelsRemoveAllResponseHeaders>, Error> {
+        self.0.send().await?.unit_with_headers()
+    }
+}
+
+/// The documented response headers of `remove_all` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsRemoveAllResponseHeaders {
+    /// The maximum number of requests the token may make per hour. (`X-RateLimit-Limit`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-limit", default)]
+    pub x_rate_limit_limit: Option<i64>,
+    /// The number of requests remaining in the current window. (`X-RateLimit-Remaining`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-remaining", default)]
+    pub x_rate_limit_remaining: Option<i64>,
+    /// The number of requests made in the current window. (`X-RateLimit-Used`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-used", default)]
+    pub x_rate_limit_used: Option<i64>,
+    /// The time the current window resets, in Unix seconds. (`X-RateLimit-Reset`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-reset", default)]
+    pub x_rate_limit_reset: Option<i64>,
+    /// The rate limit the request counted against (`core`). (`X-RateLimit-Resource`; absent when not sent.)
+    #[serde(rename = "x-ratelimit-resource", default)]
+    pub x_rate_limit_resource: Option<String>,
 }

@@ -9,12 +9,14 @@
 //! use github_slice::client::Client;
 //!
 //! let client = Client::from_env()?;
-//! let answer = client
+//! let mut items = client
 //!     .issues()
 //!     .list("octocat", "Hello-World")
-//!     .send()
-//!     .await?;
-//! println!("{answer:?}");
+//!     .items();
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//!     println!("{item:?}");
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -171,5 +173,29 @@ impl runtime::BuildClient for Client {
 
     fn from_runtime(runtime: runtime::Runtime<ApiErrorBody>) -> Self {
         Client { runtime }
+    }
+}
+
+/// The API's headers, set once on the [`ClientBuilder`] and sent with every request:
+/// `use ...::client::ApiHeaders;` then `Client::builder().<header>(value)`.
+pub trait ApiHeaders: Sized {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies. (Header `Accept`, sent with every request. The server's default: `"application/vnd.github+json"`.)
+    fn accept(self, value: impl Into<String>) -> Self;
+
+    /// The REST API version to use. (Header `X-GitHub-Api-Version`, sent with every request. The server's default: `"2022-11-28"`.)
+    fn x_git_hub_api_version(self, value: impl Into<super::models::ApiVersion>) -> Self;
+}
+
+impl ApiHeaders for ClientBuilder {
+    #[inline]
+    fn accept(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.default_header("Accept", value.to_string())
+    }
+
+    #[inline]
+    fn x_git_hub_api_version(self, value: impl Into<super::models::ApiVersion>) -> Self {
+        let value: super::models::ApiVersion = value.into();
+        self.default_header("X-GitHub-Api-Version", value.to_string())
     }
 }

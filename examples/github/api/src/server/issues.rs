@@ -35,6 +35,7 @@ pub trait IssuesApi: Authenticate {
         owner: String,
         repo: String,
         query: IssuesListQuery,
+        headers: IssuesListHeaders,
     ) -> impl std::future::Future<Output = Result<IssuesListResponse, ApiError>> + Send;
 
     /// Create an issue.
@@ -51,6 +52,7 @@ pub trait IssuesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         owner: String,
         repo: String,
+        headers: IssuesCreateHeaders,
         body: models::IssueCreate,
     ) -> impl std::future::Future<
         Output = Result<IssuesCreateResponse, ApiError>,
@@ -70,6 +72,7 @@ pub trait IssuesApi: Authenticate {
         owner: String,
         repo: String,
         issue_number: i64,
+        headers: IssuesGetHeaders,
     ) -> impl std::future::Future<Output = Result<IssuesGetResponse, ApiError>> + Send;
 
     /// Update an issue.
@@ -88,6 +91,7 @@ pub trait IssuesApi: Authenticate {
         owner: String,
         repo: String,
         issue_number: i64,
+        headers: IssuesUpdateHeaders,
         body: models::IssueUpdate,
     ) -> impl std::future::Future<
         Output = Result<IssuesUpdateResponse, ApiError>,
@@ -109,6 +113,7 @@ pub trait IssuesApi: Authenticate {
         owner: String,
         repo: String,
         issue_number: i64,
+        headers: IssuesLockHeaders,
         body: models::IssuesLockBody,
     ) -> impl std::future::Future<Output = Result<IssuesLockResponse, ApiError>> + Send;
 
@@ -126,6 +131,7 @@ pub trait IssuesApi: Authenticate {
         owner: String,
         repo: String,
         issue_number: i64,
+        headers: IssuesUnlockHeaders,
     ) -> impl std::future::Future<
         Output = Result<IssuesUnlockResponse, ApiError>,
     > + Send;
@@ -135,6 +141,12 @@ pub trait IssuesApi: Authenticate {
 #[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct IssuesListQuery {
+    /// Number of results to return per page (the server's default is 30).
+    #[serde(default)]
+    pub per_page: Option<i64>,
+    /// The page to start from (later pages follow the `Link` header).
+    #[serde(default)]
+    pub page: Option<i64>,
     /// A milestone `number`, `*` for any milestone, `none` for none.
     #[serde(default)]
     pub milestone: Option<String>,
@@ -168,19 +180,13 @@ pub struct IssuesListQuery {
     /// Only issues updated at or after this time.
     #[serde(default)]
     pub since: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
-    /// Results per page (max 100).
-    ///
-    /// Default: `30` (filled in when absent).
-    pub per_page: i64,
-    /// The page number of the results to fetch.
-    ///
-    /// Default: `1` (filled in when absent).
-    pub page: i64,
 }
 
 impl Default for IssuesListQuery {
     fn default() -> Self {
         IssuesListQuery {
+            per_page: None,
+            page: None,
             milestone: None,
             state: rt::defaults::from_json("\"open\""),
             assignee: None,
@@ -191,9 +197,51 @@ impl Default for IssuesListQuery {
             sort: rt::defaults::from_json("\"created\""),
             direction: rt::defaults::from_json("\"desc\""),
             since: None,
-            per_page: rt::defaults::from_json("30"),
-            page: rt::defaults::from_json("1"),
         }
+    }
+}
+
+/// The headers of `issues/list-for-repo` (`GET /repos/{owner}/{repo}/issues`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesListHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for IssuesListHeaders {
+    fn default() -> Self {
+        IssuesListHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
+}
+
+/// The headers of the `200` answer of `issues/list-for-repo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuesListOkHeaders {
+    /// The links to other pages (RFC 8288): `rel="next"` is the next page's, absent on the last page. (`Link`; `None`: not sent.)
+    pub link: Option<String>,
+}
+
+impl IssuesListOkHeaders {
+    /// The headers to send.
+    #[inline]
+    fn values(&self) -> runtime::ResponseHeaders {
+        runtime::ResponseHeaders::new().header_opt("Link", self.link.as_ref())
     }
 }
 
@@ -202,7 +250,7 @@ impl Default for IssuesListQuery {
 #[allow(clippy::large_enum_variant)]
 pub enum IssuesListResponse {
     /// `200`.
-    Ok(Vec<models::Issue>),
+    Ok(Vec<models::Issue>, IssuesListOkHeaders),
     /// `404`.
     NotFound(models::BasicError),
 }
@@ -211,7 +259,9 @@ impl IntoResponse for IssuesListResponse {
     #[inline]
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => runtime::json(200, &body),
+            Self::Ok(body, headers) => {
+                runtime::with_headers(runtime::json(200, &body), headers.values())
+            }
             Self::NotFound(body) => runtime::json(404, &body),
         }
     }
@@ -225,6 +275,8 @@ pub(super) static LIST: Operation = Operation::new(
     .path(&[Param::path("owner", Type::String), Param::path("repo", Type::String)])
     .query(
         &[
+            Param::query("per_page", Type::Integer),
+            Param::query("page", Type::Integer),
             Param::query("milestone", Type::String),
             Param {
                 default: Some("\"open\""),
@@ -247,23 +299,21 @@ pub(super) static LIST: Operation = Operation::new(
             },
 
             Param::query("since", Type::DateTime),
+        ],
+    )
+    .headers(
+        &[
             Param {
-                default: Some("30"),
-                rules: Rules {
-                    minimum: Some(1.0),
-                    maximum: Some(100.0),
-                    ..Rules::NONE
-                },
-                ..Param::query("per_page", Type::Integer)
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
             },
 
             Param {
-                default: Some("1"),
-                rules: Rules {
-                    minimum: Some(1.0),
-                    ..Rules::NONE
-                },
-                ..Param::query("page", Type::Integer)
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
             },
         ],
     );
@@ -282,10 +332,55 @@ pub(super) async fn issues_list<T: IssuesApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.query()?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/create` (`POST /repos/{owner}/{repo}/issues`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesCreateHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for IssuesCreateHeaders {
+    fn default() -> Self {
+        IssuesCreateHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
+}
+
+/// The headers of the `201` answer of `issues/create`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuesCreateCreatedHeaders {
+    /// The new issue's API URL. (`Location`, always sent.)
+    pub location: String,
+}
+
+impl IssuesCreateCreatedHeaders {
+    /// The headers to send.
+    #[inline]
+    fn values(&self) -> runtime::ResponseHeaders {
+        runtime::ResponseHeaders::new().header("Location", &self.location)
+    }
 }
 
 /// The answers of `issues/create` (`POST /repos/{owner}/{repo}/issues`): one variant per documented status.
@@ -293,7 +388,7 @@ pub(super) async fn issues_list<T: IssuesApi>(
 #[allow(clippy::large_enum_variant)]
 pub enum IssuesCreateResponse {
     /// `201`.
-    Created(models::Issue),
+    Created(models::Issue, IssuesCreateCreatedHeaders),
     /// `403`.
     Forbidden(models::BasicError),
     /// `404`.
@@ -308,7 +403,9 @@ impl IntoResponse for IssuesCreateResponse {
     #[inline]
     fn into_response(self) -> Response {
         match self {
-            Self::Created(body) => runtime::json(201, &body),
+            Self::Created(body, headers) => {
+                runtime::with_headers(runtime::json(201, &body), headers.values())
+            }
             Self::Forbidden(body) => runtime::json(403, &body),
             Self::NotFound(body) => runtime::json(404, &body),
             Self::Gone(body) => runtime::json(410, &body),
@@ -323,6 +420,22 @@ pub(super) static CREATE: Operation = Operation::new(
         Security::required(&["issues:write"]),
     )
     .path(&[Param::path("owner", Type::String), Param::path("repo", Type::String)])
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
+    )
     .json_body(Type::Named(2));
 
 pub(super) async fn issues_create<T: IssuesApi>(
@@ -338,11 +451,41 @@ pub(super) async fn issues_create<T: IssuesApi>(
                     ctx,
                     input.path("owner")?,
                     input.path("repo")?,
+                    input.headers()?,
                     input.body()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/get` (`GET /repos/{owner}/{repo}/issues/{issue_number}`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesGetHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for IssuesGetHeaders {
+    fn default() -> Self {
+        IssuesGetHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/get` (`GET /repos/{owner}/{repo}/issues/{issue_number}`): one variant per documented status.
@@ -379,6 +522,22 @@ pub(super) static GET: Operation = Operation::new(
             Param::path("repo", Type::String),
             Param::path("issue_number", Type::Integer),
         ],
+    )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
     );
 
 pub(super) async fn issues_get<T: IssuesApi>(
@@ -395,10 +554,40 @@ pub(super) async fn issues_get<T: IssuesApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.path("issue_number")?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/update` (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesUpdateHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for IssuesUpdateHeaders {
+    fn default() -> Self {
+        IssuesUpdateHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/update` (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`): one variant per documented status.
@@ -442,6 +631,22 @@ pub(super) static UPDATE: Operation = Operation::new(
             Param::path("issue_number", Type::Integer),
         ],
     )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
+    )
     .json_body(Type::Named(3));
 
 pub(super) async fn issues_update<T: IssuesApi>(
@@ -458,11 +663,41 @@ pub(super) async fn issues_update<T: IssuesApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.path("issue_number")?,
+                    input.headers()?,
                     input.body()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/lock` (`PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesLockHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for IssuesLockHeaders {
+    fn default() -> Self {
+        IssuesLockHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/lock` (`PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`): one variant per documented status.
@@ -503,6 +738,22 @@ pub(super) static LOCK: Operation = Operation::new(
             Param::path("issue_number", Type::Integer),
         ],
     )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
+    )
     .json_body(Type::Named(22));
 
 pub(super) async fn issues_lock<T: IssuesApi>(
@@ -519,11 +770,41 @@ pub(super) async fn issues_lock<T: IssuesApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.path("issue_number")?,
+                    input.headers()?,
                     input.body()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/unlock` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct IssuesUnlockHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for IssuesUnlockHeaders {
+    fn default() -> Self {
+        IssuesUnlockHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/unlock` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`): one variant per documented status.
@@ -560,6 +841,22 @@ pub(super) static UNLOCK: Operation = Operation::new(
             Param::path("repo", Type::String),
             Param::path("issue_number", Type::Integer),
         ],
+    )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
     );
 
 pub(super) async fn issues_unlock<T: IssuesApi>(
@@ -576,6 +873,7 @@ pub(super) async fn issues_unlock<T: IssuesApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.path("issue_number")?,
+                    input.headers()?,
                 )
                 .await
         });

@@ -34,6 +34,7 @@ pub trait LabelsApi: Authenticate {
         repo: String,
         issue_number: i64,
         query: LabelsListQuery,
+        headers: LabelsListHeaders,
     ) -> impl std::future::Future<Output = Result<LabelsListResponse, ApiError>> + Send;
 
     /// Add labels to an issue.
@@ -50,6 +51,7 @@ pub trait LabelsApi: Authenticate {
         owner: String,
         repo: String,
         issue_number: i64,
+        headers: LabelsAddHeaders,
         body: models::AddLabels,
     ) -> impl std::future::Future<Output = Result<LabelsAddResponse, ApiError>> + Send;
 
@@ -67,6 +69,7 @@ pub trait LabelsApi: Authenticate {
         owner: String,
         repo: String,
         issue_number: i64,
+        headers: LabelsSetHeaders,
         body: models::SetLabels,
     ) -> impl std::future::Future<Output = Result<LabelsSetResponse, ApiError>> + Send;
 
@@ -88,6 +91,7 @@ pub trait LabelsApi: Authenticate {
         repo: String,
         issue_number: i64,
         name: String,
+        headers: LabelsRemoveHeaders,
     ) -> impl std::future::Future<
         Output = Result<LabelsRemoveResponse, ApiError>,
     > + Send;
@@ -106,31 +110,65 @@ pub trait LabelsApi: Authenticate {
         owner: String,
         repo: String,
         issue_number: i64,
+        headers: LabelsRemoveAllHeaders,
     ) -> impl std::future::Future<
         Output = Result<LabelsRemoveAllResponse, ApiError>,
     > + Send;
 }
 
 /// The query parameters of `issues/list-labels-on-issue` (`GET /repos/{owner}/{repo}/issues/{issue_number}/labels`).
-#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct LabelsListQuery {
-    /// The `per_page` query parameter.
-    ///
-    /// Default: `30` (filled in when absent).
-    pub per_page: i64,
-    /// The `page` query parameter.
-    ///
-    /// Default: `1` (filled in when absent).
-    pub page: i64,
+    /// Number of results to return per page (the server's default is 30).
+    #[serde(default)]
+    pub per_page: Option<i64>,
+    /// The page to start from (later pages follow the `Link` header).
+    #[serde(default)]
+    pub page: Option<i64>,
 }
 
-impl Default for LabelsListQuery {
+/// The headers of `issues/list-labels-on-issue` (`GET /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsListHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for LabelsListHeaders {
     fn default() -> Self {
-        LabelsListQuery {
-            per_page: rt::defaults::from_json("30"),
-            page: rt::defaults::from_json("1"),
+        LabelsListHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
         }
+    }
+}
+
+/// The headers of the `200` answer of `issues/list-labels-on-issue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LabelsListOkHeaders {
+    /// The links to other pages (RFC 8288): `rel="next"` is the next page's, absent on the last page. (`Link`; `None`: not sent.)
+    pub link: Option<String>,
+}
+
+impl LabelsListOkHeaders {
+    /// The headers to send.
+    #[inline]
+    fn values(&self) -> runtime::ResponseHeaders {
+        runtime::ResponseHeaders::new().header_opt("Link", self.link.as_ref())
     }
 }
 
@@ -139,7 +177,7 @@ impl Default for LabelsListQuery {
 #[allow(clippy::large_enum_variant)]
 pub enum LabelsListResponse {
     /// `200`.
-    Ok(Vec<models::Label>),
+    Ok(Vec<models::Label>, LabelsListOkHeaders),
     /// `404`.
     NotFound(models::BasicError),
     /// `410`.
@@ -150,7 +188,9 @@ impl IntoResponse for LabelsListResponse {
     #[inline]
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => runtime::json(200, &body),
+            Self::Ok(body, headers) => {
+                runtime::with_headers(runtime::json(200, &body), headers.values())
+            }
             Self::NotFound(body) => runtime::json(404, &body),
             Self::Gone(body) => runtime::json(410, &body),
         }
@@ -170,24 +210,21 @@ pub(super) static LIST: Operation = Operation::new(
         ],
     )
     .query(
+        &[Param::query("per_page", Type::Integer), Param::query("page", Type::Integer)],
+    )
+    .headers(
         &[
             Param {
-                default: Some("30"),
-                rules: Rules {
-                    minimum: Some(1.0),
-                    maximum: Some(100.0),
-                    ..Rules::NONE
-                },
-                ..Param::query("per_page", Type::Integer)
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
             },
 
             Param {
-                default: Some("1"),
-                rules: Rules {
-                    minimum: Some(1.0),
-                    ..Rules::NONE
-                },
-                ..Param::query("page", Type::Integer)
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
             },
         ],
     );
@@ -207,10 +244,40 @@ pub(super) async fn labels_list<T: LabelsApi>(
                     input.path("repo")?,
                     input.path("issue_number")?,
                     input.query()?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/add-labels` (`POST /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsAddHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for LabelsAddHeaders {
+    fn default() -> Self {
+        LabelsAddHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/add-labels` (`POST /repos/{owner}/{repo}/issues/{issue_number}/labels`): one variant per documented status.
@@ -248,6 +315,22 @@ pub(super) static ADD: Operation = Operation::new(
             Param::path("issue_number", Type::Integer),
         ],
     )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
+    )
     .json_body(Type::Named(6));
 
 pub(super) async fn labels_add<T: LabelsApi>(
@@ -264,11 +347,41 @@ pub(super) async fn labels_add<T: LabelsApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.path("issue_number")?,
+                    input.headers()?,
                     input.body()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/set-labels` (`PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsSetHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for LabelsSetHeaders {
+    fn default() -> Self {
+        LabelsSetHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/set-labels` (`PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`): one variant per documented status.
@@ -306,6 +419,22 @@ pub(super) static SET: Operation = Operation::new(
             Param::path("issue_number", Type::Integer),
         ],
     )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
+    )
     .json_body(Type::Named(7));
 
 pub(super) async fn labels_set<T: LabelsApi>(
@@ -322,11 +451,41 @@ pub(super) async fn labels_set<T: LabelsApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.path("issue_number")?,
+                    input.headers()?,
                     input.body()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/remove-label` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsRemoveHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for LabelsRemoveHeaders {
+    fn default() -> Self {
+        LabelsRemoveHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/remove-label` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`): one variant per documented status.
@@ -364,6 +523,22 @@ pub(super) static REMOVE: Operation = Operation::new(
             Param::path("issue_number", Type::Integer),
             Param::path("name", Type::String),
         ],
+    )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
     );
 
 pub(super) async fn labels_remove<T: LabelsApi>(
@@ -381,10 +556,40 @@ pub(super) async fn labels_remove<T: LabelsApi>(
                     input.path("repo")?,
                     input.path("issue_number")?,
                     input.path("name")?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `issues/remove-all-labels` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`).
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct LabelsRemoveAllHeaders {
+    /// The media type of the answer: `application/vnd.github+json` (GitHub's JSON), or a `.raw`, `.text`, `.html` or `.full` variant of it for issue bodies.
+    ///
+    /// Wire name: `Accept`.
+    ///
+    /// Default: `"application/vnd.github+json"` (filled in when absent).
+    #[serde(rename = "Accept")]
+    pub accept: String,
+    /// The REST API version to use.
+    ///
+    /// Wire name: `X-GitHub-Api-Version`.
+    ///
+    /// Default: `"2022-11-28"` (filled in when absent).
+    #[serde(rename = "X-GitHub-Api-Version")]
+    pub x_git_hub_api_version: models::ApiVersion,
+}
+
+impl Default for LabelsRemoveAllHeaders {
+    fn default() -> Self {
+        LabelsRemoveAllHeaders {
+            accept: rt::defaults::from_json("\"application/vnd.github+json\""),
+            x_git_hub_api_version: rt::defaults::from_json("\"2022-11-28\""),
+        }
+    }
 }
 
 /// The answers of `issues/remove-all-labels` (`DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`): one variant per documented status.
@@ -421,6 +626,22 @@ pub(super) static REMOVE_ALL: Operation = Operation::new(
             Param::path("repo", Type::String),
             Param::path("issue_number", Type::Integer),
         ],
+    )
+    .headers(
+        &[
+            Param {
+                default: Some("\"application/vnd.github+json\""),
+                ..Param::header("Accept", Type::String)
+            },
+
+            Param {
+                default: Some("\"2022-11-28\""),
+                ..Param::header(
+                    "X-GitHub-Api-Version",
+                    Type::Named(18446744073709551615),
+                )
+            },
+        ],
     );
 
 pub(super) async fn labels_remove_all<T: LabelsApi>(
@@ -437,6 +658,7 @@ pub(super) async fn labels_remove_all<T: LabelsApi>(
                     input.path("owner")?,
                     input.path("repo")?,
                     input.path("issue_number")?,
+                    input.headers()?,
                 )
                 .await
         });

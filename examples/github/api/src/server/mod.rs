@@ -472,48 +472,69 @@ mod tests {
         {
             assert_eq!(super::SCHEMA.verify_params(super::issues::LIST.path), Ok(()));
             assert_eq!(super::SCHEMA.verify_params(super::issues::LIST.query), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::issues::LIST.headers), Ok(()));
         }
         #[cfg(feature = "issues")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::issues::CREATE.path), Ok(()));
+            assert_eq!(
+                super::SCHEMA.verify_params(super::issues::CREATE.headers), Ok(())
+            );
         }
         #[cfg(feature = "issues")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::issues::GET.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::issues::GET.headers), Ok(()));
         }
         #[cfg(feature = "issues")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::issues::UPDATE.path), Ok(()));
+            assert_eq!(
+                super::SCHEMA.verify_params(super::issues::UPDATE.headers), Ok(())
+            );
         }
         #[cfg(feature = "issues")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::issues::LOCK.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::issues::LOCK.headers), Ok(()));
         }
         #[cfg(feature = "issues")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::issues::UNLOCK.path), Ok(()));
+            assert_eq!(
+                super::SCHEMA.verify_params(super::issues::UNLOCK.headers), Ok(())
+            );
         }
         #[cfg(feature = "labels")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::labels::LIST.path), Ok(()));
             assert_eq!(super::SCHEMA.verify_params(super::labels::LIST.query), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::labels::LIST.headers), Ok(()));
         }
         #[cfg(feature = "labels")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::labels::ADD.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::labels::ADD.headers), Ok(()));
         }
         #[cfg(feature = "labels")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::labels::SET.path), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::labels::SET.headers), Ok(()));
         }
         #[cfg(feature = "labels")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::labels::REMOVE.path), Ok(()));
+            assert_eq!(
+                super::SCHEMA.verify_params(super::labels::REMOVE.headers), Ok(())
+            );
         }
         #[cfg(feature = "labels")]
         {
             assert_eq!(
                 super::SCHEMA.verify_params(super::labels::REMOVE_ALL.path), Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::labels::REMOVE_ALL.headers), Ok(())
             );
         }
     }

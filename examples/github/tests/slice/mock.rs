@@ -2,9 +2,7 @@
 //! the server, `null` versus absent, a number title as a number) and how GitHub's answers decode (its error bodies,
 //! an association value this crate does not know, the deprecated single `assignee`).
 
-mod common;
-
-use common::{client, example};
+use crate::common::{client, example};
 use github_slice::client::{ApiErrorBody, Error};
 use github_slice::models::{AuthorAssociation, Issue, IssueStateFilter, StringOrInteger};
 use github_slice::rt::serde_json::{self, json, Value};
@@ -176,7 +174,7 @@ async fn githubs_error_bodies_decode_into_its_two_models() {
         ResponseTemplate::new(404).set_body_json(&not_found),
     )
     .await;
-    let (status, body) = common::basic_error(
+    let (status, body) = crate::common::basic_error(
         client(&server.uri(), Some("t"))
             .issues()
             .get("o", "r", 5)

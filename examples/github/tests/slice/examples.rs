@@ -1,9 +1,7 @@
 //! GitHub's own example bodies (tests/data, copied from its OpenAPI description) decode into the generated models
 //! and encode back to the same JSON.
 
-mod common;
-
-use common::{example, round_trip};
+use crate::common::{example, round_trip};
 use github_slice::models::{
     AddLabels, AddLabelsObjectLabelsItem, AuthorAssociation, Issue, IssueCreate,
     IssueCreateLabelsItem, IssueLabelsItem, IssueState, IssueUpdate, IssuesLockBody, Label,

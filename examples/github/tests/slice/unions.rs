@@ -2,9 +2,7 @@
 //! value fitting none fails to decode naming every variant tried, and the generated server refuses such a body
 //! with GitHub's 422 naming the field, never a 500.
 
-mod common;
-
-use common::{round_trip, start};
+use crate::common::{round_trip, start};
 use github_slice::models::{
     AddLabels, AddLabelsObject, AddLabelsObjectLabelsItem, IssueLabelObject, IssueLabelsItem,
     IssueUpdateAssignee, IssueUpdateAssigneesItem, LabelName, LabelRef, SetLabels, SetLabelsNames,

@@ -1,9 +1,7 @@
 //! The generated client calling every operation of the slice against the in-memory GitHub on 127.0.0.1, with the
 //! answers github.com gives: defaults the server fills in, the label forms, 401/403/404/410/422.
 
-mod common;
-
-use common::{basic_error, client, start, validation_error};
+use crate::common::{basic_error, client, start, validation_error};
 use github_example::DELETED_ISSUE;
 use github_slice::models::{
     AddLabels, IssueCreateLabelsItem, IssueLabelsItem, IssueState, IssueStateFilter,
@@ -356,11 +354,7 @@ async fn a_blank_title_is_githubs_validation_failure_naming_the_field() {
     assert_eq!((status, body.message.as_str()), (422, "Validation Failed"));
     assert_eq!(body.errors[0].field, Nullable::Value("title".into()));
     assert_eq!(body.errors[0].code, "missing_field");
-    // Past the maximum of `per_page`: the router answers before the fake sees it.
-    let (status, body) =
-        validation_error(github.issues().list(OWNER, REPO).per_page(101).send().await);
-    assert_eq!(
-        (status, body.errors[0].field.clone()),
-        (422, Nullable::Value("per_page".into()))
-    );
+    // Past the maximum of `per_page`: github.com clamps it to 100 rather than refusing it, and so does the fake.
+    let issues = github.issues().list(OWNER, REPO).per_page(101).send().await;
+    assert_eq!(issues.expect("a clamped page").len(), 1);
 }

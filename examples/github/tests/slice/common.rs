@@ -1,35 +1,17 @@
-//! Shared by the GitHub slice's tests: GitHub's example bodies, the round-trip check, the fake on 127.0.0.1 and
-//! clients of it.
+//! Shared by the GitHub slice's tests: GitHub's example bodies, the fake on 127.0.0.1 and clients of it.
 
-// Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
+pub use slice_testkit::round_trip;
 
 use github_example::GitHub;
 use github_slice::client::{ApiErrorBody, Client, Error, RetryPolicy};
 use github_slice::models::{BasicError, ValidationError};
-use github_slice::rt::serde::{de::DeserializeOwned, Serialize};
-use github_slice::rt::serde_json::{self, Value};
+use github_slice::rt::serde_json::Value;
 
 /// GitHub's example `name` (a file of `tests/data/`, YAML as in the description) as a JSON value.
 pub fn example(name: &str) -> Value {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Decodes `value` into `T` and encodes it back: the JSON must come back the same (compared as values, so key order
-/// does not matter). Returns the decoded value for further checks.
-pub fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> T {
-    let decoded: T = serde_json::from_value(value.clone())
-        .unwrap_or_else(|e| panic!("does not decode into {}: {e}", std::any::type_name::<T>()));
-    let encoded = serde_json::to_value(&decoded).expect("a model encodes");
-    assert_eq!(
-        &encoded,
-        value,
-        "{} does not encode back to the same JSON",
-        std::any::type_name::<T>()
-    );
-    decoded
 }
 
 /// Starts the fake with the demo tokens and returns its base URL.
