@@ -226,7 +226,8 @@ fn client(api: &Api, opts: &Options) -> TokenStream {
         let (how, set) = match (first.kind, &first.key) {
             (SchemeKind::Basic, _) => (
                 "as the user name of HTTP basic authentication".to_owned(),
-                quote! { .basic_auth(api_key, None::<String>) },
+                // `ClientBuilder::basic_auth` takes the password as `Option<&str>`.
+                quote! { .basic_auth(api_key, None) },
             ),
             (SchemeKind::ApiKey, Some((KeyLocation::Header, key))) => (
                 format!("in the header `{key}`"),
