@@ -4,24 +4,32 @@
 //! It behaves like api.stripe.com where the slice can tell: lists are newest first and paged by object ids
 //! (`starting_after`, `ending_before`, `limit` up to 100, `has_more`), a deleted customer is still retrieved as
 //! `{deleted: true}`, detaching a bank account or card deletes it while a detached source is `consumed`, and an
-//! unknown id is the `resource_missing` error naming it. Its demo customer and sources are Stripe's own fixtures.
+//! unknown id is the `resource_missing` error naming it, a create repeated with the same `Idempotency-Key` answers
+//! the customer the first one made (nothing is created twice), an update's empty (`null`) value unsets a field and
+//! its `metadata` is merged key by key, and every answer carries a `Request-Id` (a middleware: the generated server
+//! leaves API-wide answer headers to the application). Its demo customer and sources are Stripe's own fixtures.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use stripe_slice::models::{
-    ApiErrorType, ApiErrors, BankAccount, Card, Customer, CustomerDefaultSource, CustomerList,
-    CustomerObject, CustomerOrDeleted, DeletedBankAccount, DeletedCard, DeletedCustomer,
-    DeletedPaymentSource, DeletedTrue, Error, InvoiceSettings, ListObject, PaymentSource,
-    PaymentSourceList, PaymentSourceOrDeleted, Source, TaxExempt,
+    ApiErrorType, ApiErrors, BankAccount, Card, Customer, CustomerCreateParams,
+    CustomerDefaultSource, CustomerObject, CustomerOrDeleted, CustomerUpdateParams,
+    DeletedBankAccount, DeletedCard, DeletedCustomer, DeletedPaymentSource, DeletedTrue, Error,
+    InvoiceSettings, ListObject, PaginatedCustomerList, PaginatedPaymentSourceList, PaymentSource,
+    PaymentSourceOrDeleted, RangeQuerySpecs, Source, TaxExempt,
 };
 use stripe_slice::rt::{axum, serde_json};
 use stripe_slice::server::{self, ApiError, Authenticate, Caller, RequestContext};
 use stripe_slice::server::{
-    CustomerSourcesApi, CustomerSourcesDetachResponse, CustomerSourcesListQuery,
-    CustomerSourcesListResponse, CustomerSourcesRetrieveResponse, CustomersApi,
-    CustomersCreateResponse, CustomersDeleteResponse, CustomersListQuery, CustomersListResponse,
-    CustomersRetrieveResponse, CustomersUpdateResponse,
+    CustomerSourcesApi, CustomerSourcesDetachHeaders, CustomerSourcesDetachResponse,
+    CustomerSourcesListHeaders, CustomerSourcesListQuery, CustomerSourcesListResponse,
+    CustomerSourcesRetrieveHeaders, CustomerSourcesRetrieveResponse, CustomersApi,
+    CustomersCreateHeaders, CustomersCreateResponse, CustomersDeleteHeaders,
+    CustomersDeleteResponse, CustomersListHeaders, CustomersListQuery, CustomersListResponse,
+    CustomersRetrieveHeaders, CustomersRetrieveQuery, CustomersRetrieveResponse,
+    CustomersUpdateHeaders, CustomersUpdateResponse,
 };
 use stripe_slice::Nullable;
 
@@ -64,6 +72,16 @@ struct Account {
     sources: HashMap<String, Vec<PaymentSource>>,
     deleted: Vec<String>,
     next_id: u32,
+    /// The customer each `Idempotency-Key` of a create made, answered again when the key comes back.
+    created_by_key: HashMap<String, Customer>,
+}
+
+/// Whether `time` lies in `range` (every bound given must hold).
+fn in_range(time: i64, range: &RangeQuerySpecs) -> bool {
+    range.gt.map_or(true, |t| time > t)
+        && range.gte.map_or(true, |t| time >= t)
+        && range.lt.map_or(true, |t| time < t)
+        && range.lte.map_or(true, |t| time <= t)
 }
 
 /// When this Stripe thinks it is (Unix seconds): answers name times, and tests must not depend on the clock.
@@ -108,10 +126,20 @@ fn page<T: Clone>(
     id: impl Fn(&T) -> Option<&str>,
     starting_after: Option<&str>,
     ending_before: Option<&str>,
-    limit: i64,
+    limit: Option<i64>,
 ) -> Result<(Vec<T>, bool), ApiError> {
-    // The router enforced `limit` in 1..=100.
-    let limit = usize::try_from(limit).unwrap_or(100);
+    // Stripe's default page is 10 objects, its largest 100.
+    let limit = match limit {
+        None => 10,
+        Some(n) if (1..=100).contains(&n) => usize::try_from(n).unwrap_or(100),
+        Some(n) => {
+            return Err(ApiError::field(
+                "limit",
+                "parameter_invalid_integer",
+                format!("This value must be between 1 and 100 (it was {n})."),
+            ))
+        }
+    };
     let position = |cursor: &str, param: &'static str| {
         items
             .iter()
@@ -253,6 +281,7 @@ impl CustomersApi for Stripe {
         &self,
         _ctx: RequestContext<KeyHolder>,
         query: CustomersListQuery,
+        _headers: CustomersListHeaders,
     ) -> Result<CustomersListResponse, ApiError> {
         let (data, has_more) = self.with_account(|account| {
             let newest_first: Vec<Customer> = account
@@ -265,7 +294,12 @@ impl CustomersApi for Stripe {
                         .as_ref()
                         .map_or(true, |e| c.email == Nullable::Value(e.clone()))
                 })
-                .filter(|c| query.created.map_or(true, |t| c.created == t))
+                .filter(|c| {
+                    query
+                        .created
+                        .as_ref()
+                        .map_or(true, |r| in_range(c.created, r))
+                })
                 .filter(|c| query.test_clock.is_none() || !c.test_clock.is_null())
                 .cloned()
                 .collect();
@@ -277,7 +311,7 @@ impl CustomersApi for Stripe {
                 query.limit,
             )
         })?;
-        Ok(CustomersListResponse::Ok(CustomerList {
+        Ok(CustomersListResponse::Ok(PaginatedCustomerList {
             object: ListObject::List,
             has_more,
             url: "/v1/customers".to_owned(),
@@ -287,11 +321,37 @@ impl CustomersApi for Stripe {
 
     async fn create(
         &self,
-        _ctx: RequestContext<KeyHolder>,
+        ctx: RequestContext<KeyHolder>,
+        _headers: CustomersCreateHeaders,
+        body: CustomerCreateParams,
     ) -> Result<CustomersCreateResponse, ApiError> {
+        let key = ctx
+            .headers()
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let customer = self.with_account(|account| {
-            let customer = account.new_customer();
+            if let Some(made) = key.as_ref().and_then(|k| account.created_by_key.get(k)) {
+                return made.clone();
+            }
+            let mut customer = account.new_customer();
+            customer.address = body.address.clone().into();
+            customer.balance = Some(body.balance.unwrap_or(0));
+            customer.description = body.description.clone().into();
+            customer.email = body.email.clone().into();
+            customer.metadata = Some(body.metadata.clone().unwrap_or_default());
+            customer.name = body.name.clone().into();
+            customer.phone = body.phone.clone().into();
+            if let Some(locales) = &body.preferred_locales {
+                customer.preferred_locales = Nullable::Value(locales.clone());
+            }
+            if let Some(exempt) = &body.tax_exempt {
+                customer.tax_exempt = Nullable::Value(*exempt);
+            }
             account.customers.push(customer.clone());
+            if let Some(key) = key {
+                account.created_by_key.insert(key, customer.clone());
+            }
             customer
         });
         Ok(CustomersCreateResponse::Ok(customer))
@@ -301,6 +361,8 @@ impl CustomersApi for Stripe {
         &self,
         _ctx: RequestContext<KeyHolder>,
         customer: String,
+        _query: CustomersRetrieveQuery,
+        _headers: CustomersRetrieveHeaders,
     ) -> Result<CustomersRetrieveResponse, ApiError> {
         let found = self.with_account(|account| {
             if account.deleted.contains(&customer) {
@@ -312,7 +374,7 @@ impl CustomersApi for Stripe {
         });
         Ok(match found {
             Some(answer) => CustomersRetrieveResponse::Ok(answer),
-            None => CustomersRetrieveResponse::NotFound(missing("customer", &customer)),
+            None => CustomersRetrieveResponse::Other(404, missing("customer", &customer)),
         })
     }
 
@@ -320,20 +382,25 @@ impl CustomersApi for Stripe {
         &self,
         _ctx: RequestContext<KeyHolder>,
         customer: String,
+        _headers: CustomersUpdateHeaders,
+        body: CustomerUpdateParams,
     ) -> Result<CustomersUpdateResponse, ApiError> {
-        // Without parameters (the form body is out of the slice) an update changes nothing and answers the customer.
-        Ok(
-            match self.with_account(|account| account.customer(&customer).cloned()) {
-                Some(found) => CustomersUpdateResponse::Ok(found),
-                None => CustomersUpdateResponse::NotFound(missing("customer", &customer)),
-            },
-        )
+        let updated = self.with_account(|account| {
+            let found = account.customer(&customer)?;
+            apply(found, &body);
+            Some(found.clone())
+        });
+        Ok(match updated {
+            Some(found) => CustomersUpdateResponse::Ok(found),
+            None => CustomersUpdateResponse::Other(404, missing("customer", &customer)),
+        })
     }
 
     async fn delete(
         &self,
         _ctx: RequestContext<KeyHolder>,
         customer: String,
+        _headers: CustomersDeleteHeaders,
     ) -> Result<CustomersDeleteResponse, ApiError> {
         let deleted = self.with_account(|account| {
             let before = account.customers.len();
@@ -348,8 +415,48 @@ impl CustomersApi for Stripe {
         Ok(if deleted {
             CustomersDeleteResponse::Ok(deleted_customer(&customer))
         } else {
-            CustomersDeleteResponse::NotFound(missing("customer", &customer))
+            CustomersDeleteResponse::Other(404, missing("customer", &customer))
         })
+    }
+}
+
+/// An update's parameters applied as Stripe applies them: what is left out stays, an empty value (`null`) unsets,
+/// `metadata` is merged key by key (an empty value removes that key, `null` every key).
+fn apply(customer: &mut Customer, body: &CustomerUpdateParams) {
+    fn set<T: Clone>(field: &mut Nullable<T>, value: &Nullable<T>) {
+        if !matches!(value, Nullable::Absent) {
+            *field = value.clone();
+        }
+    }
+    set(&mut customer.address, &body.address);
+    set(&mut customer.description, &body.description);
+    set(&mut customer.email, &body.email);
+    set(&mut customer.name, &body.name);
+    set(&mut customer.phone, &body.phone);
+    set(&mut customer.tax_exempt, &body.tax_exempt);
+    if let Some(balance) = body.balance {
+        customer.balance = Some(balance);
+    }
+    if let Some(locales) = &body.preferred_locales {
+        customer.preferred_locales = Nullable::Value(locales.clone());
+    }
+    if let Some(source) = &body.default_source {
+        customer.default_source =
+            Nullable::Value(Box::new(CustomerDefaultSource::Id(source.clone())));
+    }
+    match &body.metadata {
+        Nullable::Absent => {}
+        Nullable::Null => customer.metadata = Some(Default::default()),
+        Nullable::Value(changes) => {
+            let metadata = customer.metadata.get_or_insert_with(Default::default);
+            for (key, value) in changes {
+                if value.is_empty() {
+                    metadata.shift_remove(key);
+                } else {
+                    metadata.insert(key.clone(), value.clone());
+                }
+            }
+        }
     }
 }
 
@@ -359,12 +466,14 @@ impl CustomerSourcesApi for Stripe {
         _ctx: RequestContext<KeyHolder>,
         customer: String,
         query: CustomerSourcesListQuery,
+        _headers: CustomerSourcesListHeaders,
     ) -> Result<CustomerSourcesListResponse, ApiError> {
         let sources = self.with_account(|account| account.sources.get(&customer).cloned());
         let Some(sources) = sources else {
-            return Ok(CustomerSourcesListResponse::NotFound(missing(
-                "customer", &customer,
-            )));
+            return Ok(CustomerSourcesListResponse::Other(
+                404,
+                missing("customer", &customer),
+            ));
         };
         let kind = |s: &PaymentSource| match s {
             PaymentSource::BankAccount(_) => "bank_account",
@@ -383,12 +492,14 @@ impl CustomerSourcesApi for Stripe {
             query.ending_before.as_deref(),
             query.limit,
         )?;
-        Ok(CustomerSourcesListResponse::Ok(PaymentSourceList {
-            object: ListObject::List,
-            has_more,
-            url: format!("/v1/customers/{customer}/sources"),
-            data,
-        }))
+        Ok(CustomerSourcesListResponse::Ok(
+            PaginatedPaymentSourceList {
+                object: ListObject::List,
+                has_more,
+                url: format!("/v1/customers/{customer}/sources"),
+                data,
+            },
+        ))
     }
 
     async fn retrieve(
@@ -396,6 +507,7 @@ impl CustomerSourcesApi for Stripe {
         _ctx: RequestContext<KeyHolder>,
         customer: String,
         id: String,
+        _headers: CustomerSourcesRetrieveHeaders,
     ) -> Result<CustomerSourcesRetrieveResponse, ApiError> {
         let found = self.with_account(|account| {
             account
@@ -407,7 +519,7 @@ impl CustomerSourcesApi for Stripe {
         });
         Ok(match found {
             Some(source) => CustomerSourcesRetrieveResponse::Ok(source),
-            None => CustomerSourcesRetrieveResponse::NotFound(missing("source", &id)),
+            None => CustomerSourcesRetrieveResponse::Other(404, missing("source", &id)),
         })
     }
 
@@ -416,6 +528,7 @@ impl CustomerSourcesApi for Stripe {
         _ctx: RequestContext<KeyHolder>,
         customer: String,
         id: String,
+        _headers: CustomerSourcesDetachHeaders,
     ) -> Result<CustomerSourcesDetachResponse, ApiError> {
         let detached = self.with_account(|account| {
             let sources = account.sources.get_mut(&customer)?;
@@ -429,9 +542,10 @@ impl CustomerSourcesApi for Stripe {
             Some(source)
         });
         let Some(source) = detached else {
-            return Ok(CustomerSourcesDetachResponse::NotFound(missing(
-                "source", &id,
-            )));
+            return Ok(CustomerSourcesDetachResponse::Other(
+                404,
+                missing("source", &id),
+            ));
         };
         // Bank accounts and cards are deleted; a source stays, consumed.
         let answer = match source {
@@ -461,17 +575,33 @@ impl CustomerSourcesApi for Stripe {
     }
 }
 
-/// The generated router serving `stripe`.
+/// The generated router serving `stripe`, every answer carrying a `Request-Id` as Stripe's do (`req_` and a number
+/// counting up, so tests can tell answers apart).
 pub fn app(stripe: Stripe) -> axum::Router {
-    server::router(stripe)
+    let requests = Arc::new(AtomicU64::new(0));
+    server::router(stripe).layer(axum::middleware::map_response(
+        move |mut response: axum::response::Response| {
+            let n = requests.fetch_add(1, Ordering::Relaxed) + 1;
+            async move {
+                if let Ok(id) = axum::http::HeaderValue::from_str(&format!("req_fake{n:010}")) {
+                    response.headers_mut().insert("request-id", id);
+                }
+                response
+            }
+        },
+    ))
 }
 
 /// Serves `stripe` on an ephemeral port of 127.0.0.1 in a background task and returns its address. The task runs
 /// until the runtime that spawned it shuts down (in tests: the end of the test).
 pub async fn serve(stripe: Stripe) -> std::io::Result<SocketAddr> {
+    serve_app(app(stripe)).await
+}
+
+/// Serves `app` (the fake's router, perhaps wrapped in a test's own layers) as [`serve`] does.
+pub async fn serve_app(app: axum::Router) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
     let address = listener.local_addr()?;
-    let app = app(stripe);
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).await {
             eprintln!("stripe fake stopped: {error}");

@@ -475,20 +475,6 @@ pub struct ListMeta {
     pub url: String,
 }
 
-/// A page of customers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "super::rt::serde")]
-pub struct CustomerList {
-    /// The `object` field.
-    pub object: ListObject,
-    /// True if this list has another page of items after this one.
-    pub has_more: bool,
-    /// The URL where this list can be accessed.
-    pub url: String,
-    /// The `data` field.
-    pub data: Vec<Customer>,
-}
-
 /// A page of payment sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
@@ -1148,6 +1134,239 @@ pub struct Coupon {
     pub times_redeemed: i64,
     /// The `valid` field.
     pub valid: bool,
+}
+
+/// A range of Unix times, sent as `created[gt]=...&created[lte]=...`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct RangeQuerySpecs {
+    /// Later than this time.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub gt: Option<i64>,
+    /// At this time or later.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub gte: Option<i64>,
+    /// Earlier than this time.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub lt: Option<i64>,
+    /// At this time or earlier.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub lte: Option<i64>,
+}
+
+/// The parameters of `PostCustomers`, form-encoded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct CustomerCreateParams {
+    /// The customer's address.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub address: Option<Address>,
+    /// An integer amount in cents that represents the customer's starting balance.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub balance: Option<i64>,
+    /// The `description` field.
+    ///
+    /// At most 5000 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub description: Option<String>,
+    /// Customer's email address.
+    ///
+    /// At most 512 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub email: Option<String>,
+    /// Fields of the answer to expand.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub expand: Option<Vec<String>>,
+    /// Key-value pairs to attach to the object (`metadata[plan]=pro`).
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub metadata: Option<super::rt::indexmap::IndexMap<String, String>>,
+    /// The `name` field.
+    ///
+    /// At most 256 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub name: Option<String>,
+    /// The `phone` field.
+    ///
+    /// At most 20 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub phone: Option<String>,
+    /// The `preferred_locales` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub preferred_locales: Option<Vec<String>>,
+    /// A token of a payment source to attach.
+    ///
+    /// At most 5000 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub source: Option<String>,
+    /// The `tax_exempt` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub tax_exempt: Option<TaxExempt>,
+    /// The test clock to attach the customer to.
+    ///
+    /// At most 5000 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub test_clock: Option<String>,
+}
+
+/// The parameters of `PostCustomersCustomer`, form-encoded; an empty value (`null` here) unsets a field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct CustomerUpdateParams {
+    /// The `address` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub address: super::rt::Nullable<Address>,
+    /// The `balance` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub balance: Option<i64>,
+    /// The ID of a source to make the default.
+    ///
+    /// At most 5000 characters. May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub default_source: Option<String>,
+    /// The `description` field.
+    ///
+    /// At most 5000 characters. May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: super::rt::Nullable<String>,
+    /// The `email` field.
+    ///
+    /// At most 512 characters. May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: super::rt::Nullable<String>,
+    /// The `expand` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub expand: Option<Vec<String>>,
+    /// Key-value pairs to set; `null` unsets them all.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub metadata: super::rt::Nullable<super::rt::indexmap::IndexMap<String, String>>,
+    /// The `name` field.
+    ///
+    /// At most 256 characters. May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: super::rt::Nullable<String>,
+    /// The `phone` field.
+    ///
+    /// At most 20 characters. May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub phone: super::rt::Nullable<String>,
+    /// The `preferred_locales` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub preferred_locales: Option<Vec<String>>,
+    /// The `tax_exempt` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tax_exempt: super::rt::Nullable<TaxExempt>,
 }
 
 /// The `ApiErrorType` enum.
@@ -2242,4 +2461,32 @@ impl<'de> Deserialize<'de> for CouponDuration {
             CouponDuration::Unknown,
         )
     }
+}
+
+/// One page of a paginated list (cursor pagination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct PaginatedCustomerList {
+    /// The items of this page.
+    pub data: Vec<Customer>,
+    /// Whether more items follow this page.
+    pub has_more: bool,
+    /// The `object` field.
+    pub object: ListObject,
+    /// The URL where this list can be accessed.
+    pub url: String,
+}
+
+/// One page of a paginated list (cursor pagination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct PaginatedPaymentSourceList {
+    /// The items of this page.
+    pub data: Vec<PaymentSource>,
+    /// Whether more items follow this page.
+    pub has_more: bool,
+    /// The `object` field.
+    pub object: ListObject,
+    /// The URL where this list can be accessed.
+    pub url: String,
 }

@@ -25,20 +25,24 @@ impl CustomerSourcesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`PaymentSourceList`](super::super::models::PaymentSourceList)
-    /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
+    /// - `200` → returns [`PaginatedPaymentSourceList`](super::super::models::PaginatedPaymentSourceList)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
+    ///
+    /// `send` returns one page; `items` streams every item, `pages` every page.
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &stripe_slice::client::Client) -> Result<(), stripe_slice::client::Error> {
-    /// let answer = client
+    /// let mut items = client
     ///     .customer_sources()
     ///     .list("value")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    ///     .items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -58,7 +62,7 @@ impl CustomerSourcesClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns [`PaymentSource`](super::super::models::PaymentSource)
-    /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
@@ -98,7 +102,7 @@ impl CustomerSourcesClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns [`PaymentSourceOrDeleted`](super::super::models::PaymentSourceOrDeleted)
-    /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
@@ -127,10 +131,16 @@ impl CustomerSourcesClient<'_> {
 
 /// How the runtime sends `GetCustomersCustomerSources`.
 static LIST: runtime::Operation = runtime::Operation::new(
-    "customer_sources.list",
-    runtime::HttpMethod::Get,
-    "/v1/customers/{customer}/sources",
-);
+        "customer_sources.list",
+        runtime::HttpMethod::Get,
+        "/v1/customers/{customer}/sources",
+    )
+    .cursor_paginated(
+        "starting_after",
+        runtime::CursorSource::LastItem("id"),
+        "data",
+        Some("has_more"),
+    );
 
 /// A request of [`CustomerSourcesClient::list`]: List the payment sources of a customer.
 ///
@@ -140,6 +150,30 @@ static LIST: runtime::Operation = runtime::Operation::new(
 pub struct CustomerSourcesListRequest(runtime::Request<ApiErrorBody>);
 
 impl CustomerSourcesListRequest {
+    /// Number of results to return per page (the server's default is 10). (Query parameter `limit`, optional.)
+    pub fn limit(self, value: impl Into<i64>) -> Self {
+        let value: i64 = value.into();
+        Self(self.0.query("limit", value.to_string()))
+    }
+
+    /// Sets or clears the `limit` query parameter.
+    #[inline]
+    pub fn set_limit(self, value: Option<i64>) -> Self {
+        Self(self.0.query_opt("limit", value.map(|value| value.to_string())))
+    }
+
+    /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you. (Query parameter `starting_after`, optional.)
+    pub fn starting_after(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        Self(self.0.query("starting_after", value.to_string()))
+    }
+
+    /// Sets or clears the `starting_after` query parameter.
+    #[inline]
+    pub fn set_starting_after(self, value: Option<String>) -> Self {
+        Self(self.0.query_opt("starting_after", value.map(|value| value.to_string())))
+    }
+
     /// Only sources of this kind: `bank_account`, `card` or `source`. (Query parameter `object`, optional.)
     pub fn object(self, value: impl Into<String>) -> Self {
         let value: String = value.into();
@@ -164,39 +198,50 @@ impl CustomerSourcesListRequest {
         Self(self.0.query_opt("ending_before", value.map(|value| value.to_string())))
     }
 
-    /// The `limit` query parameter. (Query parameter `limit`, optional.) The server's default: `10`.
-    pub fn limit(self, value: impl Into<i64>) -> Self {
-        let value: i64 = value.into();
-        Self(self.0.query("limit", value.to_string()))
-    }
-
-    /// Sets or clears the `limit` query parameter.
-    #[inline]
-    pub fn set_limit(self, value: Option<i64>) -> Self {
-        Self(self.0.query_opt("limit", value.map(|value| value.to_string())))
-    }
-
-    /// The `starting_after` query parameter. (Query parameter `starting_after`, optional.)
-    pub fn starting_after(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        Self(self.0.query("starting_after", value.to_string()))
-    }
-
-    /// Sets or clears the `starting_after` query parameter.
-    #[inline]
-    pub fn set_starting_after(self, value: Option<String>) -> Self {
-        Self(self.0.query_opt("starting_after", value.map(|value| value.to_string())))
-    }
-
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
         Self(self.0.with_options(options))
     }
 
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<models::PaymentSourceList, Error> {
+    /// Sends the request and decodes the answer (one page).
+    pub async fn send(self) -> Result<models::PaginatedPaymentSourceList, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<
+            models::PaginatedPaymentSourceList,
+            CustomerSourcesListResponseHeaders,
+        >,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+
+    /// Every page in turn, from this request's page on, each asked for with the cursor the page
+    /// before gave, until the last page.
+    #[inline]
+    pub fn pages(self) -> runtime::Paginator<models::PaginatedPaymentSourceList, Error> {
+        self.0.pages()
+    }
+
+    /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
+    pub fn items(self) -> runtime::Paginator<models::PaymentSource, Error> {
+        self.0.items()
+    }
+}
+
+/// The documented response headers of `list` (`GET /v1/customers/{customer}/sources`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomerSourcesListResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }
 
 /// How the runtime sends `GetCustomersCustomerSourcesId`.
@@ -223,6 +268,25 @@ impl CustomerSourcesRetrieveRequest {
     pub async fn send(self) -> Result<models::PaymentSource, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::PaymentSource, CustomerSourcesRetrieveResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `retrieve` (`GET /v1/customers/{customer}/sources/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomerSourcesRetrieveResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }
 
 /// How the runtime sends `DeleteCustomersCustomerSourcesId`.
@@ -249,4 +313,26 @@ impl CustomerSourcesDetachRequest {
     pub async fn send(self) -> Result<models::PaymentSourceOrDeleted, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<
+            models::PaymentSourceOrDeleted,
+            CustomerSourcesDetachResponseHeaders,
+        >,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `detach` (`DELETE /v1/customers/{customer}/sources/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomerSourcesDetachResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }

@@ -21,19 +21,24 @@ impl CustomersClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`CustomerList`](super::super::models::CustomerList)
+    /// - `200` → returns [`PaginatedCustomerList`](super::super::models::PaginatedCustomerList)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
+    ///
+    /// `send` returns one page; `items` streams every item, `pages` every page.
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &stripe_slice::client::Client) -> Result<(), stripe_slice::client::Error> {
-    /// let answer = client
+    /// let mut items = client
     ///     .customers()
     ///     .list()
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    ///     .items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -43,23 +48,22 @@ impl CustomersClient<'_> {
 
     /// Create a customer.
     ///
-    /// Creates a new customer object (with no parameters here, see the spec's header).
-    ///
     /// `POST /v1/customers` (operation `PostCustomers`). Scopes: `rak_customer_write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Answers
     ///
     /// - `200` → returns [`Customer`](super::super::models::Customer)
-    /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &stripe_slice::client::Client) -> Result<(), stripe_slice::client::Error> {
+    /// # async fn example(client: &stripe_slice::client::Client, address: stripe_slice::models::Address) -> Result<(), stripe_slice::client::Error> {
     /// let answer = client
     ///     .customers()
     ///     .create()
+    ///     .address(address)
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
@@ -81,7 +85,7 @@ impl CustomersClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns [`CustomerOrDeleted`](super::super::models::CustomerOrDeleted)
-    /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
@@ -103,7 +107,7 @@ impl CustomersClient<'_> {
 
     /// Update a customer.
     ///
-    /// Updates the customer (with no parameters here, see the spec's header).
+    /// Sets the parameters passed; those left out are left unchanged.
     ///
     /// `POST /v1/customers/{customer}` (operation `PostCustomersCustomer`). Scopes: `rak_customer_write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
@@ -114,17 +118,17 @@ impl CustomersClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns [`Customer`](super::super::models::Customer)
-    /// - `400` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
-    /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &stripe_slice::client::Client) -> Result<(), stripe_slice::client::Error> {
+    /// # async fn example(client: &stripe_slice::client::Client, address: stripe_slice::models::Address) -> Result<(), stripe_slice::client::Error> {
     /// let answer = client
     ///     .customers()
     ///     .update("value")
+    ///     .address(address)
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
@@ -146,7 +150,7 @@ impl CustomersClient<'_> {
     /// # Answers
     ///
     /// - `200` → returns [`DeletedCustomer`](super::super::models::DeletedCustomer)
-    /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
+    /// - `default` → an [`Error::Api`](super::runtime::Error::Api) with [`Error`](super::super::models::Error)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
@@ -169,10 +173,16 @@ impl CustomersClient<'_> {
 
 /// How the runtime sends `GetCustomers`.
 static LIST: runtime::Operation = runtime::Operation::new(
-    "customers.list",
-    runtime::HttpMethod::Get,
-    "/v1/customers",
-);
+        "customers.list",
+        runtime::HttpMethod::Get,
+        "/v1/customers",
+    )
+    .cursor_paginated(
+        "starting_after",
+        runtime::CursorSource::LastItem("id"),
+        "data",
+        Some("has_more"),
+    );
 
 /// A request of [`CustomersClient::list`]: List all customers, most recent first.
 ///
@@ -182,16 +192,42 @@ static LIST: runtime::Operation = runtime::Operation::new(
 pub struct CustomersListRequest(runtime::Request<ApiErrorBody>);
 
 impl CustomersListRequest {
-    /// Only customers created at this Unix time. (Query parameter `created`, optional.)
-    pub fn created(self, value: impl Into<i64>) -> Self {
+    /// Number of results to return per page (the server's default is 10). (Query parameter `limit`, optional.)
+    pub fn limit(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
-        Self(self.0.query("created", value.to_string()))
+        Self(self.0.query("limit", value.to_string()))
+    }
+
+    /// Sets or clears the `limit` query parameter.
+    #[inline]
+    pub fn set_limit(self, value: Option<i64>) -> Self {
+        Self(self.0.query_opt("limit", value.map(|value| value.to_string())))
+    }
+
+    /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you. (Query parameter `starting_after`, optional.)
+    pub fn starting_after(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        Self(self.0.query("starting_after", value.to_string()))
+    }
+
+    /// Sets or clears the `starting_after` query parameter.
+    #[inline]
+    pub fn set_starting_after(self, value: Option<String>) -> Self {
+        Self(self.0.query_opt("starting_after", value.map(|value| value.to_string())))
+    }
+
+    /// Only customers created in this range (`created[gte]=...`). (Query parameter `created`, optional.)
+    pub fn created(self, value: impl Into<models::RangeQuerySpecs>) -> Self {
+        let value: models::RangeQuerySpecs = value.into();
+        Self(self.0.query_value("created", &value, rt::ParamStyle::DeepObject))
     }
 
     /// Sets or clears the `created` query parameter.
     #[inline]
-    pub fn set_created(self, value: Option<i64>) -> Self {
-        Self(self.0.query_opt("created", value.map(|value| value.to_string())))
+    pub fn set_created(self, value: Option<models::RangeQuerySpecs>) -> Self {
+        Self(
+            self.0.query_value_opt("created", value.as_ref(), rt::ParamStyle::DeepObject),
+        )
     }
 
     /// A case-sensitive filter on the e-mail address. (Query parameter `email`, optional.)
@@ -218,28 +254,16 @@ impl CustomersListRequest {
         Self(self.0.query_opt("ending_before", value.map(|value| value.to_string())))
     }
 
-    /// How many objects to return. (Query parameter `limit`, optional.) The server's default: `10`.
-    pub fn limit(self, value: impl Into<i64>) -> Self {
-        let value: i64 = value.into();
-        Self(self.0.query("limit", value.to_string()))
+    /// Fields of the answer to expand (`expand[]=data.default_source`). (Query parameter `expand`, optional.)
+    pub fn expand(self, value: impl Into<Vec<String>>) -> Self {
+        let value: Vec<String> = value.into();
+        Self(self.0.query_value("expand", &value, rt::ParamStyle::Brackets))
     }
 
-    /// Sets or clears the `limit` query parameter.
+    /// Sets or clears the `expand` query parameter.
     #[inline]
-    pub fn set_limit(self, value: Option<i64>) -> Self {
-        Self(self.0.query_opt("limit", value.map(|value| value.to_string())))
-    }
-
-    /// A cursor (an object ID) for the next page. (Query parameter `starting_after`, optional.)
-    pub fn starting_after(self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        Self(self.0.query("starting_after", value.to_string()))
-    }
-
-    /// Sets or clears the `starting_after` query parameter.
-    #[inline]
-    pub fn set_starting_after(self, value: Option<String>) -> Self {
-        Self(self.0.query_opt("starting_after", value.map(|value| value.to_string())))
+    pub fn set_expand(self, value: Option<Vec<String>>) -> Self {
+        Self(self.0.query_value_opt("expand", value.as_ref(), rt::ParamStyle::Brackets))
     }
 
     /// Only customers of this test clock. (Query parameter `test_clock`, optional.)
@@ -259,18 +283,52 @@ impl CustomersListRequest {
         Self(self.0.with_options(options))
     }
 
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<models::CustomerList, Error> {
+    /// Sends the request and decodes the answer (one page).
+    pub async fn send(self) -> Result<models::PaginatedCustomerList, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::PaginatedCustomerList, CustomersListResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+
+    /// Every page in turn, from this request's page on, each asked for with the cursor the page
+    /// before gave, until the last page.
+    #[inline]
+    pub fn pages(self) -> runtime::Paginator<models::PaginatedCustomerList, Error> {
+        self.0.pages()
+    }
+
+    /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
+    pub fn items(self) -> runtime::Paginator<models::Customer, Error> {
+        self.0.items()
+    }
+}
+
+/// The documented response headers of `list` (`GET /v1/customers`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersListResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }
 
 /// How the runtime sends `PostCustomers`.
 static CREATE: runtime::Operation = runtime::Operation::new(
-    "customers.create",
-    runtime::HttpMethod::Post,
-    "/v1/customers",
-);
+        "customers.create",
+        runtime::HttpMethod::Post,
+        "/v1/customers",
+    )
+    .form_body(&[])
+    .idempotency_key("Idempotency-Key");
 
 /// A request of [`CustomersClient::create`]: Create a customer.
 ///
@@ -280,6 +338,156 @@ static CREATE: runtime::Operation = runtime::Operation::new(
 pub struct CustomersCreateRequest(runtime::Request<ApiErrorBody>);
 
 impl CustomersCreateRequest {
+    /// The customer's address. (Body field `address`, optional.)
+    pub fn address(self, value: impl Into<models::Address>) -> Self {
+        Self(self.0.field::<models::Address>("address", value.into()))
+    }
+
+    /// Sets the body field `address` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_address(self, value: Option<models::Address>) -> Self {
+        Self(self.0.field_opt("address", value))
+    }
+
+    /// An integer amount in cents that represents the customer's starting balance. (Body field `balance`, optional.)
+    pub fn balance(self, value: impl Into<i64>) -> Self {
+        Self(self.0.field::<i64>("balance", value.into()))
+    }
+
+    /// Sets the body field `balance` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_balance(self, value: Option<i64>) -> Self {
+        Self(self.0.field_opt("balance", value))
+    }
+
+    /// The `description` field. (Body field `description`, optional.)
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("description", value.into()))
+    }
+
+    /// Sets the body field `description` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_description(self, value: Option<String>) -> Self {
+        Self(self.0.field_opt("description", value))
+    }
+
+    /// Customer's email address. (Body field `email`, optional.)
+    pub fn email(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("email", value.into()))
+    }
+
+    /// Sets the body field `email` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_email(self, value: Option<String>) -> Self {
+        Self(self.0.field_opt("email", value))
+    }
+
+    /// Fields of the answer to expand. (Body field `expand`, optional.)
+    pub fn expand(self, value: impl Into<Vec<String>>) -> Self {
+        Self(self.0.field::<Vec<String>>("expand", value.into()))
+    }
+
+    /// Sets the body field `expand` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_expand(self, value: Option<Vec<String>>) -> Self {
+        Self(self.0.field_opt("expand", value))
+    }
+
+    /// Key-value pairs to attach to the object (`metadata[plan]=pro`). (Body field `metadata`, optional.)
+    pub fn metadata(
+        self,
+        value: impl Into<rt::indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        Self(
+            self
+                .0
+                .field::<
+                    rt::indexmap::IndexMap<String, String>,
+                >("metadata", value.into()),
+        )
+    }
+
+    /// Sets the body field `metadata` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_metadata(
+        self,
+        value: Option<rt::indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        Self(self.0.field_opt("metadata", value))
+    }
+
+    /// The `name` field. (Body field `name`, optional.)
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("name", value.into()))
+    }
+
+    /// Sets the body field `name` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_name(self, value: Option<String>) -> Self {
+        Self(self.0.field_opt("name", value))
+    }
+
+    /// The `phone` field. (Body field `phone`, optional.)
+    pub fn phone(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("phone", value.into()))
+    }
+
+    /// Sets the body field `phone` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_phone(self, value: Option<String>) -> Self {
+        Self(self.0.field_opt("phone", value))
+    }
+
+    /// The `preferred_locales` field. (Body field `preferred_locales`, optional.)
+    pub fn preferred_locales(self, value: impl Into<Vec<String>>) -> Self {
+        Self(self.0.field::<Vec<String>>("preferred_locales", value.into()))
+    }
+
+    /// Sets the body field `preferred_locales` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_preferred_locales(self, value: Option<Vec<String>>) -> Self {
+        Self(self.0.field_opt("preferred_locales", value))
+    }
+
+    /// A token of a payment source to attach. (Body field `source`, optional.)
+    pub fn source(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("source", value.into()))
+    }
+
+    /// Sets the body field `source` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_source(self, value: Option<String>) -> Self {
+        Self(self.0.field_opt("source", value))
+    }
+
+    /// The `tax_exempt` field. (Body field `tax_exempt`, optional.)
+    pub fn tax_exempt(self, value: impl Into<models::TaxExempt>) -> Self {
+        Self(self.0.field::<models::TaxExempt>("tax_exempt", value.into()))
+    }
+
+    /// Sets the body field `tax_exempt` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_tax_exempt(self, value: Option<models::TaxExempt>) -> Self {
+        Self(self.0.field_opt("tax_exempt", value))
+    }
+
+    /// The test clock to attach the customer to. (Body field `test_clock`, optional.)
+    pub fn test_clock(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("test_clock", value.into()))
+    }
+
+    /// Sets the body field `test_clock` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_test_clock(self, value: Option<String>) -> Self {
+        Self(self.0.field_opt("test_clock", value))
+    }
+
+    /// Sets every body field from a whole [`CustomerCreateParams`](super::super::models::CustomerCreateParams), replacing what was set before.
+    #[inline]
+    pub fn body(self, body: models::CustomerCreateParams) -> Self {
+        Self(self.0.body_fields(&body))
+    }
+
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
         Self(self.0.with_options(options))
@@ -289,6 +497,25 @@ impl CustomersCreateRequest {
     pub async fn send(self) -> Result<models::Customer, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::Customer, CustomersCreateResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `create` (`POST /v1/customers`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersCreateResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }
 
 /// How the runtime sends `GetCustomersCustomer`.
@@ -306,6 +533,18 @@ static RETRIEVE: runtime::Operation = runtime::Operation::new(
 pub struct CustomersRetrieveRequest(runtime::Request<ApiErrorBody>);
 
 impl CustomersRetrieveRequest {
+    /// Fields of the answer to expand. (Query parameter `expand`, optional.)
+    pub fn expand(self, value: impl Into<Vec<String>>) -> Self {
+        let value: Vec<String> = value.into();
+        Self(self.0.query_value("expand", &value, rt::ParamStyle::Brackets))
+    }
+
+    /// Sets or clears the `expand` query parameter.
+    #[inline]
+    pub fn set_expand(self, value: Option<Vec<String>>) -> Self {
+        Self(self.0.query_value_opt("expand", value.as_ref(), rt::ParamStyle::Brackets))
+    }
+
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
         Self(self.0.with_options(options))
@@ -315,14 +554,35 @@ impl CustomersRetrieveRequest {
     pub async fn send(self) -> Result<models::CustomerOrDeleted, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::CustomerOrDeleted, CustomersRetrieveResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `retrieve` (`GET /v1/customers/{customer}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersRetrieveResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }
 
 /// How the runtime sends `PostCustomersCustomer`.
 static UPDATE: runtime::Operation = runtime::Operation::new(
-    "customers.update",
-    runtime::HttpMethod::Post,
-    "/v1/customers/{customer}",
-);
+        "customers.update",
+        runtime::HttpMethod::Post,
+        "/v1/customers/{customer}",
+    )
+    .form_body(&[])
+    .idempotency_key("Idempotency-Key");
 
 /// A request of [`CustomersClient::update`]: Update a customer.
 ///
@@ -332,6 +592,186 @@ static UPDATE: runtime::Operation = runtime::Operation::new(
 pub struct CustomersUpdateRequest(runtime::Request<ApiErrorBody>);
 
 impl CustomersUpdateRequest {
+    /// The `address` field. (Body field `address`, optional, may be null.)
+    pub fn address(self, value: impl Into<models::Address>) -> Self {
+        Self(self.0.field::<models::Address>("address", value.into()))
+    }
+
+    /// Sets the body field `address` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_address(
+        self,
+        value: impl Into<runtime::Nullable<models::Address>>,
+    ) -> Self {
+        Self(self.0.field_nullable("address", value.into()))
+    }
+
+    /// Sends the body field `address` as `null` (clears it).
+    pub fn address_null(self) -> Self {
+        Self(self.0.null("address"))
+    }
+
+    /// The `balance` field. (Body field `balance`, optional.)
+    pub fn balance(self, value: impl Into<i64>) -> Self {
+        Self(self.0.field::<i64>("balance", value.into()))
+    }
+
+    /// Sets the body field `balance` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_balance(self, value: Option<i64>) -> Self {
+        Self(self.0.field_opt("balance", value))
+    }
+
+    /// The ID of a source to make the default. (Body field `default_source`, optional.)
+    pub fn default_source(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("default_source", value.into()))
+    }
+
+    /// Sets the body field `default_source` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_default_source(self, value: Option<String>) -> Self {
+        Self(self.0.field_opt("default_source", value))
+    }
+
+    /// The `description` field. (Body field `description`, optional, may be null.)
+    pub fn description(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("description", value.into()))
+    }
+
+    /// Sets the body field `description` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_description(self, value: impl Into<runtime::Nullable<String>>) -> Self {
+        Self(self.0.field_nullable("description", value.into()))
+    }
+
+    /// Sends the body field `description` as `null` (clears it).
+    pub fn description_null(self) -> Self {
+        Self(self.0.null("description"))
+    }
+
+    /// The `email` field. (Body field `email`, optional, may be null.)
+    pub fn email(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("email", value.into()))
+    }
+
+    /// Sets the body field `email` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_email(self, value: impl Into<runtime::Nullable<String>>) -> Self {
+        Self(self.0.field_nullable("email", value.into()))
+    }
+
+    /// Sends the body field `email` as `null` (clears it).
+    pub fn email_null(self) -> Self {
+        Self(self.0.null("email"))
+    }
+
+    /// The `expand` field. (Body field `expand`, optional.)
+    pub fn expand(self, value: impl Into<Vec<String>>) -> Self {
+        Self(self.0.field::<Vec<String>>("expand", value.into()))
+    }
+
+    /// Sets the body field `expand` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_expand(self, value: Option<Vec<String>>) -> Self {
+        Self(self.0.field_opt("expand", value))
+    }
+
+    /// Key-value pairs to set; `null` unsets them all. (Body field `metadata`, optional, may be null.)
+    pub fn metadata(
+        self,
+        value: impl Into<rt::indexmap::IndexMap<String, String>>,
+    ) -> Self {
+        Self(
+            self
+                .0
+                .field::<
+                    rt::indexmap::IndexMap<String, String>,
+                >("metadata", value.into()),
+        )
+    }
+
+    /// Sets the body field `metadata` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_metadata(
+        self,
+        value: impl Into<runtime::Nullable<rt::indexmap::IndexMap<String, String>>>,
+    ) -> Self {
+        Self(self.0.field_nullable("metadata", value.into()))
+    }
+
+    /// Sends the body field `metadata` as `null` (clears it).
+    pub fn metadata_null(self) -> Self {
+        Self(self.0.null("metadata"))
+    }
+
+    /// The `name` field. (Body field `name`, optional, may be null.)
+    pub fn name(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("name", value.into()))
+    }
+
+    /// Sets the body field `name` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_name(self, value: impl Into<runtime::Nullable<String>>) -> Self {
+        Self(self.0.field_nullable("name", value.into()))
+    }
+
+    /// Sends the body field `name` as `null` (clears it).
+    pub fn name_null(self) -> Self {
+        Self(self.0.null("name"))
+    }
+
+    /// The `phone` field. (Body field `phone`, optional, may be null.)
+    pub fn phone(self, value: impl Into<String>) -> Self {
+        Self(self.0.field::<String>("phone", value.into()))
+    }
+
+    /// Sets the body field `phone` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_phone(self, value: impl Into<runtime::Nullable<String>>) -> Self {
+        Self(self.0.field_nullable("phone", value.into()))
+    }
+
+    /// Sends the body field `phone` as `null` (clears it).
+    pub fn phone_null(self) -> Self {
+        Self(self.0.null("phone"))
+    }
+
+    /// The `preferred_locales` field. (Body field `preferred_locales`, optional.)
+    pub fn preferred_locales(self, value: impl Into<Vec<String>>) -> Self {
+        Self(self.0.field::<Vec<String>>("preferred_locales", value.into()))
+    }
+
+    /// Sets the body field `preferred_locales` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_preferred_locales(self, value: Option<Vec<String>>) -> Self {
+        Self(self.0.field_opt("preferred_locales", value))
+    }
+
+    /// The `tax_exempt` field. (Body field `tax_exempt`, optional, may be null.)
+    pub fn tax_exempt(self, value: impl Into<models::TaxExempt>) -> Self {
+        Self(self.0.field::<models::TaxExempt>("tax_exempt", value.into()))
+    }
+
+    /// Sets the body field `tax_exempt` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_tax_exempt(
+        self,
+        value: impl Into<runtime::Nullable<models::TaxExempt>>,
+    ) -> Self {
+        Self(self.0.field_nullable("tax_exempt", value.into()))
+    }
+
+    /// Sends the body field `tax_exempt` as `null` (clears it).
+    pub fn tax_exempt_null(self) -> Self {
+        Self(self.0.null("tax_exempt"))
+    }
+
+    /// Sets every body field from a whole [`CustomerUpdateParams`](super::super::models::CustomerUpdateParams), replacing what was set before.
+    #[inline]
+    pub fn body(self, body: models::CustomerUpdateParams) -> Self {
+        Self(self.0.body_fields(&body))
+    }
+
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
         Self(self.0.with_options(options))
@@ -341,6 +781,25 @@ impl CustomersUpdateRequest {
     pub async fn send(self) -> Result<models::Customer, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::Customer, CustomersUpdateResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `update` (`POST /v1/customers/{customer}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersUpdateResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }
 
 /// How the runtime sends `DeleteCustomersCustomer`.
@@ -367,4 +826,23 @@ impl CustomersDeleteRequest {
     pub async fn send(self) -> Result<models::DeletedCustomer, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::DeletedCustomer, CustomersDeleteResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `delete` (`DELETE /v1/customers/{customer}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersDeleteResponseHeaders {
+    /// The request's identifier (`req_...`), to quote to Stripe's support. (`Request-Id`; absent when not sent.)
+    #[serde(rename = "request-id", default)]
+    pub request_id: Option<String>,
 }

@@ -9,12 +9,14 @@
 //! use stripe_slice::client::Client;
 //!
 //! let client = Client::from_env()?;
-//! let answer = client
+//! let mut items = client
 //!     .customers()
 //!     .list()
-//!     .send()
-//!     .await?;
-//! println!("{answer:?}");
+//!     .items();
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//!     println!("{item:?}");
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -89,13 +91,13 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `base_url` that authenticates with `api_key` (sent as `Authorization: Bearer <key>`),
+    /// A client for `base_url` that authenticates with `api_key` (sent as the user name of HTTP basic authentication),
     /// with the default timeout and retry policy.
     pub fn new(
         base_url: impl Into<String>,
         api_key: impl Into<String>,
     ) -> Result<Self, Error> {
-        ClientBuilder::new().base_url(base_url).api_key(api_key).build()
+        ClientBuilder::new().base_url(base_url).basic_auth(api_key, None).build()
     }
 
     /// A client configured from the environment: the API key from `STRIPE_SECRET_KEY`, the base URL from `STRIPE_API_BASE` (default `https://api.stripe.com`).
@@ -151,13 +153,19 @@ impl runtime::BuildClient for Client {
 
     const SCHEMES: &'static [super::rt::SecurityScheme] = &[
         super::rt::SecurityScheme {
-            name: "StripeKey",
+            name: "basicAuth",
+            scheme: super::rt::AuthScheme::Basic,
+            env: Some("STRIPE_SECRET_KEY"),
+        },
+
+        super::rt::SecurityScheme {
+            name: "bearerAuth",
             scheme: super::rt::AuthScheme::Bearer,
             env: Some("STRIPE_SECRET_KEY"),
         },
     ];
 
-    const DEFAULT_SCHEMES: &'static [&'static str] = &["StripeKey"];
+    const DEFAULT_SCHEMES: &'static [&'static str] = &["basicAuth", "bearerAuth"];
 
     const BASE_URL_ENV: Option<&'static str> = Some("STRIPE_API_BASE");
 
@@ -165,5 +173,29 @@ impl runtime::BuildClient for Client {
 
     fn from_runtime(runtime: runtime::Runtime<ApiErrorBody>) -> Self {
         Client { runtime }
+    }
+}
+
+/// The API's headers, set once on the [`ClientBuilder`] and sent with every request:
+/// `use ...::client::ApiHeaders;` then `Client::builder().<header>(value)`.
+pub trait ApiHeaders: Sized {
+    /// The API version to use instead of the account's default. (Header `Stripe-Version`, sent with every request.)
+    fn stripe_version(self, value: impl Into<String>) -> Self;
+
+    /// The connected account to act as (Connect platforms). (Header `Stripe-Account`, sent with every request.)
+    fn stripe_account(self, value: impl Into<String>) -> Self;
+}
+
+impl ApiHeaders for ClientBuilder {
+    #[inline]
+    fn stripe_version(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.default_header("Stripe-Version", value.to_string())
+    }
+
+    #[inline]
+    fn stripe_account(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.default_header("Stripe-Account", value.to_string())
     }
 }

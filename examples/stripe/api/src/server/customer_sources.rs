@@ -30,6 +30,7 @@ pub trait CustomerSourcesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         customer: String,
         query: CustomerSourcesListQuery,
+        headers: CustomerSourcesListHeaders,
     ) -> impl std::future::Future<
         Output = Result<CustomerSourcesListResponse, ApiError>,
     > + Send;
@@ -46,6 +47,7 @@ pub trait CustomerSourcesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         customer: String,
         id: String,
+        headers: CustomerSourcesRetrieveHeaders,
     ) -> impl std::future::Future<
         Output = Result<CustomerSourcesRetrieveResponse, ApiError>,
     > + Send;
@@ -64,39 +66,46 @@ pub trait CustomerSourcesApi: Authenticate {
         ctx: RequestContext<Self::Caller>,
         customer: String,
         id: String,
+        headers: CustomerSourcesDetachHeaders,
     ) -> impl std::future::Future<
         Output = Result<CustomerSourcesDetachResponse, ApiError>,
     > + Send;
 }
 
 /// The query parameters of `GetCustomersCustomerSources` (`GET /v1/customers/{customer}/sources`).
-#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct CustomerSourcesListQuery {
+    /// Number of results to return per page (the server's default is 10).
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
+    #[serde(default)]
+    pub starting_after: Option<String>,
     /// Only sources of this kind: `bank_account`, `card` or `source`.
     #[serde(default)]
     pub object: Option<String>,
     /// The `ending_before` query parameter.
     #[serde(default)]
     pub ending_before: Option<String>,
-    /// The `limit` query parameter.
-    ///
-    /// Default: `10` (filled in when absent).
-    pub limit: i64,
-    /// The `starting_after` query parameter.
-    #[serde(default)]
-    pub starting_after: Option<String>,
 }
 
-impl Default for CustomerSourcesListQuery {
-    fn default() -> Self {
-        CustomerSourcesListQuery {
-            object: None,
-            ending_before: None,
-            limit: rt::defaults::from_json("10"),
-            starting_after: None,
-        }
-    }
+/// The headers of `GetCustomersCustomerSources` (`GET /v1/customers/{customer}/sources`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomerSourcesListHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `GetCustomersCustomerSources` (`GET /v1/customers/{customer}/sources`): one variant per documented status.
@@ -104,9 +113,11 @@ impl Default for CustomerSourcesListQuery {
 #[allow(clippy::large_enum_variant)]
 pub enum CustomerSourcesListResponse {
     /// `200`.
-    Ok(models::PaymentSourceList),
-    /// `404`.
-    NotFound(models::Error),
+    Ok(models::PaginatedPaymentSourceList),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomerSourcesListResponse {
@@ -114,7 +125,12 @@ impl IntoResponse for CustomerSourcesListResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
-            Self::NotFound(body) => runtime::json(404, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
@@ -124,6 +140,7 @@ pub(super) static LIST: Operation = Operation::new(
         "GetCustomersCustomerSources",
         Security::required(&["rak_customer_read"]),
     )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .path(
         &[
             Param {
@@ -137,19 +154,16 @@ pub(super) static LIST: Operation = Operation::new(
     )
     .query(
         &[
+            Param::query("limit", Type::Integer),
+            Param::query("starting_after", Type::String),
             Param::query("object", Type::String),
             Param::query("ending_before", Type::String),
-            Param {
-                default: Some("10"),
-                rules: Rules {
-                    minimum: Some(1.0),
-                    maximum: Some(100.0),
-                    ..Rules::NONE
-                },
-                ..Param::query("limit", Type::Integer)
-            },
-
-            Param::query("starting_after", Type::String),
+        ],
+    )
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
         ],
     );
 
@@ -166,10 +180,29 @@ pub(super) async fn customer_sources_list<T: CustomerSourcesApi>(
                     ctx,
                     input.path("customer")?,
                     input.query()?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `GetCustomersCustomerSourcesId` (`GET /v1/customers/{customer}/sources/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomerSourcesRetrieveHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `GetCustomersCustomerSourcesId` (`GET /v1/customers/{customer}/sources/{id}`): one variant per documented status.
@@ -178,8 +211,10 @@ pub(super) async fn customer_sources_list<T: CustomerSourcesApi>(
 pub enum CustomerSourcesRetrieveResponse {
     /// `200`.
     Ok(models::PaymentSource),
-    /// `404`.
-    NotFound(models::Error),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomerSourcesRetrieveResponse {
@@ -187,7 +222,12 @@ impl IntoResponse for CustomerSourcesRetrieveResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
-            Self::NotFound(body) => runtime::json(404, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
@@ -197,6 +237,7 @@ pub(super) static RETRIEVE: Operation = Operation::new(
         "GetCustomersCustomerSourcesId",
         Security::required(&["rak_customer_read"]),
     )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .path(
         &[
             Param {
@@ -214,6 +255,12 @@ pub(super) static RETRIEVE: Operation = Operation::new(
                 },
                 ..Param::path("id", Type::String)
             },
+        ],
+    )
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
         ],
     );
 
@@ -230,10 +277,29 @@ pub(super) async fn customer_sources_retrieve<T: CustomerSourcesApi>(
                     ctx,
                     input.path("customer")?,
                     input.path("id")?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `DeleteCustomersCustomerSourcesId` (`DELETE /v1/customers/{customer}/sources/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomerSourcesDetachHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `DeleteCustomersCustomerSourcesId` (`DELETE /v1/customers/{customer}/sources/{id}`): one variant per documented status.
@@ -242,8 +308,10 @@ pub(super) async fn customer_sources_retrieve<T: CustomerSourcesApi>(
 pub enum CustomerSourcesDetachResponse {
     /// `200`.
     Ok(models::PaymentSourceOrDeleted),
-    /// `404`.
-    NotFound(models::Error),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomerSourcesDetachResponse {
@@ -251,7 +319,12 @@ impl IntoResponse for CustomerSourcesDetachResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
-            Self::NotFound(body) => runtime::json(404, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
@@ -261,6 +334,7 @@ pub(super) static DETACH: Operation = Operation::new(
         "DeleteCustomersCustomerSourcesId",
         Security::required(&["rak_customer_write"]),
     )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .path(
         &[
             Param {
@@ -279,6 +353,12 @@ pub(super) static DETACH: Operation = Operation::new(
                 ..Param::path("id", Type::String)
             },
         ],
+    )
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
+        ],
     );
 
 pub(super) async fn customer_sources_detach<T: CustomerSourcesApi>(
@@ -294,6 +374,7 @@ pub(super) async fn customer_sources_detach<T: CustomerSourcesApi>(
                     ctx,
                     input.path("customer")?,
                     input.path("id")?,
+                    input.headers()?,
                 )
                 .await
         });

@@ -26,18 +26,19 @@ pub trait CustomersApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         query: CustomersListQuery,
+        headers: CustomersListHeaders,
     ) -> impl std::future::Future<
         Output = Result<CustomersListResponse, ApiError>,
     > + Send;
 
     /// Create a customer.
     ///
-    /// Creates a new customer object (with no parameters here, see the spec's header).
-    ///
     /// `POST /v1/customers`; the router has checked the scopes `rak_customer_write` before calling it.
     fn create(
         &self,
         ctx: RequestContext<Self::Caller>,
+        headers: CustomersCreateHeaders,
+        body: models::CustomerCreateParams,
     ) -> impl std::future::Future<
         Output = Result<CustomersCreateResponse, ApiError>,
     > + Send;
@@ -52,13 +53,15 @@ pub trait CustomersApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         customer: String,
+        query: CustomersRetrieveQuery,
+        headers: CustomersRetrieveHeaders,
     ) -> impl std::future::Future<
         Output = Result<CustomersRetrieveResponse, ApiError>,
     > + Send;
 
     /// Update a customer.
     ///
-    /// Updates the customer (with no parameters here, see the spec's header).
+    /// Sets the parameters passed; those left out are left unchanged.
     ///
     /// `POST /v1/customers/{customer}`; the router has checked the scopes `rak_customer_write` before calling it.
     ///
@@ -68,6 +71,8 @@ pub trait CustomersApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         customer: String,
+        headers: CustomersUpdateHeaders,
+        body: models::CustomerUpdateParams,
     ) -> impl std::future::Future<
         Output = Result<CustomersUpdateResponse, ApiError>,
     > + Send;
@@ -82,47 +87,55 @@ pub trait CustomersApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         customer: String,
+        headers: CustomersDeleteHeaders,
     ) -> impl std::future::Future<
         Output = Result<CustomersDeleteResponse, ApiError>,
     > + Send;
 }
 
 /// The query parameters of `GetCustomers` (`GET /v1/customers`).
-#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct CustomersListQuery {
-    /// Only customers created at this Unix time.
+    /// Number of results to return per page (the server's default is 10).
     #[serde(default)]
-    pub created: Option<i64>,
+    pub limit: Option<i64>,
+    /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
+    #[serde(default)]
+    pub starting_after: Option<String>,
+    /// Only customers created in this range (`created[gte]=...`).
+    #[serde(default)]
+    pub created: Option<models::RangeQuerySpecs>,
     /// A case-sensitive filter on the e-mail address.
     #[serde(default)]
     pub email: Option<String>,
     /// A cursor (an object ID) for the previous page.
     #[serde(default)]
     pub ending_before: Option<String>,
-    /// How many objects to return.
-    ///
-    /// Default: `10` (filled in when absent).
-    pub limit: i64,
-    /// A cursor (an object ID) for the next page.
+    /// Fields of the answer to expand (`expand[]=data.default_source`).
     #[serde(default)]
-    pub starting_after: Option<String>,
+    pub expand: Option<Vec<String>>,
     /// Only customers of this test clock.
     #[serde(default)]
     pub test_clock: Option<String>,
 }
 
-impl Default for CustomersListQuery {
-    fn default() -> Self {
-        CustomersListQuery {
-            created: None,
-            email: None,
-            ending_before: None,
-            limit: rt::defaults::from_json("10"),
-            starting_after: None,
-            test_clock: None,
-        }
-    }
+/// The headers of `GetCustomers` (`GET /v1/customers`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersListHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `GetCustomers` (`GET /v1/customers`): one variant per documented status.
@@ -130,7 +143,11 @@ impl Default for CustomersListQuery {
 #[allow(clippy::large_enum_variant)]
 pub enum CustomersListResponse {
     /// `200`.
-    Ok(models::CustomerList),
+    Ok(models::PaginatedCustomerList),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomersListResponse {
@@ -138,6 +155,12 @@ impl IntoResponse for CustomersListResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
@@ -147,9 +170,16 @@ pub(super) static LIST: Operation = Operation::new(
         "GetCustomers",
         Security::required(&["rak_customer_read"]),
     )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .query(
         &[
-            Param::query("created", Type::Integer),
+            Param::query("limit", Type::Integer),
+            Param::query("starting_after", Type::String),
+            Param {
+                style: Style::DeepObject,
+                ..Param::query("created", Type::Named(1))
+            },
+
             Param {
                 rules: Rules {
                     max_length: Some(512),
@@ -160,17 +190,17 @@ pub(super) static LIST: Operation = Operation::new(
 
             Param::query("ending_before", Type::String),
             Param {
-                default: Some("10"),
-                rules: Rules {
-                    minimum: Some(1.0),
-                    maximum: Some(100.0),
-                    ..Rules::NONE
-                },
-                ..Param::query("limit", Type::Integer)
+                style: Style::Brackets,
+                ..Param::query("expand", Type::List(&Type::String))
             },
 
-            Param::query("starting_after", Type::String),
             Param::query("test_clock", Type::String),
+        ],
+    )
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
         ],
     );
 
@@ -182,9 +212,33 @@ pub(super) async fn customers_list<T: CustomersApi>(
     let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
-            <T as CustomersApi>::list(state.implementation(), ctx, input.query()?).await
+            <T as CustomersApi>::list(
+                    state.implementation(),
+                    ctx,
+                    input.query()?,
+                    input.headers()?,
+                )
+                .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `PostCustomers` (`POST /v1/customers`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersCreateHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `PostCustomers` (`POST /v1/customers`): one variant per documented status.
@@ -193,8 +247,10 @@ pub(super) async fn customers_list<T: CustomersApi>(
 pub enum CustomersCreateResponse {
     /// `200`.
     Ok(models::Customer),
-    /// `400`.
-    BadRequest(models::Error),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomersCreateResponse {
@@ -202,16 +258,29 @@ impl IntoResponse for CustomersCreateResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
-            Self::BadRequest(body) => runtime::json(400, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
 
 /// What the router checks before `PostCustomers` runs.
 pub(super) static CREATE: Operation = Operation::new(
-    "PostCustomers",
-    Security::required(&["rak_customer_write"]),
-);
+        "PostCustomers",
+        Security::required(&["rak_customer_write"]),
+    )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
+        ],
+    )
+    .form_body(Type::Named(2));
 
 pub(super) async fn customers_create<T: CustomersApi>(
     State(state): State<runtime::Shared<T>>,
@@ -220,10 +289,43 @@ pub(super) async fn customers_create<T: CustomersApi>(
     let call = state.prepare(request, &CREATE).await?;
     let answer = state
         .respond(async {
-            let (ctx, _input) = call.required()?;
-            <T as CustomersApi>::create(state.implementation(), ctx).await
+            let (ctx, mut input) = call.required()?;
+            <T as CustomersApi>::create(
+                    state.implementation(),
+                    ctx,
+                    input.headers()?,
+                    input.body()?,
+                )
+                .await
         });
     Ok(answer.await)
+}
+
+/// The query parameters of `GetCustomersCustomer` (`GET /v1/customers/{customer}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersRetrieveQuery {
+    /// Fields of the answer to expand.
+    #[serde(default)]
+    pub expand: Option<Vec<String>>,
+}
+
+/// The headers of `GetCustomersCustomer` (`GET /v1/customers/{customer}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersRetrieveHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `GetCustomersCustomer` (`GET /v1/customers/{customer}`): one variant per documented status.
@@ -232,8 +334,10 @@ pub(super) async fn customers_create<T: CustomersApi>(
 pub enum CustomersRetrieveResponse {
     /// `200`.
     Ok(models::CustomerOrDeleted),
-    /// `404`.
-    NotFound(models::Error),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomersRetrieveResponse {
@@ -241,7 +345,12 @@ impl IntoResponse for CustomersRetrieveResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
-            Self::NotFound(body) => runtime::json(404, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
@@ -251,6 +360,7 @@ pub(super) static RETRIEVE: Operation = Operation::new(
         "GetCustomersCustomer",
         Security::required(&["rak_customer_read"]),
     )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .path(
         &[
             Param {
@@ -260,6 +370,20 @@ pub(super) static RETRIEVE: Operation = Operation::new(
                 },
                 ..Param::path("customer", Type::String)
             },
+        ],
+    )
+    .query(
+        &[
+            Param {
+                style: Style::Brackets,
+                ..Param::query("expand", Type::List(&Type::String))
+            },
+        ],
+    )
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
         ],
     );
 
@@ -275,10 +399,30 @@ pub(super) async fn customers_retrieve<T: CustomersApi>(
                     state.implementation(),
                     ctx,
                     input.path("customer")?,
+                    input.query()?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `PostCustomersCustomer` (`POST /v1/customers/{customer}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersUpdateHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `PostCustomersCustomer` (`POST /v1/customers/{customer}`): one variant per documented status.
@@ -287,10 +431,10 @@ pub(super) async fn customers_retrieve<T: CustomersApi>(
 pub enum CustomersUpdateResponse {
     /// `200`.
     Ok(models::Customer),
-    /// `400`.
-    BadRequest(models::Error),
-    /// `404`.
-    NotFound(models::Error),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomersUpdateResponse {
@@ -298,8 +442,12 @@ impl IntoResponse for CustomersUpdateResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
-            Self::BadRequest(body) => runtime::json(400, &body),
-            Self::NotFound(body) => runtime::json(404, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
@@ -309,6 +457,7 @@ pub(super) static UPDATE: Operation = Operation::new(
         "PostCustomersCustomer",
         Security::required(&["rak_customer_write"]),
     )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .path(
         &[
             Param {
@@ -319,7 +468,14 @@ pub(super) static UPDATE: Operation = Operation::new(
                 ..Param::path("customer", Type::String)
             },
         ],
-    );
+    )
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
+        ],
+    )
+    .form_body(Type::Named(3));
 
 pub(super) async fn customers_update<T: CustomersApi>(
     State(state): State<runtime::Shared<T>>,
@@ -333,10 +489,30 @@ pub(super) async fn customers_update<T: CustomersApi>(
                     state.implementation(),
                     ctx,
                     input.path("customer")?,
+                    input.headers()?,
+                    input.body()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `DeleteCustomersCustomer` (`DELETE /v1/customers/{customer}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct CustomersDeleteHeaders {
+    /// The API version to use instead of the account's default.
+    ///
+    /// Wire name: `Stripe-Version`.
+    #[serde(rename = "Stripe-Version")]
+    #[serde(default)]
+    pub stripe_version: Option<String>,
+    /// The connected account to act as (Connect platforms).
+    ///
+    /// Wire name: `Stripe-Account`.
+    #[serde(rename = "Stripe-Account")]
+    #[serde(default)]
+    pub stripe_account: Option<String>,
 }
 
 /// The answers of `DeleteCustomersCustomer` (`DELETE /v1/customers/{customer}`): one variant per documented status.
@@ -345,8 +521,10 @@ pub(super) async fn customers_update<T: CustomersApi>(
 pub enum CustomersDeleteResponse {
     /// `200`.
     Ok(models::DeletedCustomer),
-    /// `404`.
-    NotFound(models::Error),
+    /// `default`.
+    ///
+    /// With the status to answer, which must be one the key covers.
+    Other(u16, models::Error),
 }
 
 impl IntoResponse for CustomersDeleteResponse {
@@ -354,7 +532,12 @@ impl IntoResponse for CustomersDeleteResponse {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => runtime::json(200, &body),
-            Self::NotFound(body) => runtime::json(404, &body),
+            Self::Other(status, body) => {
+                match runtime::status_in(status, runtime::StatusRange::Any) {
+                    Ok(status) => runtime::json(status, &body),
+                    Err(fault) => fault.into_response(),
+                }
+            }
         }
     }
 }
@@ -364,6 +547,7 @@ pub(super) static DELETE: Operation = Operation::new(
         "DeleteCustomersCustomer",
         Security::required(&["rak_customer_write"]),
     )
+    .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .path(
         &[
             Param {
@@ -373,6 +557,12 @@ pub(super) static DELETE: Operation = Operation::new(
                 },
                 ..Param::path("customer", Type::String)
             },
+        ],
+    )
+    .headers(
+        &[
+            Param::header("Stripe-Version", Type::String),
+            Param::header("Stripe-Account", Type::String),
         ],
     );
 
@@ -388,6 +578,7 @@ pub(super) async fn customers_delete<T: CustomersApi>(
                     state.implementation(),
                     ctx,
                     input.path("customer")?,
+                    input.headers()?,
                 )
                 .await
         });

@@ -142,7 +142,188 @@ pub fn scope_rules() -> ScopeRules {
 }
 
 /// Every type a request can carry, as the router checks inputs against it; `Type::Named(i)` is `types[i]`.
-static SCHEMA: Schema = Schema { types: &[] };
+static SCHEMA: Schema = Schema {
+    types: &[
+        TypeDef::Struct(Struct {
+            name: "Address",
+            reject_unknown: false,
+            fields: &[
+                Field {
+                    nullable: true,
+                    ..Field::optional("city", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("country", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("line1", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("line2", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("postal_code", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    ..Field::optional("state", Type::String)
+                },
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "RangeQuerySpecs",
+            reject_unknown: false,
+            fields: &[
+                Field::optional("gt", Type::Integer),
+                Field::optional("gte", Type::Integer),
+                Field::optional("lt", Type::Integer),
+                Field::optional("lte", Type::Integer),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "CustomerCreateParams",
+            reject_unknown: false,
+            fields: &[
+                Field::optional("address", Type::Named(0)),
+                Field::optional("balance", Type::Integer),
+                Field {
+                    rules: Rules {
+                        max_length: Some(5000),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("description", Type::String)
+                },
+                Field {
+                    rules: Rules {
+                        max_length: Some(512),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("email", Type::String)
+                },
+                Field::optional("expand", Type::List(&Type::String)),
+                Field::optional("metadata", Type::Map(&Type::String)),
+                Field {
+                    rules: Rules {
+                        max_length: Some(256),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("name", Type::String)
+                },
+                Field {
+                    rules: Rules {
+                        max_length: Some(20),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("phone", Type::String)
+                },
+                Field::optional("preferred_locales", Type::List(&Type::String)),
+                Field {
+                    rules: Rules {
+                        max_length: Some(5000),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("source", Type::String)
+                },
+                Field::optional("tax_exempt", Type::Named(4)),
+                Field {
+                    rules: Rules {
+                        max_length: Some(5000),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("test_clock", Type::String)
+                },
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "CustomerUpdateParams",
+            reject_unknown: false,
+            fields: &[
+                Field {
+                    nullable: true,
+                    ..Field::optional("address", Type::Named(0))
+                },
+                Field::optional("balance", Type::Integer),
+                Field {
+                    rules: Rules {
+                        max_length: Some(5000),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("default_source", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    rules: Rules {
+                        max_length: Some(5000),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("description", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    rules: Rules {
+                        max_length: Some(512),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("email", Type::String)
+                },
+                Field::optional("expand", Type::List(&Type::String)),
+                Field {
+                    nullable: true,
+                    ..Field::optional("metadata", Type::Map(&Type::String))
+                },
+                Field {
+                    nullable: true,
+                    rules: Rules {
+                        max_length: Some(256),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("name", Type::String)
+                },
+                Field {
+                    nullable: true,
+                    rules: Rules {
+                        max_length: Some(20),
+                        ..Rules::NONE
+                    },
+                    ..Field::optional("phone", Type::String)
+                },
+                Field::optional("preferred_locales", Type::List(&Type::String)),
+                Field {
+                    nullable: true,
+                    ..Field::optional("tax_exempt", Type::Named(4))
+                },
+            ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "TaxExempt",
+            values: &[
+                Literal::Str("exempt"),
+                Literal::Str("none"),
+                Literal::Str("reverse"),
+            ],
+        }),
+    ],
+};
+
+/// The API's auth schemes, in spec order; each operation lists the ones it accepts.
+#[allow(dead_code)]
+pub(super) const SCHEMES: [super::rt::SecurityScheme; 2] = [
+    super::rt::SecurityScheme {
+        name: "basicAuth",
+        scheme: super::rt::AuthScheme::Basic,
+        env: Some("STRIPE_SECRET_KEY"),
+    },
+
+    super::rt::SecurityScheme {
+        name: "bearerAuth",
+        scheme: super::rt::AuthScheme::Bearer,
+        env: Some("STRIPE_SECRET_KEY"),
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -156,11 +337,26 @@ mod tests {
             assert_eq!(
                 super::SCHEMA.verify_params(super::customers::LIST.query), Ok(())
             );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::LIST.headers), Ok(())
+            );
+        }
+        #[cfg(feature = "customers")]
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::CREATE.headers), Ok(())
+            );
         }
         #[cfg(feature = "customers")]
         {
             assert_eq!(
                 super::SCHEMA.verify_params(super::customers::RETRIEVE.path), Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::RETRIEVE.query), Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::RETRIEVE.headers), Ok(())
             );
         }
         #[cfg(feature = "customers")]
@@ -168,11 +364,17 @@ mod tests {
             assert_eq!(
                 super::SCHEMA.verify_params(super::customers::UPDATE.path), Ok(())
             );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::UPDATE.headers), Ok(())
+            );
         }
         #[cfg(feature = "customers")]
         {
             assert_eq!(
                 super::SCHEMA.verify_params(super::customers::DELETE.path), Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customers::DELETE.headers), Ok(())
             );
         }
         #[cfg(feature = "customer-sources")]
@@ -183,6 +385,10 @@ mod tests {
             assert_eq!(
                 super::SCHEMA.verify_params(super::customer_sources::LIST.query), Ok(())
             );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customer_sources::LIST.headers),
+                Ok(())
+            );
         }
         #[cfg(feature = "customer-sources")]
         {
@@ -190,11 +396,19 @@ mod tests {
                 super::SCHEMA.verify_params(super::customer_sources::RETRIEVE.path),
                 Ok(())
             );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customer_sources::RETRIEVE.headers),
+                Ok(())
+            );
         }
         #[cfg(feature = "customer-sources")]
         {
             assert_eq!(
                 super::SCHEMA.verify_params(super::customer_sources::DETACH.path), Ok(())
+            );
+            assert_eq!(
+                super::SCHEMA.verify_params(super::customer_sources::DETACH.headers),
+                Ok(())
             );
         }
     }

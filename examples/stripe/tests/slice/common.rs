@@ -1,12 +1,10 @@
-//! Shared by the Stripe slice's tests: Stripe's fixtures, the round-trip check, the fake on 127.0.0.1 and clients.
+//! Shared by the Stripe slice's tests: Stripe's fixtures, the fake on 127.0.0.1 and clients of it.
 
-// Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
+pub use slice_testkit::round_trip;
 
 use stripe_example::Stripe;
 use stripe_slice::client::{ApiErrorBody, Client, Error, RetryPolicy};
 use stripe_slice::models::ApiErrors;
-use stripe_slice::rt::serde::{de::DeserializeOwned, Serialize};
 use stripe_slice::rt::serde_json::{self, Value};
 
 /// Stripe's fixture `name` (a file of `tests/data/`) as a JSON value.
@@ -14,21 +12,6 @@ pub fn fixture(name: &str) -> Value {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Decodes `value` into `T` and encodes it back: the JSON must come back the same (compared as values, so key order
-/// does not matter). Returns the decoded value for further checks.
-pub fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> T {
-    let decoded: T = serde_json::from_value(value.clone())
-        .unwrap_or_else(|e| panic!("does not decode into {}: {e}", std::any::type_name::<T>()));
-    let encoded = serde_json::to_value(&decoded).expect("a model encodes");
-    assert_eq!(
-        &encoded,
-        value,
-        "{} does not encode back to the same JSON",
-        std::any::type_name::<T>()
-    );
-    decoded
 }
 
 /// Starts the fake with the demo keys and returns its base URL.
@@ -39,7 +22,8 @@ pub async fn start() -> String {
     format!("http://{address}")
 }
 
-/// A client of `base` sending `key` (`None`: no credentials). Retries are off: every answer here is final.
+/// A client of `base` sending `key` as a bearer token (`None`: no credentials). Retries are off: every answer here
+/// is final.
 pub fn client(base: &str, key: Option<&str>) -> Client {
     let builder = Client::builder()
         .base_url(base)

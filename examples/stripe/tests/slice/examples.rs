@@ -1,9 +1,7 @@
 //! Stripe's own fixtures (tests/data, copied from stripe/openapi) decode into the generated models, directly and
 //! through each union that holds them, and encode back to the same JSON.
 
-mod common;
-
-use common::{fixture, round_trip};
+use crate::common::{fixture, round_trip};
 use stripe_slice::models::{
     BankAccount, Card, Customer, CustomerOrDeleted, CustomerTestClock, DeletedCustomer,
     DeletedPaymentSource, DeletedTrue, Discount, ExpandableCustomer, PaymentSource,
