@@ -910,13 +910,5 @@ pub fn app(github: GitHub) -> axum::Router {
 /// Serves `github` on an ephemeral port of 127.0.0.1 in a background task and returns its address. The task runs
 /// until the runtime that spawned it shuts down (in tests: the end of the test).
 pub async fn serve(github: GitHub) -> std::io::Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
-    let address = listener.local_addr()?;
-    let app = app(github);
-    tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).await {
-            eprintln!("github fake stopped: {error}");
-        }
-    });
-    Ok(address)
+    slice_testkit::serve(app(github), "github fake").await
 }

@@ -600,12 +600,5 @@ pub async fn serve(stripe: Stripe) -> std::io::Result<SocketAddr> {
 
 /// Serves `app` (the fake's router, perhaps wrapped in a test's own layers) as [`serve`] does.
 pub async fn serve_app(app: axum::Router) -> std::io::Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).await {
-            eprintln!("stripe fake stopped: {error}");
-        }
-    });
-    Ok(address)
+    slice_testkit::serve(app, "stripe fake").await
 }

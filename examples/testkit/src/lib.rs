@@ -1,10 +1,25 @@
-//! Test helpers the real-API slices' example crates (`examples/github`, `examples/stripe`, `examples/openai`) share,
-//! so each keeps only what is about its own API.
+//! What the real-API slices' example crates (`examples/github`, `examples/stripe`, `examples/openai`) share, so each
+//! keeps only what is about its own API: serving a fake, and test helpers.
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Serves `app` on an ephemeral port of 127.0.0.1 in a background task and returns its address; `name` (the fake's)
+/// goes in the message if serving stops. The task runs until the runtime that spawned it shuts down (in tests: the
+/// end of the test).
+pub async fn serve(app: axum::Router, name: &'static str) -> std::io::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            eprintln!("{name} stopped: {error}");
+        }
+    });
+    Ok(address)
+}
 
 /// Decodes `value` into `T` and encodes it back: the JSON must come back the same (compared as values, so key order
 /// does not matter). Returns the decoded value for further checks.

@@ -300,11 +300,8 @@ pub struct CreateChatCompletionRequest {
     /// May be absent or null.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub stop: super::rt::Nullable<CreateChatCompletionRequestStop>,
-    /// Streaming answers are server-sent events, which this slice does not offer.
-    ///
-    /// May be null. Default: `false` (when absent).
-    #[serde(default = "CreateChatCompletionRequest::default_stream")]
-    pub stream: Option<bool>,
+    /// Always `true` here: the answer streams as server-sent events (see `createChatCompletion`).
+    pub stream: StreamOn,
     /// The `stream_options` field.
     ///
     /// May be absent or null.
@@ -374,11 +371,6 @@ impl CreateChatCompletionRequest {
     /// The spec's default of `presence_penalty`: `0`.
     fn default_presence_penalty() -> Option<f64> {
         super::rt::defaults::from_json("0")
-    }
-
-    /// The spec's default of `stream`: `false`.
-    fn default_stream() -> Option<bool> {
-        super::rt::defaults::from_json("false")
     }
 
     /// The spec's default of `parallel_tool_calls`: `true`.
@@ -1466,14 +1458,15 @@ impl<'de> Deserialize<'de> for FilePurpose {
     }
 }
 
-/// The files of the organization.
+/// The body of `createFile`, multipart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]
-pub struct ListFilesResponse {
-    /// The `data` field.
-    pub data: Vec<OpenAIFile>,
-    /// The `object` field.
-    pub object: ListObject,
+pub struct CreateFileRequest {
+    /// The file to upload (its name is kept).
+    #[serde(skip)]
+    pub file: super::rt::File,
+    /// What the file is for: `assistants`, `batch`, `fine-tune`, `vision`, ...
+    pub purpose: FilePurpose,
 }
 
 /// What deleting a file answers.
@@ -1486,6 +1479,73 @@ pub struct DeleteFileResponse {
     pub object: FileObject,
     /// The `deleted` field.
     pub deleted: bool,
+}
+
+/// One chunk of a streamed chat completion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct CreateChatCompletionStreamResponse {
+    /// The completion's id; every chunk carries the same.
+    pub id: String,
+    /// The `object` field.
+    pub object: ChunkObject,
+    /// When the completion was created (Unix seconds); the same in every chunk.
+    pub created: i64,
+    /// The `model` field.
+    pub model: String,
+    /// The `service_tier` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub service_tier: super::rt::Nullable<ChunkServiceTier>,
+    /// The `system_fingerprint` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub system_fingerprint: super::rt::Nullable<String>,
+    /// The choices' deltas; empty in the last chunk when `stream_options.include_usage` asked for usage.
+    pub choices: Vec<ChatCompletionStreamChoice>,
+    /// Only in the last chunk, with `stream_options: {include_usage: true}`.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub usage: super::rt::Nullable<CompletionUsage>,
+}
+
+/// The body of `createSpeech`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct CreateSpeechRequest {
+    /// A text-to-speech model.
+    pub model: SpeechModel,
+    /// The text to speak.
+    ///
+    /// At most 4096 characters.
+    pub input: String,
+    /// The voice to speak with.
+    pub voice: Voice,
+    /// The `response_format` field.
+    ///
+    /// Default: `"mp3"` (when absent).
+    #[serde(default = "CreateSpeechRequest::default_response_format")]
+    pub response_format: SpeechFormat,
+    /// The `speed` field.
+    ///
+    /// Minimum 0.25. Maximum 4. Default: `1` (when absent).
+    #[serde(default = "CreateSpeechRequest::default_speed")]
+    pub speed: f64,
+}
+
+impl CreateSpeechRequest {
+    /// The spec's default of `response_format`: `"mp3"`.
+    fn default_response_format() -> SpeechFormat {
+        super::rt::defaults::from_json("\"mp3\"")
+    }
+
+    /// The spec's default of `speed`: `1`.
+    fn default_speed() -> f64 {
+        super::rt::defaults::from_json("1")
+    }
 }
 
 /// The `ServiceTierRequest` enum.
@@ -1583,6 +1643,59 @@ impl<'de> Deserialize<'de> for CreateChatCompletionRequestStop {
             return Ok(CreateChatCompletionRequestStop::Many(v));
         }
         Err(tried.error())
+    }
+}
+
+/// The `StreamOn` enum.
+///
+/// Values: `true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StreamOn {
+    /// The value `true`.
+    True,
+}
+
+impl StreamOn {
+    /// Every known value of [`StreamOn`] with its wire value, in spec order.
+    pub const ALL: &'static [(StreamOn, bool)] = &[(StreamOn::True, true)];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_bool(&self) -> bool {
+        super::rt::enums::wire(self, Self::ALL, false)
+    }
+}
+
+impl std::str::FromStr for StreamOn {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse_value(value, Self::ALL, "StreamOn")
+    }
+}
+
+impl std::fmt::Display for StreamOn {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.as_bool())
+    }
+}
+
+impl Serialize for StreamOn {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bool(self.as_bool())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamOn {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize_value(deserializer, Self::ALL, "StreamOn", None)
     }
 }
 
@@ -3018,4 +3131,685 @@ impl<'de> Deserialize<'de> for FileStatus {
     ) -> Result<Self, D::Error> {
         super::rt::enums::deserialize(deserializer, Self::ALL, "FileStatus")
     }
+}
+
+/// The `ChunkObject` enum.
+///
+/// Values: `chat.completion.chunk`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChunkObject {
+    /// The value `chat.completion.chunk`.
+    ChatCompletionChunk,
+}
+
+impl ChunkObject {
+    /// Every known value of [`ChunkObject`] with its wire value, in spec order.
+    pub const ALL: &'static [(ChunkObject, &'static str)] = &[
+        (ChunkObject::ChatCompletionChunk, "chat.completion.chunk"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for ChunkObject {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "ChunkObject")
+    }
+}
+
+impl std::fmt::Display for ChunkObject {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ChunkObject {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChunkObject {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "ChunkObject")
+    }
+}
+
+/// The `ChunkServiceTier` enum.
+///
+/// Values: `scale`, `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChunkServiceTier {
+    /// The value `scale`.
+    Scale,
+    /// The value `default`.
+    Default,
+}
+
+impl ChunkServiceTier {
+    /// Every known value of [`ChunkServiceTier`] with its wire value, in spec order.
+    pub const ALL: &'static [(ChunkServiceTier, &'static str)] = &[
+        (ChunkServiceTier::Scale, "scale"),
+        (ChunkServiceTier::Default, "default"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for ChunkServiceTier {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "ChunkServiceTier")
+    }
+}
+
+impl std::fmt::Display for ChunkServiceTier {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ChunkServiceTier {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChunkServiceTier {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "ChunkServiceTier")
+    }
+}
+
+/// The `DeltaRole` enum.
+///
+/// Values: `system`, `user`, `assistant`, `tool`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeltaRole {
+    /// The value `system`.
+    System,
+    /// The value `user`.
+    User,
+    /// The value `assistant`.
+    Assistant,
+    /// The value `tool`.
+    Tool,
+}
+
+impl DeltaRole {
+    /// Every known value of [`DeltaRole`] with its wire value, in spec order.
+    pub const ALL: &'static [(DeltaRole, &'static str)] = &[
+        (DeltaRole::System, "system"),
+        (DeltaRole::User, "user"),
+        (DeltaRole::Assistant, "assistant"),
+        (DeltaRole::Tool, "tool"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for DeltaRole {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "DeltaRole")
+    }
+}
+
+impl std::fmt::Display for DeltaRole {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DeltaRole {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DeltaRole {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "DeltaRole")
+    }
+}
+
+/// The `ToolCallChunkType` enum.
+///
+/// Values: `function`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ToolCallChunkType {
+    /// The value `function`.
+    Function,
+}
+
+impl ToolCallChunkType {
+    /// Every known value of [`ToolCallChunkType`] with its wire value, in spec order.
+    pub const ALL: &'static [(ToolCallChunkType, &'static str)] = &[
+        (ToolCallChunkType::Function, "function"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for ToolCallChunkType {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "ToolCallChunkType")
+    }
+}
+
+impl std::fmt::Display for ToolCallChunkType {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ToolCallChunkType {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolCallChunkType {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "ToolCallChunkType")
+    }
+}
+
+/// The `ChatCompletionMessageToolCallChunkFunction` model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ChatCompletionMessageToolCallChunkFunction {
+    /// The `name` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `arguments` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<String>,
+}
+
+/// The `ChatCompletionMessageToolCallChunk` model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ChatCompletionMessageToolCallChunk {
+    /// The `index` field.
+    pub index: i64,
+    /// The `id` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `type` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ToolCallChunkType>,
+    /// The `function` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<ChatCompletionMessageToolCallChunkFunction>,
+}
+
+/// The `ChatCompletionStreamResponseDelta` model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ChatCompletionStreamResponseDelta {
+    /// The `role` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<DeltaRole>,
+    /// The `content` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub content: super::rt::Nullable<String>,
+    /// The `refusal` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub refusal: super::rt::Nullable<String>,
+    /// The `tool_calls` field.
+    ///
+    /// May be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ChatCompletionMessageToolCallChunk>>,
+}
+
+/// The `ChatCompletionStreamChoiceLogprobs` model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ChatCompletionStreamChoiceLogprobs {
+    /// The `content` field.
+    ///
+    /// May be null.
+    pub content: Option<Vec<ChatCompletionTokenLogprob>>,
+}
+
+/// The `StreamFinishReason` enum.
+///
+/// Values: `stop`, `length`, `tool_calls`, `content_filter`, `function_call`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StreamFinishReason {
+    /// The value `stop`.
+    Stop,
+    /// The value `length`.
+    Length,
+    /// The value `tool_calls`.
+    ToolCalls,
+    /// The value `content_filter`.
+    ContentFilter,
+    /// The value `function_call`.
+    FunctionCall,
+}
+
+impl StreamFinishReason {
+    /// Every known value of [`StreamFinishReason`] with its wire value, in spec order.
+    pub const ALL: &'static [(StreamFinishReason, &'static str)] = &[
+        (StreamFinishReason::Stop, "stop"),
+        (StreamFinishReason::Length, "length"),
+        (StreamFinishReason::ToolCalls, "tool_calls"),
+        (StreamFinishReason::ContentFilter, "content_filter"),
+        (StreamFinishReason::FunctionCall, "function_call"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for StreamFinishReason {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "StreamFinishReason")
+    }
+}
+
+impl std::fmt::Display for StreamFinishReason {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamFinishReason {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamFinishReason {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "StreamFinishReason")
+    }
+}
+
+/// The `ChatCompletionStreamChoice` model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct ChatCompletionStreamChoice {
+    /// The `index` field.
+    pub index: i64,
+    /// The `delta` field.
+    pub delta: ChatCompletionStreamResponseDelta,
+    /// The `logprobs` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub logprobs: super::rt::Nullable<ChatCompletionStreamChoiceLogprobs>,
+    /// The `finish_reason` field.
+    ///
+    /// May be null.
+    pub finish_reason: Option<StreamFinishReason>,
+}
+
+/// The `SpeechModel` enum.
+///
+/// Values: `tts-1`, `tts-1-hd`. Open: a value this version does not know is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpeechModel {
+    /// The value `tts-1`.
+    Tts1,
+    /// The value `tts-1-hd`.
+    Tts1Hd,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+
+impl SpeechModel {
+    /// Every known value of [`SpeechModel`] with its wire value, in spec order.
+    pub const ALL: &'static [(SpeechModel, &'static str)] = &[
+        (SpeechModel::Tts1, "tts-1"),
+        (SpeechModel::Tts1Hd, "tts-1-hd"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpeechModel::Unknown(value) => value,
+            known => super::rt::enums::wire_name(known, Self::ALL),
+        }
+    }
+}
+
+impl From<&str> for SpeechModel {
+    #[inline]
+    fn from(value: &str) -> Self {
+        super::rt::enums::parse_open(value, Self::ALL, SpeechModel::Unknown)
+    }
+}
+
+impl std::str::FromStr for SpeechModel {
+    type Err = std::convert::Infallible;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SpeechModel {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for SpeechModel {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SpeechModel {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize_open(deserializer, Self::ALL, SpeechModel::Unknown)
+    }
+}
+
+/// The `Voice` enum.
+///
+/// Values: `alloy`, `echo`, `fable`, `onyx`, `nova`, `shimmer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Voice {
+    /// The value `alloy`.
+    Alloy,
+    /// The value `echo`.
+    Echo,
+    /// The value `fable`.
+    Fable,
+    /// The value `onyx`.
+    Onyx,
+    /// The value `nova`.
+    Nova,
+    /// The value `shimmer`.
+    Shimmer,
+}
+
+impl Voice {
+    /// Every known value of [`Voice`] with its wire value, in spec order.
+    pub const ALL: &'static [(Voice, &'static str)] = &[
+        (Voice::Alloy, "alloy"),
+        (Voice::Echo, "echo"),
+        (Voice::Fable, "fable"),
+        (Voice::Onyx, "onyx"),
+        (Voice::Nova, "nova"),
+        (Voice::Shimmer, "shimmer"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for Voice {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "Voice")
+    }
+}
+
+impl std::fmt::Display for Voice {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Voice {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Voice {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "Voice")
+    }
+}
+
+/// The `SpeechFormat` enum.
+///
+/// Values: `mp3`, `opus`, `aac`, `flac`, `wav`, `pcm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpeechFormat {
+    /// The value `mp3`.
+    Mp3,
+    /// The value `opus`.
+    Opus,
+    /// The value `aac`.
+    Aac,
+    /// The value `flac`.
+    Flac,
+    /// The value `wav`.
+    Wav,
+    /// The value `pcm`.
+    Pcm,
+}
+
+impl SpeechFormat {
+    /// Every known value of [`SpeechFormat`] with its wire value, in spec order.
+    pub const ALL: &'static [(SpeechFormat, &'static str)] = &[
+        (SpeechFormat::Mp3, "mp3"),
+        (SpeechFormat::Opus, "opus"),
+        (SpeechFormat::Aac, "aac"),
+        (SpeechFormat::Flac, "flac"),
+        (SpeechFormat::Wav, "wav"),
+        (SpeechFormat::Pcm, "pcm"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for SpeechFormat {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "SpeechFormat")
+    }
+}
+
+impl std::fmt::Display for SpeechFormat {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for SpeechFormat {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SpeechFormat {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "SpeechFormat")
+    }
+}
+
+/// The `ListOrder` enum.
+///
+/// Values: `asc`, `desc`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListOrder {
+    /// The value `asc`.
+    Asc,
+    /// The value `desc`.
+    Desc,
+}
+
+impl ListOrder {
+    /// Every known value of [`ListOrder`] with its wire value, in spec order.
+    pub const ALL: &'static [(ListOrder, &'static str)] = &[
+        (ListOrder::Asc, "asc"),
+        (ListOrder::Desc, "desc"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for ListOrder {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "ListOrder")
+    }
+}
+
+impl std::fmt::Display for ListOrder {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ListOrder {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ListOrder {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "ListOrder")
+    }
+}
+
+/// One page of a paginated list (cursor pagination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct PaginatedOpenAIFileList {
+    /// The items of this page.
+    pub data: Vec<OpenAIFile>,
+    /// Whether more items follow this page.
+    pub has_more: bool,
+    /// The `object` field.
+    pub object: ListObject,
+    /// The id of the page's first file.
+    ///
+    /// May be null.
+    pub first_id: Option<String>,
+    /// The id of the page's last file.
+    ///
+    /// May be null.
+    pub last_id: Option<String>,
 }

@@ -17,11 +17,15 @@ pub struct ChatClient<'a> {
 impl ChatClient<'_> {
     /// Creates a model response for the given chat conversation.
     ///
+    /// Streamed: the answer is server-sent events, one `CreateChatCompletionStreamResponse` chunk each, ending
+    /// with `data: [DONE]`. (The API answers `stream: false` with one `CreateChatCompletionResponse`; one route
+    /// has one answer here, so the slice takes the streamed form and requires `stream: true`.)
+    ///
     /// `POST /v1/chat/completions` (operation `createChatCompletion`). Scopes: `model.request`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`CreateChatCompletionResponse`](super::super::models::CreateChatCompletionResponse)
+    /// - `200` → returns [`CreateChatCompletionStreamResponse`](super::super::models::CreateChatCompletionStreamResponse): The chunks, then `data: [DONE]`.
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
     ///
     /// # Example
@@ -37,7 +41,7 @@ impl ChatClient<'_> {
     ///     .logprobs(true)
     ///     .n(1)
     ///     .presence_penalty(1.0)
-    ///     .stream(true)
+    ///     .stream(openai_slice::models::StreamOn::True)
     ///     .parallel_tool_calls(true)
     ///     .send()
     ///     .await?;
@@ -56,7 +60,8 @@ static CREATE_COMPLETION: runtime::Operation = runtime::Operation::new(
         runtime::HttpMethod::Post,
         "/v1/chat/completions",
     )
-    .json_body(&["messages", "model"]);
+    .json_body(&["messages", "model", "stream"])
+    .accept("text/event-stream");
 
 /// A request of [`ChatClient::create_completion`]: Creates a model response for the given chat conversation.
 ///
@@ -362,20 +367,15 @@ impl ChatCreateCompletionRequest {
         Self(self.0.null("stop"))
     }
 
-    /// Streaming answers are server-sent events, which this slice does not offer. (Body field `stream`, required, may be null.) Default: `false`.
-    pub fn stream(self, value: impl Into<bool>) -> Self {
-        Self(self.0.field::<bool>("stream", value.into()))
+    /// Always `true` here: the answer streams as server-sent events (see `createChatCompletion`). (Body field `stream`, required.)
+    pub fn stream(self, value: impl Into<models::StreamOn>) -> Self {
+        Self(self.0.field::<models::StreamOn>("stream", value.into()))
     }
 
-    /// Sets the body field `stream` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    /// Sets the body field `stream` from its stored form (`None`: not sent).
     #[inline]
-    pub fn set_stream(self, value: impl Into<runtime::Nullable<bool>>) -> Self {
-        Self(self.0.field_nullable("stream", value.into()))
-    }
-
-    /// Sends the body field `stream` as `null` (clears it).
-    pub fn stream_null(self) -> Self {
-        Self(self.0.null("stream"))
+    pub fn set_stream(self, value: Option<models::StreamOn>) -> Self {
+        Self(self.0.field_opt("stream", value))
     }
 
     /// The `stream_options` field. (Body field `stream_options`, optional, may be null.)
@@ -517,7 +517,24 @@ impl ChatCreateCompletionRequest {
     }
 
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<models::CreateChatCompletionResponse, Error> {
-        self.0.send().await?.success_json()
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::EventStream<models::CreateChatCompletionStreamResponse, ApiErrorBody>,
+        Error,
+    > {
+        self.0.send_streaming().await?.success_events(Some("[DONE]")).await
     }
+}
+
+/// The documented response headers of `create_completion` (`POST /v1/chat/completions`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct ChatCreateCompletionResponseHeaders {
+    /// The request's identifier, to quote to OpenAI's support. (`x-request-id`; absent when not sent.)
+    #[serde(rename = "x-request-id", default)]
+    pub x_request_id: Option<String>,
+    /// How long the API took to process the request. (`openai-processing-ms`; absent when not sent.)
+    #[serde(rename = "openai-processing-ms", default)]
+    pub openai_processing_ms: Option<i64>,
 }

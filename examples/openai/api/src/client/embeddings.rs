@@ -131,4 +131,29 @@ impl EmbeddingsCreateRequest {
     pub async fn send(self) -> Result<models::CreateEmbeddingResponse, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<
+            models::CreateEmbeddingResponse,
+            EmbeddingsCreateResponseHeaders,
+        >,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `create` (`POST /v1/embeddings`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct EmbeddingsCreateResponseHeaders {
+    /// The request's identifier, to quote to OpenAI's support. (`x-request-id`; absent when not sent.)
+    #[serde(rename = "x-request-id", default)]
+    pub x_request_id: Option<String>,
+    /// How long the API took to process the request. (`openai-processing-ms`; absent when not sent.)
+    #[serde(rename = "openai-processing-ms", default)]
+    pub openai_processing_ms: Option<i64>,
 }

@@ -21,24 +21,58 @@ impl FilesClient<'_> {
     ///
     /// # Answers
     ///
-    /// - `200` → returns [`ListFilesResponse`](super::super::models::ListFilesResponse)
+    /// - `200` → returns [`PaginatedOpenAIFileList`](super::super::models::PaginatedOpenAIFileList)
     /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
+    ///
+    /// `send` returns one page; `items` streams every item, `pages` every page.
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &openai_slice::client::Client) -> Result<(), openai_slice::client::Error> {
-    /// let answer = client
+    /// let mut items = client
     ///     .files()
     ///     .list()
+    ///     .items();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> FilesListRequest {
+        FilesListRequest(self.client.request(&LIST, vec![]))
+    }
+
+    /// Upload a file that can be used across various endpoints.
+    ///
+    /// Files are at most 512 MB each.
+    ///
+    /// `POST /v1/files` (operation `createFile`). Scopes: `api.files.write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
+    ///
+    /// # Answers
+    ///
+    /// - `200` → returns [`OpenAIFile`](super::super::models::OpenAIFile)
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &openai_slice::client::Client, file: openai_slice::rt::File) -> Result<(), openai_slice::client::Error> {
+    /// let answer = client
+    ///     .files()
+    ///     .create()
+    ///     .file(file)
+    ///     .purpose(openai_slice::models::FilePurpose::Assistants)
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> FilesListRequest {
-        FilesListRequest(self.client.request(&LIST, vec![]))
+    pub fn create(&self) -> FilesCreateRequest {
+        FilesCreateRequest(self.client.request(&CREATE, vec![]))
     }
 
     /// Returns information about a specific file.
@@ -102,14 +136,51 @@ impl FilesClient<'_> {
     pub fn delete(&self, file_id: impl Into<String>) -> FilesDeleteRequest {
         FilesDeleteRequest(self.client.request(&DELETE, vec![file_id.into()]))
     }
+
+    /// Returns the contents of the specified file.
+    ///
+    /// `GET /v1/files/{file_id}/content` (operation `downloadFile`). Scopes: `api.files.read`. Idempotent: retried as the retry policy allows.
+    ///
+    /// # Arguments
+    ///
+    /// - `file_id`: The `file_id` parameter.
+    ///
+    /// # Answers
+    ///
+    /// - `200` → returns `File`: The file's bytes.
+    /// - `404` → an [`Error::Api`](super::runtime::Error::Api) with [`ErrorResponse`](super::super::models::ErrorResponse)
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &openai_slice::client::Client) -> Result<(), openai_slice::client::Error> {
+    /// let answer = client
+    ///     .files()
+    ///     .content("value")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn content(&self, file_id: impl Into<String>) -> FilesContentRequest {
+        FilesContentRequest(self.client.request(&CONTENT, vec![file_id.into()]))
+    }
 }
 
 /// How the runtime sends `listFiles`.
 static LIST: runtime::Operation = runtime::Operation::new(
-    "files.list",
-    runtime::HttpMethod::Get,
-    "/v1/files",
-);
+        "files.list",
+        runtime::HttpMethod::Get,
+        "/v1/files",
+    )
+    .cursor_paginated(
+        "after",
+        runtime::CursorSource::LastItem("id"),
+        "data",
+        Some("has_more"),
+    );
 
 /// A request of [`FilesClient::list`]: Returns a list of files that belong to the user's organization.
 ///
@@ -119,6 +190,30 @@ static LIST: runtime::Operation = runtime::Operation::new(
 pub struct FilesListRequest(runtime::Request<ApiErrorBody>);
 
 impl FilesListRequest {
+    /// Number of results to return per page (the server's default is 10000). (Query parameter `limit`, optional.)
+    pub fn limit(self, value: impl Into<i64>) -> Self {
+        let value: i64 = value.into();
+        Self(self.0.query("limit", value.to_string()))
+    }
+
+    /// Sets or clears the `limit` query parameter.
+    #[inline]
+    pub fn set_limit(self, value: Option<i64>) -> Self {
+        Self(self.0.query_opt("limit", value.map(|value| value.to_string())))
+    }
+
+    /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you. (Query parameter `after`, optional.)
+    pub fn after(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        Self(self.0.query("after", value.to_string()))
+    }
+
+    /// Sets or clears the `after` query parameter.
+    #[inline]
+    pub fn set_after(self, value: Option<String>) -> Self {
+        Self(self.0.query_opt("after", value.map(|value| value.to_string())))
+    }
+
     /// Only return files with the given purpose. (Query parameter `purpose`, optional.)
     pub fn purpose(self, value: impl Into<String>) -> Self {
         let value: String = value.into();
@@ -131,15 +226,141 @@ impl FilesListRequest {
         Self(self.0.query_opt("purpose", value.map(|value| value.to_string())))
     }
 
+    /// By creation time. (Query parameter `order`, optional.) The server's default: `"desc"`.
+    pub fn order(self, value: impl Into<models::ListOrder>) -> Self {
+        let value: models::ListOrder = value.into();
+        Self(self.0.query("order", value.to_string()))
+    }
+
+    /// Sets or clears the `order` query parameter.
+    #[inline]
+    pub fn set_order(self, value: Option<models::ListOrder>) -> Self {
+        Self(self.0.query_opt("order", value.map(|value| value.to_string())))
+    }
+
+    /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
+    pub fn with_options(self, options: runtime::RequestOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Sends the request and decodes the answer (one page).
+    pub async fn send(self) -> Result<models::PaginatedOpenAIFileList, Error> {
+        self.0.send().await?.success_json()
+    }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::PaginatedOpenAIFileList, FilesListResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+
+    /// Every page in turn, from this request's page on, each asked for with the cursor the page
+    /// before gave, until the last page.
+    #[inline]
+    pub fn pages(self) -> runtime::Paginator<models::PaginatedOpenAIFileList, Error> {
+        self.0.pages()
+    }
+
+    /// Every item of every page, fetching pages as the stream is read.
+    #[inline]
+    pub fn items(self) -> runtime::Paginator<models::OpenAIFile, Error> {
+        self.0.items()
+    }
+}
+
+/// The documented response headers of `list` (`GET /v1/files`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesListResponseHeaders {
+    /// The request's identifier, to quote to OpenAI's support. (`x-request-id`; absent when not sent.)
+    #[serde(rename = "x-request-id", default)]
+    pub x_request_id: Option<String>,
+    /// How long the API took to process the request. (`openai-processing-ms`; absent when not sent.)
+    #[serde(rename = "openai-processing-ms", default)]
+    pub openai_processing_ms: Option<i64>,
+}
+
+/// How the runtime sends `createFile`.
+static CREATE: runtime::Operation = runtime::Operation::new(
+        "files.create",
+        runtime::HttpMethod::Post,
+        "/v1/files",
+    )
+    .multipart_body(&["purpose"]);
+
+/// A request of [`FilesClient::create`]: Upload a file that can be used across various endpoints.
+///
+/// Set optional values with its methods, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FilesCreateRequest(runtime::Request<ApiErrorBody>);
+
+impl FilesCreateRequest {
+    /// The file to upload (its name is kept). (File part `file`, required: bytes, a path or a stream, with its file name and content type.)
+    pub fn file(self, file: rt::File) -> Self {
+        Self(self.0.file("file", file))
+    }
+
+    /// Sets the file part `file` (`None`: not sent).
+    #[inline]
+    pub fn set_file(self, file: Option<rt::File>) -> Self {
+        match file {
+            Some(file) => self.file(file),
+            None => self,
+        }
+    }
+
+    /// What the file is for: `assistants`, `batch`, `fine-tune`, `vision`, ... (Body field `purpose`, required.)
+    pub fn purpose(self, value: impl Into<models::FilePurpose>) -> Self {
+        Self(self.0.field::<models::FilePurpose>("purpose", value.into()))
+    }
+
+    /// Sets the body field `purpose` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_purpose(self, value: Option<models::FilePurpose>) -> Self {
+        Self(self.0.field_opt("purpose", value))
+    }
+
+    /// Sets every body field from a whole [`CreateFileRequest`](super::super::models::CreateFileRequest), replacing what was set before.
+    #[inline]
+    pub fn body(self, body: models::CreateFileRequest) -> Self {
+        let mut request = self.0.body_fields(&body);
+        request = request.file("file", body.file);
+        Self(request)
+    }
+
     /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
     pub fn with_options(self, options: runtime::RequestOptions) -> Self {
         Self(self.0.with_options(options))
     }
 
     /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<models::ListFilesResponse, Error> {
+    pub async fn send(self) -> Result<models::OpenAIFile, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<models::OpenAIFile, FilesCreateResponseHeaders>, Error> {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `create` (`POST /v1/files`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesCreateResponseHeaders {
+    /// The request's identifier, to quote to OpenAI's support. (`x-request-id`; absent when not sent.)
+    #[serde(rename = "x-request-id", default)]
+    pub x_request_id: Option<String>,
+    /// How long the API took to process the request. (`openai-processing-ms`; absent when not sent.)
+    #[serde(rename = "openai-processing-ms", default)]
+    pub openai_processing_ms: Option<i64>,
 }
 
 /// How the runtime sends `retrieveFile`.
@@ -166,6 +387,28 @@ impl FilesRetrieveRequest {
     pub async fn send(self) -> Result<models::OpenAIFile, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::OpenAIFile, FilesRetrieveResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `retrieve` (`GET /v1/files/{file_id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesRetrieveResponseHeaders {
+    /// The request's identifier, to quote to OpenAI's support. (`x-request-id`; absent when not sent.)
+    #[serde(rename = "x-request-id", default)]
+    pub x_request_id: Option<String>,
+    /// How long the API took to process the request. (`openai-processing-ms`; absent when not sent.)
+    #[serde(rename = "openai-processing-ms", default)]
+    pub openai_processing_ms: Option<i64>,
 }
 
 /// How the runtime sends `deleteFile`.
@@ -192,4 +435,90 @@ impl FilesDeleteRequest {
     pub async fn send(self) -> Result<models::DeleteFileResponse, Error> {
         self.0.send().await?.success_json()
     }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<
+        runtime::Answer<models::DeleteFileResponse, FilesDeleteResponseHeaders>,
+        Error,
+    > {
+        self.0.send().await?.success_json_with_headers()
+    }
+}
+
+/// The documented response headers of `delete` (`DELETE /v1/files/{file_id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesDeleteResponseHeaders {
+    /// The request's identifier, to quote to OpenAI's support. (`x-request-id`; absent when not sent.)
+    #[serde(rename = "x-request-id", default)]
+    pub x_request_id: Option<String>,
+    /// How long the API took to process the request. (`openai-processing-ms`; absent when not sent.)
+    #[serde(rename = "openai-processing-ms", default)]
+    pub openai_processing_ms: Option<i64>,
+}
+
+/// How the runtime sends `downloadFile`.
+static CONTENT: runtime::Operation = runtime::Operation::new(
+        "files.content",
+        runtime::HttpMethod::Get,
+        "/v1/files/{file_id}/content",
+    )
+    .accept("application/octet-stream");
+
+/// A request of [`FilesClient::content`]: Returns the contents of the specified file.
+///
+/// Set optional values with its methods, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FilesContentRequest(runtime::Request<ApiErrorBody>);
+
+impl FilesContentRequest {
+    /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
+    pub fn with_options(self, options: runtime::RequestOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<rt::bytes::Bytes, Error> {
+        let raw = self.0.send().await?;
+        raw.success_bytes()
+    }
+
+    /// Sends the request and decodes the answer with its documented headers.
+    pub async fn send_with_headers(
+        self,
+    ) -> Result<runtime::Answer<rt::bytes::Bytes, FilesContentResponseHeaders>, Error> {
+        let raw = self.0.send().await?;
+        let headers: FilesContentResponseHeaders = raw.headers_as()?;
+        let status = raw.status();
+        let raw_headers = raw.headers().clone();
+        let body = { raw.success_bytes() }?;
+        Ok(runtime::Answer {
+            status,
+            body,
+            headers,
+            raw_headers,
+        })
+    }
+
+    /// Sends the request and streams the answer's bytes as they arrive, without holding them in memory.
+    pub async fn send_streaming(
+        self,
+    ) -> Result<runtime::ByteStream<ApiErrorBody>, Error> {
+        self.0.send_streaming().await?.success().await
+    }
+}
+
+/// The documented response headers of `content` (`GET /v1/files/{file_id}/content`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesContentResponseHeaders {
+    /// The request's identifier, to quote to OpenAI's support. (`x-request-id`; absent when not sent.)
+    #[serde(rename = "x-request-id", default)]
+    pub x_request_id: Option<String>,
+    /// How long the API took to process the request. (`openai-processing-ms`; absent when not sent.)
+    #[serde(rename = "openai-processing-ms", default)]
+    pub openai_processing_ms: Option<i64>,
 }

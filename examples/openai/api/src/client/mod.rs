@@ -5,24 +5,18 @@
 //! Build a [`Client`] with [`Client::new`], [`Client::from_env`] or [`Client::builder`]; each resource has an accessor on it, and each operation a method there that returns a request builder ending in `.send().await`. Paginated lists also offer `.items()` and `.pages()`, streams that follow the `next` links. Failures are one [`Error`] type; error answers carry the decoded [`ApiErrorBody`].
 //!
 //! ```no_run
-//! # async fn example(messages: Vec<openai_slice::models::ChatCompletionRequestMessage>) -> Result<(), openai_slice::client::Error> {
+//! # async fn example() -> Result<(), openai_slice::client::Error> {
 //! use openai_slice::client::Client;
 //!
 //! let client = Client::from_env()?;
-//! let answer = client
-//!     .chat()
-//!     .create_completion()
-//!     .messages(messages)
-//!     .model(openai_slice::models::ChatModel::Gpt4o)
-//!     .frequency_penalty(1.0)
-//!     .logprobs(true)
-//!     .n(1)
-//!     .presence_penalty(1.0)
-//!     .stream(true)
-//!     .parallel_tool_calls(true)
-//!     .send()
-//!     .await?;
-//! println!("{answer:?}");
+//! let mut items = client
+//!     .files()
+//!     .list()
+//!     .items();
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//!     println!("{item:?}");
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -31,6 +25,12 @@ mod chat;
 
 #[cfg(feature = "chat")]
 pub use chat::*;
+
+#[cfg(feature = "audio")]
+mod audio;
+
+#[cfg(feature = "audio")]
+pub use audio::*;
 
 #[cfg(feature = "embeddings")]
 mod embeddings;
@@ -147,6 +147,14 @@ impl Client {
         ChatClient { client: self }
     }
 
+    /// The `audio` operations.
+    ///
+    /// Audio.
+    #[cfg(feature = "audio")]
+    pub fn audio(&self) -> AudioClient<'_> {
+        AudioClient { client: self }
+    }
+
     /// The `embeddings` operations.
     ///
     /// Embeddings.
@@ -185,5 +193,38 @@ impl runtime::BuildClient for Client {
 
     fn from_runtime(runtime: runtime::Runtime<ApiErrorBody>) -> Self {
         Client { runtime }
+    }
+}
+
+/// The API's headers, set once on the [`ClientBuilder`] and sent with every request:
+/// `use ...::client::ApiHeaders;` then `Client::builder().<header>(value)`.
+pub trait ApiHeaders: Sized {
+    /// The organization the request counts against (for users of several). (Header `OpenAI-Organization`, sent with every request.)
+    fn open_ai_organization(self, value: impl Into<String>) -> Self;
+
+    /// The project the request counts against. (Header `OpenAI-Project`, sent with every request.)
+    fn open_ai_project(self, value: impl Into<String>) -> Self;
+
+    /// Opts into a beta API (`assistants=v2`). (Header `OpenAI-Beta`, sent with every request.)
+    fn open_ai_beta(self, value: impl Into<String>) -> Self;
+}
+
+impl ApiHeaders for ClientBuilder {
+    #[inline]
+    fn open_ai_organization(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.default_header("OpenAI-Organization", value.to_string())
+    }
+
+    #[inline]
+    fn open_ai_project(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.default_header("OpenAI-Project", value.to_string())
+    }
+
+    #[inline]
+    fn open_ai_beta(self, value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        self.default_header("OpenAI-Beta", value.to_string())
     }
 }

@@ -21,29 +21,57 @@ use super::{runtime, ApiError, Authenticate, RequestContext};
 pub trait ChatApi: Authenticate {
     /// Creates a model response for the given chat conversation.
     ///
+    /// Streamed: the answer is server-sent events, one `CreateChatCompletionStreamResponse` chunk each, ending
+    /// with `data: [DONE]`. (The API answers `stream: false` with one `CreateChatCompletionResponse`; one route
+    /// has one answer here, so the slice takes the streamed form and requires `stream: true`.)
+    ///
     /// `POST /v1/chat/completions`; the router has checked the scopes `model.request` before calling it.
     fn create_completion(
         &self,
         ctx: RequestContext<Self::Caller>,
+        headers: ChatCreateCompletionHeaders,
         body: models::CreateChatCompletionRequest,
     ) -> impl std::future::Future<
         Output = Result<ChatCreateCompletionResponse, ApiError>,
     > + Send;
 }
 
+/// The headers of `createChatCompletion` (`POST /v1/chat/completions`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct ChatCreateCompletionHeaders {
+    /// The organization the request counts against (for users of several).
+    ///
+    /// Wire name: `OpenAI-Organization`.
+    #[serde(rename = "OpenAI-Organization")]
+    #[serde(default)]
+    pub open_ai_organization: Option<String>,
+    /// The project the request counts against.
+    ///
+    /// Wire name: `OpenAI-Project`.
+    #[serde(rename = "OpenAI-Project")]
+    #[serde(default)]
+    pub open_ai_project: Option<String>,
+    /// Opts into a beta API (`assistants=v2`).
+    ///
+    /// Wire name: `OpenAI-Beta`.
+    #[serde(rename = "OpenAI-Beta")]
+    #[serde(default)]
+    pub open_ai_beta: Option<String>,
+}
+
 /// The answers of `createChatCompletion` (`POST /v1/chat/completions`): one variant per documented status.
-#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ChatCreateCompletionResponse {
-    /// `200`.
-    Ok(models::CreateChatCompletionResponse),
+    /// `200`: The chunks, then `data: [DONE]`.
+    Ok(runtime::EventStream<models::CreateChatCompletionStreamResponse>),
 }
 
 impl IntoResponse for ChatCreateCompletionResponse {
     #[inline]
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => runtime::json(200, &body),
+            Self::Ok(body) => runtime::events(200, body, Some("[DONE]")),
         }
     }
 }
@@ -52,6 +80,13 @@ impl IntoResponse for ChatCreateCompletionResponse {
 pub(super) static CREATE_COMPLETION: Operation = Operation::new(
         "createChatCompletion",
         Security::required(&["model.request"]),
+    )
+    .headers(
+        &[
+            Param::header("OpenAI-Organization", Type::String),
+            Param::header("OpenAI-Project", Type::String),
+            Param::header("OpenAI-Beta", Type::String),
+        ],
     )
     .json_body(Type::Named(0));
 
@@ -63,7 +98,12 @@ pub(super) async fn chat_create_completion<T: ChatApi>(
     let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
-            <T as ChatApi>::create_completion(state.implementation(), ctx, input.body()?)
+            <T as ChatApi>::create_completion(
+                    state.implementation(),
+                    ctx,
+                    input.headers()?,
+                    input.body()?,
+                )
                 .await
         });
     Ok(answer.await)

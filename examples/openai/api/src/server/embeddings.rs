@@ -25,10 +25,35 @@ pub trait EmbeddingsApi: Authenticate {
     fn create(
         &self,
         ctx: RequestContext<Self::Caller>,
+        headers: EmbeddingsCreateHeaders,
         body: models::CreateEmbeddingRequest,
     ) -> impl std::future::Future<
         Output = Result<EmbeddingsCreateResponse, ApiError>,
     > + Send;
+}
+
+/// The headers of `createEmbedding` (`POST /v1/embeddings`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct EmbeddingsCreateHeaders {
+    /// The organization the request counts against (for users of several).
+    ///
+    /// Wire name: `OpenAI-Organization`.
+    #[serde(rename = "OpenAI-Organization")]
+    #[serde(default)]
+    pub open_ai_organization: Option<String>,
+    /// The project the request counts against.
+    ///
+    /// Wire name: `OpenAI-Project`.
+    #[serde(rename = "OpenAI-Project")]
+    #[serde(default)]
+    pub open_ai_project: Option<String>,
+    /// Opts into a beta API (`assistants=v2`).
+    ///
+    /// Wire name: `OpenAI-Beta`.
+    #[serde(rename = "OpenAI-Beta")]
+    #[serde(default)]
+    pub open_ai_beta: Option<String>,
 }
 
 /// The answers of `createEmbedding` (`POST /v1/embeddings`): one variant per documented status.
@@ -53,6 +78,13 @@ pub(super) static CREATE: Operation = Operation::new(
         "createEmbedding",
         Security::required(&["model.request"]),
     )
+    .headers(
+        &[
+            Param::header("OpenAI-Organization", Type::String),
+            Param::header("OpenAI-Project", Type::String),
+            Param::header("OpenAI-Beta", Type::String),
+        ],
+    )
     .json_body(Type::Named(19));
 
 pub(super) async fn embeddings_create<T: EmbeddingsApi>(
@@ -63,7 +95,12 @@ pub(super) async fn embeddings_create<T: EmbeddingsApi>(
     let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
-            <T as EmbeddingsApi>::create(state.implementation(), ctx, input.body()?)
+            <T as EmbeddingsApi>::create(
+                    state.implementation(),
+                    ctx,
+                    input.headers()?,
+                    input.body()?,
+                )
                 .await
         });
     Ok(answer.await)

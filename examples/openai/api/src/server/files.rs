@@ -26,7 +26,20 @@ pub trait FilesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         query: FilesListQuery,
+        headers: FilesListHeaders,
     ) -> impl std::future::Future<Output = Result<FilesListResponse, ApiError>> + Send;
+
+    /// Upload a file that can be used across various endpoints.
+    ///
+    /// Files are at most 512 MB each.
+    ///
+    /// `POST /v1/files`; the router has checked the scopes `api.files.write` before calling it.
+    fn create(
+        &self,
+        ctx: RequestContext<Self::Caller>,
+        headers: FilesCreateHeaders,
+        body: models::CreateFileRequest,
+    ) -> impl std::future::Future<Output = Result<FilesCreateResponse, ApiError>> + Send;
 
     /// Returns information about a specific file.
     ///
@@ -38,6 +51,7 @@ pub trait FilesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         file_id: String,
+        headers: FilesRetrieveHeaders,
     ) -> impl std::future::Future<
         Output = Result<FilesRetrieveResponse, ApiError>,
     > + Send;
@@ -52,16 +66,77 @@ pub trait FilesApi: Authenticate {
         &self,
         ctx: RequestContext<Self::Caller>,
         file_id: String,
+        headers: FilesDeleteHeaders,
     ) -> impl std::future::Future<Output = Result<FilesDeleteResponse, ApiError>> + Send;
+
+    /// Returns the contents of the specified file.
+    ///
+    /// `GET /v1/files/{file_id}/content`; the router has checked the scopes `api.files.read` before calling it.
+    ///
+    /// Path parameters:
+    /// - `file_id`: (undocumented)
+    fn content(
+        &self,
+        ctx: RequestContext<Self::Caller>,
+        file_id: String,
+        headers: FilesContentHeaders,
+    ) -> impl std::future::Future<
+        Output = Result<FilesContentResponse, ApiError>,
+    > + Send;
 }
 
 /// The query parameters of `listFiles` (`GET /v1/files`).
-#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct FilesListQuery {
+    /// Number of results to return per page (the server's default is 10000).
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
+    #[serde(default)]
+    pub after: Option<String>,
     /// Only return files with the given purpose.
     #[serde(default)]
     pub purpose: Option<String>,
+    /// By creation time.
+    ///
+    /// Default: `"desc"` (filled in when absent).
+    pub order: models::ListOrder,
+}
+
+impl Default for FilesListQuery {
+    fn default() -> Self {
+        FilesListQuery {
+            limit: None,
+            after: None,
+            purpose: None,
+            order: rt::defaults::from_json("\"desc\""),
+        }
+    }
+}
+
+/// The headers of `listFiles` (`GET /v1/files`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesListHeaders {
+    /// The organization the request counts against (for users of several).
+    ///
+    /// Wire name: `OpenAI-Organization`.
+    #[serde(rename = "OpenAI-Organization")]
+    #[serde(default)]
+    pub open_ai_organization: Option<String>,
+    /// The project the request counts against.
+    ///
+    /// Wire name: `OpenAI-Project`.
+    #[serde(rename = "OpenAI-Project")]
+    #[serde(default)]
+    pub open_ai_project: Option<String>,
+    /// Opts into a beta API (`assistants=v2`).
+    ///
+    /// Wire name: `OpenAI-Beta`.
+    #[serde(rename = "OpenAI-Beta")]
+    #[serde(default)]
+    pub open_ai_beta: Option<String>,
 }
 
 /// The answers of `listFiles` (`GET /v1/files`): one variant per documented status.
@@ -69,7 +144,7 @@ pub struct FilesListQuery {
 #[allow(clippy::large_enum_variant)]
 pub enum FilesListResponse {
     /// `200`.
-    Ok(models::ListFilesResponse),
+    Ok(models::PaginatedOpenAIFileList),
 }
 
 impl IntoResponse for FilesListResponse {
@@ -86,7 +161,24 @@ pub(super) static LIST: Operation = Operation::new(
         "listFiles",
         Security::required(&["api.files.read"]),
     )
-    .query(&[Param::query("purpose", Type::String)]);
+    .query(
+        &[
+            Param::query("limit", Type::Integer),
+            Param::query("after", Type::String),
+            Param::query("purpose", Type::String),
+            Param {
+                default: Some("\"desc\""),
+                ..Param::query("order", Type::Named(53))
+            },
+        ],
+    )
+    .headers(
+        &[
+            Param::header("OpenAI-Organization", Type::String),
+            Param::header("OpenAI-Project", Type::String),
+            Param::header("OpenAI-Beta", Type::String),
+        ],
+    );
 
 pub(super) async fn files_list<T: FilesApi>(
     State(state): State<runtime::Shared<T>>,
@@ -96,9 +188,117 @@ pub(super) async fn files_list<T: FilesApi>(
     let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
-            <T as FilesApi>::list(state.implementation(), ctx, input.query()?).await
+            <T as FilesApi>::list(
+                    state.implementation(),
+                    ctx,
+                    input.query()?,
+                    input.headers()?,
+                )
+                .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `createFile` (`POST /v1/files`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesCreateHeaders {
+    /// The organization the request counts against (for users of several).
+    ///
+    /// Wire name: `OpenAI-Organization`.
+    #[serde(rename = "OpenAI-Organization")]
+    #[serde(default)]
+    pub open_ai_organization: Option<String>,
+    /// The project the request counts against.
+    ///
+    /// Wire name: `OpenAI-Project`.
+    #[serde(rename = "OpenAI-Project")]
+    #[serde(default)]
+    pub open_ai_project: Option<String>,
+    /// Opts into a beta API (`assistants=v2`).
+    ///
+    /// Wire name: `OpenAI-Beta`.
+    #[serde(rename = "OpenAI-Beta")]
+    #[serde(default)]
+    pub open_ai_beta: Option<String>,
+}
+
+/// The answers of `createFile` (`POST /v1/files`): one variant per documented status.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum FilesCreateResponse {
+    /// `200`.
+    Ok(models::OpenAIFile),
+}
+
+impl IntoResponse for FilesCreateResponse {
+    #[inline]
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::json(200, &body),
+        }
+    }
+}
+
+/// What the router checks before `createFile` runs.
+pub(super) static CREATE: Operation = Operation::new(
+        "createFile",
+        Security::required(&["api.files.write"]),
+    )
+    .headers(
+        &[
+            Param::header("OpenAI-Organization", Type::String),
+            Param::header("OpenAI-Project", Type::String),
+            Param::header("OpenAI-Beta", Type::String),
+        ],
+    )
+    .multipart_body(Type::Named(20), &[runtime::FilePart::required("file")]);
+
+pub(super) async fn files_create<T: FilesApi>(
+    State(state): State<runtime::Shared<T>>,
+    request: Request,
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &CREATE).await?;
+    let answer = state
+        .respond(async {
+            let (ctx, mut input) = call.required()?;
+            <T as FilesApi>::create(
+                    state.implementation(),
+                    ctx,
+                    input.headers()?,
+                    {
+                        let mut body: models::CreateFileRequest = input.body()?;
+                        body.file = input.file("file")?;
+                        body
+                    },
+                )
+                .await
+        });
+    Ok(answer.await)
+}
+
+/// The headers of `retrieveFile` (`GET /v1/files/{file_id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesRetrieveHeaders {
+    /// The organization the request counts against (for users of several).
+    ///
+    /// Wire name: `OpenAI-Organization`.
+    #[serde(rename = "OpenAI-Organization")]
+    #[serde(default)]
+    pub open_ai_organization: Option<String>,
+    /// The project the request counts against.
+    ///
+    /// Wire name: `OpenAI-Project`.
+    #[serde(rename = "OpenAI-Project")]
+    #[serde(default)]
+    pub open_ai_project: Option<String>,
+    /// Opts into a beta API (`assistants=v2`).
+    ///
+    /// Wire name: `OpenAI-Beta`.
+    #[serde(rename = "OpenAI-Beta")]
+    #[serde(default)]
+    pub open_ai_beta: Option<String>,
 }
 
 /// The answers of `retrieveFile` (`GET /v1/files/{file_id}`): one variant per documented status.
@@ -126,7 +326,14 @@ pub(super) static RETRIEVE: Operation = Operation::new(
         "retrieveFile",
         Security::required(&["api.files.read"]),
     )
-    .path(&[Param::path("file_id", Type::String)]);
+    .path(&[Param::path("file_id", Type::String)])
+    .headers(
+        &[
+            Param::header("OpenAI-Organization", Type::String),
+            Param::header("OpenAI-Project", Type::String),
+            Param::header("OpenAI-Beta", Type::String),
+        ],
+    );
 
 pub(super) async fn files_retrieve<T: FilesApi>(
     State(state): State<runtime::Shared<T>>,
@@ -140,10 +347,35 @@ pub(super) async fn files_retrieve<T: FilesApi>(
                     state.implementation(),
                     ctx,
                     input.path("file_id")?,
+                    input.headers()?,
                 )
                 .await
         });
     Ok(answer.await)
+}
+
+/// The headers of `deleteFile` (`DELETE /v1/files/{file_id}`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesDeleteHeaders {
+    /// The organization the request counts against (for users of several).
+    ///
+    /// Wire name: `OpenAI-Organization`.
+    #[serde(rename = "OpenAI-Organization")]
+    #[serde(default)]
+    pub open_ai_organization: Option<String>,
+    /// The project the request counts against.
+    ///
+    /// Wire name: `OpenAI-Project`.
+    #[serde(rename = "OpenAI-Project")]
+    #[serde(default)]
+    pub open_ai_project: Option<String>,
+    /// Opts into a beta API (`assistants=v2`).
+    ///
+    /// Wire name: `OpenAI-Beta`.
+    #[serde(rename = "OpenAI-Beta")]
+    #[serde(default)]
+    pub open_ai_beta: Option<String>,
 }
 
 /// The answers of `deleteFile` (`DELETE /v1/files/{file_id}`): one variant per documented status.
@@ -171,7 +403,14 @@ pub(super) static DELETE: Operation = Operation::new(
         "deleteFile",
         Security::required(&["api.files.write"]),
     )
-    .path(&[Param::path("file_id", Type::String)]);
+    .path(&[Param::path("file_id", Type::String)])
+    .headers(
+        &[
+            Param::header("OpenAI-Organization", Type::String),
+            Param::header("OpenAI-Project", Type::String),
+            Param::header("OpenAI-Beta", Type::String),
+        ],
+    );
 
 pub(super) async fn files_delete<T: FilesApi>(
     State(state): State<runtime::Shared<T>>,
@@ -181,7 +420,88 @@ pub(super) async fn files_delete<T: FilesApi>(
     let answer = state
         .respond(async {
             let (ctx, mut input) = call.required()?;
-            <T as FilesApi>::delete(state.implementation(), ctx, input.path("file_id")?)
+            <T as FilesApi>::delete(
+                    state.implementation(),
+                    ctx,
+                    input.path("file_id")?,
+                    input.headers()?,
+                )
+                .await
+        });
+    Ok(answer.await)
+}
+
+/// The headers of `downloadFile` (`GET /v1/files/{file_id}/content`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct FilesContentHeaders {
+    /// The organization the request counts against (for users of several).
+    ///
+    /// Wire name: `OpenAI-Organization`.
+    #[serde(rename = "OpenAI-Organization")]
+    #[serde(default)]
+    pub open_ai_organization: Option<String>,
+    /// The project the request counts against.
+    ///
+    /// Wire name: `OpenAI-Project`.
+    #[serde(rename = "OpenAI-Project")]
+    #[serde(default)]
+    pub open_ai_project: Option<String>,
+    /// Opts into a beta API (`assistants=v2`).
+    ///
+    /// Wire name: `OpenAI-Beta`.
+    #[serde(rename = "OpenAI-Beta")]
+    #[serde(default)]
+    pub open_ai_beta: Option<String>,
+}
+
+/// The answers of `downloadFile` (`GET /v1/files/{file_id}/content`): one variant per documented status.
+#[allow(clippy::large_enum_variant)]
+pub enum FilesContentResponse {
+    /// `200`: The file's bytes.
+    Ok(rt::File),
+    /// `404`.
+    NotFound(models::ErrorResponse),
+}
+
+impl IntoResponse for FilesContentResponse {
+    #[inline]
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::binary(200, body, "application/octet-stream"),
+            Self::NotFound(body) => runtime::json(404, &body),
+        }
+    }
+}
+
+/// What the router checks before `downloadFile` runs.
+pub(super) static CONTENT: Operation = Operation::new(
+        "downloadFile",
+        Security::required(&["api.files.read"]),
+    )
+    .path(&[Param::path("file_id", Type::String)])
+    .headers(
+        &[
+            Param::header("OpenAI-Organization", Type::String),
+            Param::header("OpenAI-Project", Type::String),
+            Param::header("OpenAI-Beta", Type::String),
+        ],
+    );
+
+pub(super) async fn files_content<T: FilesApi>(
+    State(state): State<runtime::Shared<T>>,
+    request: Request,
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &CONTENT).await?;
+    let answer = state
+        .respond(async {
+            let (ctx, mut input) = call.required()?;
+            <T as FilesApi>::content(
+                    state.implementation(),
+                    ctx,
+                    input.path("file_id")?,
+                    input.headers()?,
+                )
                 .await
         });
     Ok(answer.await)

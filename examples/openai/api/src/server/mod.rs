@@ -2,7 +2,7 @@
 
 //! Server stubs for the OpenAI API (chat completions, embeddings, files) (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`ChatApi`], [`EmbeddingsApi`], [`FilesApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`ChatApi`], [`AudioApi`], [`EmbeddingsApi`], [`FilesApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -20,6 +20,17 @@ pub use chat::*;
 pub trait ChatApi {}
 #[cfg(not(feature = "chat"))]
 impl<T> ChatApi for T {}
+#[cfg(feature = "audio")]
+mod audio;
+
+#[cfg(feature = "audio")]
+pub use audio::*;
+
+#[cfg(not(feature = "audio"))]
+/// Stands in for the `audio` operations' trait, whose feature `audio` is off: every type has it.
+pub trait AudioApi {}
+#[cfg(not(feature = "audio"))]
+impl<T> AudioApi for T {}
 #[cfg(feature = "embeddings")]
 mod embeddings;
 
@@ -61,7 +72,7 @@ use runtime::schema::{
 /// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
-    T: ChatApi + EmbeddingsApi + FilesApi + Send + Sync + 'static,
+    T: ChatApi + AudioApi + EmbeddingsApi + FilesApi + Send + Sync + 'static,
 {
     router_with(implementation, ServerOptions::default())
 }
@@ -72,7 +83,7 @@ pub fn router_with<T>(
     options: ServerOptions,
 ) -> super::rt::axum::Router
 where
-    T: ChatApi + EmbeddingsApi + FilesApi + Send + Sync + 'static,
+    T: ChatApi + AudioApi + EmbeddingsApi + FilesApi + Send + Sync + 'static,
 {
     let routes = runtime::Routes::new(
         implementation,
@@ -87,6 +98,12 @@ where
             "/v1/chat/completions",
             super::rt::axum::routing::post(chat::chat_create_completion::<T>),
         );
+    #[cfg(feature = "audio")]
+    let routes = routes
+        .route(
+            "/v1/audio/speech",
+            super::rt::axum::routing::post(audio::audio_create_speech::<T>),
+        );
     #[cfg(feature = "embeddings")]
     let routes = routes
         .route(
@@ -95,13 +112,23 @@ where
         );
     #[cfg(feature = "files")]
     let routes = routes
-        .route("/v1/files", super::rt::axum::routing::get(files::files_list::<T>));
+        .route(
+            "/v1/files",
+            super::rt::axum::routing::get(files::files_list::<T>)
+                .post(files::files_create::<T>),
+        );
     #[cfg(feature = "files")]
     let routes = routes
         .route(
             "/v1/files/{file_id}",
             super::rt::axum::routing::get(files::files_retrieve::<T>)
                 .delete(files::files_delete::<T>),
+        );
+    #[cfg(feature = "files")]
+    let routes = routes
+        .route(
+            "/v1/files/{file_id}/content",
+            super::rt::axum::routing::get(files::files_content::<T>),
         );
     routes.finish()
 }
@@ -245,21 +272,16 @@ static SCHEMA: Schema = Schema {
                 },
                 Field {
                     nullable: true,
-                    ..Field::optional("service_tier", Type::Named(20))
+                    ..Field::optional("service_tier", Type::Named(22))
                 },
                 Field {
                     nullable: true,
-                    ..Field::optional("stop", Type::Named(21))
+                    ..Field::optional("stop", Type::Named(23))
                 },
+                Field::required("stream", Type::Named(24)),
                 Field {
                     nullable: true,
-                    required: false,
-                    default: Some("false"),
-                    ..Field::required("stream", Type::Boolean)
-                },
-                Field {
-                    nullable: true,
-                    ..Field::optional("stream_options", Type::Named(22))
+                    ..Field::optional("stream_options", Type::Named(25))
                 },
                 Field::optional("tools", Type::List(&Type::Named(14))),
                 Field::optional("tool_choice", Type::Named(15)),
@@ -268,7 +290,7 @@ static SCHEMA: Schema = Schema {
                     default: Some("true"),
                     ..Field::required("parallel_tool_calls", Type::Boolean)
                 },
-                Field::optional("function_call", Type::Named(24)),
+                Field::optional("function_call", Type::Named(27)),
                 Field {
                     rules: Rules {
                         min_items: Some(1),
@@ -314,8 +336,8 @@ static SCHEMA: Schema = Schema {
             name: "ChatCompletionRequestSystemMessage",
             reject_unknown: false,
             fields: &[
-                Field::required("content", Type::Named(25)),
-                Field::required("role", Type::Named(26)),
+                Field::required("content", Type::Named(28)),
+                Field::required("role", Type::Named(29)),
                 Field::optional("name", Type::String),
             ],
         }),
@@ -323,8 +345,8 @@ static SCHEMA: Schema = Schema {
             name: "ChatCompletionRequestUserMessage",
             reject_unknown: false,
             fields: &[
-                Field::required("content", Type::Named(27)),
-                Field::required("role", Type::Named(28)),
+                Field::required("content", Type::Named(30)),
+                Field::required("role", Type::Named(31)),
                 Field::optional("name", Type::String),
             ],
         }),
@@ -334,13 +356,13 @@ static SCHEMA: Schema = Schema {
             fields: &[
                 Field {
                     nullable: true,
-                    ..Field::optional("content", Type::Named(29))
+                    ..Field::optional("content", Type::Named(32))
                 },
                 Field {
                     nullable: true,
                     ..Field::optional("refusal", Type::String)
                 },
-                Field::required("role", Type::Named(30)),
+                Field::required("role", Type::Named(33)),
                 Field::optional("name", Type::String),
                 Field::optional("tool_calls", Type::List(&Type::Named(12))),
                 Field {
@@ -353,7 +375,7 @@ static SCHEMA: Schema = Schema {
             name: "ChatCompletionRequestToolMessage",
             reject_unknown: false,
             fields: &[
-                Field::required("content", Type::Named(31)),
+                Field::required("content", Type::Named(34)),
                 Field::required("tool_call_id", Type::String),
             ],
         }),
@@ -396,7 +418,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Refusal",
                     tag: Some("refusal"),
-                    ty: Type::Named(32),
+                    ty: Type::Named(35),
                 },
             ],
         }),
@@ -404,7 +426,7 @@ static SCHEMA: Schema = Schema {
             name: "ChatCompletionRequestMessageContentPartText",
             reject_unknown: false,
             fields: &[
-                Field::required("type", Type::Named(33)),
+                Field::required("type", Type::Named(36)),
                 Field::required("text", Type::String),
             ],
         }),
@@ -412,8 +434,8 @@ static SCHEMA: Schema = Schema {
             name: "ChatCompletionRequestMessageContentPartImage",
             reject_unknown: false,
             fields: &[
-                Field::required("type", Type::Named(34)),
-                Field::required("image_url", Type::Named(36)),
+                Field::required("type", Type::Named(37)),
+                Field::required("image_url", Type::Named(39)),
             ],
         }),
         TypeDef::Struct(Struct {
@@ -431,7 +453,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Function",
                     tag: Some("function"),
-                    ty: Type::Named(37),
+                    ty: Type::Named(40),
                 },
             ],
         }),
@@ -461,7 +483,7 @@ static SCHEMA: Schema = Schema {
             name: "ChatCompletionTool",
             reject_unknown: false,
             fields: &[
-                Field::required("type", Type::Named(38)),
+                Field::required("type", Type::Named(41)),
                 Field::required("function", Type::Named(13)),
             ],
         }),
@@ -472,12 +494,12 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Mode",
                     tag: None,
-                    ty: Type::Named(39),
+                    ty: Type::Named(42),
                 },
                 Variant {
                     name: "Named",
                     tag: None,
-                    ty: Type::Named(41),
+                    ty: Type::Named(44),
                 },
             ],
         }),
@@ -502,17 +524,17 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Text",
                     tag: Some("text"),
-                    ty: Type::Named(42),
+                    ty: Type::Named(45),
                 },
                 Variant {
                     name: "JsonObject",
                     tag: Some("json_object"),
-                    ty: Type::Named(43),
+                    ty: Type::Named(46),
                 },
                 Variant {
                     name: "JsonSchema",
                     tag: Some("json_schema"),
-                    ty: Type::Named(45),
+                    ty: Type::Named(48),
                 },
             ],
         }),
@@ -520,12 +542,12 @@ static SCHEMA: Schema = Schema {
             name: "CreateEmbeddingRequest",
             reject_unknown: true,
             fields: &[
-                Field::required("input", Type::Named(46)),
+                Field::required("input", Type::Named(49)),
                 Field::required("model", Type::String),
                 Field {
                     required: false,
                     default: Some("\"float\""),
-                    ..Field::required("encoding_format", Type::Named(47))
+                    ..Field::required("encoding_format", Type::Named(50))
                 },
                 Field {
                     rules: Rules {
@@ -535,6 +557,41 @@ static SCHEMA: Schema = Schema {
                     ..Field::optional("dimensions", Type::Integer)
                 },
                 Field::optional("user", Type::String),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "CreateFileRequest",
+            reject_unknown: false,
+            fields: &[Field::required("purpose", Type::String)],
+        }),
+        TypeDef::Struct(Struct {
+            name: "CreateSpeechRequest",
+            reject_unknown: false,
+            fields: &[
+                Field::required("model", Type::String),
+                Field {
+                    rules: Rules {
+                        max_length: Some(4096),
+                        ..Rules::NONE
+                    },
+                    ..Field::required("input", Type::String)
+                },
+                Field::required("voice", Type::Named(51)),
+                Field {
+                    required: false,
+                    default: Some("\"mp3\""),
+                    ..Field::required("response_format", Type::Named(52))
+                },
+                Field {
+                    rules: Rules {
+                        minimum: Some(0.25),
+                        maximum: Some(4.0),
+                        ..Rules::NONE
+                    },
+                    required: false,
+                    default: Some("1"),
+                    ..Field::required("speed", Type::Number)
+                },
             ],
         }),
         TypeDef::Enum(Enum {
@@ -557,6 +614,10 @@ static SCHEMA: Schema = Schema {
                 },
             ],
         }),
+        TypeDef::Enum(Enum {
+            name: "StreamOn",
+            values: &[Literal::Bool(true)],
+        }),
         TypeDef::Struct(Struct {
             name: "CreateChatCompletionRequestStreamOptions",
             reject_unknown: false,
@@ -573,7 +634,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Mode",
                     tag: None,
-                    ty: Type::Named(23),
+                    ty: Type::Named(26),
                 },
                 Variant {
                     name: "Named",
@@ -683,7 +744,7 @@ static SCHEMA: Schema = Schema {
                 Field {
                     required: false,
                     default: Some("\"auto\""),
-                    ..Field::required("detail", Type::Named(35))
+                    ..Field::required("detail", Type::Named(38))
                 },
             ],
         }),
@@ -716,8 +777,8 @@ static SCHEMA: Schema = Schema {
             name: "ChatCompletionNamedToolChoice",
             reject_unknown: false,
             fields: &[
-                Field::required("type", Type::Named(38)),
-                Field::required("function", Type::Named(40)),
+                Field::required("type", Type::Named(41)),
+                Field::required("function", Type::Named(43)),
             ],
         }),
         TypeDef::Struct(Struct {
@@ -754,7 +815,7 @@ static SCHEMA: Schema = Schema {
         TypeDef::Struct(Struct {
             name: "ResponseFormatJsonSchema",
             reject_unknown: false,
-            fields: &[Field::required("json_schema", Type::Named(44))],
+            fields: &[Field::required("json_schema", Type::Named(47))],
         }),
         TypeDef::Union(Union {
             name: "CreateEmbeddingRequestInput",
@@ -786,6 +847,32 @@ static SCHEMA: Schema = Schema {
             name: "EncodingFormat",
             values: &[Literal::Str("float"), Literal::Str("base64")],
         }),
+        TypeDef::Enum(Enum {
+            name: "Voice",
+            values: &[
+                Literal::Str("alloy"),
+                Literal::Str("echo"),
+                Literal::Str("fable"),
+                Literal::Str("onyx"),
+                Literal::Str("nova"),
+                Literal::Str("shimmer"),
+            ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "SpeechFormat",
+            values: &[
+                Literal::Str("mp3"),
+                Literal::Str("opus"),
+                Literal::Str("aac"),
+                Literal::Str("flac"),
+                Literal::Str("wav"),
+                Literal::Str("pcm"),
+            ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "ListOrder",
+            values: &[Literal::Str("asc"), Literal::Str("desc")],
+        }),
     ],
 };
 
@@ -799,17 +886,56 @@ mod tests {
     #[test]
     fn schema_is_sound() {
         assert_eq!(super::SCHEMA.verify(), Ok(()));
+        #[cfg(feature = "chat")]
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::chat::CREATE_COMPLETION.headers),
+                Ok(())
+            );
+        }
+        #[cfg(feature = "audio")]
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::audio::CREATE_SPEECH.headers), Ok(())
+            );
+        }
+        #[cfg(feature = "embeddings")]
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::embeddings::CREATE.headers), Ok(())
+            );
+        }
         #[cfg(feature = "files")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::files::LIST.query), Ok(()));
+            assert_eq!(super::SCHEMA.verify_params(super::files::LIST.headers), Ok(()));
+        }
+        #[cfg(feature = "files")]
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::files::CREATE.headers), Ok(())
+            );
         }
         #[cfg(feature = "files")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::files::RETRIEVE.path), Ok(()));
+            assert_eq!(
+                super::SCHEMA.verify_params(super::files::RETRIEVE.headers), Ok(())
+            );
         }
         #[cfg(feature = "files")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::files::DELETE.path), Ok(()));
+            assert_eq!(
+                super::SCHEMA.verify_params(super::files::DELETE.headers), Ok(())
+            );
+        }
+        #[cfg(feature = "files")]
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::files::CONTENT.path), Ok(()));
+            assert_eq!(
+                super::SCHEMA.verify_params(super::files::CONTENT.headers), Ok(())
+            );
         }
     }
 }
