@@ -280,7 +280,7 @@ pub(super) static LIST: Operation = Operation::new(
             Param::query("milestone", Type::String),
             Param {
                 default: Some("\"open\""),
-                ..Param::query("state", Type::Named(19))
+                ..Param::query("state", Type::Named(20))
             },
 
             Param::query("assignee", Type::String),
@@ -290,12 +290,12 @@ pub(super) static LIST: Operation = Operation::new(
             Param::query("labels", Type::String),
             Param {
                 default: Some("\"created\""),
-                ..Param::query("sort", Type::Named(20))
+                ..Param::query("sort", Type::Named(21))
             },
 
             Param {
                 default: Some("\"desc\""),
-                ..Param::query("direction", Type::Named(21))
+                ..Param::query("direction", Type::Named(22))
             },
 
             Param::query("since", Type::DateTime),
@@ -310,10 +310,7 @@ pub(super) static LIST: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     );
@@ -429,10 +426,7 @@ pub(super) static CREATE: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     )
@@ -532,10 +526,7 @@ pub(super) static GET: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     );
@@ -640,10 +631,7 @@ pub(super) static UPDATE: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     )
@@ -747,14 +735,11 @@ pub(super) static LOCK: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     )
-    .json_body(Type::Named(22));
+    .json_body(Type::Named(23));
 
 pub(super) async fn issues_lock<T: IssuesApi>(
     State(state): State<runtime::Shared<T>>,
@@ -851,10 +836,7 @@ pub(super) static UNLOCK: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     );

@@ -221,10 +221,7 @@ pub(super) static LIST: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     );
@@ -324,10 +321,7 @@ pub(super) static ADD: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     )
@@ -428,10 +422,7 @@ pub(super) static SET: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     )
@@ -533,10 +524,7 @@ pub(super) static REMOVE: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     );
@@ -636,10 +624,7 @@ pub(super) static REMOVE_ALL: Operation = Operation::new(
 
             Param {
                 default: Some("\"2022-11-28\""),
-                ..Param::header(
-                    "X-GitHub-Api-Version",
-                    Type::Named(18446744073709551615),
-                )
+                ..Param::header("X-GitHub-Api-Version", Type::Named(8))
             },
         ],
     );

@@ -190,7 +190,7 @@ static SCHEMA: Schema = Schema {
                     nullable: true,
                     ..Field::optional("milestone", Type::Named(1))
                 },
-                Field::optional("labels", Type::List(&Type::Named(9))),
+                Field::optional("labels", Type::List(&Type::Named(10))),
                 Field::optional("assignees", Type::List(&Type::String)),
                 Field {
                     nullable: true,
@@ -225,8 +225,8 @@ static SCHEMA: Schema = Schema {
                     nullable: true,
                     ..Field::optional("milestone", Type::Named(1))
                 },
-                Field::optional("labels", Type::List(&Type::Named(10))),
-                Field::optional("assignees", Type::List(&Type::Named(12))),
+                Field::optional("labels", Type::List(&Type::Named(11))),
+                Field::optional("assignees", Type::List(&Type::Named(13))),
                 Field {
                     nullable: true,
                     ..Field::optional("type", Type::String)
@@ -249,7 +249,7 @@ static SCHEMA: Schema = Schema {
                 Field::required("name", Type::String),
                 Field::optional("rationale", Type::String),
                 Field::optional("suggest", Type::Boolean),
-                Field::optional("confidence", Type::Named(13)),
+                Field::optional("confidence", Type::Named(14)),
             ],
         }),
         TypeDef::Union(Union {
@@ -259,7 +259,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Object",
                     tag: None,
-                    ty: Type::Named(15),
+                    ty: Type::Named(16),
                 },
                 Variant {
                     name: "Names",
@@ -280,7 +280,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "NamesObject",
                     tag: None,
-                    ty: Type::Named(16),
+                    ty: Type::Named(17),
                 },
                 Variant {
                     name: "Names",
@@ -290,12 +290,12 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "ObjectsObject",
                     tag: None,
-                    ty: Type::Named(18),
+                    ty: Type::Named(19),
                 },
                 Variant {
                     name: "Objects",
                     tag: None,
-                    ty: Type::List(&Type::Named(17)),
+                    ty: Type::List(&Type::Named(18)),
                 },
                 Variant {
                     name: "Name",
@@ -303,6 +303,10 @@ static SCHEMA: Schema = Schema {
                     ty: Type::String,
                 },
             ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "ApiVersion",
+            values: &[Literal::Str("2022-11-28"), Literal::Str("2026-03-10")],
         }),
         TypeDef::Struct(Struct {
             name: "IssueCreateLabel",
@@ -332,7 +336,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Object",
                     tag: None,
-                    ty: Type::Named(8),
+                    ty: Type::Named(9),
                 },
             ],
         }),
@@ -348,7 +352,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Object",
                     tag: None,
-                    ty: Type::Named(8),
+                    ty: Type::Named(9),
                 },
             ],
         }),
@@ -369,7 +373,7 @@ static SCHEMA: Schema = Schema {
                 Variant {
                     name: "Object",
                     tag: None,
-                    ty: Type::Named(11),
+                    ty: Type::Named(12),
                 },
             ],
         }),
@@ -402,7 +406,7 @@ static SCHEMA: Schema = Schema {
                         min_items: Some(1),
                         ..Rules::NONE
                     },
-                    ..Field::required("labels", Type::List(&Type::Named(14)))
+                    ..Field::required("labels", Type::List(&Type::Named(15)))
                 },
             ],
         }),
@@ -433,7 +437,7 @@ static SCHEMA: Schema = Schema {
                         min_items: Some(1),
                         ..Rules::NONE
                     },
-                    ..Field::required("labels", Type::List(&Type::Named(17)))
+                    ..Field::required("labels", Type::List(&Type::Named(18)))
                 },
             ],
         }),
