@@ -77,3 +77,55 @@ pub fn job(spec: Option<PathBuf>, out: Option<PathBuf>, runtime: Option<Runtime>
         command,
     }
 }
+
+/// The crates `cargo xtask codegen` generates without `--spec`/`--out`: spec and crate directory, relative to the
+/// workspace. First the PostHog crate, then the real-API slices; each is a workspace member, so clippy, rustdoc and
+/// the tests see it.
+pub const DEFAULT_CRATES: &[(&str, &str)] = &[
+    ("spec/posthog.yaml", "generated"),
+    ("spec/examples/github.yaml", "examples/github/api"),
+    ("spec/examples/stripe.yaml", "examples/stripe/api"),
+    ("spec/examples/openai.yaml", "examples/openai/api"),
+];
+
+/// One job of [`DEFAULT_CRATES`]: a workspace member depending on this workspace's `runtime/` by a relative path,
+/// whose headers name the command that regenerates them all.
+fn member_job(spec: &str, out: &str) -> Job {
+    let root = workspace_root();
+    let out = root.join(out);
+    Job {
+        spec: root.join(spec),
+        options: Options {
+            spec_display: spec.to_owned(),
+            regenerate: "cargo xtask codegen".to_owned(),
+            client: true,
+            server: true,
+            standalone: false,
+            resource_features: true,
+            runtime: Runtime::Path(root.join("runtime").display().to_string()).relative_to(&out),
+        },
+        out,
+        command: "cargo xtask codegen".to_owned(),
+    }
+}
+
+/// Every job of `cargo xtask codegen` without `--spec`/`--out`/`--runtime`.
+pub fn default_jobs() -> Vec<Job> {
+    DEFAULT_CRATES
+        .iter()
+        .map(|(spec, out)| member_job(spec, out))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_default_job_is_the_plain_posthog_job() {
+        let plain = job(None, None, None);
+        let first = default_jobs().remove(0);
+        assert_eq!((first.spec, first.out), (plain.spec, plain.out));
+        assert_eq!(first.options, plain.options);
+    }
+}

@@ -1,6 +1,7 @@
 //! Developer commands: `cargo xtask codegen [--check] [--spec PATH --out DIR]`.
 //!
-//! `codegen` regenerates `generated/` from `spec/posthog.yaml`; `--check` writes nothing and fails, with a diff and
+//! `codegen` regenerates `generated/` from `spec/posthog.yaml` and the real-API slices `examples/{github,stripe,openai}/api/`
+//! from `spec/examples/`; `--check` writes nothing and fails, with a diff and
 //! the command that fixes it, when the committed output is stale (CI runs it). `contract` runs schemathesis against
 //! the generated servers (CI runs it too).
 
@@ -25,7 +26,7 @@ enum Command {
         /// Compare with what is on disk and fail if it differs; write nothing.
         #[arg(long)]
         check: bool,
-        /// The spec to read (default: spec/posthog.yaml of this workspace).
+        /// The spec to read (default: spec/posthog.yaml and the slices of spec/examples/ of this workspace).
         #[arg(long)]
         spec: Option<PathBuf>,
         /// The directory of the crate to generate (default: generated/ of this workspace).
@@ -95,14 +96,19 @@ fn main() -> ExitCode {
             out,
             runtime,
         } => {
-            let job = xtask::job(spec, out, runtime);
-            ExitCode::from(apigen::cli::run(
-                &job.spec,
-                &job.out,
-                &job.options,
-                check,
-                &job.command,
-            ))
+            // Without `--spec`/`--out` every default crate is generated (PostHog and the real-API slices); the
+            // command fails if any of them does, after trying them all.
+            let jobs = if spec.is_none() && out.is_none() && runtime.is_none() {
+                xtask::default_jobs()
+            } else {
+                vec![xtask::job(spec, out, runtime)]
+            };
+            let worst = jobs
+                .iter()
+                .map(|job| apigen::cli::run(&job.spec, &job.out, &job.options, check, &job.command))
+                .max()
+                .unwrap_or(0);
+            ExitCode::from(worst)
         }
         Command::Bench {
             sizes,

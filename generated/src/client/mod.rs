@@ -51,6 +51,7 @@ pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
 /// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`ErrorResponse`](super::models::ErrorResponse), [`MessageResponse`](super::models::MessageResponse)), or kept as text.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ApiErrorBody {
     /// PostHog's standard error body (drf-exceptions-hog). It always describes one error: the first one found.
     ErrorResponse(super::models::ErrorResponse),

@@ -118,12 +118,25 @@ fn operation(api: &Api, resource: &Resource, op: &Operation) -> Value {
     }
     o.insert("tags".into(), json!([resource.wire_name]));
     // The API's headers go with every operation: the server checks them on each.
-    let params: Vec<Value> = op
+    let mut params: Vec<Value> = op
         .params
         .iter()
         .chain(&api.headers)
         .map(|p| param(api, op, p))
         .collect();
+    // The idempotency key is a header the operation takes (the server need not check it, but a reader of the
+    // document must know it may be sent and what it does).
+    if let Some(header) = &op.idempotency_header {
+        params.push(json!({
+            "name": header,
+            "in": "header",
+            "required": false,
+            "schema": { "type": "string" },
+            "description": "A key that makes retrying this call safe: the API acts on the first request carrying \
+                it and answers any repetition with the same outcome. The generated client sends a fresh key with \
+                each call, the same on every retry of it.",
+        }));
+    }
     if !params.is_empty() {
         o.insert("parameters".into(), Value::Array(params));
     }

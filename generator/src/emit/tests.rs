@@ -1276,6 +1276,34 @@ fn openapi_lists_every_answer_the_server_gives() {
 }
 
 #[test]
+fn a_basic_first_api_sends_new_s_key_as_the_basic_user_name_without_a_password() {
+    // `Client::new` must call `basic_auth(user, password: Option<&str>)` with a password of that type (it once
+    // passed `None::<String>`, which does not compile; the goldens list bearer first, the Stripe slice basic first).
+    let spec = spec(true, "", "  things:\n    path: /things\n    operations:\n      get:\n        method: GET\n        summary: Get.\n        responses: {200: none}\n")
+        .replace(
+            "  auth: {scheme: bearer, env: T_KEY, wildcard_scope: \"*\"}\n",
+            "  auth:\n    schemes:\n      basic: {scheme: basic, env: T_KEY}\n      token: {scheme: bearer, env: T_KEY}\n    default: [basic, token]\n",
+        );
+    let opts = Options {
+        spec_display: "t.yaml".into(),
+        regenerate: "test".into(),
+        client: true,
+        server: true,
+        standalone: true,
+        resource_features: true,
+        runtime: crate::runtime::Runtime::Path("../runtime".into()),
+    };
+    let files = crate::generate("t.yaml", &spec, &opts, false).unwrap_or_else(|e| panic!("{e}"));
+    let client = files
+        .iter()
+        .find(|f| f.path == "src/client/mod.rs")
+        .map(|f| f.contents.as_str())
+        .unwrap_or_default();
+    assert!(client.contains(".basic_auth(api_key, None)"), "{client}");
+    assert!(client.contains("sent as the user name of HTTP basic authentication"));
+}
+
+#[test]
 fn an_api_without_auth_has_a_client_taking_a_base_url_only() {
     check(
         &spec(false, TAGS, TAG_OPS),
@@ -1322,6 +1350,7 @@ fn an_api_without_auth_has_a_client_taking_a_base_url_only() {
 
             /// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`Problem`](super::models::Problem)), or kept as text.
             #[derive(Debug, Clone, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum ApiErrorBody {
                 /// The `Problem` model.
                 Problem(super::models::Problem),

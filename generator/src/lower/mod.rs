@@ -260,7 +260,12 @@ impl<'s> Lower<'s> {
             )
             .map(|(r, accessor)| self.resource(r, accessor, &types, &errors, &pagination))
             .collect::<Result<Vec<_>, Error>>()?;
-        let request_types = types::request_types(&types, &resources);
+        let headers = api
+            .headers
+            .iter()
+            .map(|h| self.param(h, ir::ParamLocation::Header))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let request_types = types::request_types(&types, &resources, &headers);
         let mut types = types;
         for (index, id) in request_types.iter().enumerate() {
             let t = &mut types[id.0];
@@ -278,11 +283,7 @@ impl<'s> Lower<'s> {
             server: api.server.value.trim_end_matches('/').to_owned(),
             server_env: api.server_env.as_ref().map(|e| e.value.clone()),
             auth: api.auth.as_ref().map(lower_auth).transpose()?,
-            headers: api
-                .headers
-                .iter()
-                .map(|h| self.param(h, ir::ParamLocation::Header))
-                .collect::<Result<Vec<_>, Error>>()?,
+            headers,
             response_headers: api
                 .response_headers
                 .iter()

@@ -555,8 +555,13 @@ fn enum_def(m: &spec::Model, values: &[spec::EnumValue], open: bool) -> ir::Type
 /// The types a request can carry (bodies, parameters, and what they hold), in id order. Open enums are left out:
 /// the server takes any string for them (the implementation decides what an unknown value means), so the schema
 /// describes them as strings.
-pub(super) fn request_types(types: &[ir::TypeDef], resources: &[ir::Resource]) -> Vec<TypeId> {
+pub(super) fn request_types(
+    types: &[ir::TypeDef],
+    resources: &[ir::Resource],
+    api_headers: &[ir::Param],
+) -> Vec<TypeId> {
     let mut reachable = BTreeSet::new();
+    // The API's headers are checked on every operation, so their types (an enum of versions) are requests' too.
     let mut todo: Vec<&Ty> = resources
         .iter()
         .flat_map(|r| &r.operations)
@@ -566,6 +571,7 @@ pub(super) fn request_types(types: &[ir::TypeDef], resources: &[ir::Resource]) -
                 .map(|b| &b.ty)
                 .chain(op.params.iter().map(|p| &p.ty))
         })
+        .chain(api_headers.iter().map(|p| &p.ty))
         .collect();
     while let Some(t) = todo.pop() {
         match t {

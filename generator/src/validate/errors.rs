@@ -1,5 +1,6 @@
 //! The standard error answers: the required ones present, statuses, models, and bodies that fit their models.
 
+use super::types::Placeholders;
 use super::Validator;
 use crate::spec::*;
 
@@ -21,6 +22,41 @@ impl Validator<'_> {
                     "an error body must be a struct model",
                 ),
                 None => self.unknown_type(&m.value, m.span),
+            }
+        }
+        // The client decodes an error body into the first model that fits, so a model that every JSON object fits
+        // (no field it needs, unknown fields ignored) hides the models listed after it: they are never decoded.
+        let lookup = |n: &str| self.models.get(n).copied();
+        let catch_all = errors.models.iter().position(|m| {
+            lookup(&m.value).is_some_and(|model| match &model.kind {
+                ModelKind::Struct {
+                    reject_unknown_fields,
+                    ..
+                } => {
+                    !reject_unknown_fields
+                        && model
+                            .all_fields(&lookup)
+                            .iter()
+                            .all(|f| f.optional || f.default.is_some() || f.write_only)
+                }
+                _ => false,
+            })
+        });
+        if let Some(first) = catch_all {
+            let hider = errors.models[first].value.clone();
+            for hidden in &errors.models[first + 1..] {
+                self.err(
+                    hidden.span,
+                    format!(
+                        "error model `{}` is never decoded: `{hider}`, tried before it, fits every JSON object \
+                         (none of its fields is required)",
+                        hidden.value
+                    ),
+                    format!(
+                        "list `{}` before `{hider}` in `errors.models`, or make a field of `{hider}` required",
+                        hidden.value
+                    ),
+                );
             }
         }
         let has_auth = self.spec.api.auth.is_some();
@@ -64,7 +100,12 @@ impl Validator<'_> {
                 // The generated server sends this body and the generated client decodes it with the model: it
                 // must be a value of the model, `{placeholders}` standing for the text the server fills in.
                 let model = TypeExpr::Named(a.model.value.clone());
-                if let Err(why) = self.json_fits(&a.body, &model, true, 0) {
+                let placeholders = if a.kind.value == ErrorKind::Validation {
+                    Placeholders::TextOrNullAttr
+                } else {
+                    Placeholders::Text
+                };
+                if let Err(why) = self.json_fits(&a.body, &model, placeholders, 0) {
                     self.err(
                         a.body_span,
                         format!(

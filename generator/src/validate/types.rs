@@ -493,7 +493,7 @@ impl Validator<'_> {
             return;
         }
         let result = self
-            .json_fits(&d.value, ty, false, 0)
+            .json_fits(&d.value, ty, Placeholders::No, 0)
             .and_then(|()| constraint_holds(&d.value, c));
         if let Err(why) = result {
             self.err(
@@ -504,13 +504,13 @@ impl Validator<'_> {
         }
     }
 
-    /// Whether `value` is a value of `ty`. `placeholders`: a string `{name}` stands for a value the server fills in
-    /// (error answer bodies), so it fits a string, and alone it may stand for `null`.
+    /// Whether `value` is a value of `ty`. With [`Placeholders::Text`] a string `{name}` stands for a value the server
+    /// fills in (error answer bodies), so it fits a string, and alone it may stand for `null` where `null` fits.
     pub(super) fn json_fits(
         &self,
         value: &serde_json::Value,
         ty: &TypeExpr,
-        placeholders: bool,
+        placeholders: Placeholders,
         depth: usize,
     ) -> Result<(), String> {
         use serde_json::Value;
@@ -536,6 +536,9 @@ impl Validator<'_> {
             (TypeExpr::Prim(Prim::Date), Value::String(s)) => is_date(s),
             (TypeExpr::List(inner), Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
+                    if placeholders.null_attr(item) {
+                        return Err(format!("item {i} is {NULL_ATTR}"));
+                    }
                     self.json_fits(item, inner, placeholders, depth + 1)
                         .map_err(|e| format!("item {i}: {e}"))?;
                 }
@@ -543,6 +546,9 @@ impl Validator<'_> {
             }
             (TypeExpr::Map(inner), Value::Object(entries)) => {
                 for (k, v) in entries {
+                    if placeholders.null_attr(v) {
+                        return Err(format!("`{k}` is {NULL_ATTR}"));
+                    }
                     self.json_fits(v, inner, placeholders, depth + 1)
                         .map_err(|e| format!("`{k}`: {e}"))?;
                 }
@@ -554,7 +560,7 @@ impl Validator<'_> {
             _ => false,
         };
         // A placeholder stands for text the server fills in: it fits any string type.
-        let placeholder = placeholders && value.as_str().is_some_and(is_placeholder);
+        let placeholder = placeholders.allowed() && value.as_str().is_some_and(is_placeholder);
         if ok
             || (placeholder && matches!(ty, TypeExpr::Prim(Prim::String | Prim::Uri | Prim::Email)))
         {
@@ -568,7 +574,7 @@ impl Validator<'_> {
         &self,
         value: &serde_json::Value,
         name: &str,
-        placeholders: bool,
+        placeholders: Placeholders,
         depth: usize,
     ) -> Result<(), String> {
         use serde_json::Value;
@@ -584,7 +590,7 @@ impl Validator<'_> {
                     (Literal::Bool(b), Value::Bool(c)) => b == c,
                     _ => false,
                 });
-                if fits || (placeholders && value.as_str().is_some_and(is_placeholder)) {
+                if fits || (placeholders.allowed() && value.as_str().is_some_and(is_placeholder)) {
                     Ok(())
                 } else {
                     Err(format!("{value} is not a value of the enum `{name}`"))
@@ -602,7 +608,13 @@ impl Validator<'_> {
                 for (key, v) in entries {
                     match fields.iter().find(|f| f.name.value == *key) {
                         Some(f) => {
-                            let lone = placeholders && v.as_str().is_some_and(is_placeholder);
+                            if placeholders.null_attr(v) && !f.nullable {
+                                return Err(format!(
+                                    "`{key}` is {NULL_ATTR}, but it is not nullable"
+                                ));
+                            }
+                            let lone =
+                                placeholders.allowed() && v.as_str().is_some_and(is_placeholder);
                             if v.is_null() || (lone && f.nullable) {
                                 if !f.nullable && v.is_null() {
                                     return Err(format!("`{key}` is null, but it is not nullable"));
@@ -759,7 +771,7 @@ impl Validator<'_> {
                         let fits = self.json_fits(
                             &serde_json::Value::String(value.value.clone()),
                             &f.ty.value,
-                            false,
+                            Placeholders::No,
                             0,
                         );
                         if let Err(why) = fits {
@@ -954,6 +966,32 @@ fn type_words(t: &TypeExpr) -> String {
 }
 
 /// `{name}`: a placeholder the server fills in.
+/// What a `{name}` string means to [`Validator::json_fits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Placeholders {
+    /// Text as written (defaults, examples).
+    No,
+    /// Text the server fills in (error answers).
+    Text,
+    /// As `Text`, and `{attr}` written alone may also be `null`: the validation answer fills it with nothing when an
+    /// error is about no field in particular (a body that is not JSON, say), so where it stands `null` must fit.
+    TextOrNullAttr,
+}
+
+impl Placeholders {
+    fn allowed(self) -> bool {
+        self != Placeholders::No
+    }
+
+    fn null_attr(self, value: &serde_json::Value) -> bool {
+        self == Placeholders::TextOrNullAttr && value.as_str() == Some("{attr}")
+    }
+}
+
+/// How a diagnostic says what [`Placeholders::TextOrNullAttr`] means.
+const NULL_ATTR: &str =
+    "`\"{attr}\"`, which the server sends as `null` when an error is about no field";
+
 fn is_placeholder(text: &str) -> bool {
     text.contains('{') && text.contains('}')
 }

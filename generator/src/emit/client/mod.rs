@@ -162,6 +162,9 @@ fn error_body(api: &Api) -> TokenStream {
     quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq)]
+        // A body is moved once from the failed call to its caller, not stored in bulk, so variant sizes do not matter
+        // (an error model holding a large object, such as Stripe's `error.source`, trips clippy's size lint).
+        #[allow(clippy::large_enum_variant)]
         pub enum ApiErrorBody {
             #( #docs #names(#types), )*
             /// A body that fits none of the error models (or is empty), as text.
@@ -223,7 +226,8 @@ fn client(api: &Api, opts: &Options) -> TokenStream {
         let (how, set) = match (first.kind, &first.key) {
             (SchemeKind::Basic, _) => (
                 "as the user name of HTTP basic authentication".to_owned(),
-                quote! { .basic_auth(api_key, None::<String>) },
+                // `ClientBuilder::basic_auth` takes the password as `Option<&str>`.
+                quote! { .basic_auth(api_key, None) },
             ),
             (SchemeKind::ApiKey, Some((KeyLocation::Header, key))) => (
                 format!("in the header `{key}`"),

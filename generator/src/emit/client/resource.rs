@@ -283,12 +283,51 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
     if let Some(header) = &op.idempotency_header {
         steps.push(quote! { .idempotency_key(#header) });
     }
+    if let Some(accept) = accept_header(op) {
+        steps.push(quote! { .accept(#accept) });
+    }
     let docs = format!(" How the runtime sends `{}`.", op.operation_id);
     quote! {
         #[doc = #docs]
         static #name: runtime::Operation =
             runtime::Operation::new(#label, runtime::HttpMethod::#method, #path) #(#steps)*;
     }
+}
+
+/// The `Accept` header of an operation whose success answers are not all JSON (the runtime's default): their media
+/// types in spec order, so a server that negotiates (OpenAI's streams, a download offered in several formats) answers
+/// what the client decodes. `None` keeps `application/json`.
+fn accept_header(op: &Operation) -> Option<String> {
+    let mut types: Vec<&str> = Vec::new();
+    let mut all_json = true;
+    for r in op
+        .responses
+        .iter()
+        .filter(|r| r.role == ResponseRole::Success)
+    {
+        let media: Vec<&str> = match &r.encoding {
+            ResponseEncoding::Empty => continue,
+            ResponseEncoding::Json { media_type } => vec![media_type],
+            ResponseEncoding::Text { media_type } => {
+                all_json = false;
+                vec![media_type]
+            }
+            ResponseEncoding::Binary { media_types } => {
+                all_json = false;
+                media_types.iter().map(String::as_str).collect()
+            }
+            ResponseEncoding::Events { .. } => {
+                all_json = false;
+                vec!["text/event-stream"]
+            }
+        };
+        for m in media {
+            if !types.contains(&m) {
+                types.push(m);
+            }
+        }
+    }
+    (!all_json && !types.is_empty()).then(|| types.join(", "))
 }
 
 fn method_variant(m: crate::ir::Method) -> &'static str {

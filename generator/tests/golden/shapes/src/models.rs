@@ -250,6 +250,7 @@ impl<'de> Deserialize<'de> for Order {
 ///
 /// Tagged by the field `type`. Open: a value of no known variant is kept as `Unknown` (raw JSON).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Part {
     /// `type: "text"`.
     Text(TextPart),
@@ -318,6 +319,7 @@ pub struct TextPart {
 ///
 /// Untagged: a value is the first variant it fits, in this order.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Content {
     /// Plain text.
     Text(String),
@@ -690,6 +692,7 @@ impl MessageMeta {
 ///
 /// Untagged: a value is the first variant it fits, in this order.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum MessageHistoryItem {
     /// A value of the `String` variant.
     String(String),

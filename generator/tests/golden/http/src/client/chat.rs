@@ -50,7 +50,8 @@ static STREAM: runtime::Operation = runtime::Operation::new(
         "/v1/chat",
     )
     .json_body(&["prompt"])
-    .idempotency_key("Idempotency-Key");
+    .idempotency_key("Idempotency-Key")
+    .accept("text/event-stream");
 
 /// A request of [`ChatClient::stream`]: Stream a completion.
 ///

@@ -265,7 +265,8 @@ static CONTENT: runtime::Operation = runtime::Operation::new(
         runtime::HttpMethod::Get,
         "/v1/files/{id}/content",
     )
-    .auth_any_of(&["query_key"]);
+    .auth_any_of(&["query_key"])
+    .accept("application/octet-stream, application/pdf");
 
 /// A request of [`FilesClient::content`]: Download a file's bytes.
 ///
@@ -365,10 +366,11 @@ pub struct FilesPutContentResponseHeaders {
 
 /// How the runtime sends `files_readme`.
 static README: runtime::Operation = runtime::Operation::new(
-    "files.readme",
-    runtime::HttpMethod::Get,
-    "/v1/files/{id}/readme",
-);
+        "files.readme",
+        runtime::HttpMethod::Get,
+        "/v1/files/{id}/readme",
+    )
+    .accept("text/markdown");
 
 /// A request of [`FilesClient::readme`]: A file's notes as text.
 ///

@@ -84,13 +84,13 @@ pub(super) static STREAM: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
 
             Param::header("OpenAI-Beta", Type::String),
         ],
     )
-    .json_body(Type::Named(4));
+    .json_body(Type::Named(5));
 
 pub(super) async fn chat_stream<T: ChatApi>(
     State(state): State<runtime::Shared<T>>,

@@ -188,7 +188,7 @@ pub(super) static LIST: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     );
@@ -287,7 +287,7 @@ pub(super) static CREATE: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     )
@@ -361,7 +361,7 @@ pub(super) static RETRIEVE: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
 
             Param {
@@ -442,7 +442,7 @@ pub(super) static EXISTS: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     );
@@ -530,7 +530,7 @@ pub(super) static OPTIONS: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     );

@@ -132,7 +132,7 @@ pub(super) static UPLOAD: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     )
@@ -209,7 +209,7 @@ pub(super) static CONTENT: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     );
@@ -282,7 +282,7 @@ pub(super) static PUT_CONTENT: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     )
@@ -363,7 +363,7 @@ pub(super) static README: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     );
@@ -442,7 +442,7 @@ pub(super) static LIST: Operation = Operation::new("files_list", Security::requi
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     );

@@ -127,7 +127,7 @@ pub(super) static LIST: Operation = Operation::new(
         &[
             Param {
                 default: Some("\"2025-06-01\""),
-                ..Param::header("X-Api-Version", Type::Named(18446744073709551615))
+                ..Param::header("X-Api-Version", Type::Named(3))
             },
         ],
     );

@@ -208,9 +208,13 @@ static SCHEMA: Schema = Schema {
             name: "Upload",
             reject_unknown: false,
             fields: &[
-                Field::required("purpose", Type::Named(3)),
+                Field::required("purpose", Type::Named(4)),
                 Field::optional("note", Type::String),
             ],
+        }),
+        TypeDef::Enum(Enum {
+            name: "ApiVersion",
+            values: &[Literal::Str("2024-01-01"), Literal::Str("2025-06-01")],
         }),
         TypeDef::Enum(Enum {
             name: "Purpose",

@@ -37,6 +37,7 @@ pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
 /// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`Problem`](super::models::Problem)), or kept as text.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ApiErrorBody {
     /// An error body.
     Problem(super::models::Problem),

@@ -43,6 +43,7 @@ pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
 /// The body of an error answer, decoded into the first of the API's error models it fits (in this order: [`Error`](super::models::Error)), or kept as text.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ApiErrorBody {
     /// An error named like a prelude trait; doc with `*/` and "quotes".
     Error(super::models::Error),
