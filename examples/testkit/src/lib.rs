@@ -36,6 +36,35 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> T {
     decoded
 }
 
+/// The example `name` of the crate at `manifest_dir` (its `CARGO_MANIFEST_DIR`): a file of its `tests/data/`, YAML
+/// (or JSON, which YAML reads too, trailing commas and all, as published examples sometimes have them), as a JSON
+/// value.
+pub fn example(manifest_dir: &str, name: &str) -> Value {
+    let path = format!("{manifest_dir}/tests/data/{name}");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// `value` decodes into `expected`, and `expected` encodes back to `value`: one variant of a union round-trips.
+pub fn variant<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
+    value: Value,
+    expected: T,
+) {
+    assert_eq!(round_trip::<T>(&value), expected);
+}
+
+/// The decode error of `value` as `T`, which must fail and name each of `words` (the variants tried, the tag, ...).
+pub fn refused<T: DeserializeOwned + std::fmt::Debug>(value: Value, words: &[&str]) -> String {
+    let error = match serde_json::from_value::<T>(value.clone()) {
+        Ok(decoded) => panic!("{value} decodes into {decoded:?}"),
+        Err(error) => error.to_string(),
+    };
+    for word in words {
+        assert!(error.contains(word), "`{error}` does not name {word}");
+    }
+    error
+}
+
 /// Every request `server` received, in order.
 pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
     server

@@ -9,9 +9,7 @@ use github_slice::rt::serde_json::Value;
 
 /// GitHub's example `name` (a file of `tests/data/`, YAML as in the description) as a JSON value.
 pub fn example(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    slice_testkit::example(env!("CARGO_MANIFEST_DIR"), name)
 }
 
 /// Starts the fake with the demo tokens and returns its base URL.

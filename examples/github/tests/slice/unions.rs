@@ -11,31 +11,7 @@ use github_slice::models::{
 use github_slice::rt::reqwest;
 use github_slice::rt::serde_json::{self, json, Value};
 use github_slice::Nullable;
-
-/// `value` decodes into `expected`, and `expected` encodes back to `value`.
-fn variant<T>(value: Value, expected: T)
-where
-    T: github_slice::rt::serde::de::DeserializeOwned
-        + github_slice::rt::serde::Serialize
-        + PartialEq
-        + std::fmt::Debug,
-{
-    assert_eq!(round_trip::<T>(&value), expected);
-}
-
-/// The decode error of `value` as `T`, which must name every one of `variants`.
-fn refused<T: github_slice::rt::serde::de::DeserializeOwned + std::fmt::Debug>(
-    value: Value,
-    variants: &[&str],
-) -> String {
-    let error = serde_json::from_value::<T>(value)
-        .expect_err("fits no variant")
-        .to_string();
-    for v in variants {
-        assert!(error.contains(v), "`{error}` does not name the variant {v}");
-    }
-    error
-}
+use slice_testkit::{refused, variant};
 
 #[test]
 fn a_title_or_milestone_is_a_string_or_an_integer() {

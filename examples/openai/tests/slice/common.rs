@@ -6,6 +6,7 @@ use openai_slice::models::{
     ChatCompletionRequestMessage, ChatCompletionRequestUserMessage,
     ChatCompletionRequestUserMessageContent, UserRole,
 };
+use openai_slice::rt::serde_json::Value;
 
 /// Serves `openai` and returns its base URL.
 pub async fn start(openai: OpenAi) -> String {
@@ -43,4 +44,10 @@ pub fn openai_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, Strin
         },
         other => panic!("expected an error answer, got {other:?}"),
     }
+}
+
+/// OpenAI's example `name` (a file of `tests/data/`, as published: JSON, sometimes with trailing commas) as a JSON
+/// value.
+pub fn example(name: &str) -> Value {
+    slice_testkit::example(env!("CARGO_MANIFEST_DIR"), name)
 }

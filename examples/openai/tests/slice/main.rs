@@ -2,5 +2,7 @@
 //! quick to build); the bounded-memory download is `tests/download_memory.rs`, alone in its binary.
 
 mod common;
+mod examples;
 mod fake;
 mod mock;
+mod unions;
