@@ -31,10 +31,14 @@ pub fn tag_of<E: serde::de::Error>(value: &Value, tag: &str, union: &str) -> Res
 }
 
 /// A tagged variant's value from the union's object. A variant whose struct does not declare the tag field gets
-/// the object without it (its struct may refuse unknown fields).
+/// the object without it (its struct may refuse unknown fields). A value that does not fit fails with serde's
+/// message followed by the variant it was read as (``missing field `brand` (in the `object: card` variant of
+/// PaymentSource)``): the tag chose the variant, so the message says which, as an untagged union's names each tried.
 pub fn variant<T: DeserializeOwned, E: serde::de::Error>(
     mut value: Value,
     tag: &str,
+    tag_value: &str,
+    union: &str,
     declares_tag: bool,
 ) -> Result<T, E> {
     if !declares_tag {
@@ -42,7 +46,11 @@ pub fn variant<T: DeserializeOwned, E: serde::de::Error>(
             entries.shift_remove(tag);
         }
     }
-    serde_json::from_value(value).map_err(E::custom)
+    serde_json::from_value(value).map_err(|e| {
+        E::custom(format!(
+            "{e} (in the `{tag}: {tag_value}` variant of {union})"
+        ))
+    })
 }
 
 /// The error for a tag no variant of a closed union has.
@@ -152,7 +160,7 @@ mod tests {
     #[test]
     fn a_variant_without_the_tag_field_decodes_without_it_and_serializes_with_it() {
         let value = serde_json::json!({"type": "text", "text": "hi"});
-        let text: Result<Text, serde_json::Error> = variant(value, "type", false);
+        let text: Result<Text, serde_json::Error> = variant(value, "type", "text", "Part", false);
         assert_eq!(text.ok(), Some(Text { text: "hi".into() }));
         let mut out = Vec::new();
         let mut ser = serde_json::Serializer::new(&mut out);
@@ -160,6 +168,16 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&out),
             r#"{"type":"text","text":"hi"}"#
+        );
+    }
+
+    #[test]
+    fn a_variant_that_does_not_fit_names_itself_after_serdes_message() {
+        let value = serde_json::json!({"type": "text"});
+        let text: Result<Text, serde_json::Error> = variant(value, "type", "text", "Part", false);
+        assert_eq!(
+            text.map_err(|e| e.to_string()),
+            Err("missing field `text` (in the `type: text` variant of Part)".to_owned())
         );
     }
 

@@ -553,7 +553,7 @@ fn emit_union(api: &Api, t: &TypeDef, u: &Union) -> TokenStream {
                 let value = super::rt::serde_json::Value::deserialize(deserializer)?;
                 let tag: String = super::rt::unions::tag_of(&value, #tag, #wire_name)?;
                 match tag.as_str() {
-                    #( #tags => super::rt::unions::variant(value, #tag, #declares).map(#name::#variants), )*
+                    #( #tags => super::rt::unions::variant(value, #tag, #tags, #wire_name, #declares).map(#name::#variants), )*
                     #fallback
                 }
             };

@@ -458,23 +458,53 @@ impl<'de> Deserialize<'de> for ChatCompletionRequestMessage {
         )?;
         match tag.as_str() {
             "system" => {
-                super::rt::unions::variant(value, "role", true)
+                super::rt::unions::variant(
+                        value,
+                        "role",
+                        "system",
+                        "ChatCompletionRequestMessage",
+                        true,
+                    )
                     .map(ChatCompletionRequestMessage::System)
             }
             "user" => {
-                super::rt::unions::variant(value, "role", true)
+                super::rt::unions::variant(
+                        value,
+                        "role",
+                        "user",
+                        "ChatCompletionRequestMessage",
+                        true,
+                    )
                     .map(ChatCompletionRequestMessage::User)
             }
             "assistant" => {
-                super::rt::unions::variant(value, "role", true)
+                super::rt::unions::variant(
+                        value,
+                        "role",
+                        "assistant",
+                        "ChatCompletionRequestMessage",
+                        true,
+                    )
                     .map(ChatCompletionRequestMessage::Assistant)
             }
             "tool" => {
-                super::rt::unions::variant(value, "role", false)
+                super::rt::unions::variant(
+                        value,
+                        "role",
+                        "tool",
+                        "ChatCompletionRequestMessage",
+                        false,
+                    )
                     .map(ChatCompletionRequestMessage::Tool)
             }
             "function" => {
-                super::rt::unions::variant(value, "role", false)
+                super::rt::unions::variant(
+                        value,
+                        "role",
+                        "function",
+                        "ChatCompletionRequestMessage",
+                        false,
+                    )
                     .map(ChatCompletionRequestMessage::Function)
             }
             other => {
@@ -649,11 +679,23 @@ impl<'de> Deserialize<'de> for ChatCompletionRequestUserMessageContentPart {
         )?;
         match tag.as_str() {
             "text" => {
-                super::rt::unions::variant(value, "type", true)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "text",
+                        "ChatCompletionRequestUserMessageContentPart",
+                        true,
+                    )
                     .map(ChatCompletionRequestUserMessageContentPart::Text)
             }
             "image_url" => {
-                super::rt::unions::variant(value, "type", true)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "image_url",
+                        "ChatCompletionRequestUserMessageContentPart",
+                        true,
+                    )
                     .map(ChatCompletionRequestUserMessageContentPart::ImageUrl)
             }
             other => {
@@ -723,11 +765,23 @@ impl<'de> Deserialize<'de> for ChatCompletionRequestAssistantMessageContentPart 
         )?;
         match tag.as_str() {
             "text" => {
-                super::rt::unions::variant(value, "type", true)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "text",
+                        "ChatCompletionRequestAssistantMessageContentPart",
+                        true,
+                    )
                     .map(ChatCompletionRequestAssistantMessageContentPart::Text)
             }
             "refusal" => {
-                super::rt::unions::variant(value, "type", false)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "refusal",
+                        "ChatCompletionRequestAssistantMessageContentPart",
+                        false,
+                    )
                     .map(ChatCompletionRequestAssistantMessageContentPart::Refusal)
             }
             other => {
@@ -830,7 +884,13 @@ impl<'de> Deserialize<'de> for ChatCompletionMessageToolCall {
         )?;
         match tag.as_str() {
             "function" => {
-                super::rt::unions::variant(value, "type", false)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "function",
+                        "ChatCompletionMessageToolCall",
+                        false,
+                    )
                     .map(ChatCompletionMessageToolCall::Function)
             }
             _ => Ok(ChatCompletionMessageToolCall::Unknown(value)),
@@ -1029,15 +1089,33 @@ impl<'de> Deserialize<'de> for ResponseFormat {
         let tag: String = super::rt::unions::tag_of(&value, "type", "ResponseFormat")?;
         match tag.as_str() {
             "text" => {
-                super::rt::unions::variant(value, "type", false)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "text",
+                        "ResponseFormat",
+                        false,
+                    )
                     .map(ResponseFormat::Text)
             }
             "json_object" => {
-                super::rt::unions::variant(value, "type", false)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "json_object",
+                        "ResponseFormat",
+                        false,
+                    )
                     .map(ResponseFormat::JsonObject)
             }
             "json_schema" => {
-                super::rt::unions::variant(value, "type", false)
+                super::rt::unions::variant(
+                        value,
+                        "type",
+                        "json_schema",
+                        "ResponseFormat",
+                        false,
+                    )
                     .map(ResponseFormat::JsonSchema)
             }
             other => {

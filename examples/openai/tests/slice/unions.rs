@@ -160,10 +160,13 @@ fn a_tool_call_of_an_unknown_type_is_kept_as_sent() {
     let kept: ChatCompletionMessageToolCall = round_trip(&custom);
     assert_eq!(kept, ChatCompletionMessageToolCall::Unknown(custom));
     assert_eq!(kept.tag(), Some("custom"));
-    // A known tag with a bad body is still refused, not kept as unknown.
+    // A known tag with a bad body is still refused, not kept as unknown, naming what is missing and the variant.
     refused::<ChatCompletionMessageToolCall>(
         json!({"type": "function", "id": "call_3"}),
-        &["function"],
+        &[
+            "missing field `function`",
+            "`type: function` variant of ChatCompletionMessageToolCall",
+        ],
     );
     // And the tag is needed.
     refused::<ChatCompletionMessageToolCall>(json!({"id": "call_4"}), &["type"]);

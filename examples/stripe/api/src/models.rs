@@ -556,15 +556,33 @@ impl<'de> Deserialize<'de> for PaymentSource {
         let tag: String = super::rt::unions::tag_of(&value, "object", "PaymentSource")?;
         match tag.as_str() {
             "bank_account" => {
-                super::rt::unions::variant(value, "object", true)
+                super::rt::unions::variant(
+                        value,
+                        "object",
+                        "bank_account",
+                        "PaymentSource",
+                        true,
+                    )
                     .map(PaymentSource::BankAccount)
             }
             "card" => {
-                super::rt::unions::variant(value, "object", true)
+                super::rt::unions::variant(
+                        value,
+                        "object",
+                        "card",
+                        "PaymentSource",
+                        true,
+                    )
                     .map(PaymentSource::Card)
             }
             "source" => {
-                super::rt::unions::variant(value, "object", true)
+                super::rt::unions::variant(
+                        value,
+                        "object",
+                        "source",
+                        "PaymentSource",
+                        true,
+                    )
                     .map(PaymentSource::Source)
             }
             _ => Ok(PaymentSource::Unknown(value)),
@@ -929,11 +947,23 @@ impl<'de> Deserialize<'de> for DeletedPaymentSource {
         )?;
         match tag.as_str() {
             "bank_account" => {
-                super::rt::unions::variant(value, "object", true)
+                super::rt::unions::variant(
+                        value,
+                        "object",
+                        "bank_account",
+                        "DeletedPaymentSource",
+                        true,
+                    )
                     .map(DeletedPaymentSource::BankAccount)
             }
             "card" => {
-                super::rt::unions::variant(value, "object", true)
+                super::rt::unions::variant(
+                        value,
+                        "object",
+                        "card",
+                        "DeletedPaymentSource",
+                        true,
+                    )
                     .map(DeletedPaymentSource::Card)
             }
             other => {

@@ -37,8 +37,15 @@ fn a_payment_source_of_an_unknown_object_is_kept_as_sent() {
     let kept: PaymentSource = round_trip(&unknown_source());
     assert_eq!(kept, PaymentSource::Unknown(unknown_source()));
     assert_eq!(kept.tag(), Some("wechat_pay_receiver"));
-    // A known `object` with a body that does not fit is refused, not kept as unknown; so is a source without one.
-    refused::<PaymentSource>(json!({"id": "card_1", "object": "card"}), &["brand"]);
+    // A known `object` with a body that does not fit is refused, not kept as unknown, naming what is missing and the
+    // variant it was read as; so is a source without an `object`.
+    refused::<PaymentSource>(
+        json!({"id": "card_1", "object": "card"}),
+        &[
+            "missing field `brand`",
+            "`object: card` variant of PaymentSource",
+        ],
+    );
     refused::<PaymentSource>(json!({"id": "card_1"}), &["object"]);
 }
 

@@ -296,8 +296,14 @@ impl<'de> Deserialize<'de> for Part {
         let value = super::rt::serde_json::Value::deserialize(deserializer)?;
         let tag: String = super::rt::unions::tag_of(&value, "type", "Part")?;
         match tag.as_str() {
-            "text" => super::rt::unions::variant(value, "type", true).map(Part::Text),
-            "image" => super::rt::unions::variant(value, "type", false).map(Part::Image),
+            "text" => {
+                super::rt::unions::variant(value, "type", "text", "Part", true)
+                    .map(Part::Text)
+            }
+            "image" => {
+                super::rt::unions::variant(value, "type", "image", "Part", false)
+                    .map(Part::Image)
+            }
             _ => Ok(Part::Unknown(value)),
         }
     }
