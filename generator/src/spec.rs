@@ -102,6 +102,8 @@ pub struct Model {
     pub kind: ModelKind,
     /// Set for a model written inline where a type was expected (a field's, a body's, ...): where, for messages.
     pub inline: Option<String>,
+    /// `renamed_from`: the model's name in an earlier version of the spec (read by `apigen diff` only).
+    pub renamed_from: Option<Name>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +205,8 @@ pub struct Field {
     pub default: Option<Spanned<serde_json::Value>>,
     pub deprecated: Option<Deprecation>,
     pub write_as: Option<Spanned<WriteAs>>,
+    /// `renamed_from`: the field's wire name in an earlier version of the spec (read by `apigen diff` only).
+    pub renamed_from: Option<Name>,
 }
 
 /// Documented value constraints; generated servers enforce them.
@@ -310,6 +314,8 @@ pub struct Operation {
     pub pagination: Option<Name>,
     pub idempotent: Option<bool>,
     pub deprecated: Option<Deprecation>,
+    /// `renamed_from`: the operation's name in an earlier version of the spec (read by `apigen diff` only).
+    pub renamed_from: Option<Name>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

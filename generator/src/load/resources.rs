@@ -125,6 +125,7 @@ impl Cx {
             "pagination",
             "idempotent",
             "deprecated",
+            "renamed_from",
         ];
         let name = self.name(key);
         // Types defined in place in this operation are named after it: `{Resource}{Operation}...`.
@@ -212,6 +213,7 @@ impl Cx {
             pagination: self.opt_string(&o, "pagination", &what),
             idempotent: self.bool(&o, "idempotent", &what),
             deprecated: self.deprecation(&o, &what),
+            renamed_from: self.opt_string(&o, "renamed_from", &what),
             name,
             method: method?,
             summary: summary?.value,

@@ -148,6 +148,7 @@ impl Lower<'_> {
             Some(b) => Some(ir::Body {
                 ty: self.ty(&b.value, b.span)?,
                 is_patch: matches!(b.value, TypeExpr::Patch(_)),
+                span: b.span,
             }),
             None => None,
         };
