@@ -1,6 +1,7 @@
 //! The `apigen` command: generate a Rust crate from a spec, for teams outside this repository.
 //!
-//! `cargo install --path generator` (or `--git`), then `apigen --spec api.yaml --out my-api-client`.
+//! `cargo install --path generator` (or `--git`), then `apigen --spec api.yaml --out my-api-client`; and
+//! `apigen diff OLD NEW` (or `apigen diff NEW --against REV`) to see whom a spec change breaks.
 
 use apigen::{Options, Runtime};
 use clap::Parser;
@@ -10,15 +11,26 @@ use std::process::ExitCode;
 /// Generate a Rust crate (serde models, async reqwest client, axum server stubs) from a YAML API spec.
 ///
 /// Exit codes: 0 success; 1 spec errors, stale output (with --check) or IO errors; 2 usage errors.
+// Generation takes flags and no subcommand (`apigen --spec X --out Y`), as it always has; `diff` is the one
+// subcommand, and its presence lifts the requirement of `--spec` and `--out`.
 #[derive(Parser)]
-#[command(name = "apigen", version, about, long_about = None)]
+#[command(
+    name = "apigen",
+    version,
+    about,
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The spec to read (YAML; see the spec language in the README).
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
+    #[arg(long, value_name = "FILE", required = true)]
+    spec: Option<PathBuf>,
     /// The directory of the crate to generate (created if missing).
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    #[arg(long, value_name = "DIR", required = true)]
+    out: Option<PathBuf>,
     /// Write nothing; exit 1 with a diff if the crate in --out differs from what the spec generates.
     #[arg(long)]
     check: bool,
@@ -42,14 +54,26 @@ struct Args {
     timings: bool,
 }
 
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Compare two versions of a spec and say whom each change breaks: old clients, old servers, client code,
+    /// server code, behaviour.
+    Diff(apigen::diff::cli::DiffArgs),
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    let spec_display = args.spec.display().to_string();
-    let mut regenerate = format!(
-        "apigen --spec {} --out {}",
-        spec_display,
-        args.out.display()
-    );
+    let (spec, out) = match (&args.command, &args.spec, &args.out) {
+        (Some(Command::Diff(diff)), _, _) => return ExitCode::from(apigen::diff::cli::run(diff)),
+        (None, Some(spec), Some(out)) => (spec.clone(), out.clone()),
+        // clap requires both flags when there is no subcommand; this is only reached if that changes.
+        (None, _, _) => {
+            eprintln!("error: --spec and --out are required (or use `apigen diff`)");
+            return ExitCode::from(2);
+        }
+    };
+    let spec_display = spec.display().to_string();
+    let mut regenerate = format!("apigen --spec {} --out {}", spec_display, out.display());
     for (flag, on) in [
         (" --no-client", args.no_client),
         (" --no-server", args.no_server),
@@ -70,11 +94,11 @@ fn main() -> ExitCode {
         standalone: !args.workspace_member,
         resource_features: true,
         // A path is given relative to the current directory; the crate's Cargo.toml needs it relative to itself.
-        runtime: args.runtime.unwrap_or_default().relative_to(&args.out),
+        runtime: args.runtime.unwrap_or_default().relative_to(&out),
     };
     ExitCode::from(apigen::cli::run_with(
-        &args.spec,
-        &args.out,
+        &spec,
+        &out,
         &opts,
         args.check,
         args.timings,
