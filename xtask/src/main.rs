@@ -2,7 +2,8 @@
 //!
 //! `codegen` regenerates `generated/` from `spec/posthog.yaml`; `--check` writes nothing and fails, with a diff and
 //! the command that fixes it, when the committed output is stale (CI runs it). `contract` runs schemathesis against
-//! the generated servers (CI runs it too).
+//! the generated servers (CI runs it too). `api-diff` is `apigen diff` (CI runs it on `spec/` against the merge
+//! base with `main`).
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -79,6 +80,9 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
+    /// `apigen diff` inside the workspace: compare two versions of a spec (two files, or one file `--against` a git
+    /// revision) and say whom each change breaks.
+    ApiDiff(apigen::diff::cli::DiffArgs),
     /// Run a command and print the peak memory of its processes (used by `bench`).
     #[command(hide = true)]
     Measure {
@@ -148,6 +152,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::ApiDiff(args) => ExitCode::from(apigen::diff::cli::run(&args)),
         Command::Measure { command } => xtask::bench::measure_main(&command),
         Command::Synth { copies, out } => {
             let spec = xtask::workspace_root().join("spec/posthog.yaml");
