@@ -636,7 +636,7 @@ impl Cx<'_> {
                     }
                     if a.default != b.default {
                         let facts = if (a.default.is_some()) != (b.default.is_some()) {
-                            vec![Fact::RustChanged]
+                            vec![Fact::ServerRust]
                         } else {
                             vec![]
                         };
@@ -795,7 +795,7 @@ impl Cx<'_> {
                 None => {
                     let mut facts = Vec::new();
                     if returns_changed {
-                        facts.push(Fact::RustChanged);
+                        facts.push(Fact::ClientRust);
                     }
                     if new_enum {
                         facts.push(Fact::NewClosed);
@@ -824,7 +824,7 @@ impl Cx<'_> {
             }
             let mut facts = Vec::new();
             if returns_changed {
-                facts.push(Fact::RustChanged);
+                facts.push(Fact::ClientRust);
             }
             if old_enum {
                 facts.push(Fact::OldClosed);
@@ -919,7 +919,7 @@ impl Cx<'_> {
                     (Dir::Response, ..) => RuleId::ResponseTypeChanged,
                 };
                 let facts = if rust_changed {
-                    vec![Fact::RustChanged]
+                    vec![Fact::ClientRust, Fact::ServerRust]
                 } else {
                     vec![]
                 };
@@ -1005,7 +1005,7 @@ impl Cx<'_> {
                         ta.rust_name
                     ),
                     at,
-                    &[Fact::RustChanged],
+                    &[Fact::ClientRust, Fact::ServerRust],
                 );
             }
         }
@@ -1195,7 +1195,7 @@ impl Cx<'_> {
                 facts.push(Fact::NewStrict);
             }
             if fa.rust_name != fb.rust_name {
-                facts.push(Fact::RustChanged);
+                facts.extend([Fact::ClientRust, Fact::ServerRust]);
             }
             self.report(
                 RuleId::FieldRenamed,
@@ -1225,13 +1225,23 @@ impl Cx<'_> {
                 &[],
             );
         }
-        let facts = if shape_changed {
-            vec![Fact::RustChanged]
-        } else {
-            vec![]
-        };
         let (absent_a, absent_b) = (may_be_absent(fa), may_be_absent(fb));
         let (null_a, null_b) = (fa.presence.nullable(), fb.presence.nullable());
+        // Which side's Rust changes with the presence: whoever names the field's type. Server code reads request
+        // fields and builds answers; client code reads answers, and fills a request body's fields with setters,
+        // whose form changes only with nullability (`set_x` takes `Option` or `Nullable`, `x_null` exists or not),
+        // except in structs it builds as literals.
+        let mut facts = Vec::new();
+        if shape_changed {
+            facts.push(Fact::ServerRust);
+        }
+        let client_rust = match dir {
+            Dir::Response => shape_changed,
+            Dir::Request => (shape_changed && self.new_literals.contains(&b)) || null_a != null_b,
+        };
+        if client_rust {
+            facts.push(Fact::ClientRust);
+        }
         let presence_rules = match dir {
             Dir::Response => [
                 (
@@ -1311,7 +1321,6 @@ impl Cx<'_> {
                 &[],
             );
         }
-        let _ = b;
         self.ty(dir, &fa.ty, &fb.ty, &subject, at);
         self.constraints(dir, &fa.constraints, &fb.constraints, &subject, at);
     }
@@ -1434,7 +1443,7 @@ impl Cx<'_> {
                     eb.kind, ea.kind
                 ),
                 at,
-                &[Fact::RustChanged],
+                &[Fact::ClientRust, Fact::ServerRust],
             );
             return;
         }

@@ -23,21 +23,24 @@ pub enum Fact {
     OldClosed,
     /// The new enum or union is closed.
     NewClosed,
-    /// The generated Rust type (or name) changes.
-    RustChanged,
+    /// The Rust that client code writes for it changes (a field's type, a setter's form, `send`'s return type).
+    ClientRust,
+    /// The Rust that server code writes for it changes (a field's type, a handler argument's type).
+    ServerRust,
     /// Client code builds the struct as a literal (it is nested in a request, not an operation's body of setters).
     ClientLiteral,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 8] = [
+    pub const ALL: [Fact; 9] = [
         Fact::OldRequired,
         Fact::NewRequired,
         Fact::OldStrict,
         Fact::NewStrict,
         Fact::OldClosed,
         Fact::NewClosed,
-        Fact::RustChanged,
+        Fact::ClientRust,
+        Fact::ServerRust,
         Fact::ClientLiteral,
     ];
 
@@ -50,7 +53,8 @@ impl Fact {
             Fact::NewStrict => "the new model rejects unknown fields",
             Fact::OldClosed => "the old one is closed",
             Fact::NewClosed => "the new one is closed",
-            Fact::RustChanged => "the Rust type changes",
+            Fact::ClientRust => "the client's Rust changes",
+            Fact::ServerRust => "the server's Rust changes",
             Fact::ClientLiteral => "clients build it as a struct literal",
         }
     }
@@ -64,7 +68,8 @@ impl Fact {
             Fact::NewStrict => "new_strict",
             Fact::OldClosed => "old_closed",
             Fact::NewClosed => "new_closed",
-            Fact::RustChanged => "rust_changed",
+            Fact::ClientRust => "client_rust",
+            Fact::ServerRust => "server_rust",
             Fact::ClientLiteral => "client_literal",
         }
     }
@@ -206,7 +211,8 @@ impl RuleId {
     }
 }
 
-const RC: V = If(&[RustChanged]);
+const RCC: V = If(&[ClientRust]);
+const RCS: V = If(&[ServerRust]);
 
 rules! {
     // The API as a whole.
@@ -248,14 +254,14 @@ rules! {
     QueryParamBecameRequired = "query-param-became-required", "a query parameter becomes required", [Y, N, Y, Y, N], "request-parameter-became-required (error)", "—", "method_parameter_count_changed";
     QueryParamBecameOptional = "query-param-became-optional", "a query parameter becomes optional", [N, Y, Y, Y, N], "request-parameter-became-optional (info)", "—", "method_parameter_count_changed";
     ParamLocationChanged = "param-location-changed", "a parameter moves between path and query", [Y, Y, Y, Y, N], "seen as removed + added", "—", "method_parameter_count_changed";
-    ParamDefaultChanged = "param-default-changed", "a query parameter's default is added, removed or changed", [N, N, N, RC, Y], "request-parameter-default-value-changed (error)", "FIELD_SAME_DEFAULT", "—";
+    ParamDefaultChanged = "param-default-changed", "a query parameter's default is added, removed or changed", [N, N, N, RCS, Y], "request-parameter-default-value-changed (error)", "FIELD_SAME_DEFAULT", "—";
     ParamDeprecated = "param-deprecated", "a parameter is deprecated", [N, N, N, N, N], "request-parameter-deprecated (info)", "—", "—";
     // Bodies.
     RequestBodyAdded = "request-body-added", "an operation now takes a request body", [Y, N, Y, Y, N], "request-body-added (error if required)", "—", "method_parameter_count_changed";
     RequestBodyRemoved = "request-body-removed", "an operation no longer takes a request body (old clients' bodies are ignored)", [N, Y, Y, Y, Y], "request-body-removed (error)", "—", "inherent_method_missing";
     // Responses.
-    SuccessStatusAdded = "success-status-added", "a 2xx answer is added", [If(&[OldClosed]), N, RC, N, N], "response-success-status-added (info)", "—", "enum_variant_added";
-    SuccessStatusRemoved = "success-status-removed", "a 2xx answer is removed", [N, If(&[NewClosed]), RC, Y, N], "response-success-status-removed (error)", "—", "enum_variant_missing";
+    SuccessStatusAdded = "success-status-added", "a 2xx answer is added", [If(&[OldClosed]), N, RCC, N, N], "response-success-status-added (info)", "—", "enum_variant_added";
+    SuccessStatusRemoved = "success-status-removed", "a 2xx answer is removed", [N, If(&[NewClosed]), RCC, Y, N], "response-success-status-removed (error)", "—", "enum_variant_missing";
     OutcomeStatusAdded = "outcome-status-added", "a non-2xx answer the client returns as a value is added", [N, N, Y, N, N], "response-non-success-status-added (info)", "—", "enum_variant_added";
     OutcomeStatusRemoved = "outcome-status-removed", "a non-2xx answer the client returns as a value is removed", [N, N, Y, Y, N], "response-non-success-status-removed (info)", "—", "enum_variant_missing";
     ErrorStatusAdded = "error-status-added", "a documented error answer is added", [N, N, N, N, N], "response-non-success-status-added (info)", "—", "— (a new variant the server may return)";
@@ -266,10 +272,10 @@ rules! {
     // Types at a position (a field's, a parameter's, a body's, an answer's).
     ResponseTypeChanged = "response-type-changed", "a type in a response changes", [Y, Y, Y, Y, N], "response-property-type-changed (error)", "FIELD_SAME_TYPE, FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
     RequestTypeChanged = "request-type-changed", "a type in a request changes", [Y, Y, Y, Y, N], "request-property-type-changed (error)", "FIELD_SAME_TYPE, FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
-    ResponseTypeNarrowed = "response-type-narrowed", "a response type now takes fewer values (e.g. number to integer)", [N, Y, RC, RC, N], "response-property-type-changed (error)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
-    RequestTypeWidened = "request-type-widened", "a request type now takes more values (e.g. integer to number, anything to json)", [N, Y, RC, RC, N], "request-property-type-generalized (info)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
-    ResponseTypeWidened = "response-type-widened", "a response type now takes more values", [Y, N, RC, RC, N], "response-property-type-generalized (error)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
-    RequestTypeNarrowed = "request-type-narrowed", "a request type now takes fewer values", [Y, N, RC, RC, N], "request-property-type-changed (error)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
+    ResponseTypeNarrowed = "response-type-narrowed", "a response type now takes fewer values (e.g. number to integer)", [N, Y, RCC, RCS, N], "response-property-type-changed (error)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
+    RequestTypeWidened = "request-type-widened", "a request type now takes more values (e.g. integer to number, anything to json)", [N, Y, RCC, RCS, N], "request-property-type-generalized (info)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
+    ResponseTypeWidened = "response-type-widened", "a response type now takes more values", [Y, N, RCC, RCS, N], "response-property-type-generalized (error)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
+    RequestTypeNarrowed = "request-type-narrowed", "a request type now takes fewer values", [Y, N, RCC, RCS, N], "request-property-type-changed (error)", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
     FormatChanged = "format-changed", "a string's documented format (string, uri, email) changes", [N, N, N, N, N], "request/response-property-format-changed", "—", "— (same Rust type)";
     TypeRenamed = "type-renamed", "a model is renamed (declared with renamed_from, or a derived inline name)", [N, N, Y, Y, N], "— (schemas renamed read as removed + added)", "— (names are not on the wire)", "struct_missing";
     TypeReplaced = "type-replaced", "a position names another model (its structure is compared too)", [N, N, Y, Y, N], "seen through the structures", "FIELD_SAME_TYPE", "not detected (type changes)";
@@ -283,17 +289,17 @@ rules! {
     RequestFieldRemoved = "request-field-removed", "a request field is removed (ignored, or refused by a strict model)", [If(&[NewStrict]), If(&[OldRequired]), Y, Y, Y], "request-property-removed (warning)", "FIELD_NO_DELETE", "struct_pub_field_missing";
     RequestFieldBecameReadOnly = "request-field-became-read-only", "a field becomes read-only (no longer taken in requests)", [If(&[NewStrict]), If(&[OldRequired]), Y, Y, Y], "request-property-became-read-only", "—", "struct_pub_field_missing";
     RequestFieldAdded = "request-field-added", "a request field is added", [If(&[NewRequired]), If(&[OldStrict]), If(&[ClientLiteral]), N, N], "new-required-request-property (error), new-optional-request-property (info)", "—", "constructible_struct_adds_field";
-    FieldRenamed = "field-renamed", "a field's wire name changes (declared with renamed_from)", [If(&[OldRequired, OldStrict, NewRequired]), If(&[OldRequired, NewRequired, NewStrict]), RC, RC, Y], "seen as removed + added", "FIELD_SAME_JSON_NAME", "struct_pub_field_missing";
+    FieldRenamed = "field-renamed", "a field's wire name changes (declared with renamed_from)", [If(&[OldRequired, OldStrict, NewRequired]), If(&[OldRequired, NewRequired, NewStrict]), RCC, RCS, Y], "seen as removed + added", "FIELD_SAME_JSON_NAME", "struct_pub_field_missing";
     RustNameChanged = "rust-name-changed", "a field's, value's or variant's Rust name changes (wire name kept)", [N, N, Y, Y, N], "—", "FIELD_SAME_NAME", "struct_pub_field_missing, enum_variant_missing";
-    ResponseFieldBecameOptional = "response-field-became-optional", "a response field may now be absent", [Y, N, RC, RC, N], "response-property-became-optional (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    ResponseFieldBecameRequired = "response-field-became-required", "a response field is now always sent", [N, Y, RC, RC, N], "response-property-became-required (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    ResponseFieldBecameNullable = "response-field-became-nullable", "a response field may now be null", [Y, N, RC, RC, N], "response-property-became-nullable (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    ResponseFieldBecameNonNullable = "response-field-became-non-nullable", "a response field is never null any more", [N, Y, RC, RC, N], "response-property-became-not-nullable (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    RequestFieldBecameRequired = "request-field-became-required", "a request field must now be sent (required_on_create, a removed default)", [Y, N, RC, RC, N], "request-property-became-required (error)", "MESSAGE_SAME_REQUIRED_FIELDS", "not detected (type changes)";
-    RequestFieldBecameOptional = "request-field-became-optional", "a request field may now be left out", [N, Y, RC, RC, N], "request-property-became-optional (info)", "MESSAGE_SAME_REQUIRED_FIELDS", "not detected (type changes)";
-    RequestFieldBecameNullable = "request-field-became-nullable", "a request field now takes null", [N, Y, RC, RC, N], "request-property-became-nullable (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    RequestFieldBecameNonNullable = "request-field-became-non-nullable", "a request field no longer takes null (it cannot be cleared)", [Y, N, RC, RC, N], "request-property-became-not-nullable (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    DefaultChanged = "default-changed", "a field's default is added, removed or changed", [N, N, RC, RC, Y], "request-property-default-value-changed (info)", "FIELD_SAME_DEFAULT", "not detected";
+    ResponseFieldBecameOptional = "response-field-became-optional", "a response field may now be absent", [Y, N, RCC, RCS, N], "response-property-became-optional (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    ResponseFieldBecameRequired = "response-field-became-required", "a response field is now always sent", [N, Y, RCC, RCS, N], "response-property-became-required (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    ResponseFieldBecameNullable = "response-field-became-nullable", "a response field may now be null", [Y, N, RCC, RCS, N], "response-property-became-nullable (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    ResponseFieldBecameNonNullable = "response-field-became-non-nullable", "a response field is never null any more", [N, Y, RCC, RCS, N], "response-property-became-not-nullable (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    RequestFieldBecameRequired = "request-field-became-required", "a request field must now be sent (required_on_create, a removed default)", [Y, N, RCC, RCS, N], "request-property-became-required (error)", "MESSAGE_SAME_REQUIRED_FIELDS", "not detected (type changes)";
+    RequestFieldBecameOptional = "request-field-became-optional", "a request field may now be left out", [N, Y, RCC, RCS, N], "request-property-became-optional (info)", "MESSAGE_SAME_REQUIRED_FIELDS", "not detected (type changes)";
+    RequestFieldBecameNullable = "request-field-became-nullable", "a request field now takes null", [N, Y, RCC, RCS, N], "request-property-became-nullable (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    RequestFieldBecameNonNullable = "request-field-became-non-nullable", "a request field no longer takes null (it cannot be cleared)", [Y, N, RCC, RCS, N], "request-property-became-not-nullable (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    DefaultChanged = "default-changed", "a field's default is added, removed or changed", [N, N, RCC, RCS, Y], "request-property-default-value-changed (info)", "FIELD_SAME_DEFAULT", "not detected";
     FieldDeprecated = "field-deprecated", "a field is deprecated", [N, N, N, N, N], "request/response-property-deprecated (info)", "—", "—";
     WriteAsChanged = "write-as-changed", "a field's request form (write_as) changes", [N, N, Y, Y, N], "seen through the structures", "—", "not detected (type changes)";
     UnknownFieldsRejected = "unknown-fields-rejected", "a request model now rejects unknown fields", [N, N, N, N, Y], "—", "—", "—";
