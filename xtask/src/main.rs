@@ -83,6 +83,13 @@ enum Command {
     /// `apigen diff` inside the workspace: compare two versions of a spec (two files, or one file `--against` a git
     /// revision) and say whom each change breaks.
     ApiDiff(apigen::diff::cli::DiffArgs),
+    /// Prove `apigen diff`'s wire and code verdicts on the golden pairs: run each old client against each new server
+    /// (and the reverse) on 127.0.0.1, and compile user programs written against the old crate against the new one.
+    ApiDiffProof {
+        /// Only the pairs whose name contains one of these words.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
     /// Run a command and print the peak memory of its processes (used by `bench`).
     #[command(hide = true)]
     Measure {
@@ -153,6 +160,13 @@ fn main() -> ExitCode {
             }
         }
         Command::ApiDiff(args) => ExitCode::from(apigen::diff::cli::run(&args)),
+        Command::ApiDiffProof { only } => match xtask::api_diff_proof::run(&only) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Measure { command } => xtask::bench::measure_main(&command),
         Command::Synth { copies, out } => {
             let spec = xtask::workspace_root().join("spec/posthog.yaml");

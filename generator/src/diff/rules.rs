@@ -110,7 +110,7 @@ impl fmt::Display for V {
 }
 
 /// The five parties a change can break.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Party {
     /// Clients generated from OLD, against a server of NEW.
     OldClients,
