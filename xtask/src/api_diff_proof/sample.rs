@@ -256,3 +256,21 @@ fn fit(base: &str, len: u64) -> Value {
     }
     Value::String(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_and_numbers_step_past_the_other_sides_bounds_within_their_own() {
+        // Own max 200, the other's 50: 51 witnesses the tightening.
+        assert_eq!(pick_len(None, Some(200), None, Some(50), 3), 51);
+        // Own max 50, the other's 200: nothing of ours is past it; the default.
+        assert_eq!(pick_len(None, Some(50), None, Some(200), 3), 3);
+        assert_eq!(pick_len(Some(5), None, None, None, 3), 5);
+        assert_eq!(pick_num(Some(0.0), None, Some(1.0), None, 1.5), 0.0);
+        assert_eq!(pick_num(None, None, None, None, 1.5), 1.5);
+        assert_eq!(fit("Abc", 5), json!("Abcxx"));
+        assert_eq!(fit("Abc", 1), json!("A"));
+    }
+}

@@ -321,3 +321,18 @@ pub fn client(this: &Api, other: &Api, krate: &str) -> String {
     out.push_str("    failures\n}\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implied_keys_hold_the_implying_scope() {
+        assert_eq!(
+            instantiate("{object}:write", "{object}:read", "todo:read").as_deref(),
+            Some("todo:write")
+        );
+        assert_eq!(instantiate("{object}:write", "{object}:read", "todo:write"), None);
+        assert_eq!(instantiate("a:{x}", "b:{x}", "b:c:d"), None);
+    }
+}
