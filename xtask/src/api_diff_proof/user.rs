@@ -1,0 +1,341 @@
+//! The code half of the proof: two small user programs written against one side's crate, as its users write them,
+//! to be compiled against the other side's. The client program calls every operation with every argument and
+//! setter (the `set_` and `_null` forms too), builds nested request values as struct literals, reads every field of
+//! every answer with its type spelled out, and matches every enum, union and answer enum exhaustively. The server
+//! program implements every trait method with its argument types spelled out, reads every query field and body
+//! field the same way, builds every answer variant (answer structs as literals) and names every value of the enums
+//! it sends. A program that no longer compiles is a break of client (server) code.
+
+use super::rust::ty;
+use apigen::ir::{Api, ArgSource, ClientReturns, Presence, SetterTarget, Ty, TypeId, TypeKind};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// The functions a program needs, made on demand: `make_N` builds type N, `read_N` reads it.
+struct Program<'a> {
+    api: &'a Api,
+    make: BTreeSet<TypeId>,
+    read: BTreeSet<TypeId>,
+}
+
+impl<'a> Program<'a> {
+    fn new(api: &'a Api) -> Self {
+        Program {
+            api,
+            make: BTreeSet::new(),
+            read: BTreeSet::new(),
+        }
+    }
+
+    fn rust(&self, t: &Ty) -> String {
+        ty(self.api, t, "api")
+    }
+
+    /// An expression of type `t`.
+    fn make(&mut self, t: &Ty) -> String {
+        match t {
+            Ty::String | Ty::Uri | Ty::Email => "String::from(\"x\")".into(),
+            Ty::I64 => "1i64".into(),
+            Ty::F64 => "1.5f64".into(),
+            Ty::Bool => "true".into(),
+            Ty::Uuid => "api::rt::uuid::Uuid::nil()".into(),
+            Ty::DateTime | Ty::Date | Ty::Json => format!("<{}>::default()", self.rust(t)),
+            Ty::List(_) | Ty::Map(_) => format!("<{}>::new()", self.rust(t)),
+            Ty::Named(id) => {
+                self.make.insert(*id);
+                format!("make_{}()", id.0)
+            }
+        }
+    }
+
+    /// Statements reading `expr` (a reference) of type `t`.
+    fn read(&mut self, t: &Ty, expr: &str) -> String {
+        match t {
+            Ty::Named(id) => {
+                self.read.insert(*id);
+                format!("read_{}({expr});", id.0)
+            }
+            Ty::List(i) => format!("for x in ({expr}).iter() {{ {} }}", self.read(i, "x")),
+            Ty::Map(i) => format!("for x in ({expr}).values() {{ {} }}", self.read(i, "x")),
+            _ => String::new(),
+        }
+    }
+
+    /// A struct field's Rust type.
+    fn field_ty(&self, f: &apigen::ir::Field) -> String {
+        let inner = if f.boxed {
+            format!("Box<{}>", self.rust(&f.ty))
+        } else {
+            self.rust(&f.ty)
+        };
+        match f.presence {
+            Presence::Required => inner,
+            Presence::Nullable | Presence::Optional => format!("Option<{inner}>"),
+            Presence::Tristate => format!("api::rt::Nullable<{inner}>"),
+        }
+    }
+
+    /// The `make_N` and `read_N` functions asked for, and those they ask for in turn.
+    fn functions(&mut self) -> String {
+        let mut out = String::new();
+        let mut made = BTreeSet::new();
+        let mut read = BTreeSet::new();
+        loop {
+            let next_make = self.make.iter().find(|id| !made.contains(*id)).copied();
+            let next_read = self.read.iter().find(|id| !read.contains(*id)).copied();
+            match (next_make, next_read) {
+                (Some(id), _) => {
+                    made.insert(id);
+                    let text = self.make_fn(id);
+                    out.push_str(&text);
+                }
+                (None, Some(id)) => {
+                    read.insert(id);
+                    let text = self.read_fn(id);
+                    out.push_str(&text);
+                }
+                (None, None) => return out,
+            }
+        }
+    }
+
+    fn make_fn(&mut self, id: TypeId) -> String {
+        let def = self.api.ty(id);
+        let name = format!("api::models::{}", def.rust_name);
+        let body = match &def.kind {
+            TypeKind::Struct(s) => {
+                let mut fields = String::new();
+                for f in &s.fields {
+                    let v = self.make(&f.ty);
+                    let v = if f.boxed { format!("Box::new({v})") } else { v };
+                    let v = match f.presence {
+                        Presence::Required => v,
+                        Presence::Nullable | Presence::Optional => format!("Some({v})"),
+                        Presence::Tristate => format!("api::rt::Nullable::Value({v})"),
+                    };
+                    let _ = write!(fields, "{}: {v}, ", f.rust_name);
+                }
+                format!("{name} {{ {fields} }}")
+            }
+            TypeKind::Enum(e) => {
+                // Every value named (a producer may send any of them); the first returned.
+                let all: Vec<String> = e
+                    .variants
+                    .iter()
+                    .map(|v| format!("{name}::{}", v.rust_name))
+                    .collect();
+                format!("let all = [{}]; all[0].clone()", all.join(", "))
+            }
+            TypeKind::Union(u) => match u.variants.first() {
+                Some(v) => {
+                    let inner = self.make(&v.ty);
+                    format!("{name}::{}({inner})", v.rust_name)
+                }
+                None => "unreachable!()".into(),
+            },
+        };
+        format!("fn make_{}() -> {name} {{ {body} }}\n", id.0)
+    }
+
+    fn read_fn(&mut self, id: TypeId) -> String {
+        let def = self.api.ty(id);
+        let name = format!("api::models::{}", def.rust_name);
+        let body = match &def.kind {
+            TypeKind::Struct(s) => {
+                let mut out = String::new();
+                for f in &s.fields {
+                    let _ = write!(out, "let f: &{} = &v.{}; ", self.field_ty(f), f.rust_name);
+                    let inner = match f.presence {
+                        Presence::Required => self.read(&f.ty, "f"),
+                        Presence::Nullable | Presence::Optional => {
+                            format!("if let Some(f) = f {{ {} }}", self.read(&f.ty, "f"))
+                        }
+                        Presence::Tristate => format!(
+                            "if let api::rt::Nullable::Value(f) = f {{ {} }}",
+                            self.read(&f.ty, "f")
+                        ),
+                    };
+                    out.push_str(&inner);
+                    out.push(' ');
+                }
+                out
+            }
+            TypeKind::Enum(e) => {
+                let mut arms: Vec<String> = e
+                    .variants
+                    .iter()
+                    .map(|v| format!("{name}::{} => {{}}", v.rust_name))
+                    .collect();
+                if e.open {
+                    arms.push(format!("{name}::Unknown(_) => {{}}"));
+                }
+                format!("match v {{ {} }}", arms.join(", "))
+            }
+            TypeKind::Union(u) => {
+                let mut arms = Vec::new();
+                for v in &u.variants {
+                    let inner = self.read(&v.ty, "x");
+                    arms.push(format!("{name}::{}(x) => {{ {inner} }}", v.rust_name));
+                }
+                if u.open {
+                    arms.push(format!("{name}::Unknown(_) => {{}}"));
+                }
+                format!("match v {{ {} }}", arms.join(", "))
+            }
+        };
+        format!("fn read_{}(v: &{name}) {{ {body} }}\n", id.0)
+    }
+}
+
+const HEADER: &str = "#![allow(warnings, clippy::all)]\n// Generated by `cargo xtask api-diff-proof`: a user program written against the old spec.\n\n";
+
+/// The client program: `calls` uses every operation; `errors` matches the error bodies; `construct` builds a client.
+pub fn client_program(api: &Api) -> String {
+    let mut p = Program::new(api);
+    let mut calls = String::new();
+    for (r, op) in api.operations() {
+        let mut call = format!("c.{}().{}(", r.client_accessor, op.rust_name);
+        for (n, arg) in op.client.args.iter().enumerate() {
+            if n > 0 {
+                call.push_str(", ");
+            }
+            let t = match arg.source {
+                ArgSource::Param(i) => op.params[i].ty.clone(),
+                ArgSource::Body => op.body.as_ref().map_or(Ty::Json, |b| b.ty.clone()),
+            };
+            let v = p.make(&t);
+            call.push_str(&v);
+        }
+        call.push(')');
+        let body_struct = op
+            .body
+            .as_ref()
+            .and_then(|b| b.ty.named())
+            .and_then(|id| api.struct_(id));
+        for setter in &op.client.setters {
+            let (t, nullable) = match setter.target {
+                SetterTarget::Param(i) => (op.params[i].ty.clone(), false),
+                SetterTarget::Field(i) => match body_struct.and_then(|s| s.fields.get(i)) {
+                    Some(f) => (f.ty.clone(), f.presence.nullable()),
+                    None => continue,
+                },
+            };
+            let v = p.make(&t);
+            let rust = p.rust(&t);
+            let stored = if nullable {
+                format!("api::rt::Nullable::<{rust}>::Absent")
+            } else {
+                format!("None::<{rust}>")
+            };
+            let _ = write!(call, ".{}({v}).{}({stored})", setter.name, setter.set_name);
+            if let Some(null) = &setter.null_name {
+                let _ = write!(call, ".{null}()");
+            }
+        }
+        let read = match &op.client.returns {
+            ClientReturns::Unit => "let v: () = v;".to_owned(),
+            ClientReturns::Value(t) => format!("let v: {} = v; {}", p.rust(t), p.read(t, "&v")),
+            ClientReturns::Enum(name) => {
+                let mut arms = Vec::new();
+                for o in op.outcomes() {
+                    match &o.ty {
+                        Some(t) => {
+                            let inner = p.read(t, "x");
+                            arms.push(format!(
+                                "api::client::{name}::{}(x) => {{ {inner} }}",
+                                o.variant
+                            ));
+                        }
+                        None => arms.push(format!("api::client::{name}::{} => {{}}", o.variant)),
+                    }
+                }
+                format!("match &v {{ {} }}", arms.join(", "))
+            }
+        };
+        let _ = writeln!(calls, "    if let Ok(v) = {call}.send().await {{ {read} }}");
+        if op.pagination.is_some() {
+            let _ = writeln!(calls, "    let _pages = {call}.items();");
+        }
+    }
+    let mut errors = Vec::new();
+    for m in &api.errors.models {
+        let inner = p.read(&Ty::Named(m.ty), "x");
+        errors.push(format!(
+            "api::client::ApiErrorBody::{}(x) => {{ {inner} }}",
+            m.variant
+        ));
+    }
+    errors.push("api::client::ApiErrorBody::Raw(_) => {}".into());
+    let construct = if api.auth.is_some() {
+        "api::client::Client::new(\"http://127.0.0.1:9\", \"key\")"
+    } else {
+        "api::client::Client::new(\"http://127.0.0.1:9\")"
+    };
+    let functions = p.functions();
+    format!(
+        "{HEADER}pub async fn calls(c: &api::client::Client) {{\n{calls}}}\n\n\
+         pub fn errors(e: &api::client::ApiErrorBody) {{ match e {{ {} }} }}\n\n\
+         pub fn construct() {{ let _c: Result<api::client::Client, api::client::Error> = {construct}; }}\n\n{functions}",
+        errors.join(", ")
+    )
+}
+
+/// The server program: one type implementing every resource trait, served by `router`.
+pub fn server_program(api: &Api) -> String {
+    let mut p = Program::new(api);
+    let mut impls = String::new();
+    for r in &api.resources {
+        let _ = writeln!(impls, "impl api::server::{} for Imp {{", r.server_trait);
+        for op in &r.operations {
+            let mut args = "&self, ctx: api::server::RequestContext<Key>".to_owned();
+            let mut reads = String::new();
+            for (i, par) in op.path_params().enumerate() {
+                let _ = write!(args, ", p{i}: {}", p.rust(&par.ty));
+                let inner = p.read(&par.ty, &format!("&p{i}"));
+                reads.push_str(&inner);
+            }
+            if let Some(q) = &op.server.query_struct {
+                let _ = write!(args, ", query: api::server::{q}");
+                for par in op.query_params() {
+                    let rust = p.rust(&par.ty);
+                    let t = if par.required || par.default.is_some() {
+                        rust
+                    } else {
+                        format!("Option<{rust}>")
+                    };
+                    let _ = write!(reads, "let q: &{t} = &query.{}; ", par.rust_name);
+                }
+            }
+            if let Some(b) = &op.body {
+                let _ = write!(args, ", body: {}", p.rust(&b.ty));
+                let inner = p.read(&b.ty, "&body");
+                reads.push_str(&inner);
+            }
+            let mut answers = Vec::new();
+            for resp in &op.responses {
+                let variant = format!("api::server::{}::{}", op.server.response_enum, resp.variant);
+                match &resp.ty {
+                    Some(t) => {
+                        let v = p.make(t);
+                        answers.push(format!("{variant}({v})"));
+                    }
+                    None => answers.push(variant),
+                }
+            }
+            let _ = writeln!(
+                impls,
+                "    async fn {}({args}) -> Result<api::server::{}, api::server::ApiError> {{\n        {reads}\n        let mut all = vec![{}];\n        Ok(all.remove(0))\n    }}",
+                op.rust_name,
+                op.server.response_enum,
+                answers.join(", ")
+            );
+        }
+        impls.push_str("}\n\n");
+    }
+    let functions = p.functions();
+    format!(
+        "{HEADER}pub struct Key;\nimpl api::server::Caller for Key {{ fn has_scope(&self, _scope: &str) -> bool {{ true }} }}\n\n\
+         pub struct Imp;\nimpl api::server::Authenticate for Imp {{\n    type Caller = Key;\n    async fn authenticate(&self, _key: &str) -> Option<Key> {{ Some(Key) }}\n}}\n\n\
+         {impls}pub fn serve() -> api::rt::axum::Router {{ api::server::router(Imp) }}\n\n{functions}"
+    )
+}
