@@ -12,8 +12,9 @@ use super::rules::{Fact, RuleId};
 use super::Change;
 use crate::diagnostic::Span;
 use crate::ir::{
-    self, Access, Api, Constraints, Field, Literal, Operation, PageStyle, Presence, RenameKind,
-    Resource, ResponseRole, Security, Struct, Ty, TypeId, TypeKind,
+    self, Access, Api, Constraints, Field, Literal, Operation, PageStyle, ParamLocation,
+    ParamStyle, Presence, RenameKind, Resource, ResponseRole, Security, Struct, Ty, TypeId,
+    TypeKind,
 };
 use std::collections::{BTreeSet, HashSet};
 
@@ -26,6 +27,33 @@ enum Dir {
     Response,
 }
 
+/// Which parameters [`Cx::named_params`] compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Named {
+    Query,
+    /// An operation's own headers.
+    OpHeader,
+    /// The API's headers (`api.headers`), which every operation takes.
+    ApiHeader,
+}
+
+impl Named {
+    fn location(self) -> ParamLocation {
+        match self {
+            Named::Query => ParamLocation::Query,
+            Named::OpHeader | Named::ApiHeader => ParamLocation::Header,
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Named::Query => "query parameter",
+            Named::OpHeader => "header",
+            Named::ApiHeader => "API-wide header",
+        }
+    }
+}
+
 /// Every change from `old` to `new`, in the order they were found (the report sorts them).
 pub fn compare(old: &Api, new: &Api) -> Vec<Change> {
     let mut cx = Cx {
@@ -36,6 +64,8 @@ pub fn compare(old: &Api, new: &Api) -> Vec<Change> {
         reported: HashSet::new(),
         new_literals: literal_types(new),
         paired_models: HashSet::new(),
+        scheme_renames: Vec::new(),
+        schemes_removed: Vec::new(),
     };
     cx.api();
     cx.operations();
@@ -57,6 +87,9 @@ struct Cx<'a> {
     new_literals: HashSet<TypeId>,
     /// Model pairs met where types stand (old, new), so the model-level pass does not call them removed + added.
     paired_models: HashSet<(TypeId, TypeId)>,
+    /// Security schemes renamed (old name, new name), and removed (old names): reported once, for the API.
+    scheme_renames: Vec<(String, String)>,
+    schemes_removed: Vec<String>,
 }
 
 /// Where a change is, on each side.
@@ -181,10 +214,17 @@ impl Cx<'_> {
             new: n.evolution.auth_span.or(Some(nv)),
         };
         match (&o.auth, &n.auth) {
-            (None, Some(_)) => self.report(
+            (None, Some(b)) => self.report(
                 RuleId::AuthAdded,
                 "api.auth",
-                "the API now requires a bearer key (it took none)",
+                format!(
+                    "the API now requires credentials ({}; it took none)",
+                    b.schemes
+                        .iter()
+                        .map(scheme_words)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 auth_at,
                 &[],
             ),
@@ -198,29 +238,116 @@ impl Cx<'_> {
             (Some(a), Some(b)) => self.auth(a, b, auth_at),
             (None, None) => {}
         }
+        // The API's headers: a handler without headers of its own gains a headers argument with the first.
+        let headers_appear = o.headers.is_empty()
+            && o.operations()
+                .any(|(_, op)| op.server.headers_struct.is_none());
+        let (olds, news): (Vec<&ir::Param>, Vec<&ir::Param>) =
+            (o.headers.iter().collect(), n.headers.iter().collect());
+        self.named_params(
+            "api.headers",
+            Named::ApiHeader,
+            &olds,
+            &news,
+            &o.headers,
+            &n.headers,
+            (ov, nv),
+            headers_appear,
+        );
+        self.response_headers(
+            "api.response_headers",
+            &o.response_headers,
+            &n.response_headers,
+            (ov, nv),
+        );
     }
 
+    /// The schemes, matched by name (or, for a scheme whose name is gone, by the same kind and key: a rename),
+    /// then the default list and the scope rules. Which operations accept which schemes is compared per operation.
     fn auth(&mut self, a: &ir::Auth, b: &ir::Auth, at: At) {
-        if a.scheme_name != b.scheme_name {
-            self.report(
-                RuleId::AuthSchemeNameChanged,
-                "api.auth.name",
-                format!(
-                    "the security scheme `{}` is now `{}`",
-                    a.scheme_name, b.scheme_name
-                ),
-                at,
-                &[],
-            );
+        let mut matched_new = vec![false; b.schemes.len()];
+        let mut unmatched_old = Vec::new();
+        for sa in &a.schemes {
+            match b.schemes.iter().position(|sb| sb.name == sa.name) {
+                Some(i) => {
+                    matched_new[i] = true;
+                    self.scheme(sa, &b.schemes[i]);
+                }
+                None => unmatched_old.push(sa),
+            }
         }
-        if a.env != b.env {
+        for sa in unmatched_old {
+            let renamed = b
+                .schemes
+                .iter()
+                .enumerate()
+                .position(|(i, sb)| !matched_new[i] && sb.kind == sa.kind && sb.key == sa.key);
+            match renamed {
+                Some(i) => {
+                    matched_new[i] = true;
+                    let sb = &b.schemes[i];
+                    self.scheme_renames.push((sa.name.clone(), sb.name.clone()));
+                    self.report(
+                        RuleId::AuthSchemeNameChanged,
+                        format!("api.auth.schemes.{}", sb.name),
+                        format!(
+                            "the security scheme `{}` is now `{}` (credentials given by its old name are refused)",
+                            sa.name, sb.name
+                        ),
+                        At::both(sa.span, sb.span),
+                        &[],
+                    );
+                    self.scheme(sa, sb);
+                }
+                None => {
+                    self.schemes_removed.push(sa.name.clone());
+                    self.report(
+                        RuleId::AuthSchemeRemoved,
+                        format!("api.auth.schemes.{}", sa.name),
+                        format!(
+                            "the security scheme `{}` ({}) is removed",
+                            sa.name,
+                            scheme_words(sa)
+                        ),
+                        At {
+                            old: Some(sa.span),
+                            new: at.new,
+                        },
+                        &[],
+                    );
+                }
+            }
+        }
+        for (i, sb) in b.schemes.iter().enumerate() {
+            if !matched_new[i] {
+                self.report(
+                    RuleId::AuthSchemeAdded,
+                    format!("api.auth.schemes.{}", sb.name),
+                    format!(
+                        "the security scheme `{}` ({}) is added",
+                        sb.name,
+                        scheme_words(sb)
+                    ),
+                    At {
+                        old: at.old,
+                        new: Some(sb.span),
+                    },
+                    &[],
+                );
+            }
+        }
+        let (da, db) = (
+            self.scheme_names(a, &a.default, true),
+            scheme_list(b, &b.default),
+        );
+        if da != db {
             self.report(
-                RuleId::AuthEnvChanged,
-                "api.auth.env",
+                RuleId::AuthDefaultChanged,
+                "api.auth.default",
                 format!(
-                    "the API key's variable {} is now {}",
-                    shown(&a.env),
-                    shown(&b.env)
+                    "the default schemes [{}] are now [{}]",
+                    da.join(", "),
+                    db.join(", ")
                 ),
                 at,
                 &[],
@@ -277,6 +404,68 @@ impl Cx<'_> {
                 );
             }
         }
+    }
+
+    /// One scheme present on both sides: its kind, its key's place, its variable.
+    fn scheme(&mut self, sa: &ir::Scheme, sb: &ir::Scheme) {
+        let sub = format!("api.auth.schemes.{}", sb.name);
+        let at = At::both(sa.span, sb.span);
+        if sa.kind != sb.kind {
+            self.report(
+                RuleId::AuthSchemeKindChanged,
+                sub.clone(),
+                format!(
+                    "the security scheme `{}` is now {} (was {})",
+                    sb.name,
+                    scheme_words(sb),
+                    scheme_words(sa)
+                ),
+                at,
+                &[],
+            );
+        } else if sa.key != sb.key {
+            self.report(
+                RuleId::AuthKeyMoved,
+                sub.clone(),
+                format!(
+                    "the API key of `{}` is now {} (was {})",
+                    sb.name,
+                    scheme_words(sb),
+                    scheme_words(sa)
+                ),
+                at,
+                &[],
+            );
+        }
+        if sa.env != sb.env {
+            self.report(
+                RuleId::AuthEnvChanged,
+                format!("{sub}.env"),
+                format!(
+                    "the variable of `{}`'s credential {} is now {}",
+                    sb.name,
+                    shown(&sa.env),
+                    shown(&sb.env)
+                ),
+                at,
+                &[],
+            );
+        }
+    }
+
+    /// The names of schemes `list` (indexes into `auth.schemes`); with `renamed`, old names as the new spec calls
+    /// them, so a renamed scheme compares equal to itself.
+    fn scheme_names(&self, auth: &ir::Auth, list: &[usize], renamed: bool) -> Vec<String> {
+        scheme_list(auth, list)
+            .into_iter()
+            .map(|n| {
+                let to = self
+                    .scheme_renames
+                    .iter()
+                    .find(|(from, _)| renamed && *from == n);
+                to.map_or(n, |(_, to)| to.clone())
+            })
+            .collect()
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -468,6 +657,32 @@ impl Cx<'_> {
                 &[],
             );
         }
+        match (&o.idempotency_header, &n.idempotency_header) {
+            (None, Some(h)) => self.report(
+                RuleId::IdempotencyKeyAdded,
+                format!("{subject}.idempotency_key"),
+                format!(
+                    "operation `{subject}` now sends a fresh idempotency key in `{h}` (and is retried with it)"
+                ),
+                at,
+                &[],
+            ),
+            (Some(h), None) => self.report(
+                RuleId::IdempotencyKeyRemoved,
+                format!("{subject}.idempotency_key"),
+                format!("operation `{subject}` no longer sends an idempotency key (in `{h}`)"),
+                at,
+                &[],
+            ),
+            (Some(g), Some(h)) if g != h => self.report(
+                RuleId::IdempotencyHeaderRenamed,
+                format!("{subject}.idempotency_key"),
+                format!("operation `{subject}` sends its idempotency key in `{h}` (was `{g}`)"),
+                at,
+                &[],
+            ),
+            _ => {}
+        }
         self.security(&subject, o, n, at);
         self.params(&subject, o, n);
         self.body(&subject, o, n);
@@ -492,7 +707,8 @@ impl Cx<'_> {
                 &[],
             ),
             (Security::Required, Security::Required) => {
-                let (Some(oa), Some(na)) = (&self.old.auth, &self.new.auth) else {
+                let (old, new) = (self.old, self.new);
+                let (Some(oa), Some(na)) = (&old.auth, &new.auth) else {
                     return;
                 };
                 // A key holding exactly the old scopes: does the new server, with its rules, let it through? And
@@ -544,8 +760,74 @@ impl Cx<'_> {
                         &[],
                     );
                 }
+                self.op_schemes(subject, o, n, oa, na, at);
             }
             _ => {}
+        }
+    }
+
+    /// Which schemes an operation accepts, by name (an old name read as the new spec renamed it): one it no
+    /// longer takes (unless the API dropped the scheme, reported once), one it now takes, or the same in another
+    /// order of preference.
+    fn op_schemes(
+        &mut self,
+        subject: &str,
+        o: &Operation,
+        n: &Operation,
+        oa: &ir::Auth,
+        na: &ir::Auth,
+        at: At,
+    ) {
+        let old_names = self.scheme_names(oa, &o.schemes, true);
+        let new_names = scheme_list(na, &n.schemes);
+        let removed_api_wide = |name: &String| self.schemes_removed.contains(name);
+        let narrowed: Vec<&String> = old_names
+            .iter()
+            .filter(|s| !new_names.contains(s) && !removed_api_wide(s))
+            .collect();
+        let widened: Vec<&String> = new_names
+            .iter()
+            .filter(|s| !old_names.contains(s))
+            .collect();
+        let list = |v: &[String]| v.join(", ");
+        for s in &narrowed {
+            self.report(
+                RuleId::OperationSchemesNarrowed,
+                format!("{subject}.auth.{s}"),
+                format!(
+                    "operation `{subject}` no longer accepts the scheme `{s}` (it accepts [{}])",
+                    list(&new_names)
+                ),
+                at,
+                &[],
+            );
+        }
+        for s in &widened {
+            self.report(
+                RuleId::OperationSchemesWidened,
+                format!("{subject}.auth.{s}"),
+                format!(
+                    "operation `{subject}` now accepts the scheme `{s}` (it accepted [{}])",
+                    list(&old_names)
+                ),
+                at,
+                &[],
+            );
+        }
+        let kept_old: Vec<&String> = old_names.iter().filter(|s| new_names.contains(s)).collect();
+        let kept_new: Vec<&String> = new_names.iter().filter(|s| old_names.contains(s)).collect();
+        if kept_old != kept_new {
+            self.report(
+                RuleId::OperationSchemesReordered,
+                format!("{subject}.auth"),
+                format!(
+                    "operation `{subject}` prefers the schemes [{}] (was [{}])",
+                    list(&new_names),
+                    list(&old_names)
+                ),
+                at,
+                &[],
+            );
         }
     }
 
@@ -611,26 +893,81 @@ impl Cx<'_> {
                 &[],
             );
         }
-        // Query parameters by name.
-        for a in o.query_params() {
+        // Query parameters and the operation's headers by name.
+        let at = (o.span, n.span);
+        let headers_appear = o.server.headers_struct.is_none() && n.server.headers_struct.is_some();
+        for kind in [Named::Query, Named::OpHeader] {
+            let loc = kind.location();
+            let olds: Vec<&ir::Param> = o.params.iter().filter(|p| p.location == loc).collect();
+            let news: Vec<&ir::Param> = n.params.iter().filter(|p| p.location == loc).collect();
+            self.named_params(
+                subject,
+                kind,
+                &olds,
+                &news,
+                &o.params,
+                &n.params,
+                at,
+                headers_appear,
+            );
+        }
+    }
+
+    /// Query parameters or headers matched by name (headers case-insensitively): required-ness, default, style,
+    /// then what every parameter shares. `all_old` and `all_new` are every parameter of the operation, to tell a
+    /// parameter that moved (reported as such) from one removed or added.
+    #[allow(clippy::too_many_arguments)]
+    fn named_params(
+        &mut self,
+        subject: &str,
+        kind: Named,
+        olds: &[&ir::Param],
+        news: &[&ir::Param],
+        all_old: &[ir::Param],
+        all_new: &[ir::Param],
+        (old_at, new_at): (Span, Span),
+        headers_appear: bool,
+    ) {
+        let same = |x: &ir::Param, y: &ir::Param| match kind {
+            Named::Query => x.wire_name == y.wire_name,
+            Named::OpHeader | Named::ApiHeader => x.wire_name.eq_ignore_ascii_case(&y.wire_name),
+        };
+        let what = kind.words();
+        // An operation's required header is a method argument, an optional one a setter; the API's are setters
+        // of the client builder whether required or not. (A query parameter's rules say as much without the fact.)
+        let client_form = match kind {
+            Named::Query | Named::ApiHeader => vec![],
+            Named::OpHeader => vec![Fact::ClientRust],
+        };
+        for a in olds {
             let psub = format!("{subject}.{}", a.wire_name);
-            match n.query_params().find(|b| b.wire_name == a.wire_name) {
+            match news.iter().find(|b| same(a, b)) {
                 Some(b) => {
                     let at = At::both(a.span, b.span);
+                    let (to_required, to_optional) = match kind {
+                        Named::Query => (
+                            RuleId::QueryParamBecameRequired,
+                            RuleId::QueryParamBecameOptional,
+                        ),
+                        Named::OpHeader | Named::ApiHeader => (
+                            RuleId::RequestHeaderBecameRequired,
+                            RuleId::RequestHeaderBecameOptional,
+                        ),
+                    };
                     match (a.required, b.required) {
                         (false, true) => self.report(
-                            RuleId::QueryParamBecameRequired,
+                            to_required,
                             psub.clone(),
-                            format!("query parameter `{}` of `{subject}` is now required", a.wire_name),
+                            format!("{what} `{}` of `{subject}` is now required", a.wire_name),
                             at,
-                            &[],
+                            &client_form,
                         ),
                         (true, false) => self.report(
-                            RuleId::QueryParamBecameOptional,
+                            to_optional,
                             psub.clone(),
-                            format!("query parameter `{}` of `{subject}` is now optional", a.wire_name),
+                            format!("{what} `{}` of `{subject}` is now optional", a.wire_name),
                             at,
-                            &[],
+                            &client_form,
                         ),
                         _ => {}
                     }
@@ -644,7 +981,7 @@ impl Cx<'_> {
                             RuleId::ParamDefaultChanged,
                             psub.clone(),
                             format!(
-                                "the default of query parameter `{}` of `{subject}` {} is now {}",
+                                "the default of {what} `{}` of `{subject}` {} is now {}",
                                 a.wire_name,
                                 shown_json(&a.default),
                                 shown_json(&b.default)
@@ -653,47 +990,109 @@ impl Cx<'_> {
                             &facts,
                         );
                     }
+                    if kind == Named::Query
+                        && a.style != b.style
+                        && is_list(&a.ty)
+                        && is_list(&b.ty)
+                    {
+                        let mut facts = Vec::new();
+                        if !style_reads(b.style, a.style) {
+                            facts.push(Fact::NewRefusesOld);
+                        }
+                        if !style_reads(a.style, b.style) {
+                            facts.push(Fact::OldRefusesNew);
+                        }
+                        self.report(
+                            RuleId::QueryParamStyleChanged,
+                            psub.clone(),
+                            format!(
+                                "query list `{}` of `{subject}` is written {} (was {})",
+                                a.wire_name,
+                                style_example(b.style),
+                                style_example(a.style)
+                            ),
+                            at,
+                            &facts,
+                        );
+                    }
                     self.param_common(&psub, a, b);
                 }
-                None if n.path_params().any(|b| b.wire_name == a.wire_name) => {}
-                None => self.report_with(
-                    RuleId::QueryParamRemoved,
-                    psub.clone(),
-                    format!(
-                        "query parameter `{}` of `{subject}` is removed (old clients' values are ignored)",
-                        a.wire_name
-                    ),
-                    At {
-                        old: Some(a.span),
-                        new: op_at.new,
-                    },
-                    if a.required {
-                        &[Fact::OldRequired]
-                    } else {
-                        &[]
-                    },
-                    a.deprecated.is_some(),
-                ),
+                None => {
+                    let moved = all_new.iter().find(|b| {
+                        b.location != a.location && b.wire_name.eq_ignore_ascii_case(&a.wire_name)
+                    });
+                    match moved {
+                        // A path parameter's move is reported with the path parameters.
+                        Some(b) if b.location == ParamLocation::Path => {}
+                        Some(b) => self.report(
+                            RuleId::ParamLocationChanged,
+                            psub.clone(),
+                            format!(
+                                "{what} `{}` of `{subject}` moves to the {}",
+                                a.wire_name,
+                                location_words(b.location)
+                            ),
+                            At::both(a.span, b.span),
+                            &[],
+                        ),
+                        None => {
+                            let rule = match kind {
+                                Named::Query => RuleId::QueryParamRemoved,
+                                Named::OpHeader | Named::ApiHeader => RuleId::RequestHeaderRemoved,
+                            };
+                            self.report_with(
+                                rule,
+                                psub.clone(),
+                                format!(
+                                    "{what} `{}` of `{subject}` is removed (old clients' values are ignored)",
+                                    a.wire_name
+                                ),
+                                At {
+                                    old: Some(a.span),
+                                    new: Some(new_at),
+                                },
+                                if a.required {
+                                    &[Fact::OldRequired]
+                                } else {
+                                    &[]
+                                },
+                                a.deprecated.is_some(),
+                            )
+                        }
+                    }
+                }
             }
         }
-        for b in n.query_params() {
-            if o.params.iter().any(|a| a.wire_name == b.wire_name) {
+        for b in news {
+            if olds.iter().any(|a| same(a, b))
+                || all_old
+                    .iter()
+                    .any(|a| a.wire_name.eq_ignore_ascii_case(&b.wire_name))
+            {
                 continue;
             }
-            let (rule, what) = if b.required {
-                (RuleId::RequiredQueryParamAdded, "required query parameter")
-            } else {
-                (RuleId::QueryParamAdded, "query parameter")
+            let (rule, words) = match (kind, b.required) {
+                (Named::Query, true) => (RuleId::RequiredQueryParamAdded, "required "),
+                (Named::Query, false) => (RuleId::QueryParamAdded, ""),
+                (_, true) => (RuleId::RequiredRequestHeaderAdded, "required "),
+                (_, false) => (RuleId::RequestHeaderAdded, ""),
             };
+            let mut facts = Vec::new();
+            if b.required {
+                facts.extend(&client_form);
+            }
+            if headers_appear && kind != Named::Query {
+                facts.push(Fact::ServerRust);
+            }
             self.report(
                 rule,
                 format!("{subject}.{}", b.wire_name),
-                format!("{what} `{}` of `{subject}` is added", b.wire_name),
+                format!("{words}{what} `{}` of `{subject}` is added", b.wire_name),
                 At {
-                    old: op_at.old,
+                    old: Some(old_at),
                     new: Some(b.span),
                 },
-                &[],
+                &facts,
             );
         }
     }
@@ -738,27 +1137,103 @@ impl Cx<'_> {
                 &[],
             ),
             (Some(a), Some(b)) => {
-                self.ty(Dir::Request, &a.ty, &b.ty, &sub, At::both(a.span, b.span))
+                let at = At::both(a.span, b.span);
+                self.body_encoding(&sub, &a.encoding, &b.encoding, at);
+                self.ty(Dir::Request, &a.ty, &b.ty, &sub, at)
             }
             (None, None) => {}
         }
+    }
+
+    /// A body's content: json, form and multipart are each refused by a server of another (a form or multipart
+    /// server checks the media type; a json server cannot parse the others); a raw or text body's media type is
+    /// only what the client labels it (the server takes any).
+    fn body_encoding(&mut self, sub: &str, a: &ir::BodyEncoding, b: &ir::BodyEncoding, at: At) {
+        use ir::BodyEncoding as E;
+        let rule = match (a, b) {
+            _ if a == b => return,
+            (E::Binary { .. }, E::Binary { .. }) | (E::Text { .. }, E::Text { .. }) => {
+                RuleId::RequestMediaTypeChanged
+            }
+            // Between a struct body and raw bytes or text the type changes too, which says more.
+            (E::Binary { .. } | E::Text { .. }, _) | (_, E::Binary { .. } | E::Text { .. }) => {
+                return
+            }
+            _ => RuleId::RequestBodyEncodingChanged,
+        };
+        self.report(
+            rule,
+            sub,
+            format!(
+                "`{sub}` is sent as {} (was {})",
+                b.media_type(),
+                a.media_type()
+            ),
+            at,
+            &[],
+        );
     }
 
     fn responses(&mut self, subject: &str, o: &Operation, n: &Operation) {
         let old_enum = matches!(o.client.returns, ir::ClientReturns::Enum(_));
         let new_enum = matches!(n.client.returns, ir::ClientReturns::Enum(_));
         // Whether the client's `send` returns another type, e.g. a value that became an enum of outcomes.
-        let returns_changed = match (&o.client.returns, &n.client.returns) {
-            (ir::ClientReturns::Unit, ir::ClientReturns::Unit) => false,
-            (ir::ClientReturns::Value(_), ir::ClientReturns::Value(_)) => false,
-            (ir::ClientReturns::Enum(_), ir::ClientReturns::Enum(_)) => false,
-            _ => true,
-        };
-        for a in &o.responses {
+        let returns_changed =
+            std::mem::discriminant(&o.client.returns) != std::mem::discriminant(&n.client.returns);
+        // Answers by status; one whose code is left is matched with a range or `default` that came to cover it
+        // (and the reverse), so that is one change, not a removal and an addition.
+        let exact = |x: &ir::Response, ys: &[ir::Response]| ys.iter().any(|y| y.status == x.status);
+        let mut covered: Vec<(usize, usize)> = Vec::new();
+        for (i, a) in o.responses.iter().enumerate() {
+            if exact(a, &n.responses) {
+                continue;
+            }
+            let found = n.responses.iter().enumerate().position(|(j, b)| {
+                !exact(b, &o.responses)
+                    && !covered.iter().any(|(_, k)| *k == j)
+                    && (covers(b.status, a.status) || covers(a.status, b.status))
+            });
+            if let Some(j) = found {
+                covered.push((i, j));
+            }
+        }
+        for (i, a) in o.responses.iter().enumerate() {
             let rsub = format!("{subject}.{}", a.status);
-            match n.responses.iter().find(|b| b.status == a.status) {
+            let paired = covered
+                .iter()
+                .find(|(k, _)| *k == i)
+                .map(|(_, j)| &n.responses[*j]);
+            if let Some(b) = paired {
+                let (rule, how) = if covers(b.status, a.status) {
+                    (
+                        RuleId::StatusCodeBecameRange,
+                        "the server may send any code it covers",
+                    )
+                } else {
+                    (
+                        RuleId::StatusRangeBecameCode,
+                        "the server sends only that code",
+                    )
+                };
+                self.report(
+                    rule,
+                    rsub.clone(),
+                    format!(
+                        "answer {} of `{subject}` is now {} ({how})",
+                        a.status, b.status
+                    ),
+                    At::both(a.span, b.span),
+                    &[],
+                );
+            }
+            match n.responses.iter().find(|b| b.status == a.status).or(paired) {
                 Some(b) => {
                     let at = At::both(a.span, b.span);
+                    self.response_content(&rsub, a, b, at);
+                    let own = |r: &ir::Response| -> Vec<ir::Header> {
+                        r.headers.iter().filter(|h| !h.api_wide).cloned().collect()
+                    };
+                    self.response_headers(&rsub, &own(a), &own(b), (a.span, b.span));
                     if a.role != b.role {
                         self.report(
                             RuleId::StatusRoleChanged,
@@ -818,8 +1293,8 @@ impl Cx<'_> {
                 }
             }
         }
-        for b in &n.responses {
-            if o.responses.iter().any(|a| a.status == b.status) {
+        for (j, b) in n.responses.iter().enumerate() {
+            if exact(b, &o.responses) || covered.iter().any(|(_, k)| *k == j) {
                 continue;
             }
             let mut facts = Vec::new();
@@ -840,6 +1315,163 @@ impl Cx<'_> {
                 format!("answer {} of `{subject}` is added", b.status),
                 At {
                     old: Some(o.span),
+                    new: Some(b.span),
+                },
+                &facts,
+            );
+        }
+    }
+
+    /// How an answer's body travels (both sides have one): json, text, binary or events, their media types,
+    /// an event stream's sentinel.
+    fn response_content(&mut self, rsub: &str, a: &ir::Response, b: &ir::Response, at: At) {
+        use ir::ResponseEncoding as E;
+        if a.ty.is_none() || b.ty.is_none() {
+            return;
+        }
+        let kind = |e: &E| match e {
+            E::Empty => "no body",
+            E::Json { .. } => "json",
+            E::Text { .. } => "text",
+            E::Binary { .. } => "binary",
+            E::Events { .. } => "events",
+        };
+        match (&a.encoding, &b.encoding) {
+            (E::Json { media_type: x }, E::Json { media_type: y })
+            | (E::Text { media_type: x }, E::Text { media_type: y })
+                if x != y =>
+            {
+                self.report(
+                    RuleId::ResponseMediaTypeChanged,
+                    rsub,
+                    format!("answer `{rsub}` is {y} (was {x})"),
+                    at,
+                    &[],
+                );
+            }
+            (E::Binary { media_types: x }, E::Binary { media_types: y }) if x != y => self.report(
+                RuleId::ResponseMediaTypeChanged,
+                rsub,
+                format!(
+                    "answer `{rsub}` is one of [{}] (was [{}])",
+                    y.join(", "),
+                    x.join(", ")
+                ),
+                at,
+                &[],
+            ),
+            (E::Events { sentinel: x }, E::Events { sentinel: y }) if x != y => {
+                let (rule, what) = match (x, y) {
+                    (None, Some(y)) => {
+                        (RuleId::EventsSentinelAdded, format!("now ends with `{y}`"))
+                    }
+                    (Some(x), None) => (
+                        RuleId::EventsSentinelRemoved,
+                        format!("no longer ends with `{x}` (it ends with the body)"),
+                    ),
+                    (Some(x), Some(y)) => (
+                        RuleId::EventsSentinelChanged,
+                        format!("ends with `{y}` (was `{x}`)"),
+                    ),
+                    // `x != y` and both `None` cannot be.
+                    (None, None) => return,
+                };
+                self.report(
+                    rule,
+                    rsub,
+                    format!("the event stream `{rsub}` {what}"),
+                    at,
+                    &[],
+                );
+            }
+            (x, y) if kind(x) != kind(y) => self.report(
+                RuleId::ResponseEncodingChanged,
+                rsub,
+                format!("answer `{rsub}` is {} (was {})", kind(y), kind(x)),
+                at,
+                &[Fact::ClientRust, Fact::ServerRust],
+            ),
+            _ => {}
+        }
+    }
+
+    /// Response headers by name (case-insensitively). An answer's own headers are fields of the server's
+    /// headers struct for it (server code builds it); the API's are left to middleware.
+    fn response_headers(
+        &mut self,
+        subject: &str,
+        olds: &[ir::Header],
+        news: &[ir::Header],
+        (old_at, new_at): (Span, Span),
+    ) {
+        let same = |x: &ir::Header, y: &ir::Header| x.wire_name.eq_ignore_ascii_case(&y.wire_name);
+        let own = |h: &ir::Header| {
+            if h.api_wide {
+                None
+            } else {
+                Some(Fact::ServerRust)
+            }
+        };
+        for a in olds {
+            let hsub = format!("{subject}.headers.{}", a.wire_name);
+            match news.iter().find(|b| same(a, b)) {
+                Some(b) => {
+                    let at = At::both(a.span, b.span);
+                    let facts: Vec<Fact> = own(b).into_iter().collect();
+                    match (a.required, b.required) {
+                        (true, false) => self.report(
+                            RuleId::ResponseHeaderBecameOptional,
+                            hsub.clone(),
+                            format!("response header `{hsub}` may now be absent"),
+                            at,
+                            &facts,
+                        ),
+                        (false, true) => self.report(
+                            RuleId::ResponseHeaderBecameRequired,
+                            hsub.clone(),
+                            format!("response header `{hsub}` is now always sent"),
+                            at,
+                            &facts,
+                        ),
+                        _ => {}
+                    }
+                    self.ty(Dir::Response, &a.ty, &b.ty, &hsub, at);
+                }
+                None => {
+                    let mut facts: Vec<Fact> = own(a).into_iter().collect();
+                    if a.required {
+                        facts.push(Fact::OldRequired);
+                    }
+                    self.report_with(
+                        RuleId::ResponseHeaderRemoved,
+                        hsub.clone(),
+                        format!("response header `{hsub}` is removed"),
+                        At {
+                            old: Some(a.span),
+                            new: Some(new_at),
+                        },
+                        &facts,
+                        a.deprecated.is_some(),
+                    );
+                }
+            }
+        }
+        for b in news {
+            if olds.iter().any(|a| same(a, b)) {
+                continue;
+            }
+            let hsub = format!("{subject}.headers.{}", b.wire_name);
+            let mut facts: Vec<Fact> = own(b).into_iter().collect();
+            if b.required {
+                facts.push(Fact::NewRequired);
+            }
+            let required = if b.required { "required " } else { "" };
+            self.report(
+                RuleId::ResponseHeaderAdded,
+                hsub.clone(),
+                format!("{required}response header `{hsub}` is added"),
+                At {
+                    old: Some(old_at),
                     new: Some(b.span),
                 },
                 &facts,
@@ -1801,9 +2433,51 @@ impl Cx<'_> {
                 continue;
             };
             let size = |s: &PageStyle| match s {
-                PageStyle::LimitOffset { default_limit, .. } => *default_limit,
+                PageStyle::LimitOffset { default_limit, .. }
+                | PageStyle::Cursor { default_limit, .. }
+                | PageStyle::Link { default_limit, .. } => *default_limit,
                 PageStyle::PageNumber { page_size, .. } => *page_size,
             };
+            // Where the next cursor comes from, and the flag saying another page follows: a client and a server
+            // disagreeing on these page wrongly (a cursor the server cannot read, or a stop too early or never).
+            if let (
+                PageStyle::Cursor {
+                    source: x,
+                    has_more: hx,
+                    ..
+                },
+                PageStyle::Cursor {
+                    source: y,
+                    has_more: hy,
+                    ..
+                },
+            ) = (&a.style, &b.style)
+            {
+                if x != y || hx != hy {
+                    let words = |s: &ir::CursorSource, h: &Option<String>| {
+                        let from = match s {
+                            ir::CursorSource::LastItem(f) => format!("the last item's `{f}`"),
+                            ir::CursorSource::Envelope(f) => format!("the envelope's `{f}`"),
+                        };
+                        match h {
+                            Some(h) => format!("{from}, more pages while `{h}`"),
+                            None => format!("{from}, without a has_more flag"),
+                        }
+                    };
+                    self.report(
+                        RuleId::PageCursorChanged,
+                        format!("pagination.{}", a.name),
+                        format!(
+                            "pagination style `{}` takes its cursor from {} (was {})",
+                            a.name,
+                            words(y, hy),
+                            words(x, hx)
+                        ),
+                        At::both(a.span, b.span),
+                        &[],
+                    );
+                }
+            }
             if std::mem::discriminant(&a.style) == std::mem::discriminant(&b.style)
                 && size(&a.style) != size(&b.style)
             {
@@ -1917,6 +2591,7 @@ impl Cx<'_> {
             Ty::List(i) => format!("list<{}>", self.ty_words(api, i)),
             Ty::Map(i) => format!("map<{}>", self.ty_words(api, i)),
             Ty::Named(id) => api.ty(*id).wire_name.clone(),
+            Ty::Binary => "binary".into(),
         }
     }
 }
@@ -2078,6 +2753,68 @@ fn sorted(v: &[String]) -> Vec<&String> {
     out
 }
 
+/// A scheme's kind and key, in words: `bearer`, `basic`, `an API key in the header X-Api-Key`.
+fn scheme_words(s: &ir::Scheme) -> String {
+    match (&s.kind, &s.key) {
+        (ir::SchemeKind::Bearer, _) => "bearer".to_owned(),
+        (ir::SchemeKind::Basic, _) => "basic".to_owned(),
+        (ir::SchemeKind::ApiKey, Some((ir::KeyLocation::Header, name))) => {
+            format!("an API key in the header `{name}`")
+        }
+        (ir::SchemeKind::ApiKey, Some((ir::KeyLocation::Query, name))) => {
+            format!("an API key in the query parameter `{name}`")
+        }
+        (ir::SchemeKind::ApiKey, None) => "an API key".to_owned(),
+    }
+}
+
+/// The names of the schemes `list` indexes, in its order.
+fn scheme_list(auth: &ir::Auth, list: &[usize]) -> Vec<String> {
+    list.iter()
+        .filter_map(|i| auth.schemes.get(*i))
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// Whether answers keyed `wide` include those keyed `code`: a range its code is in, or `default` (any code).
+fn covers(wide: ir::StatusKey, code: ir::StatusKey) -> bool {
+    match (wide, code) {
+        (ir::StatusKey::Range(d), ir::StatusKey::Code(c)) => c / 100 == u16::from(d),
+        (ir::StatusKey::Default, ir::StatusKey::Code(_) | ir::StatusKey::Range(_)) => true,
+        _ => false,
+    }
+}
+
+fn is_list(t: &Ty) -> bool {
+    matches!(t, Ty::List(_))
+}
+
+/// Whether a server reading query lists in `server` style gets the items of a list a client wrote in `client`
+/// style (runtime `wire::ParamStyle`): comma and brackets servers also take repeated plain keys; nothing else
+/// reads another style (a form server takes `a=1,2` as the one item `1,2`).
+fn style_reads(server: ParamStyle, client: ParamStyle) -> bool {
+    server == client
+        || (client == ParamStyle::Form
+            && matches!(server, ParamStyle::Comma | ParamStyle::Brackets))
+}
+
+fn style_example(style: ParamStyle) -> &'static str {
+    match style {
+        ParamStyle::Form => "`a=1&a=2` (form)",
+        ParamStyle::Comma => "`a=1,2` (comma)",
+        ParamStyle::Brackets => "`a[]=1&a[]=2` (brackets)",
+        ParamStyle::DeepObject => "`a[0]=1&a[1]=2` (deep_object)",
+    }
+}
+
+fn location_words(loc: ParamLocation) -> &'static str {
+    match loc {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "headers",
+    }
+}
+
 fn role_words(role: ResponseRole) -> &'static str {
     match role {
         ResponseRole::Success => "a success",
@@ -2090,6 +2827,8 @@ fn style_words(style: &PageStyle) -> &'static str {
     match style {
         PageStyle::LimitOffset { .. } => "limit and offset",
         PageStyle::PageNumber { .. } => "page number",
+        PageStyle::Cursor { .. } => "cursor",
+        PageStyle::Link { .. } => "the Link header",
     }
 }
 

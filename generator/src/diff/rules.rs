@@ -29,10 +29,14 @@ pub enum Fact {
     ServerRust,
     /// Client code builds the struct as a literal (it is nested in a request, not an operation's body of setters).
     ClientLiteral,
+    /// The new side does not read what the old side writes (a query list's style, say).
+    NewRefusesOld,
+    /// The old side does not read what the new side writes.
+    OldRefusesNew,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 9] = [
+    pub const ALL: [Fact; 11] = [
         Fact::OldRequired,
         Fact::NewRequired,
         Fact::OldStrict,
@@ -42,6 +46,8 @@ impl Fact {
         Fact::ClientRust,
         Fact::ServerRust,
         Fact::ClientLiteral,
+        Fact::NewRefusesOld,
+        Fact::OldRefusesNew,
     ];
 
     /// The words the README's table and the reports use.
@@ -56,6 +62,8 @@ impl Fact {
             Fact::ClientRust => "the client's Rust changes",
             Fact::ServerRust => "the server's Rust changes",
             Fact::ClientLiteral => "clients build it as a struct literal",
+            Fact::NewRefusesOld => "the new side does not read the old form",
+            Fact::OldRefusesNew => "the old side does not read the new form",
         }
     }
 
@@ -71,6 +79,8 @@ impl Fact {
             Fact::ClientRust => "client_rust",
             Fact::ServerRust => "server_rust",
             Fact::ClientLiteral => "client_literal",
+            Fact::NewRefusesOld => "new_refuses_old",
+            Fact::OldRefusesNew => "old_refuses_new",
         }
     }
 }
@@ -223,8 +233,16 @@ rules! {
     // Authentication and scopes.
     AuthAdded = "auth-added", "the API now requires credentials", [Y, N, Y, Y, N], "api-security-added (info)", "—", "method signature changed";
     AuthRemoved = "auth-removed", "the API no longer takes credentials", [N, Y, Y, Y, N], "api-security-removed (info)", "—", "method signature changed";
-    AuthSchemeNameChanged = "auth-scheme-name-changed", "the security scheme's name (documents only) changes", [N, N, N, N, N], "api-security-component-removed/added", "—", "—";
-    AuthEnvChanged = "auth-env-changed", "the variable holding the API key changes", [N, N, N, N, Y], "—", "—", "—";
+    AuthSchemeNameChanged = "auth-scheme-name-changed", "a security scheme is renamed (same kind and key): `credential(name)` calls name it", [N, N, N, N, Y], "api-security-component-removed/added", "—", "— (scheme names are strings)";
+    AuthEnvChanged = "auth-env-changed", "the variable holding a scheme's credential changes", [N, N, N, N, Y], "—", "—", "—";
+    AuthSchemeAdded = "auth-scheme-added", "a security scheme is added (operations that accept it are compared too)", [N, N, N, N, N], "api-security-component-added (info)", "—", "—";
+    AuthSchemeRemoved = "auth-scheme-removed", "a security scheme is removed (credentials held only for it fail)", [Y, N, N, N, Y], "api-security-component-removed (info)", "—", "— (scheme names are strings)";
+    AuthSchemeKindChanged = "auth-scheme-kind-changed", "a scheme's kind changes (bearer, basic, API key)", [Y, Y, N, N, N], "api-security-component-type-changed", "—", "—";
+    AuthKeyMoved = "auth-key-moved", "an API key's location (header or query) or name changes", [Y, Y, N, N, N], "api-security-component-changed", "—", "—";
+    AuthDefaultChanged = "auth-default-changed", "the default schemes change (each operation's accepted schemes are compared)", [N, N, N, N, N], "api-global-security-changed", "—", "—";
+    OperationSchemesNarrowed = "operation-schemes-narrowed", "an operation no longer accepts a scheme", [Y, N, N, N, N], "api-security-removed (info)", "—", "—";
+    OperationSchemesWidened = "operation-schemes-widened", "an operation accepts another scheme", [N, Y, N, N, N], "api-security-added (info)", "—", "—";
+    OperationSchemesReordered = "operation-schemes-reordered", "an operation's schemes change preference order (a client holding several sends another)", [N, N, N, N, Y], "—", "—", "—";
     WildcardScopeRemoved = "wildcard-scope-removed", "the wildcard scope is removed or changed", [Y, N, N, N, N], "—", "—", "—";
     WildcardScopeAdded = "wildcard-scope-added", "a wildcard scope is added (access widened)", [N, Y, N, N, N], "—", "—", "—";
     ImpliedScopeRemoved = "implied-scope-removed", "a scope implication rule is removed", [Y, N, N, N, N], "—", "—", "—";
@@ -244,6 +262,9 @@ rules! {
     OperationDeprecated = "operation-deprecated", "an operation is deprecated", [N, N, N, N, N], "endpoint-deprecated (info)", "—", "—";
     OperationUndeprecated = "operation-undeprecated", "an operation is no longer deprecated", [N, N, N, N, N], "endpoint-reactivated (info)", "—", "—";
     IdempotencyChanged = "idempotency-changed", "whether an operation may be retried changes", [N, N, N, N, Y], "—", "RPC_SAME_IDEMPOTENCY_LEVEL", "—";
+    IdempotencyKeyAdded = "idempotency-key-added", "an operation now gets an idempotency key (and is retried with it)", [N, N, N, N, Y], "new-optional-request-header (info)", "—", "—";
+    IdempotencyKeyRemoved = "idempotency-key-removed", "an operation no longer gets an idempotency key", [N, N, N, N, Y], "request-header-removed (warning)", "—", "—";
+    IdempotencyHeaderRenamed = "idempotency-header-renamed", "the header idempotency keys travel in changes (a server deduplicating reads another)", [N, N, N, N, Y], "request-header-removed + added", "—", "—";
     // Parameters.
     PathParamRenamed = "path-param-renamed", "a path parameter is renamed (same position)", [N, N, N, N, N], "endpoints matched ignoring names", "—", "— (arguments are positional)";
     PathParamAdded = "path-param-added", "a path parameter is added", [Y, Y, Y, Y, N], "new-required-request-parameter (error)", "—", "method_parameter_count_changed";
@@ -253,11 +274,19 @@ rules! {
     QueryParamRemoved = "query-param-removed", "a query parameter is removed (old clients' values are ignored)", [N, If(&[OldRequired]), Y, Y, Y], "request-parameter-removed (warning)", "—", "inherent_method_missing";
     QueryParamBecameRequired = "query-param-became-required", "a query parameter becomes required", [Y, N, Y, Y, N], "request-parameter-became-required (error)", "—", "method_parameter_count_changed";
     QueryParamBecameOptional = "query-param-became-optional", "a query parameter becomes optional", [N, Y, Y, Y, N], "request-parameter-became-optional (info)", "—", "method_parameter_count_changed";
-    ParamLocationChanged = "param-location-changed", "a parameter moves between path and query", [Y, Y, Y, Y, N], "seen as removed + added", "—", "method_parameter_count_changed";
+    QueryParamStyleChanged = "query-param-style-changed", "a query list's style (form, comma, brackets, deep_object) changes", [If(&[NewRefusesOld]), If(&[OldRefusesNew]), N, N, N], "request-parameter-style/explode changed", "—", "—";
+    RequestHeaderAdded = "request-header-added", "an optional request header is added (the operation's or the API's)", [N, N, N, RCS, N], "new-optional-request-parameter (info)", "—", "— (a new setter)";
+    RequiredRequestHeaderAdded = "required-request-header-added", "a required request header is added (an operation's is an argument)", [Y, N, RCC, RCS, N], "new-required-request-header (error)", "—", "method_parameter_count_changed";
+    RequestHeaderRemoved = "request-header-removed", "a request header is removed (old clients' values are ignored)", [N, If(&[OldRequired]), Y, Y, Y], "request-header-removed (warning)", "—", "inherent_method_missing";
+    RequestHeaderBecameRequired = "request-header-became-required", "a request header becomes required", [Y, N, RCC, Y, N], "request-header-became-required (error)", "—", "method_parameter_count_changed";
+    RequestHeaderBecameOptional = "request-header-became-optional", "a request header becomes optional", [N, Y, RCC, Y, N], "request-header-became-optional (info)", "—", "method_parameter_count_changed";
+    ParamLocationChanged = "param-location-changed", "a parameter moves between path, query and headers", [Y, Y, Y, Y, N], "seen as removed + added", "—", "method_parameter_count_changed";
     ParamDefaultChanged = "param-default-changed", "a query parameter's default is added, removed or changed", [N, N, N, RCS, Y], "request-parameter-default-value-changed (error)", "FIELD_SAME_DEFAULT", "—";
     ParamDeprecated = "param-deprecated", "a parameter is deprecated", [N, N, N, N, N], "request-parameter-deprecated (info)", "—", "—";
     // Bodies.
     RequestBodyAdded = "request-body-added", "an operation now takes a request body", [Y, N, Y, Y, N], "request-body-added (error if required)", "—", "method_parameter_count_changed";
+    RequestBodyEncodingChanged = "request-body-encoding-changed", "a body's content changes between json, form and multipart (the server refuses the other)", [Y, Y, N, N, N], "request-body-media-type-removed/added (error)", "—", "—";
+    RequestMediaTypeChanged = "request-media-type-changed", "a raw or text body's media type changes (the server reads any)", [N, N, N, N, Y], "request-body-media-type-changed", "—", "—";
     RequestBodyRemoved = "request-body-removed", "an operation no longer takes a request body (old clients' bodies are ignored)", [N, Y, Y, Y, Y], "request-body-removed (error)", "—", "inherent_method_missing";
     // Responses.
     SuccessStatusAdded = "success-status-added", "a 2xx answer is added", [If(&[OldClosed]), N, RCC, N, N], "response-success-status-added (info)", "—", "enum_variant_added";
@@ -267,6 +296,17 @@ rules! {
     ErrorStatusAdded = "error-status-added", "a documented error answer is added", [N, N, N, N, N], "response-non-success-status-added (info)", "—", "— (a new variant the server may return)";
     ErrorStatusRemoved = "error-status-removed", "a documented error answer is removed", [N, N, N, Y, N], "response-non-success-status-removed (info)", "—", "enum_variant_missing";
     StatusRoleChanged = "status-role-changed", "an answer moves between a value and an error of the client", [N, N, Y, N, Y], "—", "—", "—";
+    StatusCodeBecameRange = "status-code-became-range", "an answer's code becomes a range or `default` (the server may send other codes)", [Y, N, Y, Y, N], "response-status-removed + added", "—", "enum_variant_missing";
+    StatusRangeBecameCode = "status-range-became-code", "a range or `default` answer becomes one of its codes", [N, Y, Y, Y, N], "response-status-removed + added", "—", "enum_variant_missing";
+    ResponseEncodingChanged = "response-encoding-changed", "an answer's content changes between json, text, binary and events (what `send` returns)", [Y, Y, Y, Y, N], "response-media-type-removed/added (error)", "—", "method return type changed (not detected)";
+    ResponseMediaTypeChanged = "response-media-type-changed", "an answer's media types change within one content (documents and Accept)", [N, N, N, N, Y], "response-media-type-changed", "—", "—";
+    EventsSentinelAdded = "events-sentinel-added", "an event stream now ends with a sentinel (old clients decode it as an event)", [Y, N, N, N, N], "—", "—", "—";
+    EventsSentinelRemoved = "events-sentinel-removed", "an event stream no longer ends with a sentinel (new clients decode the old one)", [N, Y, N, N, N], "—", "—", "—";
+    EventsSentinelChanged = "events-sentinel-changed", "an event stream's sentinel changes", [Y, Y, N, N, N], "—", "—", "—";
+    ResponseHeaderAdded = "response-header-added", "a response header is added", [N, If(&[NewRequired]), N, RCS, N], "response-header-added (info)", "—", "constructible_struct_adds_field";
+    ResponseHeaderRemoved = "response-header-removed", "a response header is removed", [If(&[OldRequired]), N, Y, RCS, N], "response-header-removed (error if required)", "—", "struct_pub_field_missing";
+    ResponseHeaderBecameOptional = "response-header-became-optional", "a response header may now be absent", [Y, N, Y, RCS, N], "response-header-became-optional (error)", "—", "not detected (type changes)";
+    ResponseHeaderBecameRequired = "response-header-became-required", "a response header is now always sent", [N, Y, Y, RCS, N], "—", "—", "not detected (type changes)";
     ResponseBodyAdded = "response-body-added", "an answer now has a body", [N, N, Y, Y, N], "response-body-added (info)", "—", "method return type changed (not detected)";
     ResponseBodyRemoved = "response-body-removed", "an answer no longer has a body", [Y, N, Y, Y, N], "response-body-removed (error)", "—", "method return type changed (not detected)";
     // Types at a position (a field's, a parameter's, a body's, an answer's).
@@ -332,6 +372,7 @@ rules! {
     PaginationAdded = "pagination-added", "an operation becomes paginated", [N, N, N, N, Y], "—", "—", "—";
     PaginationRemoved = "pagination-removed", "an operation is no longer paginated", [N, N, Y, N, Y], "—", "—", "inherent_method_missing (items, pages)";
     PageSizeChanged = "page-size-changed", "a pagination style's page size or default limit changes", [N, N, N, N, Y], "—", "—", "—";
+    PageCursorChanged = "page-cursor-changed", "where a cursor comes from (an item's field, an envelope's) or the has_more flag changes", [Y, Y, N, N, N], "—", "—", "—";
     // The errors section.
     ErrorModelAdded = "error-model-added", "an error body model is added", [N, N, Y, N, Y], "—", "—", "enum_variant_added";
     ErrorModelRemoved = "error-model-removed", "an error body model is removed", [N, N, Y, N, Y], "—", "—", "enum_variant_missing";

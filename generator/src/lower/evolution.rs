@@ -56,7 +56,7 @@ pub(super) fn evolution(spec: &spec::Spec, table: &TypeTable) -> ir::Evolution {
     inline.sort();
     ir::Evolution {
         version_span: spec.api.version.span,
-        auth_span: spec.api.auth.as_ref().map(|a| a.scheme.span),
+        auth_span: spec.api.auth.as_ref().map(|a| a.span),
         errors_span: spec.errors.span,
         renames,
         inline,

@@ -170,7 +170,7 @@ mod tests {
             "pages"
         );
         assert_eq!(
-            SetterNames::new(false, false).names("self_", "field", true),
+            SetterNames::new(false, false, &[]).names("self_", "field", true),
             ("self_".into(), Some("self_null".into()), "set_self".into())
         );
         // A keyword keeps its raw form; the `set_` form needs none.

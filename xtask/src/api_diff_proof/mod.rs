@@ -94,7 +94,20 @@ pub fn run(only: &[String]) -> Result<(), String> {
     let mut specs: Vec<Spec> = Vec::new();
     let mut by_digest: BTreeMap<String, usize> = BTreeMap::new();
     let mut pairs = Vec::new();
-    for name in &names {
+    // Pairs holding what the harness cannot run, with the reason; their verdicts rest on the golden reports.
+    let mut skipped: Vec<String> = Vec::new();
+    'pairs: for name in &names {
+        for side in ["old", "new"] {
+            let display = format!("{name}/{side}.yaml");
+            let path = corpus.join(&display);
+            let source =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let api = apigen::lower_source(&display, &source, false).map_err(|e| e.to_string())?;
+            if let Some(why) = wire::unsupported(&api) {
+                skipped.push(format!("{name} ({side}: {why})"));
+                continue 'pairs;
+            }
+        }
         let mut sides = [0usize; 2];
         for (i, side) in ["old", "new"].iter().enumerate() {
             let path = corpus.join(name).join(format!("{side}.yaml"));
@@ -158,7 +171,7 @@ pub fn run(only: &[String]) -> Result<(), String> {
             &cdir.join("Cargo.toml"),
             &format!(
                 "[package]\nname = \"{cname}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}",
-                dep(api, "api").replace("../specs", "../specs")
+                dep(api, "api")
             ),
         )?;
         members.push(cname.to_owned());
@@ -404,6 +417,13 @@ pub fn run(only: &[String]) -> Result<(), String> {
         wire_time,
         code_time
     );
+    if !skipped.is_empty() {
+        println!(
+            "api-diff-proof: {} pairs not run (the harness cannot call or answer them yet): {}",
+            skipped.len(),
+            skipped.join(", ")
+        );
+    }
     if problems.is_empty() {
         Ok(())
     } else {

@@ -17,6 +17,7 @@ pub fn ty(api: &Api, t: &Ty, krate: &str) -> String {
         Ty::List(i) => format!("Vec<{}>", ty(api, i, krate)),
         Ty::Map(i) => format!("{rt}::indexmap::IndexMap<String, {}>", ty(api, i, krate)),
         Ty::Named(id) => format!("{krate}::models::{}", api.ty(*id).rust_name),
+        Ty::Binary => format!("{rt}::File"),
     }
 }
 

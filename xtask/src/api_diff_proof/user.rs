@@ -41,6 +41,7 @@ impl<'a> Program<'a> {
             Ty::Uuid => "api::rt::uuid::Uuid::nil()".into(),
             Ty::DateTime | Ty::Date | Ty::Json => format!("<{}>::default()", self.rust(t)),
             Ty::List(_) | Ty::Map(_) => format!("<{}>::new()", self.rust(t)),
+            Ty::Binary => "api::rt::File::from_bytes(Vec::<u8>::new())".into(),
             Ty::Named(id) => {
                 self.make.insert(*id);
                 format!("make_{}()", id.0)
@@ -251,6 +252,9 @@ pub fn client_program(api: &Api) -> String {
                 }
                 format!("match &v {{ {} }}", arms.join(", "))
             }
+            ClientReturns::Binary | ClientReturns::Text | ClientReturns::Events(_) => {
+                "let _ = v;".to_owned()
+            }
         };
         let _ = writeln!(calls, "    if let Ok(v) = {call}.send().await {{ {read} }}");
         if op.pagination.is_some() {
@@ -304,6 +308,18 @@ pub fn server_program(api: &Api) -> String {
                         format!("Option<{rust}>")
                     };
                     let _ = write!(reads, "let q: &{t} = &query.{}; ", par.rust_name);
+                }
+            }
+            if let Some(h) = &op.server.headers_struct {
+                let _ = write!(args, ", headers: api::server::{h}");
+                for par in op.header_params() {
+                    let rust = p.rust(&par.ty);
+                    let t = if par.required || par.default.is_some() {
+                        rust
+                    } else {
+                        format!("Option<{rust}>")
+                    };
+                    let _ = write!(reads, "let h: &{t} = &headers.{}; ", par.rust_name);
                 }
             }
             if let Some(b) = &op.body {
