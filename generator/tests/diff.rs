@@ -110,6 +110,11 @@ const KNOWN_NAMES: &[(&str, &str)] = &[
     ("unknown-fields-rejected", "unknown-fields-rejected"),
     ("version-major-bump", "operation-removed"),
     ("implied-scope-removed", "implied-scope-removed"),
+    ("required-api-header-added", "required-request-header-added"),
+    ("api-header-removed", "request-header-removed"),
+    ("api-header-added", "request-header-added"),
+    ("binary-field-became-string", "request-type-changed"),
+    ("events-data-field-added", "response-field-added"),
 ];
 
 #[test]

@@ -1233,7 +1233,12 @@ impl Cx<'_> {
                     let own = |r: &ir::Response| -> Vec<ir::Header> {
                         r.headers.iter().filter(|h| !h.api_wide).cloned().collect()
                     };
-                    self.response_headers(&rsub, &own(a), &own(b), (a.span, b.span));
+                    self.response_headers(
+                        &format!("{rsub}.headers"),
+                        &own(a),
+                        &own(b),
+                        (a.span, b.span),
+                    );
                     if a.role != b.role {
                         self.report(
                             RuleId::StatusRoleChanged,
@@ -1395,7 +1400,7 @@ impl Cx<'_> {
         }
     }
 
-    /// Response headers by name (case-insensitively). An answer's own headers are fields of the server's
+    /// Response headers by name (case-insensitively), each reported as `{prefix}.{name}`. An answer's own headers are fields of the server's
     /// headers struct for it (server code builds it); the API's are left to middleware.
     fn response_headers(
         &mut self,
@@ -1413,7 +1418,7 @@ impl Cx<'_> {
             }
         };
         for a in olds {
-            let hsub = format!("{subject}.headers.{}", a.wire_name);
+            let hsub = format!("{subject}.{}", a.wire_name);
             match news.iter().find(|b| same(a, b)) {
                 Some(b) => {
                     let at = At::both(a.span, b.span);
@@ -1460,7 +1465,7 @@ impl Cx<'_> {
             if olds.iter().any(|a| same(a, b)) {
                 continue;
             }
-            let hsub = format!("{subject}.headers.{}", b.wire_name);
+            let hsub = format!("{subject}.{}", b.wire_name);
             let mut facts: Vec<Fact> = own(b).into_iter().collect();
             if b.required {
                 facts.push(Fact::NewRequired);

@@ -78,7 +78,8 @@ impl<'a> Sampler<'a> {
                     c.max_items,
                     oc.and_then(|o| o.min_items),
                     oc.and_then(|o| o.max_items),
-                    1,
+                    // Two items: one reads alike in every query style, two tell `a=1&a=2` from `a=1,2`.
+                    2,
                 );
                 let v = self.value(
                     item,

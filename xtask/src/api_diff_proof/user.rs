@@ -270,11 +270,22 @@ pub fn client_program(api: &Api) -> String {
         ));
     }
     errors.push("api::client::ApiErrorBody::Raw(_) => {}".into());
-    let construct = if api.auth.is_some() {
-        "api::client::Client::new(\"http://127.0.0.1:9\", \"key\")"
+    // A client with every API-wide header set (their setters are the builder's, through `ApiHeaders`).
+    let mut construct =
+        String::from("api::client::Client::builder().base_url(\"http://127.0.0.1:9\")");
+    if api.auth.is_some() {
+        construct.push_str(".api_key(\"key\")");
+    }
+    if !api.headers.is_empty() {
+        construct = format!("{{ use api::client::ApiHeaders as _; {construct}");
+        for h in &api.headers {
+            let v = p.make(&h.ty);
+            let _ = write!(construct, ".{}({v})", h.rust_name);
+        }
+        construct.push_str(".build() }");
     } else {
-        "api::client::Client::new(\"http://127.0.0.1:9\")"
-    };
+        construct.push_str(".build()");
+    }
     let functions = p.functions();
     format!(
         "{HEADER}pub async fn calls(c: &api::client::Client) {{\n{calls}}}\n\n\
@@ -312,7 +323,7 @@ pub fn server_program(api: &Api) -> String {
             }
             if let Some(h) = &op.server.headers_struct {
                 let _ = write!(args, ", headers: api::server::{h}");
-                for par in op.header_params() {
+                for par in op.header_params().chain(&api.headers) {
                     let rust = p.rust(&par.ty);
                     let t = if par.required || par.default.is_some() {
                         rust
