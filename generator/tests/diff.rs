@@ -115,6 +115,7 @@ const KNOWN_NAMES: &[(&str, &str)] = &[
     ("api-header-added", "request-header-added"),
     ("binary-field-became-string", "request-type-changed"),
     ("events-data-field-added", "response-field-added"),
+    ("status-code-became-default", "status-code-became-range"),
 ];
 
 #[test]

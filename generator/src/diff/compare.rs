@@ -1215,6 +1215,20 @@ impl Cx<'_> {
                         "the server sends only that code",
                     )
                 };
+                // A client returning one value decodes it from any 2xx, and any error answer from whatever code
+                // carries it; only an enum of outcomes is closed on its codes (and names its variants by them).
+                let mut facts = Vec::new();
+                if a.role != ResponseRole::Error || b.role != ResponseRole::Error {
+                    if old_enum {
+                        facts.push(Fact::OldClosed);
+                    }
+                    if new_enum {
+                        facts.push(Fact::NewClosed);
+                    }
+                    if old_enum || new_enum || returns_changed {
+                        facts.push(Fact::ClientRust);
+                    }
+                }
                 self.report(
                     rule,
                     rsub.clone(),
@@ -1223,7 +1237,7 @@ impl Cx<'_> {
                         a.status, b.status
                     ),
                     At::both(a.span, b.span),
-                    &[],
+                    &facts,
                 );
             }
             match n.responses.iter().find(|b| b.status == a.status).or(paired) {

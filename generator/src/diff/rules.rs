@@ -296,8 +296,8 @@ rules! {
     ErrorStatusAdded = "error-status-added", "a documented error answer is added", [N, N, N, N, N], "response-non-success-status-added (info)", "—", "— (a new variant the server may return)";
     ErrorStatusRemoved = "error-status-removed", "a documented error answer is removed", [N, N, N, Y, N], "response-non-success-status-removed (info)", "—", "enum_variant_missing";
     StatusRoleChanged = "status-role-changed", "an answer moves between a value and an error of the client", [N, N, Y, N, Y], "—", "—", "—";
-    StatusCodeBecameRange = "status-code-became-range", "an answer's code becomes a range or `default` (the server may send other codes)", [Y, N, Y, Y, N], "response-status-removed + added", "—", "enum_variant_missing";
-    StatusRangeBecameCode = "status-range-became-code", "a range or `default` answer becomes one of its codes", [N, Y, Y, Y, N], "response-status-removed + added", "—", "enum_variant_missing";
+    StatusCodeBecameRange = "status-code-became-range", "an answer's code becomes a range or `default` (the server may send other codes; the server's variant takes a status)", [If(&[OldClosed]), N, RCC, Y, N], "response-status-removed + added", "—", "enum_variant_missing";
+    StatusRangeBecameCode = "status-range-became-code", "a range or `default` answer becomes one of its codes", [N, If(&[NewClosed]), RCC, Y, N], "response-status-removed + added", "—", "enum_variant_missing";
     ResponseEncodingChanged = "response-encoding-changed", "an answer's content changes between json, text, binary and events (what `send` returns)", [Y, Y, Y, Y, N], "response-media-type-removed/added (error)", "—", "method return type changed (not detected)";
     ResponseMediaTypeChanged = "response-media-type-changed", "an answer's media types change within one content (documents and Accept)", [N, N, N, N, Y], "response-media-type-changed", "—", "—";
     EventsSentinelAdded = "events-sentinel-added", "an event stream now ends with a sentinel (old clients decode it as an event)", [Y, N, N, N, N], "—", "—", "—";

@@ -21,6 +21,16 @@ pub fn ty(api: &Api, t: &Ty, krate: &str) -> String {
     }
 }
 
+/// The caller type a handler of `op` receives in its context, as the server traits spell it: none without
+/// authentication, the harness's `Key` when credentials are required, and maybe one for a public operation.
+pub fn caller(op: &apigen::ir::Operation) -> &'static str {
+    match op.security {
+        apigen::ir::Security::None => "()",
+        apigen::ir::Security::Required => "Key",
+        apigen::ir::Security::Optional => "Option<Key>",
+    }
+}
+
 /// A Rust string literal holding `text` (raw, with enough `#`s).
 pub fn raw(text: &str) -> String {
     let mut hashes = String::from("#");

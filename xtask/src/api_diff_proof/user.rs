@@ -302,7 +302,10 @@ pub fn server_program(api: &Api) -> String {
     for r in &api.resources {
         let _ = writeln!(impls, "impl api::server::{} for Imp {{", r.server_trait);
         for op in &r.operations {
-            let mut args = "&self, ctx: api::server::RequestContext<Key>".to_owned();
+            let mut args = format!(
+                "&self, ctx: api::server::RequestContext<{}>",
+                super::rust::caller(op)
+            );
             let mut reads = String::new();
             for (i, par) in op.path_params().enumerate() {
                 let _ = write!(args, ", p{i}: {}", p.rust(&par.ty));

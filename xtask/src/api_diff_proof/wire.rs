@@ -99,7 +99,7 @@ pub fn server(this: &Api, other: &Api, krate: &str) -> String {
         let _ = writeln!(out, "impl api::server::{} for Imp {{", r.server_trait);
         for op in &r.operations {
             let theirs = counterpart(this, other, op);
-            let mut args = "&self, _ctx: RequestContext<Key>".to_owned();
+            let mut args = format!("&self, _ctx: RequestContext<{}>", super::rust::caller(op));
             for (i, p) in op.path_params().enumerate() {
                 let _ = write!(args, ", _p{i}: {}", ty(this, &p.ty, "api"));
             }
