@@ -143,6 +143,15 @@ impl Cx<'_> {
     ) {
         let subject = subject.into();
         if !self.reported.insert((rule, subject.clone())) {
+            // The same change met again (a type reached both ways): it holds what holds either way.
+            if let Some(c) = self
+                .changes
+                .iter_mut()
+                .find(|c| c.rule == rule && c.subject == subject)
+            {
+                let merged: BTreeSet<Fact> = c.facts.iter().chain(facts).copied().collect();
+                c.facts = merged.into_iter().collect();
+            }
             return;
         }
         let facts: BTreeSet<Fact> = facts.iter().copied().collect();
@@ -1789,7 +1798,9 @@ impl Cx<'_> {
         if !may_be_absent(fb) {
             facts.push(Fact::NewRequired);
         }
-        if sa.reject_unknown_fields {
+        // A struct rejects unknown fields only where the server decodes it: a struct a client decodes from answers
+        // carries `deny_unknown_fields` only when it is a request struct too.
+        if sa.reject_unknown_fields && (dir == Dir::Request || sa.request) {
             facts.push(Fact::OldStrict);
         }
         if dir == Dir::Request && self.new_literals.contains(&b) {
@@ -1894,14 +1905,16 @@ impl Cx<'_> {
             facts.push(Fact::ClientRust);
         }
         let presence_rules = match dir {
+            // In answers a default is the client's (it fills in an absent field); the server's struct holds the
+            // value, so only an optional field is ever left out.
             Dir::Response => [
                 (
-                    absent_b && !absent_a,
+                    fb.presence.optional() && !absent_a,
                     RuleId::ResponseFieldBecameOptional,
                     "may now be absent from answers",
                 ),
                 (
-                    absent_a && !absent_b,
+                    fa.presence.optional() && !absent_b,
                     RuleId::ResponseFieldBecameRequired,
                     "is now always in answers",
                 ),
@@ -1941,6 +1954,17 @@ impl Cx<'_> {
         };
         for (hit, rule, what) in presence_rules {
             if hit {
+                // Null fails to decode only into a value that is not an `Option`.
+                let mut facts = facts.clone();
+                match rule {
+                    RuleId::ResponseFieldBecameNullable if fa.presence == Presence::Required => {
+                        facts.push(Fact::OldRequired)
+                    }
+                    RuleId::ResponseFieldBecameNonNullable if fb.presence == Presence::Required => {
+                        facts.push(Fact::NewRequired)
+                    }
+                    _ => {}
+                }
                 self.report(
                     rule,
                     subject.clone(),
@@ -2056,6 +2080,15 @@ impl Cx<'_> {
             );
         }
         if a.pattern != b.pattern {
+            // A side with a pattern may refuse what the other sends; which patterns contain which is
+            // undecidable, so two different ones refuse each other.
+            let mut facts = Vec::new();
+            if b.pattern.is_some() {
+                facts.push(Fact::NewRefusesOld);
+            }
+            if a.pattern.is_some() {
+                facts.push(Fact::OldRefusesNew);
+            }
             let rule = match dir {
                 Dir::Request => RuleId::PatternChanged,
                 Dir::Response => match b.pattern {
@@ -2072,7 +2105,7 @@ impl Cx<'_> {
                     shown(&b.pattern)
                 ),
                 at,
-                &[],
+                &facts,
             );
         }
     }
@@ -2104,14 +2137,14 @@ impl Cx<'_> {
                 name.clone(),
                 format!("enum `{name}` is now open (unknown values become `Unknown`)"),
                 at,
-                &[],
+                &matcher(dir),
             ),
             (true, false) => self.report(
                 RuleId::EnumClosed,
                 name.clone(),
                 format!("enum `{name}` is now closed (an unknown value fails to decode)"),
                 at,
-                &[],
+                &matcher(dir),
             ),
             _ => {}
         }
@@ -2226,14 +2259,14 @@ impl Cx<'_> {
                 name.clone(),
                 format!("union `{name}` is now open (unknown variants become `Unknown`)"),
                 at,
-                &[],
+                &matcher(dir),
             ),
             (true, false) => self.report(
                 RuleId::UnionClosed,
                 name.clone(),
                 format!("union `{name}` is now closed"),
                 at,
-                &[],
+                &matcher(dir),
             ),
             _ => {}
         }
@@ -2801,6 +2834,15 @@ fn covers(wide: ir::StatusKey, code: ir::StatusKey) -> bool {
         (ir::StatusKey::Range(d), ir::StatusKey::Code(c)) => c / 100 == u16::from(d),
         (ir::StatusKey::Default, ir::StatusKey::Code(_) | ir::StatusKey::Range(_)) => true,
         _ => false,
+    }
+}
+
+/// Whose code matches on a value travelling `dir` (an enum's or union's variants): the client's for answers, the
+/// server's for requests.
+fn matcher(dir: Dir) -> [Fact; 1] {
+    match dir {
+        Dir::Response => [Fact::ClientRust],
+        Dir::Request => [Fact::ServerRust],
     }
 }
 

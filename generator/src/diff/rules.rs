@@ -15,7 +15,8 @@ pub enum Fact {
     OldRequired,
     /// In the new spec the item cannot be absent.
     NewRequired,
-    /// The old side's struct rejects unknown fields (`unknown_fields: reject`).
+    /// The old side's struct rejects unknown fields (`unknown_fields: reject`; in answers only a struct that is
+    /// also a request struct, the one kind generated with `deny_unknown_fields`).
     OldStrict,
     /// The new side's struct rejects unknown fields.
     NewStrict,
@@ -307,7 +308,7 @@ rules! {
     ResponseHeaderRemoved = "response-header-removed", "a response header is removed", [If(&[OldRequired]), N, Y, RCS, N], "response-header-removed (error if required)", "—", "struct_pub_field_missing";
     ResponseHeaderBecameOptional = "response-header-became-optional", "a response header may now be absent", [Y, N, Y, RCS, N], "response-header-became-optional (error)", "—", "not detected (type changes)";
     ResponseHeaderBecameRequired = "response-header-became-required", "a response header is now always sent", [N, Y, Y, RCS, N], "—", "—", "not detected (type changes)";
-    ResponseBodyAdded = "response-body-added", "an answer now has a body", [N, N, Y, Y, N], "response-body-added (info)", "—", "method return type changed (not detected)";
+    ResponseBodyAdded = "response-body-added", "an answer now has a body (new clients decode one an old server does not send)", [N, Y, Y, Y, N], "response-body-added (info)", "—", "method return type changed (not detected)";
     ResponseBodyRemoved = "response-body-removed", "an answer no longer has a body", [Y, N, Y, Y, N], "response-body-removed (error)", "—", "method return type changed (not detected)";
     // Types at a position (a field's, a parameter's, a body's, an answer's).
     ResponseTypeChanged = "response-type-changed", "a type in a response changes", [Y, Y, Y, Y, N], "response-property-type-changed (error)", "FIELD_SAME_TYPE, FIELD_WIRE_JSON_COMPATIBLE_TYPE", "not detected (type changes)";
@@ -333,8 +334,8 @@ rules! {
     RustNameChanged = "rust-name-changed", "a field's, value's or variant's Rust name changes (wire name kept)", [N, N, Y, Y, N], "—", "FIELD_SAME_NAME", "struct_pub_field_missing, enum_variant_missing";
     ResponseFieldBecameOptional = "response-field-became-optional", "a response field may now be absent", [Y, N, RCC, RCS, N], "response-property-became-optional (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
     ResponseFieldBecameRequired = "response-field-became-required", "a response field is now always sent", [N, Y, RCC, RCS, N], "response-property-became-required (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    ResponseFieldBecameNullable = "response-field-became-nullable", "a response field may now be null", [Y, N, RCC, RCS, N], "response-property-became-nullable (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
-    ResponseFieldBecameNonNullable = "response-field-became-non-nullable", "a response field is never null any more", [N, Y, RCC, RCS, N], "response-property-became-not-nullable (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    ResponseFieldBecameNullable = "response-field-became-nullable", "a response field may now be null (an `Option` takes null, so only a required one breaks)", [If(&[OldRequired]), N, RCC, RCS, N], "response-property-became-nullable (error)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
+    ResponseFieldBecameNonNullable = "response-field-became-non-nullable", "a response field is never null any more", [N, If(&[NewRequired]), RCC, RCS, N], "response-property-became-not-nullable (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
     RequestFieldBecameRequired = "request-field-became-required", "a request field must now be sent (required_on_create, a removed default)", [Y, N, RCC, RCS, N], "request-property-became-required (error)", "MESSAGE_SAME_REQUIRED_FIELDS", "not detected (type changes)";
     RequestFieldBecameOptional = "request-field-became-optional", "a request field may now be left out", [N, Y, RCC, RCS, N], "request-property-became-optional (info)", "MESSAGE_SAME_REQUIRED_FIELDS", "not detected (type changes)";
     RequestFieldBecameNullable = "request-field-became-nullable", "a request field now takes null", [N, Y, RCC, RCS, N], "request-property-became-nullable (info)", "FIELD_SAME_CARDINALITY", "not detected (type changes)";
@@ -349,14 +350,14 @@ rules! {
     RequestConstraintLoosened = "request-constraint-loosened", "a request value's constraint is loosened", [N, Y, N, N, N], "request-property-max-length-increased, ... (info)", "—", "—";
     ResponseConstraintTightened = "response-constraint-tightened", "a response value's documented constraint is tightened", [N, N, N, N, N], "response-property-max-length-decreased, ... (info)", "—", "—";
     ResponseConstraintLoosened = "response-constraint-loosened", "a response value's documented constraint is loosened", [N, N, N, N, Y], "response-property-max-length-increased, ... (warning)", "—", "—";
-    PatternChanged = "pattern-changed", "a request value's pattern is added, removed or changed (containment is undecidable: fail closed)", [Y, Y, N, N, N], "request-property-pattern-added/changed (error)", "—", "—";
+    PatternChanged = "pattern-changed", "a request value's pattern is added, removed or changed (a changed one refuses both ways: containment is undecidable)", [If(&[NewRefusesOld]), If(&[OldRefusesNew]), N, N, N], "request-property-pattern-added/changed (error)", "—", "—";
     // Enums.
     ResponseEnumValueAdded = "response-enum-value-added", "a value is added to an enum in responses", [If(&[OldClosed]), N, Y, N, N], "response-property-enum-value-added (warning)", "— (proto3 enums are open)", "enum_variant_added";
     ResponseEnumValueRemoved = "response-enum-value-removed", "a value is removed from an enum in responses", [N, If(&[NewClosed]), Y, Y, N], "response-property-enum-value-removed (info)", "ENUM_VALUE_NO_DELETE", "enum_variant_missing";
     RequestEnumValueAdded = "request-enum-value-added", "a value is added to an enum in requests", [N, Y, N, Y, N], "request-property-enum-value-added (info)", "—", "enum_variant_added";
     RequestEnumValueRemoved = "request-enum-value-removed", "a value is removed from an enum in requests", [Y, N, Y, Y, N], "request-property-enum-value-removed (error)", "ENUM_VALUE_NO_DELETE", "enum_variant_missing";
-    EnumOpened = "enum-opened", "a closed enum becomes open (unknown values kept as Unknown)", [N, N, Y, Y, N], "— (x-extensible-enum)", "ENUM_SAME_TYPE", "enum_variant_added";
-    EnumClosed = "enum-closed", "an open enum becomes closed", [N, N, Y, Y, N], "— (x-extensible-enum)", "ENUM_SAME_TYPE", "enum_variant_missing";
+    EnumOpened = "enum-opened", "a closed enum becomes open (unknown values kept as Unknown; code matching it changes)", [N, N, RCC, RCS, N], "— (x-extensible-enum)", "ENUM_SAME_TYPE", "enum_variant_added";
+    EnumClosed = "enum-closed", "an open enum becomes closed (code matching Unknown changes)", [N, N, RCC, RCS, N], "— (x-extensible-enum)", "ENUM_SAME_TYPE", "enum_variant_missing";
     EnumValueDeprecated = "enum-value-deprecated", "an enum value is deprecated", [N, N, N, N, N], "—", "—", "—";
     // Unions.
     ResponseUnionVariantAdded = "response-union-variant-added", "a variant is added to a union in responses", [If(&[OldClosed]), N, Y, N, N], "response-property-one-of-added (info)", "ONEOF (FIELD_SAME_ONEOF)", "enum_variant_added";
@@ -364,8 +365,8 @@ rules! {
     RequestUnionVariantAdded = "request-union-variant-added", "a variant is added to a union in requests", [N, Y, N, Y, N], "request-property-one-of-added (info)", "FIELD_SAME_ONEOF", "enum_variant_added";
     RequestUnionVariantRemoved = "request-union-variant-removed", "a variant is removed from a union in requests", [Y, N, Y, Y, N], "request-property-one-of-removed (error)", "FIELD_SAME_ONEOF", "enum_variant_missing";
     UnionTagChanged = "union-tag-changed", "a union's tag field, or its tagging, changes", [Y, Y, N, N, N], "response/request-property-discriminator-changed", "—", "—";
-    UnionOpened = "union-opened", "a closed union becomes open", [N, N, Y, Y, N], "—", "—", "enum_variant_added";
-    UnionClosed = "union-closed", "an open union becomes closed", [N, N, Y, Y, N], "—", "—", "enum_variant_missing";
+    UnionOpened = "union-opened", "a closed union becomes open (code matching it changes)", [N, N, RCC, RCS, N], "—", "—", "enum_variant_added";
+    UnionClosed = "union-closed", "an open union becomes closed (code matching Unknown changes)", [N, N, RCC, RCS, N], "—", "—", "enum_variant_missing";
     UnionOrderChanged = "union-order-changed", "an untagged union's variants are tried in another order", [N, N, N, N, Y], "—", "—", "—";
     // Pagination.
     PaginationStyleChanged = "pagination-style-changed", "an operation's pagination style changes (its page parameters are compared too)", [N, N, N, N, Y], "—", "—", "—";

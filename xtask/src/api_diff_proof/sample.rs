@@ -43,7 +43,27 @@ impl<'a> Sampler<'a> {
                     oc.and_then(|o| o.max_length),
                     base.len() as u64,
                 );
-                fit(base, len)
+                let (mine, theirs) = (c.pattern.as_deref(), oc.and_then(|o| o.pattern.as_deref()));
+                if mine.is_none() && theirs.is_none() {
+                    return fit(base, len);
+                }
+                // With a pattern on either side: a candidate this side's pattern takes and the other's refuses,
+                // else one this side takes (a spec's pattern that no candidate fits leaves the base).
+                let takes = |p: Option<&str>, v: &Value| match (p, v.as_str()) {
+                    (None, _) => true,
+                    (Some(p), Some(text)) => regex::Regex::new(p).is_ok_and(|r| r.is_match(text)),
+                    (Some(_), None) => false,
+                };
+                let candidates: Vec<Value> = [base, "abc", "ABC", "123", "a b", "-"]
+                    .iter()
+                    .map(|b| fit(b, len))
+                    .collect();
+                candidates
+                    .iter()
+                    .find(|v| takes(mine, v) && theirs.is_some() && !takes(theirs, v))
+                    .or_else(|| candidates.iter().find(|v| takes(mine, v)))
+                    .cloned()
+                    .unwrap_or_else(|| fit(base, len))
             }
             Ty::I64 => json!(pick_num(
                 c.minimum,
@@ -133,12 +153,32 @@ impl<'a> Sampler<'a> {
                         let key = |v: &apigen::ir::UnionVariant| {
                             v.tag.clone().unwrap_or_else(|| v.rust_name.clone())
                         };
+                        // The other side's variant of the same key, when its fields differ from this one's.
+                        let fields = |api: &Api, t: &Ty| -> Vec<(String, bool)> {
+                            t.named()
+                                .and_then(|id| api.struct_(id))
+                                .map(|s| {
+                                    s.fields
+                                        .iter()
+                                        .map(|f| (f.wire_name.clone(), may_be_absent(f)))
+                                        .collect()
+                                })
+                                .unwrap_or_default()
+                        };
+                        let differs = |v: &apigen::ir::UnionVariant| {
+                            theirs
+                                .and_then(|t| t.variants.iter().find(|w| key(w) == key(v)))
+                                .is_some_and(|w| {
+                                    fields(self.this, &v.ty) != fields(self.other, &w.ty)
+                                })
+                        };
                         let chosen = u
                             .variants
                             .iter()
                             .find(|v| {
                                 theirs.is_some_and(|t| !t.variants.iter().any(|w| key(w) == key(v)))
                             })
+                            .or_else(|| u.variants.iter().find(|v| differs(v)))
                             .or_else(|| u.variants.first());
                         let Some(v) = chosen else { return Value::Null };
                         let their_variant =

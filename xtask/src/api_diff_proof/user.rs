@@ -127,13 +127,17 @@ impl<'a> Program<'a> {
                     .collect();
                 format!("let all = [{}]; all[0].clone()", all.join(", "))
             }
-            TypeKind::Union(u) => match u.variants.first() {
-                Some(v) => {
-                    let inner = self.make(&v.ty);
-                    format!("{name}::{}({inner})", v.rust_name)
-                }
-                None => "unreachable!()".into(),
-            },
+            // Every variant built (a producer may send any of them, and builds each as a literal); the first
+            // returned.
+            TypeKind::Union(u) if !u.variants.is_empty() => {
+                let all: Vec<String> = u
+                    .variants
+                    .iter()
+                    .map(|v| format!("{name}::{}({})", v.rust_name, self.make(&v.ty)))
+                    .collect();
+                format!("let mut all = vec![{}]; all.remove(0)", all.join(", "))
+            }
+            TypeKind::Union(_) => "unreachable!()".into(),
         };
         format!("fn make_{}() -> {name} {{ {body} }}\n", id.0)
     }
@@ -286,13 +290,34 @@ pub fn client_program(api: &Api) -> String {
     } else {
         construct.push_str(".build()");
     }
+    // `new` as well as the builder: its arguments say whether the API takes a key.
+    let new = if api.auth.is_some() {
+        "api::client::Client::new(\"http://127.0.0.1:9\", \"key\")"
+    } else {
+        "api::client::Client::new(\"http://127.0.0.1:9\")"
+    };
     let functions = p.functions();
     format!(
         "{HEADER}pub async fn calls(c: &api::client::Client) {{\n{calls}}}\n\n\
          pub fn errors(e: &api::client::ApiErrorBody) {{ match e {{ {} }} }}\n\n\
-         pub fn construct() {{ let _c: Result<api::client::Client, api::client::Error> = {construct}; }}\n\n{functions}",
-        errors.join(", ")
+         pub fn construct() {{ let _c: Result<api::client::Client, api::client::Error> = {construct}; \
+         let _n: Result<api::client::Client, api::client::Error> = {new}; }}\n\n{}\n{functions}",
+        errors.join(", "),
+        names(api)
     )
+}
+
+/// Every model's name (not its fields: how a program uses those is the operations' part), so a model removed or
+/// renamed is named somewhere.
+fn names(api: &Api) -> String {
+    let mut out = String::from("pub fn names() {");
+    for (i, t) in api.types.iter().enumerate() {
+        if t.origin == apigen::ir::Origin::Model && !api.evolution.inline.contains(&TypeId(i)) {
+            let _ = write!(out, " let _: Option<&api::models::{}> = None;", t.rust_name);
+        }
+    }
+    out.push_str(" }\n");
+    out
 }
 
 /// The server program: one type implementing every resource trait, served by `router`.
@@ -366,6 +391,7 @@ pub fn server_program(api: &Api) -> String {
     format!(
         "{HEADER}pub struct Key;\nimpl api::server::Caller for Key {{ fn has_scope(&self, _scope: &str) -> bool {{ true }} }}\n\n\
          pub struct Imp;\nimpl api::server::Authenticate for Imp {{\n    type Caller = Key;\n    async fn authenticate(&self, _key: &str) -> Option<Key> {{ Some(Key) }}\n}}\n\n\
-         {impls}pub fn serve() -> api::rt::axum::Router {{ api::server::router(Imp) }}\n\n{functions}"
+         {impls}pub fn serve() -> api::rt::axum::Router {{ api::server::router(Imp) }}\n\n{}\n{functions}",
+        names(api)
     )
 }
