@@ -32,13 +32,18 @@ fn awkward_enum_values_round_trip() {
         "ÄÖÜ",
         "UPPER",
         "upper",
+        "-type",
+        "+1",
+        "-1",
+        "v1",
+        "v-1",
     ] {
         let kind: Kind =
             serde_json::from_value(Value::from(value)).unwrap_or_else(|e| panic!("{value:?}: {e}"));
         assert_eq!(kind.as_str(), value);
         assert_eq!(serde_json::to_value(kind).unwrap(), Value::from(value));
     }
-    assert_eq!(Kind::ALL.len(), 11);
+    assert_eq!(Kind::ALL.len(), 16);
     // An open enum whose own values include "Unknown": the known value wins, other strings are kept.
     assert_eq!(
         serde_json::from_value::<Color>(json!("Unknown")).unwrap(),
