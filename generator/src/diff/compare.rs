@@ -1423,8 +1423,9 @@ impl Cx<'_> {
         }
     }
 
-    /// Response headers by name (case-insensitively), each reported as `{prefix}.{name}`. An answer's own headers are fields of the server's
-    /// headers struct for it (server code builds it); the API's are left to middleware.
+    /// Response headers by name (case-insensitively), each reported as `{prefix}.{name}`. An answer's own headers
+    /// are fields of the server's headers struct for it (server code builds it); the API's are left to middleware.
+    /// The client reads every header into an `Option`, so no presence change breaks it on the wire.
     fn response_headers(
         &mut self,
         subject: &str,
@@ -1466,10 +1467,7 @@ impl Cx<'_> {
                     self.ty(Dir::Response, &a.ty, &b.ty, &hsub, at);
                 }
                 None => {
-                    let mut facts: Vec<Fact> = own(a).into_iter().collect();
-                    if a.required {
-                        facts.push(Fact::OldRequired);
-                    }
+                    let facts: Vec<Fact> = own(a).into_iter().collect();
                     self.report_with(
                         RuleId::ResponseHeaderRemoved,
                         hsub.clone(),
@@ -1489,10 +1487,7 @@ impl Cx<'_> {
                 continue;
             }
             let hsub = format!("{subject}.{}", b.wire_name);
-            let mut facts: Vec<Fact> = own(b).into_iter().collect();
-            if b.required {
-                facts.push(Fact::NewRequired);
-            }
+            let facts: Vec<Fact> = own(b).into_iter().collect();
             let required = if b.required { "required " } else { "" };
             self.report(
                 RuleId::ResponseHeaderAdded,

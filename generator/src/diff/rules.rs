@@ -304,10 +304,10 @@ rules! {
     EventsSentinelAdded = "events-sentinel-added", "an event stream now ends with a sentinel (old clients decode it as an event)", [Y, N, N, N, N], "—", "—", "—";
     EventsSentinelRemoved = "events-sentinel-removed", "an event stream no longer ends with a sentinel (new clients decode the old one)", [N, Y, N, N, N], "—", "—", "—";
     EventsSentinelChanged = "events-sentinel-changed", "an event stream's sentinel changes", [Y, Y, N, N, N], "—", "—", "—";
-    ResponseHeaderAdded = "response-header-added", "a response header is added", [N, If(&[NewRequired]), N, RCS, N], "response-header-added (info)", "—", "constructible_struct_adds_field";
-    ResponseHeaderRemoved = "response-header-removed", "a response header is removed", [If(&[OldRequired]), N, Y, RCS, N], "response-header-removed (error if required)", "—", "struct_pub_field_missing";
-    ResponseHeaderBecameOptional = "response-header-became-optional", "a response header may now be absent", [Y, N, Y, RCS, N], "response-header-became-optional (error)", "—", "not detected (type changes)";
-    ResponseHeaderBecameRequired = "response-header-became-required", "a response header is now always sent", [N, Y, Y, RCS, N], "—", "—", "not detected (type changes)";
+    ResponseHeaderAdded = "response-header-added", "a response header is added (clients read every header as an `Option`)", [N, N, N, RCS, N], "response-header-added (info)", "—", "constructible_struct_adds_field";
+    ResponseHeaderRemoved = "response-header-removed", "a response header is removed", [N, N, Y, RCS, N], "response-header-removed (error if required)", "—", "struct_pub_field_missing";
+    ResponseHeaderBecameOptional = "response-header-became-optional", "a response header may now be absent (clients read it as an `Option` either way)", [N, N, N, RCS, N], "response-header-became-optional (error)", "—", "not detected (type changes)";
+    ResponseHeaderBecameRequired = "response-header-became-required", "a response header is now always sent", [N, N, N, RCS, N], "—", "—", "not detected (type changes)";
     ResponseBodyAdded = "response-body-added", "an answer now has a body (new clients decode one an old server does not send)", [N, Y, Y, Y, N], "response-body-added (info)", "—", "method return type changed (not detected)";
     ResponseBodyRemoved = "response-body-removed", "an answer no longer has a body", [Y, N, Y, Y, N], "response-body-removed (error)", "—", "method return type changed (not detected)";
     // Types at a position (a field's, a parameter's, a body's, an answer's).

@@ -7,7 +7,10 @@
 //! it sends. A program that no longer compiles is a break of client (server) code.
 
 use super::rust::ty;
-use apigen::ir::{Api, ArgSource, ClientReturns, Presence, SetterTarget, Ty, TypeId, TypeKind};
+use apigen::ir::{
+    Api, ArgSource, ClientReturns, Presence, ResponseRole, SetterTarget, StatusKey, Ty, TypeId,
+    TypeKind,
+};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -261,6 +264,31 @@ pub fn client_program(api: &Api) -> String {
             }
         };
         let _ = writeln!(calls, "    if let Ok(v) = {call}.send().await {{ {read} }}");
+        // The typed headers, each read as the client types it (an `Option` of the header's type).
+        if op.client.headers_struct.is_some() {
+            let mut seen = BTreeSet::new();
+            let mut reads = String::new();
+            for r in op
+                .responses
+                .iter()
+                .filter(|r| r.role == ResponseRole::Success)
+            {
+                for h in &r.headers {
+                    if seen.insert(h.rust_name.clone()) {
+                        let _ = write!(
+                            reads,
+                            "let _h: &Option<{}> = &a.headers.{}; ",
+                            p.rust(&h.ty),
+                            h.rust_name
+                        );
+                    }
+                }
+            }
+            let _ = writeln!(
+                calls,
+                "    if let Ok(a) = {call}.send_with_headers().await {{ {reads}}}"
+            );
+        }
         if op.pagination.is_some() {
             let _ = writeln!(calls, "    let _pages = {call}.items();");
         }
@@ -369,12 +397,34 @@ pub fn server_program(api: &Api) -> String {
             let mut answers = Vec::new();
             for resp in &op.responses {
                 let variant = format!("api::server::{}::{}", op.server.response_enum, resp.variant);
-                match &resp.ty {
-                    Some(t) => {
-                        let v = p.make(t);
-                        answers.push(format!("{variant}({v})"));
-                    }
-                    None => answers.push(variant),
+                // The variant's parts in the server enum's order: a status for a range or `default`, the body,
+                // the answer's own headers.
+                let mut parts = Vec::new();
+                match resp.status {
+                    StatusKey::Code(_) => {}
+                    StatusKey::Range(d) => parts.push(format!("{}u16", u16::from(d) * 100)),
+                    StatusKey::Default => parts.push("500u16".to_owned()),
+                }
+                if let Some(t) = &resp.ty {
+                    parts.push(p.make(t));
+                }
+                if let Some(h) = &resp.headers_struct {
+                    let fields: Vec<String> = resp
+                        .headers
+                        .iter()
+                        .filter(|x| !x.api_wide)
+                        .map(|x| {
+                            let v = p.make(&x.ty);
+                            let v = if x.required { v } else { format!("Some({v})") };
+                            format!("{}: {v}", x.rust_name)
+                        })
+                        .collect();
+                    parts.push(format!("api::server::{h} {{ {} }}", fields.join(", ")));
+                }
+                if parts.is_empty() {
+                    answers.push(variant);
+                } else {
+                    answers.push(format!("{variant}({})", parts.join(", ")));
                 }
             }
             let _ = writeln!(

@@ -10,18 +10,19 @@ use apigen::ir::{
 };
 use std::fmt::Write as _;
 
-/// What the harness cannot yet call or answer in `api`, if anything: answers a server builds with a status or a
-/// headers struct (ranges, `default`, response headers), bodies that are not JSON (form and multipart bodies are
-/// sent by setters like JSON ones, so they run), and bytes. A pair holding one is left to its golden report.
+/// What the harness cannot yet call or answer in `api`, if anything: answers that are not JSON, required API-wide
+/// response headers (middleware sets them), bodies of bytes or text (form and multipart bodies are sent by setters
+/// like JSON ones, so they run), and bytes anywhere. A pair holding one is left to its golden report.
 pub fn unsupported(api: &Api) -> Option<String> {
     for (r, op) in api.operations() {
         let at = format!("{}.{}", r.wire_name, op.wire_name);
         for resp in &op.responses {
-            if !matches!(resp.status, apigen::ir::StatusKey::Code(_)) {
-                return Some(format!("{at}: answer {}", resp.status));
-            }
-            if resp.headers_struct.is_some() {
-                return Some(format!("{at}: answer {} has headers", resp.status));
+            // API-wide response headers are set by middleware the harness does not have.
+            if resp.headers.iter().any(|h| h.api_wide && h.required) {
+                return Some(format!(
+                    "{at}: answer {} has a required API-wide header",
+                    resp.status
+                ));
             }
             if !matches!(
                 resp.encoding,
@@ -127,26 +128,41 @@ pub fn server(this: &Api, other: &Api, krate: &str) -> String {
                 Some(a) => {
                     let variant =
                         format!("api::server::{}::{}", op.server.response_enum, a.variant);
-                    match &a.ty {
-                        Some(t) => {
-                            let other_ty = theirs
-                                .and_then(|o| o.responses.iter().find(|x| x.status == a.status))
-                                .and_then(|x| x.ty.as_ref());
-                            let v = s.value(
-                                t,
-                                &Default::default(),
-                                Other {
-                                    ty: other_ty,
-                                    constraints: None,
-                                },
-                            );
-                            format!(
-                                "Ok({variant}(crate::json::<{}>({})))",
-                                ty(this, t, "api"),
-                                raw(&v.to_string())
-                            )
-                        }
-                        None => format!("Ok({variant})"),
+                    // The other side's answer for this one: the same key, else one it covers or that covers it.
+                    let their_answer = theirs.and_then(|o| {
+                        o.responses
+                            .iter()
+                            .find(|x| x.status == a.status)
+                            .or_else(|| o.responses.iter().find(|x| x.role == a.role))
+                    });
+                    // The variant's parts, in the order the server's enum holds them: status, body, headers.
+                    let mut parts = Vec::new();
+                    if let Some(code) = ranged_witness(a.status, theirs) {
+                        parts.push(code.to_string());
+                    }
+                    if let Some(t) = &a.ty {
+                        let other_ty = their_answer.and_then(|x| x.ty.as_ref());
+                        let v = s.value(
+                            t,
+                            &Default::default(),
+                            Other {
+                                ty: other_ty,
+                                constraints: None,
+                            },
+                        );
+                        parts.push(format!(
+                            "crate::json::<{}>({})",
+                            ty(this, t, "api"),
+                            raw(&v.to_string())
+                        ));
+                    }
+                    if let Some(h) = &a.headers_struct {
+                        parts.push(headers_witness(&s, this, a, their_answer, h));
+                    }
+                    if parts.is_empty() {
+                        format!("Ok({variant})")
+                    } else {
+                        format!("Ok({variant}({}))", parts.join(", "))
                     }
                 }
                 None => "Err(ApiError::internal(\"no success answer\"))".to_owned(),
@@ -167,6 +183,60 @@ pub fn server(this: &Api, other: &Api, krate: &str) -> String {
          format!(\"http://{addr}\")\n}\n",
     );
     out
+}
+
+/// The code a server answers for a range or `default` key: one of the range the other side does not document
+/// (its clients may not know it), else the range's first; `None` for a code of its own.
+fn ranged_witness(status: apigen::ir::StatusKey, theirs: Option<&Operation>) -> Option<u16> {
+    use apigen::ir::StatusKey;
+    let (low, high) = match status {
+        StatusKey::Code(_) => return None,
+        StatusKey::Range(d) => (u16::from(d) * 100, u16::from(d) * 100 + 99),
+        StatusKey::Default => (500, 599),
+    };
+    let documented =
+        |c: u16| theirs.is_some_and(|o| o.responses.iter().any(|r| r.status == StatusKey::Code(c)));
+    Some((low..=high).find(|c| !documented(*c)).unwrap_or(low))
+}
+
+/// The struct of an answer's own headers, each with its witness: absent where this side may leave it out and
+/// the other requires it (the witness of absence).
+fn headers_witness(
+    s: &Sampler,
+    this: &Api,
+    a: &apigen::ir::Response,
+    theirs: Option<&apigen::ir::Response>,
+    name: &str,
+) -> String {
+    let mut fields = Vec::new();
+    for h in a.headers.iter().filter(|h| !h.api_wide) {
+        let other = theirs.and_then(|t| {
+            t.headers
+                .iter()
+                .find(|x| x.wire_name.eq_ignore_ascii_case(&h.wire_name))
+        });
+        let v = format!(
+            "crate::json::<{}>({})",
+            ty(this, &h.ty, "api"),
+            raw(&s
+                .value(
+                    &h.ty,
+                    &Default::default(),
+                    Other {
+                        ty: other.map(|x| &x.ty),
+                        constraints: None,
+                    },
+                )
+                .to_string())
+        );
+        let v = match (h.required, other.is_some_and(|x| x.required)) {
+            (true, _) => v,
+            (false, true) => "None".to_owned(),
+            (false, false) => format!("Some({v})"),
+        };
+        fields.push(format!("{}: {v}", h.rust_name));
+    }
+    format!("api::server::{name} {{ {} }}", fields.join(", "))
 }
 
 /// The keys a client of `this` may hold for `op`: exactly its scopes; the wildcard alone; and, through the
@@ -385,6 +455,7 @@ pub fn client(this: &Api, other: &Api, krate: &str) -> String {
             }
         }
         let returns = match &op.client.returns {
+            _ if op.client.headers_struct.is_some() => "_".to_owned(),
             ClientReturns::Unit => "()".to_owned(),
             ClientReturns::Value(t) => ty(this, t, "api"),
             ClientReturns::Enum(name) => format!("api::client::{name}"),
@@ -397,12 +468,18 @@ pub fn client(this: &Api, other: &Api, krate: &str) -> String {
             out,
             "    for key in {keys:?} {{\n        \
              let c = api::client::Client::builder().base_url(base).api_key(key){api_headers}.retry_policy(api::client::RetryPolicy::none()).build().expect(\"a client\");\n        \
-             let answer: Result<{returns}, _> = {call}.send().await;\n        \
+             let answer: Result<{returns}, _> = {call}.{send}().await;\n        \
              if let Err(e) = answer {{\n            failures.push(format!(\"{}.{} with `{{key}}`: {{e}}\"));\n        }}\n    }}",
             r.wire_name,
             op.wire_name,
             keys = keys(this, op),
             api_headers = api_headers,
+            // Typed headers are read only by `send_with_headers`, whose answer holds them too.
+            send = if op.client.headers_struct.is_some() {
+                "send_with_headers"
+            } else {
+                "send"
+            },
         );
     }
     out.push_str("    failures\n}\n");
