@@ -35,6 +35,44 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// The types a request can carry, in [`Api::types`] order: the server's input schema describes exactly these.
     pub request_types: Vec<TypeId>,
+    /// What only a comparison of two versions needs (`apigen diff`): declared renames, and where the items that
+    /// carry no span of their own were written. No emitter reads it.
+    pub evolution: Evolution,
+}
+
+/// Facts for comparing two versions of a spec.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Evolution {
+    /// Where `api.version` is written.
+    pub version_span: Span,
+    /// Where `api.auth` is written (its `scheme`), if it is.
+    pub auth_span: Option<Span>,
+    /// Where the `errors` section is written.
+    pub errors_span: Span,
+    /// Every `renamed_from` of the spec: what an item was called in an earlier version.
+    pub renames: Vec<Rename>,
+    /// The models defined in place (their names are derived from where they stand), in [`Api::types`] order.
+    pub inline: Vec<TypeId>,
+}
+
+/// A declared rename: `to` (this version's wire name) was `from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    pub kind: RenameKind,
+    pub from: String,
+    pub to: String,
+    /// Where `renamed_from` is written.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenameKind {
+    /// A model (its wire name).
+    Model,
+    /// A field of the struct model `model` (its fields inherited through `extends` included).
+    Field { model: String },
+    /// An operation of the resource `resource`.
+    Operation { resource: String },
 }
 
 impl Api {
@@ -572,6 +610,8 @@ pub struct Body {
     /// The body is a PATCH body (`patch<M>`): every field optional.
     pub is_patch: bool,
     pub encoding: BodyEncoding,
+    /// Where the body's type is written.
+    pub span: Span,
 }
 
 /// How a request body travels.

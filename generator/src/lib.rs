@@ -7,6 +7,7 @@
 pub mod builder;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod ident;
 pub mod ir;

@@ -171,6 +171,8 @@ pub struct Model {
     pub kind: ModelKind,
     /// Set for a model written inline where a type was expected (a field's, a body's, ...): where, for messages.
     pub inline: Option<String>,
+    /// `renamed_from`: the model's name in an earlier version of the spec (read by `apigen diff` only).
+    pub renamed_from: Option<Name>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -272,6 +274,8 @@ pub struct Field {
     pub default: Option<Spanned<serde_json::Value>>,
     pub deprecated: Option<Deprecation>,
     pub write_as: Option<Spanned<WriteAs>>,
+    /// `renamed_from`: the field's wire name in an earlier version of the spec (read by `apigen diff` only).
+    pub renamed_from: Option<Name>,
 }
 
 /// Documented value constraints; generated servers enforce them.
@@ -419,6 +423,8 @@ pub struct Operation {
     /// Whether the operation takes the API's idempotency key (default: when it is not idempotent).
     pub idempotency_key: Option<Spanned<bool>>,
     pub deprecated: Option<Deprecation>,
+    /// `renamed_from`: the operation's name in an earlier version of the spec (read by `apigen diff` only).
+    pub renamed_from: Option<Name>,
 }
 
 /// A request body: its type and how it is encoded.

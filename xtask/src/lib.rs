@@ -1,5 +1,6 @@
 //! What `cargo xtask codegen` generates by default, shared by the command and by the freshness test.
 
+pub mod api_diff_proof;
 pub mod bench;
 pub mod contract;
 pub mod synth;

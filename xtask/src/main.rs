@@ -3,7 +3,8 @@
 //! `codegen` regenerates `generated/` from `spec/posthog.yaml` and the real-API slices `examples/{github,stripe,openai}/api/`
 //! from `spec/examples/`; `--check` writes nothing and fails, with a diff and
 //! the command that fixes it, when the committed output is stale (CI runs it). `contract` runs schemathesis against
-//! the generated servers (CI runs it too).
+//! the generated servers (CI runs it too). `api-diff` is `apigen diff` (CI runs it on `spec/` against the merge
+//! base with `main`).
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -77,6 +78,16 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Test only these targets: `posthog`, `garden`.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
+    /// `apigen diff` inside the workspace: compare two versions of a spec (two files, or one file `--against` a git
+    /// revision) and say whom each change breaks.
+    ApiDiff(apigen::diff::cli::DiffArgs),
+    /// Prove `apigen diff`'s wire and code verdicts on the golden pairs: run each old client against each new server
+    /// (and the reverse) on 127.0.0.1, and compile user programs written against the old crate against the new one.
+    ApiDiffProof {
+        /// Only the pairs whose name contains one of these words.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
@@ -160,6 +171,14 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::ApiDiff(args) => ExitCode::from(apigen::diff::cli::run(&args)),
+        Command::ApiDiffProof { only } => match xtask::api_diff_proof::run(&only) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Measure { command } => xtask::bench::measure_main(&command),
         Command::Synth { copies, out } => {
             let spec = xtask::workspace_root().join("spec/posthog.yaml");

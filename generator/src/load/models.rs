@@ -31,6 +31,7 @@ const FIELD_KEYS: &[&str] = &[
     "default",
     "deprecated",
     "write_as",
+    "renamed_from",
 ];
 
 /// True if `node` is a mapping defining a type inline (`{fields: ...}`, `{enum: [...]}`, `{list: ...}`, ...).
@@ -65,19 +66,40 @@ impl Cx {
         let keys = |own: &[&'static str]| -> Vec<&'static str> {
             own.iter().copied().chain(extra.iter().copied()).collect()
         };
+        let renamed_from = match &value.kind {
+            NodeKind::Map(e) => e
+                .iter()
+                .find(|(k, _)| k.as_str() == Some("renamed_from"))
+                .and_then(|(_, v)| self.string(v, "`renamed_from`")),
+            _ => None,
+        };
         let (description, kind) = if has("union") {
-            let o = self.obj(value, what, &keys(&["description", "union", "open"]))?;
+            let o = self.obj(
+                value,
+                what,
+                &keys(&["description", "union", "open", "renamed_from"]),
+            )?;
             let kind = self.union(&o, &name.value, what)?;
             (opt_text(self.opt_string(&o, "description", what)), kind)
         } else if has("enum") {
-            let o = self.obj(value, what, &keys(&["description", "enum", "open"]))?;
+            let o = self.obj(
+                value,
+                what,
+                &keys(&["description", "enum", "open", "renamed_from"]),
+            )?;
             let kind = self.enum_values(&o, what);
             (opt_text(self.opt_string(&o, "description", what)), kind)
         } else {
             let o = self.obj(
                 value,
                 what,
-                &keys(&["description", "fields", "unknown_fields", "extends"]),
+                &keys(&[
+                    "description",
+                    "fields",
+                    "unknown_fields",
+                    "extends",
+                    "renamed_from",
+                ]),
             )?;
             let kind = self.struct_fields(&o, &name.value, what);
             (opt_text(self.opt_string(&o, "description", what)), kind)
@@ -87,6 +109,7 @@ impl Cx {
             description,
             kind,
             inline,
+            renamed_from,
         })
     }
 
@@ -432,6 +455,7 @@ impl Cx {
             default: None,
             deprecated: None,
             write_as: None,
+            renamed_from: None,
         };
         // A bare type, or a definition written in place of the field's mapping (`address: {fields: ...}`).
         let has_type = matches!(&value.kind, NodeKind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some("type")));
@@ -476,6 +500,7 @@ impl Cx {
             default: o.get("default").map(|n| Spanned::new(n.to_json(), n.span)),
             deprecated: self.deprecation(&o, &what),
             write_as,
+            renamed_from: self.opt_string(&o, "renamed_from", &what),
             ty: ty?,
             name,
         })

@@ -157,6 +157,7 @@ impl Cx {
             "idempotency_key",
             "deprecated",
             "headers",
+            "renamed_from",
         ];
         let name = self.name(key);
         // Types defined in place in this operation are named after it: `{Resource}{Operation}...`.
@@ -228,6 +229,7 @@ impl Cx {
             idempotency_key,
             headers,
             deprecated: self.deprecation(&o, &what),
+            renamed_from: self.opt_string(&o, "renamed_from", &what),
             name,
             method: method?,
             summary: summary?.value,

@@ -9,6 +9,7 @@
 //! `types` lowers models, `operations` resources and operations, `names` holds the naming rules the client and
 //! server share.
 
+mod evolution;
 mod names;
 mod operations;
 mod types;
@@ -297,6 +298,7 @@ impl<'s> Lower<'s> {
             types,
             pagination,
             errors,
+            evolution: evolution::evolution(spec, &self.table),
             resources,
             request_types,
         })

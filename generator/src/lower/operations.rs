@@ -163,6 +163,7 @@ impl Lower<'_> {
                 ty: self.ty(&b.ty.value, b.ty.span)?,
                 is_patch: matches!(b.ty.value, TypeExpr::Patch(_)),
                 encoding: body_encoding(b),
+                span: b.ty.span,
             }),
             None => None,
         };

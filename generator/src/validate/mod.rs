@@ -8,6 +8,7 @@
 mod api;
 mod errors;
 mod pagination;
+mod renames;
 mod routes;
 mod types;
 
@@ -58,6 +59,7 @@ impl<'s> Validator<'s> {
         self.recursion();
         self.derived_names();
         self.routes();
+        self.renames();
     }
 
     /// Models, written or defined in place, must have distinct Rust names; a name given to an inline definition
