@@ -67,7 +67,7 @@ impl Cx {
         };
         let (description, kind) = if has("union") {
             let o = self.obj(value, what, &keys(&["description", "union", "open"]))?;
-            let kind = self.union(&o, &name.value, what)?;
+            let kind = self.union(&o, &name, what)?;
             (opt_text(self.opt_string(&o, "description", what)), kind)
         } else if has("enum") {
             let o = self.obj(value, what, &keys(&["description", "enum", "open"]))?;
@@ -210,7 +210,8 @@ impl Cx {
         }
     }
 
-    fn union(&mut self, o: &Obj, model: &str, what: &str) -> Option<ModelKind> {
+    fn union(&mut self, o: &Obj, name: &Name, what: &str) -> Option<ModelKind> {
+        let model = name.value.as_str();
         let open = self.bool(o, "open", what).unwrap_or(false);
         let node = o.get("union")?;
         let u = self.obj(
@@ -218,11 +219,28 @@ impl Cx {
             &format!("the `union` of {what}"),
             &["tag", "variants"],
         )?;
+        // A `tag` that is not a string is reported once; the union is still read as tagged, so that its variants
+        // (a mapping) are checked as such rather than refused as an untagged union's.
+        let tagged = u.get("tag").is_some();
         let tag = self.opt_string(&u, "tag", what);
         let mut variants = Vec::new();
         let list = self.require(&u, "variants", &format!("the `union` of {what}"))?;
-        match (&list.kind, &tag) {
-            (NodeKind::Map(entries), Some(_)) => {
+        // Only variants written as none at all are "no variants": a `variants` of the wrong shape was reported as
+        // such, and variants that fail to load are reported one by one.
+        let written_empty = match &list.kind {
+            NodeKind::Seq(items) => items.is_empty(),
+            NodeKind::Map(entries) => entries.is_empty(),
+            _ => false,
+        };
+        if written_empty {
+            self.err(
+                name.span,
+                format!("union `{model}` has no variants"),
+                "list its variants under `variants:`",
+            );
+        }
+        match (&list.kind, tagged) {
+            (NodeKind::Map(entries), true) => {
                 for (key, value) in entries {
                     let tag_value = self.name(key);
                     let hint = ident::type_name_of(&[model, &tag_value.value]);
@@ -232,7 +250,7 @@ impl Cx {
                     }
                 }
             }
-            (NodeKind::Seq(items), None) => {
+            (NodeKind::Seq(items), false) => {
                 for (i, item) in items.iter().enumerate() {
                     let hint = ident::type_name_of(&[model, &format!("variant {}", i + 1)]);
                     let vwhat = format!("variant {} of {what}", i + 1);
@@ -241,10 +259,20 @@ impl Cx {
                     }
                 }
             }
-            (NodeKind::Seq(_), Some(t)) => {
-                self.err(list.span, format!("the variants of a union tagged by `{}` are a mapping from tag values to types", t.value), "write `variants: {tag_value: Type, ...}`");
+            (NodeKind::Seq(_), true) => {
+                let by = tag
+                    .as_ref()
+                    .map(|t| format!(" by `{}`", t.value))
+                    .unwrap_or_default();
+                self.err(
+                    list.span,
+                    format!(
+                        "the variants of a union tagged{by} are a mapping from tag values to types"
+                    ),
+                    "write `variants: {tag_value: Type, ...}`",
+                );
             }
-            (NodeKind::Map(_), None) => {
+            (NodeKind::Map(_), false) => {
                 self.err(list.span, "the variants of an untagged union are a list of types, tried in order", "write `variants: [TypeA, TypeB]`, or add `tag: <field>` for a union tagged by a field");
             }
             _ => {

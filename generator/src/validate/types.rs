@@ -734,13 +734,6 @@ impl Validator<'_> {
     }
 
     fn union(&mut self, m: &Model, tag: Option<&Name>, variants: &[UnionVariant]) {
-        if variants.is_empty() {
-            self.err(
-                m.name.span,
-                format!("union `{}` has no variants", m.name.value),
-                "list its variants under `variants:`",
-            );
-        }
         let mut seen_types: Vec<&TypeExpr> = Vec::new();
         let mut seen_tags: Vec<&str> = Vec::new();
         for v in variants {
