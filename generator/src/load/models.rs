@@ -108,7 +108,16 @@ impl Cx {
                 _ => vec![list],
             };
             for item in items {
-                if let Some(base) = self.string(item, "a model `extends`") {
+                if !matches!(item.kind, NodeKind::Scalar { .. }) {
+                    self.err(
+                        item.span,
+                        format!(
+                            "`extends` of {what} takes model names, found {}",
+                            item.kind_name()
+                        ),
+                        "declare the base under `models:` and write its name, e.g. `extends: [Base]`",
+                    );
+                } else if let Some(base) = self.string(item, "a model `extends`") {
                     extends.push(base);
                 }
             }

@@ -291,7 +291,46 @@ impl Validator<'_> {
     }
 
     fn extends(&mut self, m: &Model, extends: &[Name]) {
-        for base in extends {
+        // Each inherited field by name, with the base that brought it: a field two bases bring (other than one both
+        // inherit from a common base, which comes once) would be a Rust struct field written twice.
+        let mut inherited: Vec<(&Field, &str)> = Vec::new();
+        for (i, base) in extends.iter().enumerate() {
+            if extends[..i].iter().any(|b| b.value == base.value) {
+                self.err(
+                    base.span,
+                    format!(
+                        "`{}` is listed twice in the `extends` of `{}`",
+                        base.value, m.name.value
+                    ),
+                    "remove one",
+                );
+                continue;
+            }
+            if let Some(
+                b @ Model {
+                    kind: ModelKind::Struct { .. },
+                    ..
+                },
+            ) = self.models.get(base.value.as_str()).copied()
+            {
+                if !self.extends_itself(&base.value, &m.name.value, &mut Vec::new()) {
+                    let lookup = |name: &str| self.models.get(name).copied();
+                    for f in b.all_fields(&lookup) {
+                        match inherited.iter().find(|(g, _)| g.name.value == f.name.value) {
+                            Some((g, _)) if std::ptr::eq(*g, f) => {}
+                            Some((_, other)) => {
+                                let other = other.to_string();
+                                self.err(
+                                    base.span,
+                                    format!("`{other}` and `{}` both have a field `{}`, so `{}` would have it twice", base.value, f.name.value, m.name.value),
+                                    "rename the field in one of them, or move it to a base both extend",
+                                );
+                            }
+                            None => inherited.push((f, &base.value)),
+                        }
+                    }
+                }
+            }
             match self.models.get(base.value.as_str()) {
                 None => self.unknown_type(&base.value, base.span),
                 Some(Model {
