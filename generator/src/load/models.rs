@@ -367,7 +367,7 @@ impl Cx {
                     self.err(
                         node.span,
                         format!("`{{{wrapper}: ...}}` takes only its item type"),
-                        format!("write `{{{wrapper}: T}}`"),
+                        format!("write `{{{wrapper}: T}}`; a field's other keys (`description`, `min_items`, ...) go beside `type:`, as `{{type: {{{wrapper}: T}}, description: ...}}`"),
                     );
                 }
                 let suffix = if wrapper == "list" { "Item" } else { "Value" };
