@@ -232,6 +232,13 @@ impl Cx {
         // (a mapping) are checked as such rather than refused as an untagged union's.
         let tagged = u.get("tag").is_some();
         let tag = self.opt_string(&u, "tag", what);
+        if let Some(t) = tag.as_ref().filter(|t| t.value.trim().is_empty()) {
+            self.err(
+                t.span,
+                format!("the `tag` of {what} is empty"),
+                "write the wire name of the field whose value tells the variants apart, e.g. `tag: type`; or leave `tag` out for an untagged union",
+            );
+        }
         let mut variants = Vec::new();
         let list = self.require(&u, "variants", &format!("the `union` of {what}"))?;
         // Only variants written as none at all are "no variants": a `variants` of the wrong shape was reported as

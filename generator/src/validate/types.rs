@@ -234,7 +234,11 @@ impl Validator<'_> {
                     self.field(f);
                 }
             }
-            ModelKind::Union { tag, variants, .. } => self.union(m, tag.as_ref(), variants),
+            ModelKind::Union {
+                tag,
+                variants,
+                open,
+            } => self.union(m, tag.as_ref(), variants, *open),
         }
     }
 
@@ -772,8 +776,9 @@ impl Validator<'_> {
         }
     }
 
-    fn union(&mut self, m: &Model, tag: Option<&Name>, variants: &[UnionVariant]) {
+    fn union(&mut self, m: &Model, tag: Option<&Name>, variants: &[UnionVariant], open: bool) {
         let mut seen_types: Vec<&TypeExpr> = Vec::new();
+        let mut rust_names: Vec<&str> = Vec::new();
         let mut seen_tags: Vec<&str> = Vec::new();
         for v in variants {
             self.ty(&v.ty.value, v.ty.span, Place::Field);
@@ -792,6 +797,23 @@ impl Validator<'_> {
                         format!("`{}` is not a Rust type name", r.value),
                         "use UpperCamelCase letters and digits, e.g. `Object`",
                     );
+                } else if rust_names.contains(&r.value.as_str()) || (open && r.value == "Unknown") {
+                    // As for enum values: a written name is used as written, never numbered out of the way.
+                    let why = if open && r.value == "Unknown" {
+                        "an open union's last variant is `Unknown`"
+                    } else {
+                        "another variant has it"
+                    };
+                    self.err(
+                        r.span,
+                        format!(
+                            "the Rust name `{}` is already taken in union `{}`: {why}",
+                            r.value, m.name.value
+                        ),
+                        "choose another `rust_name`",
+                    );
+                } else {
+                    rust_names.push(&r.value);
                 }
             }
             let (Some(tag), Some(value)) = (tag, &v.tag) else {
