@@ -405,6 +405,30 @@ impl Cx {
     /// `deprecated: true`, `deprecated: false` or `deprecated: "note"`.
     pub(super) fn deprecation(&mut self, o: &Obj, what: &str) -> Option<Deprecation> {
         let node = o.get("deprecated")?;
+        // An empty note (`""`) would be `#[deprecated(note = "")]`, and `null` a note reading "null".
+        let empty_note =
+            matches!(&node.kind, NodeKind::Scalar { text, quoted: true } if text.trim().is_empty());
+        if node.is_null() || empty_note {
+            let found = if empty_note { "an empty note" } else { "null" };
+            // A value left empty (`deprecated:` and a new line) has its span where the next token starts: the key's
+            // is the place to show.
+            let span = match o
+                .entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some("deprecated"))
+            {
+                Some((k, _)) if matches!(&node.kind, NodeKind::Scalar { text, quoted: false } if text.is_empty()) => {
+                    k.span
+                }
+                _ => node.span,
+            };
+            self.err(
+                span,
+                format!("`deprecated` of {what} must be `true` or a note, found {found}"),
+                "write `deprecated: true`, or a note such as `deprecated: \"use ... instead\"`; leave `deprecated` out if it is not deprecated",
+            );
+            return None;
+        }
         match &node.kind {
             NodeKind::Scalar {
                 text,
