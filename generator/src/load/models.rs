@@ -79,7 +79,7 @@ impl Cx {
                 what,
                 &keys(&["description", "union", "open", "renamed_from"]),
             )?;
-            let kind = self.union(&o, &name.value, what)?;
+            let kind = self.union(&o, &name, what)?;
             (opt_text(self.opt_string(&o, "description", what)), kind)
         } else if has("enum") {
             let o = self.obj(
@@ -131,7 +131,16 @@ impl Cx {
                 _ => vec![list],
             };
             for item in items {
-                if let Some(base) = self.string(item, "a model `extends`") {
+                if !matches!(item.kind, NodeKind::Scalar { .. }) {
+                    self.err(
+                        item.span,
+                        format!(
+                            "`extends` of {what} takes model names, found {}",
+                            item.kind_name()
+                        ),
+                        "declare the base under `models:` and write its name, e.g. `extends: [Base]`",
+                    );
+                } else if let Some(base) = self.string(item, "a model `extends`") {
                     extends.push(base);
                 }
             }
@@ -233,7 +242,8 @@ impl Cx {
         }
     }
 
-    fn union(&mut self, o: &Obj, model: &str, what: &str) -> Option<ModelKind> {
+    fn union(&mut self, o: &Obj, name: &Name, what: &str) -> Option<ModelKind> {
+        let model = name.value.as_str();
         let open = self.bool(o, "open", what).unwrap_or(false);
         let node = o.get("union")?;
         let u = self.obj(
@@ -241,11 +251,35 @@ impl Cx {
             &format!("the `union` of {what}"),
             &["tag", "variants"],
         )?;
+        // A `tag` that is not a string is reported once; the union is still read as tagged, so that its variants
+        // (a mapping) are checked as such rather than refused as an untagged union's.
+        let tagged = u.get("tag").is_some();
         let tag = self.opt_string(&u, "tag", what);
+        if let Some(t) = tag.as_ref().filter(|t| t.value.trim().is_empty()) {
+            self.err(
+                t.span,
+                format!("the `tag` of {what} is empty"),
+                "write the wire name of the field whose value tells the variants apart, e.g. `tag: type`; or leave `tag` out for an untagged union",
+            );
+        }
         let mut variants = Vec::new();
         let list = self.require(&u, "variants", &format!("the `union` of {what}"))?;
-        match (&list.kind, &tag) {
-            (NodeKind::Map(entries), Some(_)) => {
+        // Only variants written as none at all are "no variants": a `variants` of the wrong shape was reported as
+        // such, and variants that fail to load are reported one by one.
+        let written_empty = match &list.kind {
+            NodeKind::Seq(items) => items.is_empty(),
+            NodeKind::Map(entries) => entries.is_empty(),
+            _ => false,
+        };
+        if written_empty {
+            self.err(
+                name.span,
+                format!("union `{model}` has no variants"),
+                "list its variants under `variants:`",
+            );
+        }
+        match (&list.kind, tagged) {
+            (NodeKind::Map(entries), true) => {
                 for (key, value) in entries {
                     let tag_value = self.name(key);
                     let hint = ident::type_name_of(&[model, &tag_value.value]);
@@ -255,7 +289,7 @@ impl Cx {
                     }
                 }
             }
-            (NodeKind::Seq(items), None) => {
+            (NodeKind::Seq(items), false) => {
                 for (i, item) in items.iter().enumerate() {
                     let hint = ident::type_name_of(&[model, &format!("variant {}", i + 1)]);
                     let vwhat = format!("variant {} of {what}", i + 1);
@@ -264,10 +298,20 @@ impl Cx {
                     }
                 }
             }
-            (NodeKind::Seq(_), Some(t)) => {
-                self.err(list.span, format!("the variants of a union tagged by `{}` are a mapping from tag values to types", t.value), "write `variants: {tag_value: Type, ...}`");
+            (NodeKind::Seq(_), true) => {
+                let by = tag
+                    .as_ref()
+                    .map(|t| format!(" by `{}`", t.value))
+                    .unwrap_or_default();
+                self.err(
+                    list.span,
+                    format!(
+                        "the variants of a union tagged{by} are a mapping from tag values to types"
+                    ),
+                    "write `variants: {tag_value: Type, ...}`",
+                );
             }
-            (NodeKind::Map(_), None) => {
+            (NodeKind::Map(_), false) => {
                 self.err(list.span, "the variants of an untagged union are a list of types, tried in order", "write `variants: [TypeA, TypeB]`, or add `tag: <field>` for a union tagged by a field");
             }
             _ => {
@@ -353,7 +397,7 @@ impl Cx {
                     self.err(
                         node.span,
                         format!("`{{{wrapper}: ...}}` takes only its item type"),
-                        format!("write `{{{wrapper}: T}}`"),
+                        format!("write `{{{wrapper}: T}}`; a field's other keys (`description`, `min_items`, ...) go beside `type:`, as `{{type: {{{wrapper}: T}}, description: ...}}`"),
                     );
                 }
                 let suffix = if wrapper == "list" { "Item" } else { "Value" };
@@ -384,6 +428,30 @@ impl Cx {
     /// `deprecated: true`, `deprecated: false` or `deprecated: "note"`.
     pub(super) fn deprecation(&mut self, o: &Obj, what: &str) -> Option<Deprecation> {
         let node = o.get("deprecated")?;
+        // An empty note (`""`) would be `#[deprecated(note = "")]`, and `null` a note reading "null".
+        let empty_note =
+            matches!(&node.kind, NodeKind::Scalar { text, quoted: true } if text.trim().is_empty());
+        if node.is_null() || empty_note {
+            let found = if empty_note { "an empty note" } else { "null" };
+            // A value left empty (`deprecated:` and a new line) has its span where the next token starts: the key's
+            // is the place to show.
+            let span = match o
+                .entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some("deprecated"))
+            {
+                Some((k, _)) if matches!(&node.kind, NodeKind::Scalar { text, quoted: false } if text.is_empty()) => {
+                    k.span
+                }
+                _ => node.span,
+            };
+            self.err(
+                span,
+                format!("`deprecated` of {what} must be `true` or a note, found {found}"),
+                "write `deprecated: true`, or a note such as `deprecated: \"use ... instead\"`; leave `deprecated` out if it is not deprecated",
+            );
+            return None;
+        }
         match &node.kind {
             NodeKind::Scalar {
                 text,

@@ -87,6 +87,13 @@ impl Cx {
             }
             let example = o.get("example").map(Node::to_json);
             let default = o.get("default").map(|n| Spanned::new(n.to_json(), n.span));
+            if let Some(d) = &default {
+                if path {
+                    self.err(d.span, format!("path {pwhat} cannot have a default"), "a path segment is always present, so its default would never be used: remove `default`, or move the parameter to `query`");
+                } else if required == Some(true) {
+                    self.err(d.span, format!("{pwhat} is required, so its default would never be used"), "a parameter with a default is never required (the server fills it in when it is absent): remove `required: true`, or the default");
+                }
+            }
             let deprecated = self.deprecation(&o, &pwhat);
             let constraints = self.constraints(&o, &pwhat);
             let style = self

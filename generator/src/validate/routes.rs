@@ -116,7 +116,7 @@ impl<'s> Validator<'s> {
         let what = format!("parameter `{}`", p.name.value);
         self.constraints(&p.constraints, &p.ty, &what);
         if let Some(d) = &p.default {
-            self.default(d, &p.ty.value, &p.constraints, false);
+            self.default(d, &p.ty.value, &p.constraints, None, &what);
         }
         if let Some(style) = &p.style {
             let object = match &p.ty.value {

@@ -234,7 +234,11 @@ impl Validator<'_> {
                     self.field(f);
                 }
             }
-            ModelKind::Union { tag, variants, .. } => self.union(m, tag.as_ref(), variants),
+            ModelKind::Union {
+                tag,
+                variants,
+                open,
+            } => self.union(m, tag.as_ref(), variants, *open),
         }
     }
 
@@ -291,7 +295,46 @@ impl Validator<'_> {
     }
 
     fn extends(&mut self, m: &Model, extends: &[Name]) {
-        for base in extends {
+        // Each inherited field by name, with the base that brought it: a field two bases bring (other than one both
+        // inherit from a common base, which comes once) would be a Rust struct field written twice.
+        let mut inherited: Vec<(&Field, &str)> = Vec::new();
+        for (i, base) in extends.iter().enumerate() {
+            if extends[..i].iter().any(|b| b.value == base.value) {
+                self.err(
+                    base.span,
+                    format!(
+                        "`{}` is listed twice in the `extends` of `{}`",
+                        base.value, m.name.value
+                    ),
+                    "remove one",
+                );
+                continue;
+            }
+            if let Some(
+                b @ Model {
+                    kind: ModelKind::Struct { .. },
+                    ..
+                },
+            ) = self.models.get(base.value.as_str()).copied()
+            {
+                if !self.extends_itself(&base.value, &m.name.value, &mut Vec::new()) {
+                    let lookup = |name: &str| self.models.get(name).copied();
+                    for f in b.all_fields(&lookup) {
+                        match inherited.iter().find(|(g, _)| g.name.value == f.name.value) {
+                            Some((g, _)) if std::ptr::eq(*g, f) => {}
+                            Some((_, other)) => {
+                                let other = other.to_string();
+                                self.err(
+                                    base.span,
+                                    format!("`{other}` and `{}` both have a field `{}`, so `{}` would have it twice", base.value, f.name.value, m.name.value),
+                                    "rename the field in one of them, or move it to a base both extend",
+                                );
+                            }
+                            None => inherited.push((f, &base.value)),
+                        }
+                    }
+                }
+            }
             match self.models.get(base.value.as_str()) {
                 None => self.unknown_type(&base.value, base.span),
                 Some(Model {
@@ -385,7 +428,13 @@ impl Validator<'_> {
                     "remove `required_on_create` or the default",
                 );
             }
-            self.default(d, &f.ty.value, &f.constraints, f.nullable);
+            self.default(
+                d,
+                &f.ty.value,
+                &f.constraints,
+                Some(f.nullable),
+                &format!("field `{}`", f.name.value),
+            );
         }
         if let Some(w) = &f.write_as {
             let target = model_of(&f.ty.value);
@@ -481,25 +530,43 @@ impl Validator<'_> {
         }
     }
 
-    /// A default must be a value of the type, within its constraints.
+    /// A default must be a value of the type, within its constraints. `nullable` is `None` for a parameter, which
+    /// cannot be null; `what` names the field or parameter.
     pub(super) fn default(
         &mut self,
         d: &Spanned<serde_json::Value>,
         ty: &TypeExpr,
         c: &Constraints,
-        nullable: bool,
+        nullable: Option<bool>,
+        what: &str,
     ) {
-        if d.value.is_null() && nullable {
+        if d.value.is_null() {
+            match nullable {
+                Some(true) => {}
+                Some(false) => self.err(
+                    d.span,
+                    format!("the default of {what} is null, but the field is not nullable"),
+                    "write `nullable: true` beside it, or remove the default",
+                ),
+                None => self.err(
+                    d.span,
+                    format!("the default of {what} is null, but a parameter cannot be null"),
+                    "remove the default: an absent parameter already means no value",
+                ),
+            }
             return;
         }
-        let result = self
-            .json_fits(&d.value, ty, Placeholders::No, 0)
-            .and_then(|()| constraint_holds(&d.value, c));
-        if let Err(why) = result {
+        if let Err(why) = self.json_fits(&d.value, ty, Placeholders::No, 0) {
             self.err(
                 d.span,
-                format!("the default does not fit its type: {why}"),
+                format!("the default of {what} does not fit its type: {why}"),
                 "write a value of the declared type, as YAML",
+            );
+        } else if let Err(why) = constraint_holds(&d.value, c) {
+            self.err(
+                d.span,
+                format!("the default of {what} breaks its constraints: {why}"),
+                "write a default within the constraints, or change them",
             );
         }
     }
@@ -709,15 +776,9 @@ impl Validator<'_> {
         }
     }
 
-    fn union(&mut self, m: &Model, tag: Option<&Name>, variants: &[UnionVariant]) {
-        if variants.is_empty() {
-            self.err(
-                m.name.span,
-                format!("union `{}` has no variants", m.name.value),
-                "list its variants under `variants:`",
-            );
-        }
+    fn union(&mut self, m: &Model, tag: Option<&Name>, variants: &[UnionVariant], open: bool) {
         let mut seen_types: Vec<&TypeExpr> = Vec::new();
+        let mut rust_names: Vec<&str> = Vec::new();
         let mut seen_tags: Vec<&str> = Vec::new();
         for v in variants {
             self.ty(&v.ty.value, v.ty.span, Place::Field);
@@ -736,6 +797,23 @@ impl Validator<'_> {
                         format!("`{}` is not a Rust type name", r.value),
                         "use UpperCamelCase letters and digits, e.g. `Object`",
                     );
+                } else if rust_names.contains(&r.value.as_str()) || (open && r.value == "Unknown") {
+                    // As for enum values: a written name is used as written, never numbered out of the way.
+                    let why = if open && r.value == "Unknown" {
+                        "an open union's last variant is `Unknown`"
+                    } else {
+                        "another variant has it"
+                    };
+                    self.err(
+                        r.span,
+                        format!(
+                            "the Rust name `{}` is already taken in union `{}`: {why}",
+                            r.value, m.name.value
+                        ),
+                        "choose another `rust_name`",
+                    );
+                } else {
+                    rust_names.push(&r.value);
                 }
             }
             let (Some(tag), Some(value)) = (tag, &v.tag) else {
@@ -947,7 +1025,15 @@ fn model_of(t: &TypeExpr) -> Option<&str> {
 /// A type as words, for messages.
 fn type_words(t: &TypeExpr) -> String {
     match t {
-        TypeExpr::Prim(p) => format!("a {}", p.name()),
+        TypeExpr::Prim(p) => {
+            let name = p.name();
+            let article = if name.starts_with(['a', 'e', 'i', 'o']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {name}")
+        }
         TypeExpr::List(i) => format!(
             "a list of {}",
             type_words(i)
@@ -1015,31 +1101,49 @@ fn is_datetime(s: &str) -> bool {
     s.len() >= 20 && is_date(&s[..10]) && matches!(s.as_bytes()[10], b'T' | b't' | b' ')
 }
 
-/// Whether a default within its type also meets the constraints written beside it.
+/// Whether a default within its type also meets the constraints written beside it; the error names the limit.
 fn constraint_holds(v: &serde_json::Value, c: &Constraints) -> Result<(), String> {
     use serde_json::Value;
     match v {
         Value::String(s) => {
             let n = s.chars().count() as i64;
-            if c.max_length.is_some_and(|m| n > m) || c.min_length.is_some_and(|m| n < m) {
-                return Err(format!("\"{s}\" is outside the length limits"));
+            if let Some(m) = c.max_length.filter(|m| n > *m) {
+                return Err(format!(
+                    "\"{s}\" is {n} characters long, over `max_length: {m}`"
+                ));
+            }
+            if let Some(m) = c.min_length.filter(|m| n < *m) {
+                return Err(format!(
+                    "\"{s}\" is {n} characters long, under `min_length: {m}`"
+                ));
             }
             if let Some(p) = &c.pattern {
                 if regex::Regex::new(&p.value).is_ok_and(|re| !re.is_match(s)) {
-                    return Err(format!("\"{s}\" does not match the pattern"));
+                    return Err(format!("\"{s}\" does not match `pattern: {}`", p.value));
                 }
             }
         }
         Value::Number(n) => {
             let x = n.as_f64().unwrap_or(0.0);
-            if c.minimum.is_some_and(|m| x < m) || c.maximum.is_some_and(|m| x > m) {
-                return Err(format!("{n} is outside the bounds"));
+            if let Some(m) = c.minimum.filter(|m| x < *m) {
+                return Err(format!("{n} is under `minimum: {m}`"));
+            }
+            if let Some(m) = c.maximum.filter(|m| x > *m) {
+                return Err(format!("{n} is over `maximum: {m}`"));
             }
         }
         Value::Array(items) => {
             let n = items.len() as i64;
-            if c.max_items.is_some_and(|m| n > m) || c.min_items.is_some_and(|m| n < m) {
-                return Err(format!("{n} items are outside the item limits"));
+            let count = if n == 1 {
+                "1 item".to_owned()
+            } else {
+                format!("{n} items")
+            };
+            if let Some(m) = c.min_items.filter(|m| n < *m) {
+                return Err(format!("it has {count}, under `min_items: {m}`"));
+            }
+            if let Some(m) = c.max_items.filter(|m| n > *m) {
+                return Err(format!("it has {count}, over `max_items: {m}`"));
             }
         }
         _ => {}
