@@ -22,7 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate the generated crate from its spec.
+    /// Regenerate the committed crates from their specs: generated/ from spec/posthog.yaml and each real-API
+    /// slice's api/ crate from spec/examples/ (or one crate, with --spec and --out).
     Codegen {
         /// Compare with what is on disk and fail if it differs; write nothing.
         #[arg(long)]
@@ -30,7 +31,7 @@ enum Command {
         /// The spec to read (default: spec/posthog.yaml and the slices of spec/examples/ of this workspace).
         #[arg(long)]
         spec: Option<PathBuf>,
-        /// The directory of the crate to generate (default: generated/ of this workspace).
+        /// The directory of the crate to generate (default: generated/ and the slices' api/ directories).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Where the crate gets apigen-runtime from (as `apigen --runtime`; default: this workspace's runtime/ by a
