@@ -155,3 +155,23 @@ fn the_readme_rule_table_is_the_rules_table() {
         "README.md's rule table differs from generator/src/diff/rules.rs; paste this in:\n{table}"
     );
 }
+
+#[test]
+fn every_rule_has_a_pair_whose_report_names_it() {
+    let reports: Vec<String> = pairs()
+        .iter()
+        .map(|p| std::fs::read_to_string(p.join("report.json")).expect("each pair has report.json"))
+        .collect();
+    let missing: Vec<&str> = apigen::diff::rules::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| {
+            let needle = format!("\"rule\": \"{id}\"");
+            !reports.iter().any(|r| r.contains(&needle))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules no expected report of the corpus names (add a pair for each): {missing:?}"
+    );
+}

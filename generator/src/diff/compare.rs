@@ -258,8 +258,8 @@ impl Cx<'_> {
             Named::ApiHeader,
             &olds,
             &news,
-            &o.headers,
-            &n.headers,
+            (&o.headers, &[]),
+            (&n.headers, &[]),
             (ov, nv),
             headers_appear,
         );
@@ -864,8 +864,14 @@ impl Cx<'_> {
             self.param_common(&psub, a, b);
         }
         for a in op_path.iter().skip(np_path.len()) {
-            let moved = n.query_params().any(|q| q.wire_name == a.wire_name);
-            let (rule, what) = if moved {
+            let moved = n.query_params().find(|q| q.wire_name == a.wire_name);
+            let facts = moved.map_or_else(Vec::new, |b| {
+                moved_facts(
+                    (&o.params, &o.client.args, a),
+                    (&n.params, &n.client.args, b),
+                )
+            });
+            let (rule, what) = if moved.is_some() {
                 (RuleId::ParamLocationChanged, "moves to the query")
             } else {
                 (RuleId::PathParamRemoved, "is removed")
@@ -878,12 +884,18 @@ impl Cx<'_> {
                     old: Some(a.span),
                     new: op_at.new,
                 },
-                &[],
+                &facts,
             );
         }
         for b in np_path.iter().skip(op_path.len()) {
-            let moved = o.query_params().any(|q| q.wire_name == b.wire_name);
-            let (rule, what) = if moved {
+            let moved = o.query_params().find(|q| q.wire_name == b.wire_name);
+            let facts = moved.map_or_else(Vec::new, |a| {
+                moved_facts(
+                    (&o.params, &o.client.args, a),
+                    (&n.params, &n.client.args, b),
+                )
+            });
+            let (rule, what) = if moved.is_some() {
                 (
                     RuleId::ParamLocationChanged,
                     "moves from the query to the path",
@@ -899,7 +911,7 @@ impl Cx<'_> {
                     old: op_at.old,
                     new: Some(b.span),
                 },
-                &[],
+                &facts,
             );
         }
         // Query parameters and the operation's headers by name.
@@ -914,8 +926,8 @@ impl Cx<'_> {
                 kind,
                 &olds,
                 &news,
-                &o.params,
-                &n.params,
+                (&o.params, &o.client.args),
+                (&n.params, &n.client.args),
                 at,
                 headers_appear,
             );
@@ -932,8 +944,8 @@ impl Cx<'_> {
         kind: Named,
         olds: &[&ir::Param],
         news: &[&ir::Param],
-        all_old: &[ir::Param],
-        all_new: &[ir::Param],
+        (all_old, old_args): (&[ir::Param], &[ir::ClientArg]),
+        (all_new, new_args): (&[ir::Param], &[ir::ClientArg]),
         (old_at, new_at): (Span, Span),
         headers_appear: bool,
     ) {
@@ -1042,7 +1054,7 @@ impl Cx<'_> {
                                 location_words(b.location)
                             ),
                             At::both(a.span, b.span),
-                            &[],
+                            &moved_facts((all_old, old_args, a), (all_new, new_args, b)),
                         ),
                         None => {
                             let rule = match kind {
@@ -1133,7 +1145,16 @@ impl Cx<'_> {
                     old: Some(o.span),
                     new: Some(b.span),
                 },
-                &[],
+                // A struct body is set field by field (old calls still compile); another is an argument.
+                if n.client
+                    .args
+                    .iter()
+                    .any(|arg| arg.source == ir::ArgSource::Body)
+                {
+                    &[Fact::ClientRust]
+                } else {
+                    &[]
+                },
             ),
             (Some(a), None) => self.report(
                 RuleId::RequestBodyRemoved,
@@ -2764,6 +2785,36 @@ fn presence_shape(f: &Field) -> u8 {
 }
 
 /// The Rust type family of a type, for telling a change of documented format from one of the Rust type.
+/// The facts of a parameter that moves between path, query and headers: required on either side (a path
+/// parameter always is), and whether the Rust that client code writes changes (its argument's position, setter or
+/// argument, its name or type). A setter or argument keeps its name across the move, so the same call compiles
+/// against either side when nothing else changes.
+fn moved_facts(
+    old: (&[ir::Param], &[ir::ClientArg], &ir::Param),
+    new: (&[ir::Param], &[ir::ClientArg], &ir::Param),
+) -> Vec<Fact> {
+    let slot = |(params, args, p): (&[ir::Param], &[ir::ClientArg], &ir::Param)| {
+        args.iter().position(
+            |arg| matches!(arg.source, ir::ArgSource::Param(i) if std::ptr::eq(&params[i], p)),
+        )
+    };
+    let (a, b) = (old.2, new.2);
+    let mut facts = Vec::new();
+    if a.required {
+        facts.push(Fact::OldRequired);
+    }
+    if b.required {
+        facts.push(Fact::NewRequired);
+    }
+    if slot(old) != slot(new)
+        || a.rust_name != b.rust_name
+        || rust_shape(&a.ty) != rust_shape(&b.ty)
+    {
+        facts.push(Fact::ClientRust);
+    }
+    facts
+}
+
 fn rust_shape(t: &Ty) -> String {
     match t {
         Ty::String | Ty::Uri | Ty::Email => "String".into(),

@@ -281,11 +281,11 @@ rules! {
     RequestHeaderRemoved = "request-header-removed", "a request header is removed (old clients' values are ignored)", [N, If(&[OldRequired]), Y, Y, Y], "request-header-removed (warning)", "—", "inherent_method_missing";
     RequestHeaderBecameRequired = "request-header-became-required", "a request header becomes required", [Y, N, RCC, Y, N], "request-header-became-required (error)", "—", "method_parameter_count_changed";
     RequestHeaderBecameOptional = "request-header-became-optional", "a request header becomes optional", [N, Y, RCC, Y, N], "request-header-became-optional (info)", "—", "method_parameter_count_changed";
-    ParamLocationChanged = "param-location-changed", "a parameter moves between path, query and headers", [Y, Y, Y, Y, N], "seen as removed + added", "—", "method_parameter_count_changed";
+    ParamLocationChanged = "param-location-changed", "a parameter moves between path, query and headers (a query parameter or header keeps its setter or argument; old clients' optional values are ignored)", [If(&[NewRequired]), If(&[OldRequired]), RCC, Y, Y], "seen as removed + added", "—", "method_parameter_count_changed";
     ParamDefaultChanged = "param-default-changed", "a query parameter's default is added, removed or changed", [N, N, N, RCS, Y], "request-parameter-default-value-changed (error)", "FIELD_SAME_DEFAULT", "—";
     ParamDeprecated = "param-deprecated", "a parameter is deprecated", [N, N, N, N, N], "request-parameter-deprecated (info)", "—", "—";
     // Bodies.
-    RequestBodyAdded = "request-body-added", "an operation now takes a request body", [Y, N, Y, Y, N], "request-body-added (error if required)", "—", "method_parameter_count_changed";
+    RequestBodyAdded = "request-body-added", "an operation now takes a request body (a struct body's fields are setters, another body an argument)", [Y, N, RCC, Y, N], "request-body-added (error if required)", "—", "method_parameter_count_changed";
     RequestBodyEncodingChanged = "request-body-encoding-changed", "a body's content changes between json, form and multipart (the server refuses the other)", [Y, Y, N, N, N], "request-body-media-type-removed/added (error)", "—", "—";
     RequestMediaTypeChanged = "request-media-type-changed", "a raw or text body's media type changes (the server reads any)", [N, N, N, N, Y], "request-body-media-type-changed", "—", "—";
     RequestBodyRemoved = "request-body-removed", "an operation no longer takes a request body (old clients' bodies are ignored)", [N, Y, Y, Y, Y], "request-body-removed (error)", "—", "inherent_method_missing";
