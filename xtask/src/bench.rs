@@ -18,6 +18,17 @@ pub struct Cost {
     pub cpu: Duration,
 }
 
+impl Cost {
+    /// The typical cost of several runs: the median wall and CPU times, and the largest peak memory.
+    fn typical(runs: &[Cost]) -> Cost {
+        Cost {
+            wall: median(runs.iter().map(|c| c.wall).collect()),
+            cpu: median(runs.iter().map(|c| c.cpu).collect()),
+            peak_kib: runs.iter().map(|c| c.peak_kib).max().unwrap_or(0),
+        }
+    }
+}
+
 /// Runs a command to completion and returns its wall time, CPU time and the peak resident memory (KiB) of the
 /// largest process it started. The command runs under `xtask measure`, a fresh process whose only children are the command's, so
 /// `getrusage(RUSAGE_CHILDREN)` there sees exactly this command.
@@ -88,13 +99,13 @@ pub fn measure_main(args: &[String]) -> std::process::ExitCode {
 }
 
 /// The build time of the crate in `crate_dir` alone: one build for the dependencies, then `runs` rebuilds after
-/// touching `src/lib.rs` (`CARGO_INCREMENTAL=0`); the median time and the peak compiler memory.
+/// touching `src/lib.rs` (`CARGO_INCREMENTAL=0`); their typical cost (median time, peak compiler memory).
 fn build_time(
     crate_dir: &std::path::Path,
     flags: &[&str],
     target: &std::path::Path,
     runs: usize,
-) -> Result<(Duration, u64), String> {
+) -> Result<Cost, String> {
     let cargo = |touch: bool| -> Result<Cost, String> {
         if touch {
             let lib = crate_dir.join("src/lib.rs");
@@ -110,14 +121,10 @@ fn build_time(
         measured(&mut cmd)
     };
     cargo(false)?;
-    let mut times = Vec::new();
-    let mut peak = 0;
-    for _ in 0..runs {
-        let cost = cargo(true)?;
-        times.push(cost.wall);
-        peak = peak.max(cost.peak_kib);
-    }
-    Ok((median(times), peak))
+    let costs = (0..runs)
+        .map(|_| cargo(true))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Cost::typical(&costs))
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -279,13 +286,13 @@ pub fn bench(sizes: &[usize], runs: usize, build: bool) -> Result<(), String> {
             ("models + client + server", &["--all-features"]),
         ];
         for (label, flags) in features {
-            let (time, peak) = build_time(&case.out, flags, &target, runs)?;
+            let cost = build_time(&case.out, flags, &target, runs)?;
             println!(
                 "| {} | {} | {:.2} s | {:.0} MiB |",
                 case.label,
                 label,
-                time.as_secs_f64(),
-                peak as f64 / 1024.0
+                cost.wall.as_secs_f64(),
+                cost.peak_kib as f64 / 1024.0
             );
         }
     }
@@ -326,25 +333,17 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
         std::fs::read_to_string(root.join("spec/posthog.yaml")).map_err(|e| e.to_string())?;
     std::fs::write(&ours_n50, crate::synth::synth(&text, 50)?).map_err(|e| e.to_string())?;
 
-    // The median wall and CPU times of `runs` runs after a warm-up, and the largest peak memory.
+    // The typical cost of `runs` runs after a warm-up.
     let time = |make: &dyn Fn() -> Command, out: &PathBuf| -> Result<Cost, String> {
-        let mut walls = Vec::new();
-        let mut cpus = Vec::new();
-        let mut peak_kib = 0;
+        let mut costs = Vec::new();
         for i in 0..=runs {
             let _ = std::fs::remove_dir_all(out);
             let cost = measured(&mut make())?;
             if i > 0 {
-                walls.push(cost.wall);
-                cpus.push(cost.cpu);
-                peak_kib = peak_kib.max(cost.peak_kib);
+                costs.push(cost);
             }
         }
-        Ok(Cost {
-            wall: median(walls),
-            peak_kib,
-            cpu: median(cpus),
-        })
+        Ok(Cost::typical(&costs))
     };
     println!("## Generation, same API, same run (whole process, median of {runs} after 1 warm-up: wall, CPU, peak memory)\n");
     println!("| tool | seed (18 ops) | N=50 (900 ops) |");
@@ -512,21 +511,21 @@ pub fn competitors(c: &Competitors, runs: usize) -> Result<(), String> {
         }
         println!(
             "| {name} | {:.2} s ({:.0} MiB) | {:.2} s ({:.0} MiB) |",
-            cells[0].0.as_secs_f64(),
-            cells[0].1 as f64 / 1024.0,
-            cells[1].0.as_secs_f64(),
-            cells[1].1 as f64 / 1024.0
+            cells[0].wall.as_secs_f64(),
+            cells[0].peak_kib as f64 / 1024.0,
+            cells[1].wall.as_secs_f64(),
+            cells[1].peak_kib as f64 / 1024.0
         );
         results.push(cells);
     }
     println!(
         "\nRatio apigen (all features) / progenitor: build seed {:.2}, N=50 {:.2}; peak memory N=50 {:.2}. \
          Models + client / progenitor: seed {:.2}, N=50 {:.2}",
-        results[0][0].0.as_secs_f64() / results[2][0].0.as_secs_f64(),
-        results[0][1].0.as_secs_f64() / results[2][1].0.as_secs_f64(),
-        results[0][1].1 as f64 / results[2][1].1.max(1) as f64,
-        results[1][0].0.as_secs_f64() / results[2][0].0.as_secs_f64(),
-        results[1][1].0.as_secs_f64() / results[2][1].0.as_secs_f64(),
+        ratio(results[0][0].wall, results[2][0].wall),
+        ratio(results[0][1].wall, results[2][1].wall),
+        results[0][1].peak_kib as f64 / results[2][1].peak_kib.max(1) as f64,
+        ratio(results[1][0].wall, results[2][0].wall),
+        ratio(results[1][1].wall, results[2][1].wall),
     );
     Ok(())
 }
