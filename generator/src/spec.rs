@@ -288,12 +288,26 @@ pub struct Constraints {
     pub maximum: Option<f64>,
     pub min_items: Option<i64>,
     pub max_items: Option<i64>,
+    /// Where each constraint's value is written, by key (`"min_items"`), so that a mistake in one points at it.
+    pub spans: Vec<(&'static str, Span)>,
 }
 
 impl Constraints {
     /// Whether any constraint is written.
     pub fn any(&self) -> bool {
-        *self != Constraints::default()
+        Constraints {
+            spans: Vec::new(),
+            ..self.clone()
+        } != Constraints::default()
+    }
+
+    /// Where the first of `keys` written in the spec is, if any.
+    pub fn span_of(&self, keys: &[&str]) -> Option<Span> {
+        self.spans
+            .iter()
+            .filter(|(key, _)| keys.contains(key))
+            .map(|(_, span)| *span)
+            .min_by_key(|span| span.offset)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::yaml::{self, Node, NodeKind};
 const INLINE_KEYS: &[&str] = &["fields", "enum", "union", "list", "map"];
 
 /// The keys a field takes besides its type.
-const FIELD_KEYS: &[&str] = &[
+const FIELD_KEYS: &[&str] = &with_constraint_keys::<13, 20>([
     "type",
     "description",
     "nullable",
@@ -19,6 +19,16 @@ const FIELD_KEYS: &[&str] = &[
     "read_only",
     "write_only",
     "required_on_create",
+    "example",
+    "rust_name",
+    "default",
+    "deprecated",
+    "write_as",
+    "renamed_from",
+]);
+
+/// The keys of value constraints, which fields and parameters take alike (`Cx::constraints` reads them).
+const CONSTRAINT_KEYS: [&str; 7] = [
     "max_length",
     "min_length",
     "pattern",
@@ -26,13 +36,27 @@ const FIELD_KEYS: &[&str] = &[
     "maximum",
     "min_items",
     "max_items",
-    "example",
-    "rust_name",
-    "default",
-    "deprecated",
-    "write_as",
-    "renamed_from",
 ];
+
+/// `keys` and then the constraint keys: every key an object with constraints takes. `M` is `N` + 7, checked when
+/// the constant is evaluated.
+pub(super) const fn with_constraint_keys<const N: usize, const M: usize>(
+    keys: [&'static str; N],
+) -> [&'static str; M] {
+    assert!(M == N + CONSTRAINT_KEYS.len());
+    let mut out = [""; M];
+    let mut i = 0;
+    while i < N {
+        out[i] = keys[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < CONSTRAINT_KEYS.len() {
+        out[N + j] = CONSTRAINT_KEYS[j];
+        j += 1;
+    }
+    out
+}
 
 /// True if `node` is a mapping defining a type inline (`{fields: ...}`, `{enum: [...]}`, `{list: ...}`, ...).
 pub(super) fn is_inline_definition(node: &Node) -> bool {
@@ -487,7 +511,23 @@ impl Cx {
 
     /// The constraints written on a field or parameter.
     pub(super) fn constraints(&mut self, o: &Obj, what: &str) -> Constraints {
+        // The key and its value (`min_items: 5`), or the key alone when the value is on other lines.
+        let spans = o
+            .entries
+            .iter()
+            .filter_map(|(k, v)| {
+                let key = CONSTRAINT_KEYS
+                    .into_iter()
+                    .find(|name| k.as_str() == Some(name))?;
+                let mut span = k.span;
+                if v.span.line == k.span.line && v.span.offset >= k.span.offset {
+                    span.len = v.span.offset + v.span.len - k.span.offset;
+                }
+                Some((key, span))
+            })
+            .collect();
         Constraints {
+            spans,
             max_length: self.opt_int(o, "max_length", what),
             min_length: self.opt_int(o, "min_length", what),
             pattern: self.opt_string(o, "pattern", what),

@@ -16,21 +16,14 @@ pub(super) enum ParamPlace {
 }
 
 /// The keys every parameter takes; a query parameter also takes `style`.
-const PARAM_KEYS: &[&str] = &[
+const PARAM_KEYS: &[&str] = &super::models::with_constraint_keys::<6, 13>([
     "type",
     "description",
     "required",
     "example",
     "default",
     "deprecated",
-    "max_length",
-    "min_length",
-    "pattern",
-    "minimum",
-    "maximum",
-    "min_items",
-    "max_items",
-];
+]);
 
 impl Cx {
     /// Parameters: a bare type, or `{type, description, required, example, default, deprecated, constraints}`

@@ -10,6 +10,7 @@ mod errors;
 mod pagination;
 mod renames;
 mod routes;
+mod shadowing;
 mod types;
 
 use crate::diagnostic::{Diagnostic, Span};

@@ -465,53 +465,59 @@ impl Validator<'_> {
         );
         let numeric = matches!(ty.value, TypeExpr::Prim(Prim::Integer | Prim::Number));
         let listy = matches!(ty.value, TypeExpr::List(_));
+        // Each mistake points at the constraint written, the type only when no position is known.
+        let at = |keys: &[&str]| c.span_of(keys).unwrap_or(ty.span);
         if !stringy && (c.max_length.is_some() || c.min_length.is_some() || c.pattern.is_some()) {
             self.err(
-                ty.span,
+                at(&["max_length", "min_length", "pattern"]),
                 format!("length and pattern constraints need a string type, but {what} is not one"),
                 "remove the constraint or change the type",
             );
         }
         if !numeric && (c.minimum.is_some() || c.maximum.is_some()) {
             self.err(
-                ty.span,
+                at(&["minimum", "maximum"]),
                 format!("`minimum`/`maximum` need a number type, but {what} is not one"),
                 "remove the constraint or change the type",
             );
         }
         if !listy && (c.min_items.is_some() || c.max_items.is_some()) {
             self.err(
-                ty.span,
+                at(&["min_items", "max_items"]),
                 format!("`min_items`/`max_items` need a list type, but {what} is not one"),
                 "remove the constraint or change the type to `list<...>`",
             );
         }
-        for (lo, hi, names) in [
+        for (lo, hi, key, names) in [
             (
                 c.min_length,
                 c.max_length,
+                "min_length",
                 "`min_length` is greater than `max_length`",
             ),
             (
                 c.min_items,
                 c.max_items,
+                "min_items",
                 "`min_items` is greater than `max_items`",
             ),
         ] {
             if let (Some(lo), Some(hi)) = (lo, hi) {
                 if lo > hi {
-                    self.err(ty.span, format!("{names} on {what}"), "swap them");
+                    self.err(at(&[key]), format!("{names} on {what}"), "swap them");
                 }
             }
         }
-        for n in [c.min_length, c.max_length, c.min_items, c.max_items]
-            .into_iter()
-            .flatten()
-        {
-            if n < 0 {
+        for (n, key) in [
+            (c.min_length, "min_length"),
+            (c.max_length, "max_length"),
+            (c.min_items, "min_items"),
+            (c.max_items, "max_items"),
+        ] {
+            if n.is_some_and(|n| n < 0) {
                 self.err(
-                    ty.span,
-                    format!("a length or item count on {what} is negative"),
+                    at(&[key]),
+                    format!("`{key}` on {what} is negative"),
                     "counts start at 0",
                 );
             }
@@ -519,7 +525,7 @@ impl Validator<'_> {
         if let (Some(lo), Some(hi)) = (c.minimum, c.maximum) {
             if lo > hi {
                 self.err(
-                    ty.span,
+                    at(&["minimum"]),
                     format!("`minimum` is greater than `maximum` on {what}"),
                     "swap them",
                 );
@@ -872,6 +878,9 @@ impl Validator<'_> {
                 }
                 _ => {}
             }
+        }
+        if tag.is_none() {
+            self.shadowed_variants(m, variants);
         }
     }
 
