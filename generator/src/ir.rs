@@ -386,6 +386,14 @@ pub struct Variant {
     pub deprecated: Option<Deprecated>,
 }
 
+/// A pagination style's largest page size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxLimit {
+    pub value: i64,
+    /// A larger limit is given `value` items (`true`), or refused with the validation error (`false`).
+    pub clamp: bool,
+}
+
 /// An index into [`Api::pagination`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PaginationId(pub usize);
@@ -396,6 +404,8 @@ pub struct Pagination {
     pub doc: Option<String>,
     pub span: Span,
     pub style: PageStyle,
+    /// The largest page size the server gives, and what a larger limit gets (styles with a limit parameter).
+    pub max_limit: Option<MaxLimit>,
     /// The envelope's field names on the wire (the limit-offset and page-number styles' envelope).
     pub count: String,
     pub next: String,
@@ -602,6 +612,9 @@ pub struct Param {
     pub constraints: Constraints,
     /// How a list or object is written in the query (lists default to `form`, objects are `deep_object`).
     pub style: ParamStyle,
+    /// The largest value the server passes on: a larger one is replaced by it (a page size above a pagination
+    /// style's `max_limit` with `above_max_limit: clamp`). A refused one is `constraints.maximum` instead.
+    pub clamp: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -126,6 +126,9 @@ pub struct PaginationStyle {
     pub limit_param: Option<Name>,
     pub offset_param: Option<Name>,
     pub default_limit: Option<i64>,
+    /// The largest page size the server gives (`max_limit`), and what a larger limit gets (`above_max_limit`).
+    pub max_limit: Option<Spanned<i64>>,
+    pub above_max_limit: Option<Spanned<AboveMaxLimit>>,
     pub page_param: Option<Name>,
     pub page_size: Option<i64>,
     pub count: Option<Name>,
@@ -508,6 +511,22 @@ impl StatusKey {
             StatusKey::Default => false,
         }
     }
+}
+
+/// What the server does with a page size above the style's `max_limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AboveMaxLimit {
+    /// Answers the validation error naming the limit parameter (Stripe).
+    Reject,
+    /// Gives `max_limit` items instead (GitHub, Django REST framework).
+    Clamp,
+}
+
+impl AboveMaxLimit {
+    pub const ALL: [(&'static str, AboveMaxLimit); 2] = [
+        ("reject", AboveMaxLimit::Reject),
+        ("clamp", AboveMaxLimit::Clamp),
+    ];
 }
 
 /// The pagination styles of the language.

@@ -853,8 +853,8 @@ impl GitHub {
     }
 }
 
-/// Page `page` (1 when absent or below 1) of `items`, `per_page` at a time (30 when absent, at most 100, as GitHub
-/// clamps it), and the `Link` header naming the next, previous, first and last pages as GitHub does (absent when one
+/// Page `page` (1 when absent or below 1) of `items`, `per_page` at a time (30 when absent; never above 100: the
+/// generated server clamps it to the spec's `max_limit`, as GitHub does), and the `Link` header naming the next, previous, first and last pages as GitHub does (absent when one
 /// page holds everything).
 fn paged<T>(
     ctx: &RequestContext<TokenHolder>,
@@ -862,7 +862,7 @@ fn paged<T>(
     page: Option<i64>,
     per_page: Option<i64>,
 ) -> (Vec<T>, Option<String>) {
-    let per_page = per_page.unwrap_or(30).clamp(1, 100);
+    let per_page = per_page.unwrap_or(30).max(1);
     let page = page.unwrap_or(1).max(1);
     let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let last = ((count + per_page - 1) / per_page).max(1);

@@ -2546,6 +2546,30 @@ impl Cx<'_> {
                     );
                 }
             }
+            // A clamped limit answers a larger one with fewer items than asked: only behaviour (a refused one is the
+            // limit parameter's `maximum`, which the parameters' constraints compare).
+            let clamp = |m: Option<ir::MaxLimit>| m.filter(|m| m.clamp).map(|m| m.value);
+            let (x, y) = (clamp(a.max_limit), clamp(b.max_limit));
+            if x != y {
+                let words = |v: Option<i64>| {
+                    v.map_or_else(
+                        || "is not cut down".to_owned(),
+                        |v| format!("gets {v} items"),
+                    )
+                };
+                self.report(
+                    RuleId::PageLimitClampChanged,
+                    format!("pagination.{}", a.name),
+                    format!(
+                        "a limit above the largest page of pagination style `{}` {} (was: {})",
+                        a.name,
+                        words(y),
+                        words(x)
+                    ),
+                    At::both(a.span, b.span),
+                    &[],
+                );
+            }
             if std::mem::discriminant(&a.style) == std::mem::discriminant(&b.style)
                 && size(&a.style) != size(&b.style)
             {

@@ -373,6 +373,7 @@ rules! {
     PaginationAdded = "pagination-added", "an operation becomes paginated", [N, N, N, N, Y], "—", "—", "—";
     PaginationRemoved = "pagination-removed", "an operation is no longer paginated", [N, N, Y, N, Y], "—", "—", "inherent_method_missing (items, pages)";
     PageSizeChanged = "page-size-changed", "a pagination style's page size or default limit changes", [N, N, N, N, Y], "—", "—", "—";
+    PageLimitClampChanged = "page-limit-clamp-changed", "a pagination style starts or stops giving its largest page to a larger limit, or its largest changes while it does (a refused limit is the limit parameter's `maximum`, compared as a constraint)", [N, N, N, N, Y], "—", "—", "—";
     PageCursorChanged = "page-cursor-changed", "where a cursor comes from (an item's field, an envelope's) or the has_more flag changes (the server's handler reads the cursor)", [N, N, N, N, Y], "—", "—", "—";
     // The errors section.
     ErrorModelAdded = "error-model-added", "an error body model is added", [N, N, Y, N, Y], "—", "—", "enum_variant_added";

@@ -525,7 +525,9 @@ fn add_constraints(m: &mut Map<String, Value>, c: &crate::ir::Constraints) {
     }
     for (key, value) in [("minimum", c.minimum), ("maximum", c.maximum)] {
         if let Some(v) = value {
-            m.insert(key.into(), json!(v));
+            // A whole bound reads as written in the spec (`100`, not `100.0`), exactly where an f64 holds it.
+            let whole = v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0;
+            m.insert(key.into(), if whole { json!(v as i64) } else { json!(v) });
         }
     }
 }

@@ -469,6 +469,8 @@ impl Cx {
             "limit_param",
             "offset_param",
             "default_limit",
+            "max_limit",
+            "above_max_limit",
             "page_param",
             "page_size",
             "count",
@@ -504,6 +506,19 @@ impl Cx {
             let default_limit = known
                 .then(|| self.opt_int(&o, "default_limit", &what))
                 .flatten();
+            let max_limit = known
+                .then(|| {
+                    let node = o.get("max_limit")?;
+                    let value = self.int(node, &format!("`max_limit` of {what}"))?;
+                    Some(Spanned::new(value, node.span))
+                })
+                .flatten();
+            let above_max_limit = known
+                .then(|| {
+                    let word = self.opt_string(&o, "above_max_limit", &what)?;
+                    self.choice(&word, &AboveMaxLimit::ALL, "`above_max_limit` value")
+                })
+                .flatten();
             let page_size = known
                 .then(|| self.opt_int(&o, "page_size", &what))
                 .flatten();
@@ -526,6 +541,8 @@ impl Cx {
                 limit_param,
                 offset_param,
                 default_limit,
+                max_limit,
+                above_max_limit,
                 page_param,
                 page_size,
                 description: opt_text(self.opt_string(&o, "description", &what)),

@@ -437,6 +437,13 @@ fn lower_pagination(p: &spec::PaginationStyle) -> ir::Pagination {
         doc: prose(&p.description),
         span: p.name.span,
         style,
+        max_limit: p.max_limit.as_ref().map(|m| ir::MaxLimit {
+            value: m.value,
+            clamp: p
+                .above_max_limit
+                .as_ref()
+                .is_some_and(|a| a.value == spec::AboveMaxLimit::Clamp),
+        }),
         count: name(&p.count, "count"),
         next: name(&p.next, "next"),
         previous: name(&p.previous, "previous"),

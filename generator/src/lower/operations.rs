@@ -67,6 +67,7 @@ impl Lower<'_> {
             deprecated: deprecated(&p.deprecated),
             constraints: super::types::constraints(&p.constraints),
             style,
+            clamp: None,
         })
     }
 
@@ -375,10 +376,39 @@ fn page_params(style: &spec::PaginationStyle, lowered: &ir::Pagination) -> Vec<i
         deprecated: None,
         constraints: ir::Constraints::default(),
         style: ParamStyle::Form,
+        clamp: None,
     };
-    let limit_doc = |default: Option<i64>| match default {
-        Some(d) => format!("Number of results to return per page (the server's default is {d})."),
-        None => "Number of results to return per page.".to_owned(),
+    let limit_doc = |default: Option<i64>| {
+        let mut doc = match default {
+            Some(d) => {
+                format!("Number of results to return per page (the server's default is {d}).")
+            }
+            None => "Number of results to return per page.".to_owned(),
+        };
+        match lowered.max_limit {
+            Some(ir::MaxLimit { value, clamp: true }) => {
+                doc += &format!(" At most {value}: a larger limit gets {value}.")
+            }
+            Some(ir::MaxLimit {
+                value,
+                clamp: false,
+            }) => doc += &format!(" At most {value}: a larger limit is refused."),
+            None => {}
+        }
+        doc
+    };
+    // The limit parameter, bounded by the style's `max_limit` as the style says.
+    let limit_of = |name: &str, default: Option<i64>| {
+        let mut p = param(name, Ty::I64, limit_doc(default));
+        match lowered.max_limit {
+            Some(ir::MaxLimit { value, clamp: true }) => p.clamp = Some(value),
+            Some(ir::MaxLimit {
+                value,
+                clamp: false,
+            }) => p.constraints.maximum = Some(value as f64),
+            None => {}
+        }
+        p
     };
     match &lowered.style {
         ir::PageStyle::LimitOffset {
@@ -386,7 +416,7 @@ fn page_params(style: &spec::PaginationStyle, lowered: &ir::Pagination) -> Vec<i
             offset_param,
             default_limit,
         } => vec![
-            param(limit_param, Ty::I64, limit_doc(*default_limit)),
+            limit_of(limit_param, *default_limit),
             param(
                 offset_param,
                 Ty::I64,
@@ -407,7 +437,7 @@ fn page_params(style: &spec::PaginationStyle, lowered: &ir::Pagination) -> Vec<i
         } => {
             let mut params = Vec::new();
             if let Some(limit) = limit_param {
-                params.push(param(limit, Ty::I64, limit_doc(*default_limit)));
+                params.push(limit_of(limit, *default_limit));
             }
             let from = match source {
                 ir::CursorSource::LastItem(field) => {
@@ -431,7 +461,7 @@ fn page_params(style: &spec::PaginationStyle, lowered: &ir::Pagination) -> Vec<i
         } => {
             let mut params = Vec::new();
             if let Some(limit) = limit_param {
-                params.push(param(limit, Ty::I64, limit_doc(*default_limit)));
+                params.push(limit_of(limit, *default_limit));
             }
             if let Some(page) = page_param {
                 params.push(param(

@@ -15,7 +15,7 @@ impl Validator<'_> {
         for p in &spec.pagination {
             let kind = p.style.value;
             // Every key a style may take, whether it was written, and the styles it belongs to.
-            let keys: [(&str, bool, &[PageStyleKind]); 14] = {
+            let keys: [(&str, bool, &[PageStyleKind]); 16] = {
                 use PageStyleKind::*;
                 [
                     (
@@ -27,6 +27,16 @@ impl Validator<'_> {
                     (
                         "default_limit",
                         p.default_limit.is_some(),
+                        &[LimitOffset, Cursor, Link],
+                    ),
+                    (
+                        "max_limit",
+                        p.max_limit.is_some(),
+                        &[LimitOffset, Cursor, Link],
+                    ),
+                    (
+                        "above_max_limit",
+                        p.above_max_limit.is_some(),
                         &[LimitOffset, Cursor, Link],
                     ),
                     ("page_param", p.page_param.is_some(), &[PageNumber, Link]),
@@ -64,6 +74,7 @@ impl Validator<'_> {
                     );
                 }
             }
+            self.max_limit(p);
             if kind == PageStyleKind::Cursor {
                 if p.cursor_param.is_none() {
                     self.err(
@@ -142,6 +153,49 @@ impl Validator<'_> {
                 }
                 self.field(f);
             }
+        }
+    }
+
+    /// `max_limit` is a page size (at least 1, not below the default) on a style that has a limit parameter;
+    /// `above_max_limit` says what a larger one gets, so it needs `max_limit`.
+    fn max_limit(&mut self, p: &PaginationStyle) {
+        let takes_limit = match p.style.value {
+            PageStyleKind::LimitOffset => true,
+            PageStyleKind::Cursor | PageStyleKind::Link => p.limit_param.is_some(),
+            PageStyleKind::PageNumber => false,
+        };
+        if let (Some(above), None) = (&p.above_max_limit, &p.max_limit) {
+            self.err(
+                above.span,
+                format!("`above_max_limit` of pagination style `{}` has no `max_limit` to be above", p.name.value),
+                "add `max_limit: N` (the largest page size the server gives), or remove `above_max_limit`",
+            );
+        }
+        let Some(max) = &p.max_limit else {
+            return;
+        };
+        if p.style.value != PageStyleKind::PageNumber && !takes_limit {
+            self.err(
+                max.span,
+                format!(
+                    "pagination style `{}` has no limit parameter for `max_limit` to bound",
+                    p.name.value
+                ),
+                "add `limit_param: limit` (the page-size query parameter), or remove `max_limit`",
+            );
+        }
+        if max.value < 1 {
+            self.err(
+                max.span,
+                format!("`max_limit` of pagination style `{}` is {}, but a page holds at least one item", p.name.value, max.value),
+                "write the largest page size the server gives, 1 or more",
+            );
+        } else if let Some(default) = p.default_limit.filter(|d| *d > max.value) {
+            self.err(
+                max.span,
+                format!("`max_limit` of pagination style `{}` is {}, below its `default_limit` of {default}", p.name.value, max.value),
+                "raise `max_limit` or lower `default_limit`: the server's own page size cannot exceed its largest",
+            );
         }
     }
 }

@@ -332,6 +332,9 @@ pub struct Param {
     pub rules: Rules,
     /// How a list or object is written in the query.
     pub style: Style,
+    /// The largest value passed on: a larger integer is replaced by it (a page size above the largest the server
+    /// gives, where the spec says a larger limit gets the largest).
+    pub clamp: Option<i64>,
 }
 
 impl Param {
@@ -346,6 +349,7 @@ impl Param {
             default: None,
             rules: Rules::NONE,
             style: Style::Form,
+            clamp: None,
         }
     }
 

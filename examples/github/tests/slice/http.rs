@@ -93,6 +93,29 @@ async fn issues_and_labels_come_three_pages_at_a_time_through_the_link_header() 
         .await
         .unwrap();
     assert_eq!(all.len(), 5);
+
+    // `per_page` above 100 gets 100 (`max_limit` with `above_max_limit: clamp`), as github.com answers: the
+    // generated server cuts it down before the fake's handler sees it.
+    let many: Vec<String> = (0..120).map(|n| format!("l{n}")).collect();
+    github
+        .labels()
+        .add(OWNER, REPO, 1347, AddLabels::Names(many))
+        .send()
+        .await
+        .expect("added");
+    let first = github
+        .labels()
+        .list(OWNER, REPO, 1347)
+        .per_page(500)
+        .send_with_headers()
+        .await
+        .unwrap();
+    assert_eq!(first.body.len(), 100);
+    let link = first.headers.link.expect("a second page");
+    assert!(
+        link.contains(r#"page=2"#) && link.contains(r#"rel="next""#),
+        "{link}"
+    );
 }
 
 #[tokio::test]

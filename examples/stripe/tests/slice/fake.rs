@@ -145,6 +145,15 @@ async fn customers_and_sources_come_three_pages_at_a_time_by_cursor() {
         [1, 1, 1]
     );
     assert!(!sources[2].has_more);
+
+    // A page holds at most 100 (`max_limit`): a larger limit is refused before the fake sees it, naming `limit`.
+    let (status, error) = stripe_error(stripe.customers().list().limit(101).send().await);
+    assert_eq!(
+        (status, error.param),
+        (400, Nullable::Value("limit".to_owned()))
+    );
+    let page = stripe.customers().list().limit(100).send().await.unwrap();
+    assert_eq!(page.data.len(), 5);
 }
 
 #[tokio::test]

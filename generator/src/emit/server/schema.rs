@@ -254,9 +254,15 @@ pub(super) fn param(api: &Api, p: &Param) -> TokenStream {
         quote! { &super::#name }
     };
     let rules = rules(&p.constraints, &pattern).map(|r| quote! { rules: #r, });
-    if required.is_none() && default.is_none() && rules.is_none() && style.is_none() {
+    let clamp = p.clamp.map(|max| quote! { clamp: Some(#max), });
+    if required.is_none()
+        && default.is_none()
+        && rules.is_none()
+        && style.is_none()
+        && clamp.is_none()
+    {
         base
     } else {
-        quote! { Param { #required #default #rules #style ..#base } }
+        quote! { Param { #required #default #rules #style #clamp ..#base } }
     }
 }

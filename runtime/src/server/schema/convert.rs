@@ -398,6 +398,12 @@ fn param_value(
     match value {
         Some(mut value) => {
             walker.check(&mut value, &param.ty, &param.rules)?;
+            if let Some(max) = param
+                .clamp
+                .filter(|max| value.as_i64().is_some_and(|n| n > *max))
+            {
+                value = Value::from(max);
+            }
             Ok(Some(value))
         }
         None => match param.default {

@@ -55,6 +55,9 @@ pub(super) fn params(schema: &Schema, params: &[Param]) -> Result<(), Vec<String
         verifier.ty(&param.ty, &at, 0);
         verifier.rules(&param.rules, &param.ty, &at);
         verifier.default(param.default, false, &param.ty, &param.rules, &at);
+        if param.clamp.is_some() && !matches!(param.ty, Type::Integer) {
+            verifier.problem(&at, "is clamped, but is not an integer");
+        }
         let object = verifier.is_object(&param.ty);
         let list = matches!(param.ty, Type::List(_));
         match param.location {

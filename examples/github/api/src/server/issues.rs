@@ -141,7 +141,7 @@ pub trait IssuesApi: Authenticate {
 #[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct IssuesListQuery {
-    /// Number of results to return per page (the server's default is 30).
+    /// Number of results to return per page (the server's default is 30). At most 100: a larger limit gets 100.
     #[serde(default)]
     pub per_page: Option<i64>,
     /// The page to start from (later pages follow the `Link` header).
@@ -275,7 +275,11 @@ pub(super) static LIST: Operation = Operation::new(
     .path(&[Param::path("owner", Type::String), Param::path("repo", Type::String)])
     .query(
         &[
-            Param::query("per_page", Type::Integer),
+            Param {
+                clamp: Some(100i64),
+                ..Param::query("per_page", Type::Integer)
+            },
+
             Param::query("page", Type::Integer),
             Param::query("milestone", Type::String),
             Param {

@@ -190,7 +190,7 @@ static LIST: runtime::Operation = runtime::Operation::new(
 pub struct FilesListRequest(runtime::Request<ApiErrorBody>);
 
 impl FilesListRequest {
-    /// Number of results to return per page (the server's default is 10000). (Query parameter `limit`, optional.)
+    /// Number of results to return per page (the server's default is 10000). At most 10000: a larger limit is refused. (Query parameter `limit`, optional.)
     pub fn limit(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("limit", value.to_string()))

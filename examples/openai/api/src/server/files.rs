@@ -89,7 +89,7 @@ pub trait FilesApi: Authenticate {
 #[derive(Debug, Clone, PartialEq, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct FilesListQuery {
-    /// Number of results to return per page (the server's default is 10000).
+    /// Number of results to return per page (the server's default is 10000). At most 10000: a larger limit is refused.
     #[serde(default)]
     pub limit: Option<i64>,
     /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
@@ -163,7 +163,14 @@ pub(super) static LIST: Operation = Operation::new(
     )
     .query(
         &[
-            Param::query("limit", Type::Integer),
+            Param {
+                rules: Rules {
+                    maximum: Some(10000.0),
+                    ..Rules::NONE
+                },
+                ..Param::query("limit", Type::Integer)
+            },
+
             Param::query("after", Type::String),
             Param::query("purpose", Type::String),
             Param {

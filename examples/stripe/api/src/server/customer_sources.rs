@@ -76,7 +76,7 @@ pub trait CustomerSourcesApi: Authenticate {
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct CustomerSourcesListQuery {
-    /// Number of results to return per page (the server's default is 10).
+    /// Number of results to return per page (the server's default is 10). At most 100: a larger limit is refused.
     #[serde(default)]
     pub limit: Option<i64>,
     /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
@@ -154,7 +154,14 @@ pub(super) static LIST: Operation = Operation::new(
     )
     .query(
         &[
-            Param::query("limit", Type::Integer),
+            Param {
+                rules: Rules {
+                    maximum: Some(100.0),
+                    ..Rules::NONE
+                },
+                ..Param::query("limit", Type::Integer)
+            },
+
             Param::query("starting_after", Type::String),
             Param::query("object", Type::String),
             Param::query("ending_before", Type::String),

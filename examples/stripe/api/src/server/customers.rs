@@ -97,7 +97,7 @@ pub trait CustomersApi: Authenticate {
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct CustomersListQuery {
-    /// Number of results to return per page (the server's default is 10).
+    /// Number of results to return per page (the server's default is 10). At most 100: a larger limit is refused.
     #[serde(default)]
     pub limit: Option<i64>,
     /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
@@ -173,7 +173,14 @@ pub(super) static LIST: Operation = Operation::new(
     .schemes(&[super::SCHEMES[0], super::SCHEMES[1]])
     .query(
         &[
-            Param::query("limit", Type::Integer),
+            Param {
+                rules: Rules {
+                    maximum: Some(100.0),
+                    ..Rules::NONE
+                },
+                ..Param::query("limit", Type::Integer)
+            },
+
             Param::query("starting_after", Type::String),
             Param {
                 style: Style::DeepObject,

@@ -619,3 +619,28 @@ fn a_broken_default_is_a_schema_fault() {
     assert!(fault.is_schema_fault(), "{fault:?}");
     assert_eq!(fault.attr, ["x"]);
 }
+
+#[test]
+fn a_clamped_limit_above_its_largest_is_the_largest() {
+    static PARAMS: [Param; 1] = [Param {
+        clamp: Some(100),
+        rules: Rules {
+            minimum: Some(1.0),
+            ..Rules::NONE
+        },
+        ..Param::query("per_page", Type::Integer)
+    }];
+    assert_eq!(query(&PARAMS, "per_page=500"), Ok(json!({"per_page": 100})));
+    assert_eq!(query(&PARAMS, "per_page=100"), Ok(json!({"per_page": 100})));
+    assert_eq!(query(&PARAMS, "per_page=7"), Ok(json!({"per_page": 7})));
+    assert_eq!(query(&PARAMS, ""), Ok(json!({})));
+    // The value's own checks come first: a clamp does not make a bad value good.
+    assert_eq!(
+        query(&PARAMS, "per_page=0").map_err(|e| e.code),
+        Err("min_value")
+    );
+    assert_eq!(
+        query(&PARAMS, "per_page=lots").map_err(|e| e.code),
+        Err("invalid")
+    );
+}

@@ -156,10 +156,14 @@ fn a_union_that_contains_itself_stops_the_walk() {
 
 #[test]
 fn parameter_faults() {
-    static PARAMS: [Param; 7] = [
+    static PARAMS: [Param; 8] = [
         Param {
             required: false,
             ..Param::path("id", Type::Integer)
+        },
+        Param {
+            clamp: Some(100),
+            ..Param::query("cursor", Type::String)
         },
         Param::header("X-Label", Type::Named(LABEL)),
         Param::header("x-label", Type::String),
@@ -195,13 +199,14 @@ fn parameter_faults() {
         "parameter `search`: has the deepObject style",
         "parameter `limit`: has a default its own check refuses",
         "parameter `X-Tags`: has a style, which only query parameters take",
+        "parameter `cursor`: is clamped, but is not an integer",
     ] {
         assert!(
             problems.iter().any(|problem| problem.contains(needle)),
             "{needle} not in {problems:#?}"
         );
     }
-    assert_eq!(problems.len(), 7, "{problems:#?}");
+    assert_eq!(problems.len(), 8, "{problems:#?}");
 }
 
 #[test]

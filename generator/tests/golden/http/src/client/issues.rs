@@ -71,7 +71,7 @@ static LIST: runtime::Operation = runtime::Operation::new(
 pub struct IssuesListRequest(runtime::Request<ApiErrorBody>);
 
 impl IssuesListRequest {
-    /// Number of results to return per page (the server's default is 30). (Query parameter `per_page`, optional.)
+    /// Number of results to return per page (the server's default is 30). At most 100: a larger limit gets 100. (Query parameter `per_page`, optional.)
     pub fn per_page(self, value: impl Into<i64>) -> Self {
         let value: i64 = value.into();
         Self(self.0.query("per_page", value.to_string()))

@@ -89,7 +89,7 @@ pub trait CustomersApi: Authenticate {
 #[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 pub struct CustomersListQuery {
-    /// Number of results to return per page (the server's default is 10).
+    /// Number of results to return per page (the server's default is 10). At most 100: a larger limit is refused.
     #[serde(default)]
     pub limit: Option<i64>,
     /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
@@ -165,7 +165,14 @@ pub(super) static LIST: Operation = Operation::new(
     .schemes(&[super::SCHEMES[1], super::SCHEMES[0]])
     .query(
         &[
-            Param::query("limit", Type::Integer),
+            Param {
+                rules: Rules {
+                    maximum: Some(100.0),
+                    ..Rules::NONE
+                },
+                ..Param::query("limit", Type::Integer)
+            },
+
             Param::query("starting_after", Type::String),
             Param::query("email", Type::String),
             Param {
