@@ -71,6 +71,7 @@ fn every_pair_gives_its_report() {
 /// Pairs whose name says the change in the spec's words rather than the rule's.
 const KNOWN_NAMES: &[(&str, &str)] = &[
     ("page-max-limit-lowered", "request-constraint-tightened"),
+    ("model-replaced-by-an-earlier-model", "type-replaced"),
     ("field-removed", "response-field-removed"),
     ("field-removed-strict-model", "request-field-removed"),
     ("required-field-added", "request-field-added"),

@@ -2605,9 +2605,21 @@ impl Cx<'_> {
         let mut matched_new = HashSet::new();
         for &a in &old_models {
             let ta = self.old.ty(a);
-            let found = new_models.iter().copied().find(|&b| {
-                self.same_model(Some(a), Some(b)) || self.paired_models.contains(&(a, b))
-            });
+            // The same model (by name, or declared renamed), or else a model that took its place somewhere and is
+            // new: a model that one position swapped for another one both specs have is not a rename of it.
+            let found = new_models
+                .iter()
+                .copied()
+                .find(|&b| self.same_model(Some(a), Some(b)))
+                .or_else(|| {
+                    new_models.iter().copied().find(|&b| {
+                        self.paired_models.contains(&(a, b))
+                            && !matched_new.contains(&b)
+                            && !old_models
+                                .iter()
+                                .any(|&o| self.same_model(Some(o), Some(b)))
+                    })
+                });
             match found {
                 Some(b) => {
                     matched_new.insert(b);
