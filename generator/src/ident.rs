@@ -55,6 +55,59 @@ pub fn type_name(wire: &str) -> String {
     type_name_of(&[wire])
 }
 
+/// The types and traits of Rust's prelude, and the names the generated models module imports: a model named like
+/// one would hide it from the generated code (`struct Option` makes every `Option<T>` in the module an error).
+const PRELUDE_TYPES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Deserialize",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "Nullable",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Serialize",
+    "Sized",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// A model's type name: as [`type_name`], and a name of Rust's prelude (or one the models module imports) gets a
+/// trailing `_`, as the keywords that cannot be raw do: `Option` → `Option_`, `Result` → `Result_`.
+pub fn model_name(wire: &str) -> String {
+    let name = type_name(wire);
+    if PRELUDE_TYPES.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// A type name made of several parts, escaped once as a whole: `["Self", "Create"]` → `SelfCreate` (not
 /// `Self_Create`, which is not UpperCamelCase), `["type", "match"]` → `TypeMatch`.
 pub fn type_name_of(parts: &[&str]) -> String {

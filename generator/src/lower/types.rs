@@ -81,7 +81,7 @@ impl<'s> Lower<'s> {
         extends: &[spec::Name],
         role: Role,
     ) -> Result<ir::TypeDef, Error> {
-        let base = ident::type_name(&m.name.value);
+        let base = ident::model_name(&m.name.value);
         let (rust_name, doc, origin) = match role {
             Role::Create => (
                 ident::type_name_of(&[&m.name.value, "Create"]),
@@ -339,7 +339,7 @@ impl<'s> Lower<'s> {
             })
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(ir::TypeDef {
-            rust_name: ident::type_name(&m.name.value),
+            rust_name: ident::model_name(&m.name.value),
             wire_name: m.name.value.clone(),
             doc: doc_or(&m.description, || format!("The `{}` union.", m.name.value)),
             span: m.name.span,
@@ -538,7 +538,7 @@ fn enum_def(m: &spec::Model, values: &[spec::EnumValue], open: bool) -> ir::Type
         _ => ir::EnumKind::String,
     };
     ir::TypeDef {
-        rust_name: ident::type_name(&m.name.value),
+        rust_name: ident::model_name(&m.name.value),
         wire_name: m.name.value.clone(),
         doc: doc_or(&m.description, || format!("The `{}` enum.", m.name.value)),
         span: m.name.span,

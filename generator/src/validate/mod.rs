@@ -68,7 +68,7 @@ impl<'s> Validator<'s> {
     fn model_names_unique(&mut self) {
         let mut seen: HashMap<String, &Model> = HashMap::new();
         for m in &self.spec.models {
-            let rust = crate::ident::type_name(&m.name.value);
+            let rust = crate::ident::model_name(&m.name.value);
             match seen.get(&rust) {
                 Some(first) => {
                     let (msg, hint) = match (&m.inline, &first.inline) {

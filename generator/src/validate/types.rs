@@ -961,7 +961,7 @@ impl Validator<'_> {
             .spec
             .models
             .iter()
-            .map(|m| (ident::type_name(&m.name.value), m))
+            .map(|m| (ident::model_name(&m.name.value), m))
             .collect();
         for (name, span) in derived {
             if let Some(m) = by_rust_name.get(&name) {

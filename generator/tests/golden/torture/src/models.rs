@@ -7,6 +7,209 @@ use super::rt::serde::{Deserialize, Serialize};
 
 pub use super::rt::Nullable;
 
+/// Models named like Rust's prelude types and the models module's imports get a trailing `_`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct Option_ {
+    /// The `result` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub result: Option<Result_>,
+    /// The `strings` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub strings: Option<Vec<String_>>,
+    /// The `kind` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub kind: Option<Vec_>,
+    /// The `boxed` field.
+    ///
+    /// May be absent or null.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub boxed: super::rt::Nullable<Box_>,
+    /// The `default` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub default: Option<Default_>,
+    /// The `serialize` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub serialize: Option<Serialize_>,
+}
+
+/// A model named Result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct Result_ {
+    /// The `ok` field.
+    pub ok: bool,
+}
+
+/// A model named String.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct String_ {
+    /// The `value` field.
+    pub value: String,
+}
+
+/// An enum named Vec.
+///
+/// Values: `Vec`, `Option`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Vec_ {
+    /// The value `Vec`.
+    Vec,
+    /// The value `Option`.
+    Option,
+}
+
+impl Vec_ {
+    /// Every known value of [`Vec_`] with its wire value, in spec order.
+    pub const ALL: &'static [(Vec_, &'static str)] = &[
+        (Vec_::Vec, "Vec"),
+        (Vec_::Option, "Option"),
+    ];
+
+    /// The value as sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        super::rt::enums::wire_name(self, Self::ALL)
+    }
+}
+
+impl std::str::FromStr for Vec_ {
+    type Err = String;
+
+    #[inline]
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        super::rt::enums::parse(value, Self::ALL, "Vec")
+    }
+}
+
+impl std::fmt::Display for Vec_ {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Vec_ {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Vec_ {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::rt::enums::deserialize(deserializer, Self::ALL, "Vec")
+    }
+}
+
+/// A union named Box.
+///
+/// Untagged: a value is the first variant it fits, in this order.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Box_ {
+    /// A value of the `Integer` variant.
+    Integer(i64),
+    /// A value of the `String` variant.
+    String(String_),
+}
+
+impl Serialize for Box_ {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Box_::Integer(value) => value.serialize(serializer),
+            Box_::String(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Box_ {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = super::rt::serde_json::Value::deserialize(deserializer)?;
+        let mut tried = super::rt::unions::Tried::new("Box");
+        if let Some(v) = tried.attempt(&value, "Integer") {
+            return Ok(Box_::Integer(v));
+        }
+        if let Some(v) = tried.attempt(&value, "String") {
+            return Ok(Box_::String(v));
+        }
+        Err(tried.error())
+    }
+}
+
+/// A model named Default, whose fields all have defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct Default_ {
+    /// The `level` field.
+    ///
+    /// Default: `1` (when absent).
+    #[serde(default = "Default_::default_level")]
+    pub level: i64,
+}
+
+impl Default_ {
+    /// The spec's default of `level`: `1`.
+    fn default_level() -> i64 {
+        super::rt::defaults::from_json("1")
+    }
+}
+
+/// A model named Serialize.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "super::rt::serde")]
+pub struct Serialize_ {
+    /// The `format` field.
+    ///
+    /// May be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::rt::nullable::deserialize_some"
+    )]
+    pub format: Option<String>,
+}
+
 /// An error named like a prelude trait; doc with `*/` and "quotes".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]

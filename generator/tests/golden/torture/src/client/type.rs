@@ -55,6 +55,34 @@ impl TypeClient<'_> {
         )
     }
 
+    /// An operation whose body and answers are models named like prelude types.
+    ///
+    /// `PUT /type/option` (operation `type_Option`). Scopes: `type:write`. Idempotent: retried as the retry policy allows.
+    ///
+    /// # Answers
+    ///
+    /// - `200` → returns [`TypeOptionResponse::Ok`] with [`Option_`](super::super::models::Option_)
+    /// - `409` → returns [`TypeOptionResponse::Conflict`] with [`Result_`](super::super::models::Result_): A conflict, answered with a `Result`.
+    /// - any other status → an [`Error::Api`](super::runtime::Error::Api)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &torture_test::client::Client, result: torture_test::models::Result_) -> Result<(), torture_test::client::Error> {
+    /// let answer = client
+    ///     .r#type()
+    ///     .option()
+    ///     .result(result)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn option(&self) -> TypeOptionRequest {
+        TypeOptionRequest(self.client.request(&OPTION, vec![]))
+    }
+
     /// An operation named `Self`.
     ///
     /// `POST /type/` (operation `type_Self`). Scopes: `type:write`. Not idempotent: retried only if nothing was sent, unless the retry policy says otherwise.
@@ -175,6 +203,148 @@ impl TypeMatchRequest {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<models::Self_, Error> {
         self.0.send().await?.success_json()
+    }
+}
+
+/// How the runtime sends `type_Option`.
+static OPTION: runtime::Operation = runtime::Operation::new(
+        "type.option",
+        runtime::HttpMethod::Put,
+        "/type/option",
+    )
+    .json_body(&[]);
+
+/// A request of [`TypeClient::option`]: An operation whose body and answers are models named like prelude types.
+///
+/// Set optional values with its methods, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct TypeOptionRequest(runtime::Request<ApiErrorBody>);
+
+impl TypeOptionRequest {
+    /// The `kind` query parameter. (Query parameter `kind`, optional.)
+    pub fn kind(self, value: impl Into<models::Vec_>) -> Self {
+        let value: models::Vec_ = value.into();
+        Self(self.0.query("kind", value.to_string()))
+    }
+
+    /// Sets or clears the `kind` query parameter.
+    #[inline]
+    pub fn set_kind(self, value: Option<models::Vec_>) -> Self {
+        Self(self.0.query_opt("kind", value.map(|value| value.to_string())))
+    }
+
+    /// The `result` field. (Body field `result`, optional.)
+    pub fn result(self, value: impl Into<models::Result_>) -> Self {
+        Self(self.0.field::<models::Result_>("result", value.into()))
+    }
+
+    /// Sets the body field `result` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_result(self, value: Option<models::Result_>) -> Self {
+        Self(self.0.field_opt("result", value))
+    }
+
+    /// The `strings` field. (Body field `strings`, optional.)
+    pub fn strings(self, value: impl Into<Vec<models::String_>>) -> Self {
+        Self(self.0.field::<Vec<models::String_>>("strings", value.into()))
+    }
+
+    /// Sets the body field `strings` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_strings(self, value: Option<Vec<models::String_>>) -> Self {
+        Self(self.0.field_opt("strings", value))
+    }
+
+    /// The `kind` field. (Body field `kind`, optional.)
+    pub fn kind_field(self, value: impl Into<models::Vec_>) -> Self {
+        Self(self.0.field::<models::Vec_>("kind", value.into()))
+    }
+
+    /// Sets the body field `kind` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_kind_field(self, value: Option<models::Vec_>) -> Self {
+        Self(self.0.field_opt("kind", value))
+    }
+
+    /// The `boxed` field. (Body field `boxed`, optional, may be null.)
+    pub fn boxed(self, value: impl Into<models::Box_>) -> Self {
+        Self(self.0.field::<models::Box_>("boxed", value.into()))
+    }
+
+    /// Sets the body field `boxed` from its stored form: `Nullable::Absent` leaves it out, `Nullable::Null` (or `None`) sends null, a value (or `Some`) sends it.
+    #[inline]
+    pub fn set_boxed(self, value: impl Into<runtime::Nullable<models::Box_>>) -> Self {
+        Self(self.0.field_nullable("boxed", value.into()))
+    }
+
+    /// Sends the body field `boxed` as `null` (clears it).
+    pub fn boxed_null(self) -> Self {
+        Self(self.0.null("boxed"))
+    }
+
+    /// The `default` field. (Body field `default`, optional.)
+    pub fn default(self, value: impl Into<models::Default_>) -> Self {
+        Self(self.0.field::<models::Default_>("default", value.into()))
+    }
+
+    /// Sets the body field `default` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_default(self, value: Option<models::Default_>) -> Self {
+        Self(self.0.field_opt("default", value))
+    }
+
+    /// The `serialize` field. (Body field `serialize`, optional.)
+    pub fn serialize(self, value: impl Into<models::Serialize_>) -> Self {
+        Self(self.0.field::<models::Serialize_>("serialize", value.into()))
+    }
+
+    /// Sets the body field `serialize` from its stored form (`None`: not sent).
+    #[inline]
+    pub fn set_serialize(self, value: Option<models::Serialize_>) -> Self {
+        Self(self.0.field_opt("serialize", value))
+    }
+
+    /// Sets every body field from a whole [`Option_`](super::super::models::Option_), replacing what was set before.
+    #[inline]
+    pub fn body(self, body: models::Option_) -> Self {
+        Self(self.0.body_fields(&body))
+    }
+
+    /// Overrides the client's settings for this request only (timeout, retry policy, extra headers).
+    pub fn with_options(self, options: runtime::RequestOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<TypeOptionResponse, Error> {
+        let raw = self.0.send().await?;
+        let status = raw.status().as_u16();
+        match status {
+            200 => raw.json().map(TypeOptionResponse::Ok),
+            409 => raw.json().map(TypeOptionResponse::Conflict),
+            _ => Err(raw.into_error()),
+        }
+    }
+}
+
+/// The documented answers of `option` (`PUT /type/option`), one variant per status.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum TypeOptionResponse {
+    /// `200`:
+    Ok(models::Option_),
+    /// `409`: A conflict, answered with a `Result`.
+    Conflict(models::Result_),
+}
+
+impl TypeOptionResponse {
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        match self {
+            TypeOptionResponse::Ok(_) => 200,
+            TypeOptionResponse::Conflict(_) => 409,
+        }
     }
 }
 

@@ -78,6 +78,9 @@ where
         );
     #[cfg(feature = "type")]
     let routes = routes
+        .route("/type/option", super::rt::axum::routing::put(r#type::type_option::<T>));
+    #[cfg(feature = "type")]
+    let routes = routes
         .route("/type/", super::rt::axum::routing::post(r#type::type_self::<T>));
     #[cfg(feature = "type")]
     let routes = routes
@@ -125,6 +128,67 @@ pub fn scope_rules() -> ScopeRules {
 static SCHEMA: Schema = Schema {
     types: &[
         TypeDef::Struct(Struct {
+            name: "Option_",
+            reject_unknown: false,
+            fields: &[
+                Field::optional("result", Type::Named(1)),
+                Field::optional("strings", Type::List(&Type::Named(2))),
+                Field::optional("kind", Type::Named(3)),
+                Field {
+                    nullable: true,
+                    ..Field::optional("boxed", Type::Named(4))
+                },
+                Field::optional("default", Type::Named(5)),
+                Field::optional("serialize", Type::Named(6)),
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "Result_",
+            reject_unknown: false,
+            fields: &[Field::required("ok", Type::Boolean)],
+        }),
+        TypeDef::Struct(Struct {
+            name: "String_",
+            reject_unknown: false,
+            fields: &[Field::required("value", Type::String)],
+        }),
+        TypeDef::Enum(Enum {
+            name: "Vec_",
+            values: &[Literal::Str("Vec"), Literal::Str("Option")],
+        }),
+        TypeDef::Union(Union {
+            name: "Box_",
+            tag: None,
+            variants: &[
+                Variant {
+                    name: "Integer",
+                    tag: None,
+                    ty: Type::Integer,
+                },
+                Variant {
+                    name: "String",
+                    tag: None,
+                    ty: Type::Named(2),
+                },
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "Default_",
+            reject_unknown: false,
+            fields: &[
+                Field {
+                    required: false,
+                    default: Some("1"),
+                    ..Field::required("level", Type::Integer)
+                },
+            ],
+        }),
+        TypeDef::Struct(Struct {
+            name: "Serialize_",
+            reject_unknown: false,
+            fields: &[Field::optional("format", Type::String)],
+        }),
+        TypeDef::Struct(Struct {
             name: "SelfCreate",
             reject_unknown: false,
             fields: &[
@@ -148,7 +212,7 @@ static SCHEMA: Schema = Schema {
                 Field::optional("", Type::String),
                 Field::optional("very_long", Type::String),
                 Field::optional("doc_torture", Type::String),
-                Field::optional("kind", Type::Named(2)),
+                Field::optional("kind", Type::Named(9)),
                 Field::optional("color", Type::String),
             ],
         }),
@@ -176,7 +240,7 @@ static SCHEMA: Schema = Schema {
                 Field::optional("", Type::String),
                 Field::optional("very_long", Type::String),
                 Field::optional("doc_torture", Type::String),
-                Field::optional("kind", Type::Named(2)),
+                Field::optional("kind", Type::Named(9)),
                 Field::optional("color", Type::String),
             ],
         }),
@@ -215,6 +279,10 @@ mod tests {
         {
             assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.path), Ok(()));
             assert_eq!(super::SCHEMA.verify_params(super::r#type::MATCH.query), Ok(()));
+        }
+        #[cfg(feature = "type")]
+        {
+            assert_eq!(super::SCHEMA.verify_params(super::r#type::OPTION.query), Ok(()));
         }
         #[cfg(feature = "type")]
         {

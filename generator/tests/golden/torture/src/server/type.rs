@@ -36,6 +36,16 @@ pub trait TypeApi: Authenticate {
         query: TypeMatchQuery,
     ) -> impl std::future::Future<Output = Result<TypeMatchResponse, ApiError>> + Send;
 
+    /// An operation whose body and answers are models named like prelude types.
+    ///
+    /// `PUT /type/option`; the router has checked the scopes `type:write` before calling it.
+    fn option(
+        &self,
+        ctx: RequestContext<Self::Caller>,
+        query: TypeOptionQuery,
+        body: models::Option_,
+    ) -> impl std::future::Future<Output = Result<TypeOptionResponse, ApiError>> + Send;
+
     /// An operation named `Self`.
     ///
     /// `POST /type/`; the router has checked the scopes `type:write` before calling it.
@@ -106,7 +116,7 @@ pub(super) static MATCH: Operation = Operation::new(
     .query(
         &[
             Param::query("async", Type::Integer),
-            Param::query("kind", Type::Named(2)),
+            Param::query("kind", Type::Named(9)),
             Param::query("with-dash", Type::String),
         ],
     );
@@ -125,6 +135,62 @@ pub(super) async fn type_match<T: TypeApi>(
                     input.path("self")?,
                     input.path("crate")?,
                     input.query()?,
+                )
+                .await
+        });
+    Ok(answer.await)
+}
+
+/// The query parameters of `type_Option` (`PUT /type/option`).
+#[derive(Debug, Clone, PartialEq, Default, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct TypeOptionQuery {
+    /// The `kind` query parameter.
+    #[serde(default)]
+    pub kind: Option<models::Vec_>,
+}
+
+/// The answers of `type_Option` (`PUT /type/option`): one variant per documented status.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum TypeOptionResponse {
+    /// `200`.
+    Ok(models::Option_),
+    /// `409`: A conflict, answered with a `Result`.
+    Conflict(models::Result_),
+}
+
+impl IntoResponse for TypeOptionResponse {
+    #[inline]
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::json(200, &body),
+            Self::Conflict(body) => runtime::json(409, &body),
+        }
+    }
+}
+
+/// What the router checks before `type_Option` runs.
+pub(super) static OPTION: Operation = Operation::new(
+        "type_Option",
+        Security::required(&["type:write"]),
+    )
+    .query(&[Param::query("kind", Type::Named(3))])
+    .json_body(Type::Named(0));
+
+pub(super) async fn type_option<T: TypeApi>(
+    State(state): State<runtime::Shared<T>>,
+    request: Request,
+) -> Result<Response, Response> {
+    let call = state.prepare(request, &OPTION).await?;
+    let answer = state
+        .respond(async {
+            let (ctx, mut input) = call.required()?;
+            <T as TypeApi>::option(
+                    state.implementation(),
+                    ctx,
+                    input.query()?,
+                    input.body()?,
                 )
                 .await
         });
@@ -156,7 +222,7 @@ pub(super) static SELF: Operation = Operation::new(
         "type_Self",
         Security::required(&["type:write"]),
     )
-    .json_body(Type::Named(0));
+    .json_body(Type::Named(7));
 
 pub(super) async fn type_self<T: TypeApi>(
     State(state): State<runtime::Shared<T>>,
@@ -197,7 +263,7 @@ pub(super) static OP_1ST: Operation = Operation::new(
         Security::required(&["type:write"]),
     )
     .path(&[Param::path("self", Type::String)])
-    .json_body(Type::Named(1));
+    .json_body(Type::Named(8));
 
 pub(super) async fn type1st<T: TypeApi>(
     State(state): State<runtime::Shared<T>>,
