@@ -147,6 +147,22 @@ pub fn value_name(wire: &str) -> String {
     finish(snake, "empty")
 }
 
+/// The names a resource's module cannot take in the generated `client` and `server` modules: their own file
+/// (`mod.rs`), the names they import (`models`, `rt`, `runtime`), and their own names (a module inside one of its
+/// own name reads as a mistake, and clippy says so).
+const MODULE_NAMES_TAKEN: &[&str] = &["mod", "models", "rt", "runtime", "client", "server"];
+
+/// A resource's module name (and file stem): as [`value_name`], and a name the client and server modules already
+/// use gets a trailing `_` (`runtime` → `runtime_`, `mod` → `mod_`).
+pub fn module_name(wire: &str) -> String {
+    let name = value_name(wire);
+    if MODULE_NAMES_TAKEN.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// True if the name must be written as a raw identifier (`r#type`).
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name) && !NOT_RAW.contains(&name)

@@ -21,18 +21,33 @@
 //! # }
 //! ```
 #[cfg(feature = "external-data-sources")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod external_data_sources;
 
 #[cfg(feature = "external-data-sources")]
 pub use external_data_sources::*;
 
 #[cfg(feature = "insight-variables")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod insight_variables;
 
 #[cfg(feature = "insight-variables")]
 pub use insight_variables::*;
 
 #[cfg(feature = "warehouse-saved-queries")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod warehouse_saved_queries;
 
 #[cfg(feature = "warehouse-saved-queries")]

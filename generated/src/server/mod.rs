@@ -10,6 +10,11 @@
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
 #[cfg(feature = "external-data-sources")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod external_data_sources;
 
 #[cfg(feature = "external-data-sources")]
@@ -21,6 +26,11 @@ pub trait ExternalDataSourcesApi {}
 #[cfg(not(feature = "external-data-sources"))]
 impl<T> ExternalDataSourcesApi for T {}
 #[cfg(feature = "insight-variables")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod insight_variables;
 
 #[cfg(feature = "insight-variables")]
@@ -32,6 +42,11 @@ pub trait InsightVariablesApi {}
 #[cfg(not(feature = "insight-variables"))]
 impl<T> InsightVariablesApi for T {}
 #[cfg(feature = "warehouse-saved-queries")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod warehouse_saved_queries;
 
 #[cfg(feature = "warehouse-saved-queries")]

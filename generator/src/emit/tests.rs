@@ -725,6 +725,11 @@ fn server_module_holds_the_router_and_the_schema() {
             //!
             //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
             #[cfg(feature = "tags")]
+            #[allow(
+                clippy::new_ret_no_self,
+                clippy::should_implement_trait,
+                clippy::wrong_self_convention
+            )]
             mod tags;
 
             #[cfg(feature = "tags")]
@@ -1332,6 +1337,11 @@ fn an_api_without_auth_has_a_client_taking_a_base_url_only() {
             //! # }
             //! ```
             #[cfg(feature = "tags")]
+            #[allow(
+                clippy::new_ret_no_self,
+                clippy::should_implement_trait,
+                clippy::wrong_self_convention
+            )]
             mod tags;
 
             #[cfg(feature = "tags")]

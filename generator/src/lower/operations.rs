@@ -28,9 +28,10 @@ impl Lower<'_> {
             .map(|op| self.operation(r, op, types, errors, pagination))
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(ir::Resource {
-            rust_name: ident::value_name(&r.name.value),
-            client_type: format!("{type_name}Client"),
-            server_trait: format!("{type_name}Api"),
+            rust_name: ident::module_name(&r.name.value),
+            // Escaped as a whole (`self` gives `SelfClient`, not `Self_Client`).
+            client_type: ident::type_name_of(&[&r.name.value, "Client"]),
+            server_trait: ident::type_name_of(&[&r.name.value, "Api"]),
             type_name,
             wire_name: r.name.value.clone(),
             doc: prose(&r.description),

@@ -43,8 +43,11 @@ fn module(api: &Api, opts: &Options) -> TokenStream {
     let mods = api.resources.iter().map(|r| {
         let name = ident(&r.rust_name);
         let gate = feature_gate(opts, &r.feature);
+        // Operation, field and parameter names come from the spec: `new`, `clone` or `from_date` are fine names
+        // for a call or a setter, whatever clippy expects of methods so named.
         quote! {
             #gate
+            #[allow(clippy::new_ret_no_self, clippy::should_implement_trait, clippy::wrong_self_convention)]
             mod #name;
             #gate
             pub use #name::*;

@@ -21,12 +21,22 @@
 //! # }
 //! ```
 #[cfg(feature = "issues")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod issues;
 
 #[cfg(feature = "issues")]
 pub use issues::*;
 
 #[cfg(feature = "labels")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod labels;
 
 #[cfg(feature = "labels")]

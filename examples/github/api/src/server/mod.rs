@@ -10,6 +10,11 @@
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
 #[cfg(feature = "issues")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod issues;
 
 #[cfg(feature = "issues")]
@@ -21,6 +26,11 @@ pub trait IssuesApi {}
 #[cfg(not(feature = "issues"))]
 impl<T> IssuesApi for T {}
 #[cfg(feature = "labels")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod labels;
 
 #[cfg(feature = "labels")]

@@ -21,24 +21,44 @@
 //! # }
 //! ```
 #[cfg(feature = "chat")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod chat;
 
 #[cfg(feature = "chat")]
 pub use chat::*;
 
 #[cfg(feature = "audio")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod audio;
 
 #[cfg(feature = "audio")]
 pub use audio::*;
 
 #[cfg(feature = "embeddings")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod embeddings;
 
 #[cfg(feature = "embeddings")]
 pub use embeddings::*;
 
 #[cfg(feature = "files")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod files;
 
 #[cfg(feature = "files")]

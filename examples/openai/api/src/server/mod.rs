@@ -10,6 +10,11 @@
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
 #[cfg(feature = "chat")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod chat;
 
 #[cfg(feature = "chat")]
@@ -21,6 +26,11 @@ pub trait ChatApi {}
 #[cfg(not(feature = "chat"))]
 impl<T> ChatApi for T {}
 #[cfg(feature = "audio")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod audio;
 
 #[cfg(feature = "audio")]
@@ -32,6 +42,11 @@ pub trait AudioApi {}
 #[cfg(not(feature = "audio"))]
 impl<T> AudioApi for T {}
 #[cfg(feature = "embeddings")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod embeddings;
 
 #[cfg(feature = "embeddings")]
@@ -43,6 +58,11 @@ pub trait EmbeddingsApi {}
 #[cfg(not(feature = "embeddings"))]
 impl<T> EmbeddingsApi for T {}
 #[cfg(feature = "files")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod files;
 
 #[cfg(feature = "files")]

@@ -21,12 +21,22 @@
 //! # }
 //! ```
 #[cfg(feature = "customers")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod customers;
 
 #[cfg(feature = "customers")]
 pub use customers::*;
 
 #[cfg(feature = "customer-sources")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod customer_sources;
 
 #[cfg(feature = "customer-sources")]

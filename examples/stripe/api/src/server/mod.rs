@@ -10,6 +10,11 @@
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
 #[cfg(feature = "customers")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod customers;
 
 #[cfg(feature = "customers")]
@@ -21,6 +26,11 @@ pub trait CustomersApi {}
 #[cfg(not(feature = "customers"))]
 impl<T> CustomersApi for T {}
 #[cfg(feature = "customer-sources")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod customer_sources;
 
 #[cfg(feature = "customer-sources")]

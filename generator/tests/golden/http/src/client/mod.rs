@@ -21,24 +21,44 @@
 //! # }
 //! ```
 #[cfg(feature = "customers")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod customers;
 
 #[cfg(feature = "customers")]
 pub use customers::*;
 
 #[cfg(feature = "files")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod files;
 
 #[cfg(feature = "files")]
 pub use files::*;
 
 #[cfg(feature = "chat")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod chat;
 
 #[cfg(feature = "chat")]
 pub use chat::*;
 
 #[cfg(feature = "issues")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod issues;
 
 #[cfg(feature = "issues")]

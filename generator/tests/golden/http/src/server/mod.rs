@@ -10,6 +10,11 @@
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
 #[cfg(feature = "customers")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod customers;
 
 #[cfg(feature = "customers")]
@@ -21,6 +26,11 @@ pub trait CustomersApi {}
 #[cfg(not(feature = "customers"))]
 impl<T> CustomersApi for T {}
 #[cfg(feature = "files")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod files;
 
 #[cfg(feature = "files")]
@@ -32,6 +42,11 @@ pub trait FilesApi {}
 #[cfg(not(feature = "files"))]
 impl<T> FilesApi for T {}
 #[cfg(feature = "chat")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod chat;
 
 #[cfg(feature = "chat")]
@@ -43,6 +58,11 @@ pub trait ChatApi {}
 #[cfg(not(feature = "chat"))]
 impl<T> ChatApi for T {}
 #[cfg(feature = "issues")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod issues;
 
 #[cfg(feature = "issues")]

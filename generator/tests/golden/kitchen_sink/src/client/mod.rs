@@ -21,6 +21,11 @@
 //! # }
 //! ```
 #[cfg(feature = "nodes")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod nodes;
 
 #[cfg(feature = "nodes")]

@@ -19,6 +19,11 @@
 //! # }
 //! ```
 #[cfg(feature = "messages")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod messages;
 
 #[cfg(feature = "messages")]

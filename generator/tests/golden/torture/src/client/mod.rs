@@ -19,16 +19,48 @@
 //! # }
 //! ```
 #[cfg(feature = "type")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod r#type;
 
 #[cfg(feature = "type")]
 pub use r#type::*;
 
 #[cfg(feature = "async-things")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod async_things;
 
 #[cfg(feature = "async-things")]
 pub use async_things::*;
+
+#[cfg(feature = "self")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
+mod self_;
+
+#[cfg(feature = "self")]
+pub use self_::*;
+
+#[cfg(feature = "runtime")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
+mod runtime_;
+
+#[cfg(feature = "runtime")]
+pub use runtime_::*;
 
 /// The runtime this client is built on (the `apigen-runtime` crate's `client` module).
 pub use super::rt::client as runtime;
@@ -139,6 +171,22 @@ impl Client {
     #[cfg(feature = "async-things")]
     pub fn async_things(&self) -> AsyncThingsClient<'_> {
         AsyncThingsClient { client: self }
+    }
+
+    /// The `self` operations.
+    ///
+    /// A resource named `self`: its client is `SelfClient`, its trait `SelfApi`, its module `self_`.
+    #[cfg(feature = "self")]
+    pub fn self_(&self) -> SelfClient<'_> {
+        SelfClient { client: self }
+    }
+
+    /// The `runtime` operations.
+    ///
+    /// A resource named like the client's and server's `runtime` module: its module is `runtime_`.
+    #[cfg(feature = "runtime")]
+    pub fn runtime(&self) -> RuntimeClient<'_> {
+        RuntimeClient { client: self }
     }
 }
 

@@ -2,7 +2,7 @@
 
 //! Server stubs for the Torture "test" */ API (cargo feature `server`), built on axum.
 //!
-//! Implementing the API means implementing one trait per resource ([`TypeApi`], [`AsyncThingsApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
+//! Implementing the API means implementing one trait per resource ([`TypeApi`], [`AsyncThingsApi`], [`SelfApi`], [`RuntimeApi`]) on one type, plus [`Authenticate`] to map credentials to callers; [`router`] then serves every operation. Before a handler runs, the router has already:
 //!
 //! - authenticated the caller and checked the scopes the operation requires (`401`/`403` with the API's error bodies);
 //! - decoded path and query parameters and the JSON body, and checked them against the spec (`400` with the API's validation body, `attr` naming the field);
@@ -10,6 +10,11 @@
 //!
 //! Each trait method returns the operation's response enum (one variant per documented status) or an [`ApiError`] for the standard answers. Paths answer with and without their trailing slash.
 #[cfg(feature = "type")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod r#type;
 
 #[cfg(feature = "type")]
@@ -21,6 +26,11 @@ pub trait TypeApi {}
 #[cfg(not(feature = "type"))]
 impl<T> TypeApi for T {}
 #[cfg(feature = "async-things")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
 mod async_things;
 
 #[cfg(feature = "async-things")]
@@ -31,6 +41,38 @@ pub use async_things::*;
 pub trait AsyncThingsApi {}
 #[cfg(not(feature = "async-things"))]
 impl<T> AsyncThingsApi for T {}
+#[cfg(feature = "self")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
+mod self_;
+
+#[cfg(feature = "self")]
+pub use self_::*;
+
+#[cfg(not(feature = "self"))]
+/// Stands in for the `self` operations' trait, whose feature `self` is off: every type has it.
+pub trait SelfApi {}
+#[cfg(not(feature = "self"))]
+impl<T> SelfApi for T {}
+#[cfg(feature = "runtime")]
+#[allow(
+    clippy::new_ret_no_self,
+    clippy::should_implement_trait,
+    clippy::wrong_self_convention
+)]
+mod runtime_;
+
+#[cfg(feature = "runtime")]
+pub use runtime_::*;
+
+#[cfg(not(feature = "runtime"))]
+/// Stands in for the `runtime` operations' trait, whose feature `runtime` is off: every type has it.
+pub trait RuntimeApi {}
+#[cfg(not(feature = "runtime"))]
+impl<T> RuntimeApi for T {}
 /// The runtime these stubs are built on (the `apigen-runtime` crate's `server` module).
 pub use super::rt::server as runtime;
 
@@ -50,7 +92,7 @@ use runtime::schema::{
 /// answer. Serve it with `axum::serve`, or nest it in a larger router.
 pub fn router<T>(implementation: T) -> super::rt::axum::Router
 where
-    T: TypeApi + AsyncThingsApi + Send + Sync + 'static,
+    T: TypeApi + AsyncThingsApi + SelfApi + RuntimeApi + Send + Sync + 'static,
 {
     router_with(implementation, ServerOptions::default())
 }
@@ -61,7 +103,7 @@ pub fn router_with<T>(
     options: ServerOptions,
 ) -> super::rt::axum::Router
 where
-    T: TypeApi + AsyncThingsApi + Send + Sync + 'static,
+    T: TypeApi + AsyncThingsApi + SelfApi + RuntimeApi + Send + Sync + 'static,
 {
     let routes = runtime::Routes::new(
         implementation,
@@ -91,6 +133,27 @@ where
             "/async-things",
             super::rt::axum::routing::get(async_things::async_things_gen::<T>),
         );
+    #[cfg(feature = "self")]
+    let routes = routes
+        .route("/self", super::rt::axum::routing::post(self_::self_new::<T>));
+    #[cfg(feature = "self")]
+    let routes = routes
+        .route("/self/clone", super::rt::axum::routing::post(self_::self_clone::<T>));
+    #[cfg(feature = "self")]
+    let routes = routes
+        .route(
+            "/self/from-template",
+            super::rt::axum::routing::post(self_::self_from_template::<T>),
+        );
+    #[cfg(feature = "self")]
+    let routes = routes
+        .route(
+            "/self/archive",
+            super::rt::axum::routing::post(self_::self_into_archive::<T>),
+        );
+    #[cfg(feature = "runtime")]
+    let routes = routes
+        .route("/runtime", super::rt::axum::routing::get(runtime_::runtime_list::<T>));
     routes.finish()
 }
 
@@ -287,6 +350,12 @@ mod tests {
         #[cfg(feature = "type")]
         {
             assert_eq!(super::SCHEMA.verify_params(super::r#type::OP_1ST.path), Ok(()));
+        }
+        #[cfg(feature = "self")]
+        {
+            assert_eq!(
+                super::SCHEMA.verify_params(super::self_::FROM_TEMPLATE.query), Ok(())
+            );
         }
     }
 }
