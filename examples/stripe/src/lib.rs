@@ -14,11 +14,11 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use stripe_slice::models::{
-    ApiErrorType, ApiErrors, BankAccount, Card, Customer, CustomerCreateParams,
+    ApiErrorType, ApiErrors, BankAccount, Card, CreatedFilter, Customer, CustomerCreateParams,
     CustomerDefaultSource, CustomerObject, CustomerOrDeleted, CustomerUpdateParams,
     DeletedBankAccount, DeletedCard, DeletedCustomer, DeletedPaymentSource, DeletedTrue, Error,
     InvoiceSettings, ListObject, PaginatedCustomerList, PaginatedPaymentSourceList, PaymentSource,
-    PaymentSourceOrDeleted, RangeQuerySpecs, Source, TaxExempt,
+    PaymentSourceOrDeleted, Source, TaxExempt,
 };
 use stripe_slice::rt::{axum, serde_json};
 use stripe_slice::server::{self, ApiError, Authenticate, Caller, RequestContext};
@@ -76,8 +76,12 @@ struct Account {
     created_by_key: HashMap<String, Customer>,
 }
 
-/// Whether `time` lies in `range` (every bound given must hold).
-fn in_range(time: i64, range: &RangeQuerySpecs) -> bool {
+/// Whether `time` is the one asked for, or lies in the range (every bound given must hold).
+fn in_range(time: i64, filter: &CreatedFilter) -> bool {
+    let range = match filter {
+        CreatedFilter::Exactly(t) => return time == *t,
+        CreatedFilter::Range(range) => range,
+    };
     range.gt.map_or(true, |t| time > t)
         && range.gte.map_or(true, |t| time >= t)
         && range.lt.map_or(true, |t| time < t)

@@ -72,12 +72,25 @@ impl Lower<'_> {
         })
     }
 
-    /// Whether the type `id` stands for is written as a JSON object (a struct, or a union tagged by a field).
+    /// Whether the type `id` stands for is written as a JSON object (a struct, or a union tagged by a field), or
+    /// may be (an untagged union with an object among its variants: in the query, `created[gt]=5` beside
+    /// `created=5`).
     fn is_object(&self, id: ir::TypeId) -> bool {
         match self.table.slots.get(id.0) {
             Some(super::Slot::Model(m)) => match &m.kind {
                 spec::ModelKind::Struct { .. } => true,
-                spec::ModelKind::Union { tag, .. } => tag.is_some(),
+                spec::ModelKind::Union { tag: Some(_), .. } => true,
+                spec::ModelKind::Union {
+                    tag: None,
+                    variants,
+                    ..
+                } => variants.iter().any(|v| match &v.ty.value {
+                    spec::TypeExpr::Map(_) => true,
+                    spec::TypeExpr::Named(n) => self
+                        .model(n)
+                        .is_some_and(|m| matches!(m.kind, spec::ModelKind::Struct { .. })),
+                    _ => false,
+                }),
                 spec::ModelKind::Enum { .. } => false,
             },
             Some(_) => true,

@@ -175,11 +175,29 @@ impl Validator<'_> {
                             ..
                         })
                     ) => {}
+            // An untagged union of what a query parameter can be on its own, one value or one object (Stripe's
+            // `created=5` or `created[gt]=5`): the value written says which variant it is.
+            TypeExpr::Named(name) if place == Place::Query && self.query_union(name).is_some() => {
+                let unfit: Vec<String> = self
+                    .query_union(name)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|v| !self.is_query_value(&v.ty.value))
+                    .map(|v| super::shadowing::type_text(&v.ty.value))
+                    .collect();
+                for variant in unfit {
+                    self.err(
+                        span,
+                        format!("a query parameter of the union `{name}` cannot hold its variant `{variant}`"),
+                        "a union in the query has variants that are scalars, enums, struct models or `map<scalar>` (one value, or one object written as `name[key]=value`); a list is a parameter of its own",
+                    );
+                }
+            }
             _ => {
                 let allowed = match place {
                     Place::Path => "a scalar type (string, integer, number, boolean, uuid, datetime, date) or an enum",
                     Place::Header => "a scalar type, an enum, or a list of them (sent comma-separated)",
-                    _ => "a scalar type, an enum, a list of them (`style: form`, `comma` or `brackets`), or an object (a struct model or `map<scalar>`, written as `name[key]=value`)",
+                    _ => "a scalar type, an enum, a list of them (`style: form`, `comma` or `brackets`), an object (a struct model or `map<scalar>`, written as `name[key]=value`), or an untagged union of scalars and objects",
                 };
                 let found = match ty {
                     TypeExpr::Named(n) => format!("`{n}`"),
@@ -195,6 +213,31 @@ impl Validator<'_> {
                     format!("{what} takes {allowed}"),
                 );
             }
+        }
+    }
+
+    /// The variants of `name` when it is an untagged union (a query parameter may be one).
+    fn query_union(&self, name: &str) -> Option<&[UnionVariant]> {
+        match &self.models.get(name)?.kind {
+            ModelKind::Union {
+                tag: None,
+                variants,
+                ..
+            } => Some(variants),
+            _ => None,
+        }
+    }
+
+    /// Whether a variant of a union in the query can be written there alone: a scalar, an enum, a struct model or
+    /// a map of scalars.
+    fn is_query_value(&self, ty: &TypeExpr) -> bool {
+        match ty {
+            TypeExpr::Map(inner) => self.is_scalar(inner),
+            TypeExpr::Named(n) => matches!(
+                self.models.get(n.as_str()).map(|m| &m.kind),
+                Some(ModelKind::Struct { .. } | ModelKind::Enum { .. })
+            ),
+            _ => self.is_scalar(ty),
         }
     }
 

@@ -1166,6 +1166,46 @@ pub struct Coupon {
     pub valid: bool,
 }
 
+/// A Unix time (`created=...`) or a range of them (`created[gt]=...`), as Stripe's `anyOf` gives it.
+///
+/// Untagged: a value is the first variant it fits, in this order.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreatedFilter {
+    /// Created at exactly this time.
+    Exactly(i64),
+    /// Created within this range.
+    Range(RangeQuerySpecs),
+}
+
+impl Serialize for CreatedFilter {
+    fn serialize<S: super::rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            CreatedFilter::Exactly(value) => value.serialize(serializer),
+            CreatedFilter::Range(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatedFilter {
+    fn deserialize<D: super::rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = super::rt::serde_json::Value::deserialize(deserializer)?;
+        let mut tried = super::rt::unions::Tried::new("CreatedFilter");
+        if let Some(v) = tried.attempt(&value, "Exactly") {
+            return Ok(CreatedFilter::Exactly(v));
+        }
+        if let Some(v) = tried.attempt(&value, "Range") {
+            return Ok(CreatedFilter::Range(v));
+        }
+        Err(tried.error())
+    }
+}
+
 /// A range of Unix times, sent as `created[gt]=...&created[lte]=...`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "super::rt::serde")]

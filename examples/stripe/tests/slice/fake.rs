@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use stripe_example::{Stripe, DEMO_CUSTOMER};
 use stripe_slice::client::{Client, RetryPolicy};
-use stripe_slice::models::{Address, CustomerOrDeleted, RangeQuerySpecs};
+use stripe_slice::models::{Address, CreatedFilter, CustomerOrDeleted, RangeQuerySpecs};
 use stripe_slice::rt::{axum, indexmap::IndexMap};
 use stripe_slice::Nullable;
 
@@ -162,11 +162,13 @@ async fn created_ranges_and_expand_travel_as_stripe_reads_them() {
     let stripe = client(&base, Some("sk_test_demo"));
     let first = stripe.customers().create().send().await.unwrap();
     let second = stripe.customers().create().send().await.unwrap();
-    let range = |gte, lte| RangeQuerySpecs {
-        gt: None,
-        gte,
-        lt: None,
-        lte,
+    let range = |gte, lte| {
+        CreatedFilter::Range(RangeQuerySpecs {
+            gt: None,
+            gte,
+            lt: None,
+            lte,
+        })
     };
     let only_second = stripe
         .customers()
@@ -189,6 +191,18 @@ async fn created_ranges_and_expand_travel_as_stripe_reads_them() {
         .await
         .unwrap();
     assert_eq!(both.data.len(), 2);
+    // Or one time, as a bare integer (`created=...`): the same parameter, the other variant.
+    let exactly = stripe
+        .customers()
+        .list()
+        .created(CreatedFilter::Exactly(first.created))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        exactly.data.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        [&first.id]
+    );
 }
 
 #[tokio::test]

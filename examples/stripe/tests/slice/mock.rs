@@ -6,7 +6,7 @@ use crate::common::{fixture, stripe_error};
 use slice_testkit::{header, only_request, received};
 use std::time::Duration;
 use stripe_slice::client::{ApiHeaders, Client, RetryPolicy};
-use stripe_slice::models::{Customer, RangeQuerySpecs};
+use stripe_slice::models::{CreatedFilter, Customer, RangeQuerySpecs};
 use stripe_slice::rt::indexmap::IndexMap;
 use stripe_slice::rt::serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -194,12 +194,12 @@ async fn the_client_follows_starting_after_while_has_more() {
         .customers()
         .list()
         .limit(2)
-        .created(RangeQuerySpecs {
+        .created(CreatedFilter::Range(RangeQuerySpecs {
             gt: Some(1_600_000_000),
             gte: None,
             lt: None,
             lte: None,
-        })
+        }))
         .expand(vec!["data.default_source".to_owned()])
         .items()
         .try_collect()

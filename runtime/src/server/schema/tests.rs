@@ -30,6 +30,7 @@ pub(super) const TWO: usize = 17;
 pub(super) const SCALAR: usize = 18;
 pub(super) const TREE: usize = 19;
 pub(super) const TRIANGLE: usize = 20;
+pub(super) const CREATED: usize = 21;
 
 static NAME_PATTERN: Pattern = Pattern::new("^[a-z]+$");
 
@@ -340,6 +341,23 @@ pub(super) static SCHEMA: Schema = Schema {
                 ..Field::optional("base", Type::Integer)
             }],
             reject_unknown: true,
+        }),
+        // CREATED: one value or one object, as Stripe's `created=5` or `created[gt]=5`.
+        TypeDef::Union(Union {
+            name: "Created",
+            tag: None,
+            variants: &[
+                Variant {
+                    name: "integer",
+                    tag: None,
+                    ty: Type::Integer,
+                },
+                Variant {
+                    name: "Range",
+                    tag: None,
+                    ty: Type::Named(RANGE),
+                },
+            ],
         }),
     ],
 };

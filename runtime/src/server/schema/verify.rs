@@ -329,12 +329,25 @@ impl Verifier<'_> {
     }
 
     /// Whether a parameter of this type is written as an object: a map, a struct or a tagged union.
+    /// Whether values of `ty` are, or may be, objects: an untagged union with an object variant may be
+    /// (`created=5` or `created[gt]=5`). Nested untagged unions are not followed (the generator gives none).
     fn is_object(&self, ty: &Type) -> bool {
+        self.object_kind(ty, true)
+    }
+
+    fn object_kind(&self, ty: &Type, follow_untagged: bool) -> bool {
         match ty {
             Type::Map(_) => true,
             Type::Named(index) => match self.schema.types.get(*index) {
                 Some(TypeDef::Struct(_)) => true,
-                Some(TypeDef::Union(union)) => union.tag.is_some(),
+                Some(TypeDef::Union(union)) => {
+                    union.tag.is_some()
+                        || (follow_untagged
+                            && union
+                                .variants
+                                .iter()
+                                .any(|v| self.object_kind(&v.ty, false)))
+                }
                 _ => false,
             },
             _ => false,

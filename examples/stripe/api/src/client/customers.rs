@@ -216,15 +216,15 @@ impl CustomersListRequest {
         Self(self.0.query_opt("starting_after", value.map(|value| value.to_string())))
     }
 
-    /// Only customers created in this range (`created[gte]=...`). (Query parameter `created`, optional.)
-    pub fn created(self, value: impl Into<models::RangeQuerySpecs>) -> Self {
-        let value: models::RangeQuerySpecs = value.into();
+    /// Only customers created at this time (`created=...`) or in this range (`created[gte]=...`). (Query parameter `created`, optional.)
+    pub fn created(self, value: impl Into<models::CreatedFilter>) -> Self {
+        let value: models::CreatedFilter = value.into();
         Self(self.0.query_value("created", &value, rt::ParamStyle::DeepObject))
     }
 
     /// Sets or clears the `created` query parameter.
     #[inline]
-    pub fn set_created(self, value: Option<models::RangeQuerySpecs>) -> Self {
+    pub fn set_created(self, value: Option<models::CreatedFilter>) -> Self {
         Self(
             self.0.query_value_opt("created", value.as_ref(), rt::ParamStyle::DeepObject),
         )

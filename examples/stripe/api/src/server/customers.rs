@@ -103,9 +103,9 @@ pub struct CustomersListQuery {
     /// A cursor: the page after the `id` of the last item of the page before. Pagination sets it for you.
     #[serde(default)]
     pub starting_after: Option<String>,
-    /// Only customers created in this range (`created[gte]=...`).
+    /// Only customers created at this time (`created=...`) or in this range (`created[gte]=...`).
     #[serde(default)]
-    pub created: Option<models::RangeQuerySpecs>,
+    pub created: Option<models::CreatedFilter>,
     /// A case-sensitive filter on the e-mail address.
     #[serde(default)]
     pub email: Option<String>,
@@ -287,7 +287,7 @@ pub(super) static CREATE: Operation = Operation::new(
             Param::header("Stripe-Account", Type::String),
         ],
     )
-    .form_body(Type::Named(2));
+    .form_body(Type::Named(3));
 
 pub(super) async fn customers_create<T: CustomersApi>(
     State(state): State<runtime::Shared<T>>,
@@ -482,7 +482,7 @@ pub(super) static UPDATE: Operation = Operation::new(
             Param::header("Stripe-Account", Type::String),
         ],
     )
-    .form_body(Type::Named(3));
+    .form_body(Type::Named(4));
 
 pub(super) async fn customers_update<T: CustomersApi>(
     State(state): State<runtime::Shared<T>>,

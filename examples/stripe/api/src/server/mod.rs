@@ -184,6 +184,22 @@ static SCHEMA: Schema = Schema {
                 },
             ],
         }),
+        TypeDef::Union(Union {
+            name: "CreatedFilter",
+            tag: None,
+            variants: &[
+                Variant {
+                    name: "Exactly",
+                    tag: None,
+                    ty: Type::Integer,
+                },
+                Variant {
+                    name: "Range",
+                    tag: None,
+                    ty: Type::Named(2),
+                },
+            ],
+        }),
         TypeDef::Struct(Struct {
             name: "RangeQuerySpecs",
             reject_unknown: false,
@@ -238,7 +254,7 @@ static SCHEMA: Schema = Schema {
                     },
                     ..Field::optional("source", Type::String)
                 },
-                Field::optional("tax_exempt", Type::Named(4)),
+                Field::optional("tax_exempt", Type::Named(5)),
                 Field {
                     rules: Rules {
                         max_length: Some(5000),
@@ -304,7 +320,7 @@ static SCHEMA: Schema = Schema {
                 Field::optional("preferred_locales", Type::List(&Type::String)),
                 Field {
                     nullable: true,
-                    ..Field::optional("tax_exempt", Type::Named(4))
+                    ..Field::optional("tax_exempt", Type::Named(5))
                 },
             ],
         }),

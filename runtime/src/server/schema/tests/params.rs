@@ -644,3 +644,24 @@ fn a_clamped_limit_above_its_largest_is_the_largest() {
         Err("invalid")
     );
 }
+
+#[test]
+fn an_untagged_union_in_the_query_is_one_value_or_one_object() {
+    static PARAMS: [Param; 1] = [Param {
+        style: Style::DeepObject,
+        ..Param::query("created", Type::Named(CREATED))
+    }];
+    SCHEMA
+        .verify_params(&PARAMS)
+        .expect("an object variant makes the deepObject style sound");
+    assert_eq!(query(&PARAMS, "created=5"), Ok(json!({"created": 5})));
+    assert_eq!(
+        query(&PARAMS, "created[gt]=5&created[lt]=9"),
+        Ok(json!({"created": {"gt": 5, "lt": 9}}))
+    );
+    assert_eq!(query(&PARAMS, ""), Ok(json!({})));
+    let refused = query(&PARAMS, "created=soon").expect_err("neither an integer nor a range");
+    assert_eq!(refused.attr, ["created"]);
+    let refused = query(&PARAMS, "created[after]=5").expect_err("Range refuses unknown keys");
+    assert_eq!(refused.attr, ["created"]);
+}
