@@ -47,6 +47,25 @@ impl Validator<'_> {
                 format!("`{s}` is not a base URL"),
                 "write scheme and host, e.g. `https://api.example.com`",
             );
+        } else if let Some((origin, path)) = rest
+            .and_then(|r| r.split_once('/'))
+            .filter(|(_, path)| !path.trim_matches('/').is_empty())
+        {
+            // A path here would be the client's alone: the generated router serves the operations' paths, so the
+            // two would disagree by it (and the OpenAPI document with the router).
+            let scheme = if s.starts_with("https://") {
+                "https"
+            } else {
+                "http"
+            };
+            self.err(
+                api.server.span,
+                format!("`server` holds the path `/{path}`, which the generated server would not serve"),
+                format!(
+                    "write the origin alone, `server: {scheme}://{origin}`, and the path as `base_path: /{}` (joined before every operation's path, on both sides)",
+                    path.trim_matches('/')
+                ),
+            );
         }
         if let Some(env) = &api.server_env {
             self.env_name(env);
