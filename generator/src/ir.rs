@@ -348,6 +348,17 @@ impl Ty {
         matches!(self, Ty::String | Ty::Uri | Ty::Email)
     }
 
+    /// A multipart body's file part (`Binary`) or file parts of one name (`List(Binary)`): held as `File`s, never
+    /// serialized.
+    pub fn is_file(&self) -> bool {
+        self.is_file_list() || *self == Ty::Binary
+    }
+
+    /// File parts of one name (`list<binary>`), sent as one part each.
+    pub fn is_file_list(&self) -> bool {
+        matches!(self, Ty::List(inner) if **inner == Ty::Binary)
+    }
+
     /// The named type, if this is one.
     pub fn named(&self) -> Option<TypeId> {
         match self {

@@ -314,6 +314,17 @@ impl Constraints {
     }
 }
 
+impl TypeExpr {
+    /// A multipart body's file part (`binary`), or its file parts of one name (`list<binary>`).
+    pub fn is_file(&self) -> bool {
+        match self {
+            TypeExpr::Prim(Prim::Binary) => true,
+            TypeExpr::List(inner) => matches!(**inner, TypeExpr::Prim(Prim::Binary)),
+            _ => false,
+        }
+    }
+}
+
 /// A type expression as written (`list<InsightVariable>`, `uuid`, `page<X>` ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeExpr {

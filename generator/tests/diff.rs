@@ -72,6 +72,7 @@ fn every_pair_gives_its_report() {
 const KNOWN_NAMES: &[(&str, &str)] = &[
     ("page-max-limit-lowered", "request-constraint-tightened"),
     ("model-replaced-by-an-earlier-model", "type-replaced"),
+    ("file-field-became-a-list", "request-type-widened"),
     ("field-removed", "response-field-removed"),
     ("field-removed-strict-model", "request-field-removed"),
     ("required-field-added", "request-field-added"),

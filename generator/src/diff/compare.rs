@@ -2866,6 +2866,8 @@ fn widens(a: &Ty, b: &Ty) -> bool {
         (_, Ty::Json) => true,
         (Ty::I64, Ty::F64) => true,
         (Ty::Uuid | Ty::DateTime | Ty::Date | Ty::Uri | Ty::Email, Ty::String) => true,
+        // One file part is a list of one to a `list<binary>` field (multipart parts of one name).
+        (Ty::Binary, Ty::List(y)) => **y == Ty::Binary,
         (Ty::List(x), Ty::List(y)) | (Ty::Map(x), Ty::Map(y)) => widens(x, y),
         _ => false,
     }

@@ -435,7 +435,7 @@ fn curl(api: &Api, op: &Operation) -> String {
                         .unwrap_or_default();
                 for f in fields.iter().filter(|f| !f.presence.optional()) {
                     let value = match (&f.ty, multipart) {
-                        (Ty::Binary, _) => format!("@{}", f.wire_name),
+                        (t, _) if t.is_file() => format!("@{}", f.wire_name),
                         _ => example_value(api, &f.ty).replace('\'', "'\\''"),
                     };
                     let flag = if multipart { "-F" } else { "-d" };

@@ -129,7 +129,7 @@ fn emit_field(api: &Api, owner: &str, f: &Field, request: bool) -> TokenStream {
     let rename = (f.rust_name != *wire).then(|| quote! { #[serde(rename = #wire)] });
     let presence = match (f.presence, &f.default) {
         // A file part travels beside the JSON of the other fields (multipart), never in it.
-        _ if f.ty == crate::ir::Ty::Binary => quote! { #[serde(skip)] },
+        _ if f.ty.is_file() => quote! { #[serde(skip)] },
         (Presence::Required | Presence::Nullable, Some(_)) => {
             let path = format!("{owner}::{}", default_fn(f));
             quote! { #[serde(default = #path)] }

@@ -646,9 +646,7 @@ impl Validator<'_> {
             return false;
         };
         let lookup = |n: &str| self.models.get(n).copied();
-        m.all_fields(&lookup)
-            .iter()
-            .any(|f| matches!(f.ty.value, TypeExpr::Prim(Prim::Binary)))
+        m.all_fields(&lookup).iter().any(|f| f.ty.value.is_file())
     }
 }
 

@@ -68,14 +68,22 @@ impl Validator<'_> {
             TypeExpr::Prim(Prim::Binary) if place == Place::Field => {
                 // A file part of a multipart body: `binary_fields` checks where its model is used.
             }
+            TypeExpr::List(inner)
+                if place == Place::Field && matches!(**inner, TypeExpr::Prim(Prim::Binary)) =>
+            {
+                // Several file parts of one name (`attachment`, `files[]`), likewise.
+            }
             TypeExpr::Prim(_) => {}
             TypeExpr::List(inner) | TypeExpr::Map(inner) => {
-                if matches!(**inner, TypeExpr::Prim(Prim::Binary)) {
+                if inner.is_file() {
+                    // Files travel as parts: one (`binary`) or several of one name (`list<binary>`), as a field
+                    // of a multipart body; nothing else holds them.
                     self.err(
                         span,
-                        "`binary` stands alone: a list or map of it has no wire form",
-                        "declare one `binary` field per file part",
+                        "files have no wire form here: a multipart body's field is `binary` (one file part) or `list<binary>` (several parts of one name)",
+                        "declare a `binary` field per file part, or one `list<binary>` field for several files of one name",
                     );
+                    return;
                 }
                 self.ty(inner, span, Place::Field);
             }
@@ -425,6 +433,25 @@ impl Validator<'_> {
 
     pub(super) fn field(&mut self, f: &Field) {
         self.ty(&f.ty.value, f.ty.span, Place::Field);
+        if f.ty.value.is_file() && f.constraints.any() {
+            let at = f
+                .constraints
+                .span_of(&[
+                    "min_items",
+                    "max_items",
+                    "min_length",
+                    "max_length",
+                    "pattern",
+                    "minimum",
+                    "maximum",
+                ])
+                .unwrap_or(f.ty.span);
+            self.err(
+                at,
+                format!("file field `{}` takes no constraints: the server does not count or measure file parts", f.name.value),
+                "remove the constraint (a part's size is bounded by the server's `max_part_bytes`, their number by `max_parts`)",
+            );
+        }
         if self.has_binary_field(&f.ty.value) {
             self.err(
                 f.ty.span,

@@ -158,6 +158,14 @@ async fn multipart_parts_are_rebuilt_for_each_attempt_and_a_stream_is_sent_once(
             File::from_path(&path).with_content_type("application/jsonl"),
         )
         .file("extra", File::from_bytes(&b"\x00\x01"[..]))
+        .file(
+            "pages",
+            File::from_bytes(&b"one"[..]).with_file_name("1.txt"),
+        )
+        .file(
+            "pages",
+            File::from_bytes(&b"two"[..]).with_file_name("2.txt"),
+        )
         .send()
         .await
         .expect("answered");
@@ -187,6 +195,10 @@ async fn multipart_parts_are_rebuilt_for_each_attempt_and_a_stream_is_sent_once(
             ),
             "{body}"
         );
+        // Files sharing a name (a `list<binary>` field) are one part each, in the order added.
+        let one = body.find("name=\"pages\"; filename=\"1.txt\"");
+        let two = body.find("name=\"pages\"; filename=\"2.txt\"");
+        assert!(matches!((one, two), (Some(a), Some(b)) if a < b), "{body}");
     }
     // A stream part: one attempt only, whatever the policy.
     let server = answering(503).await;

@@ -86,7 +86,11 @@ static CHARGE: Operation = Operation::new("charge", Security::None).form_body(Ty
 static UPLOAD: Operation = Operation::new("upload", Security::None)
     .multipart_body(
         Type::Named(0),
-        &[FilePart::required("file"), FilePart::optional("extra")],
+        &[
+            FilePart::required("file"),
+            FilePart::optional("extra"),
+            FilePart::optional("pages"),
+        ],
     )
     .body_limit(64 * 1024);
 static RAW: Operation = Operation::new("raw", Security::None).binary_body();
@@ -154,6 +158,12 @@ async fn upload(State(state): State<Shared<Api>>, request: Request) -> Response 
             let extra = input
                 .file_opt("extra")
                 .map(|f| f.bytes().map_or(0, |b| b.len()));
+            // A list of files: every part of the name, with or without `[]`, in the order sent.
+            let pages: Vec<String> = input
+                .files("pages")
+                .iter()
+                .map(|f| f.file_name().unwrap_or_default().to_owned())
+                .collect();
             Ok::<_, ApiError>(json(
                 201,
                 &value!({
@@ -162,6 +172,7 @@ async fn upload(State(state): State<Shared<Api>>, request: Request) -> Response 
                     "type": file.content_type(),
                     "bytes": String::from_utf8_lossy(file.bytes().map_or(&[][..], |b| b.as_ref())),
                     "extra": extra,
+                    "pages": pages,
                 }),
             ))
         })
@@ -410,8 +421,27 @@ async fn multipart_bodies_with_files_and_limits() {
         serde_json::from_str::<Value>(&body).ok(),
         Some(
             value!({"fields": {"purpose": "fine-tune", "tags": ["x", "y"]}, "name": "train.jsonl",
-                     "type": "application/jsonl", "bytes": "{\"a\":1}\n", "extra": null})
+                     "type": "application/jsonl", "bytes": "{\"a\":1}\n", "extra": null, "pages": []})
         )
+    );
+    // Several parts of one name are one list of files, `pages` and `pages[]` alike.
+    let page =
+        |name: &'static str| reqwest::multipart::Part::bytes(b"%PDF".to_vec()).file_name(name);
+    let (status, _, body) = answer(send(
+        reqwest::multipart::Form::new()
+            .text("purpose", "fine-tune")
+            .part("file", file())
+            .part("pages", page("1.pdf"))
+            .part("pages[]", page("2.pdf"))
+            .part("pages", page("3.pdf")),
+    ))
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body)
+            .ok()
+            .map(|v| v["pages"].clone()),
+        Some(value!(["1.pdf", "2.pdf", "3.pdf"]))
     );
     // A text part checked like a form field, naming it.
     let (status, _, body) = answer(send(

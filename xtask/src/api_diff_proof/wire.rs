@@ -50,7 +50,7 @@ fn holds_bytes(api: &Api, t: &apigen::ir::Ty) -> bool {
     match t {
         Ty::Binary => true,
         Ty::List(i) | Ty::Map(i) => holds_bytes(api, i),
-        Ty::Named(id) => api.ty(*id).kind.fields().iter().any(|f| f.ty == Ty::Binary),
+        Ty::Named(id) => api.ty(*id).kind.fields().iter().any(|f| f.ty.is_file()),
         _ => false,
     }
 }

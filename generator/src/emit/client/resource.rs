@@ -240,7 +240,7 @@ fn operation_static(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             Some(s) => s
                 .fields
                 .iter()
-                .filter(|f| !f.presence.optional() && f.default.is_none() && f.ty != Ty::Binary)
+                .filter(|f| !f.presence.optional() && f.default.is_none() && !f.ty.is_file())
                 .map(|f| f.wire_name.as_str())
                 .collect(),
             None => Vec::new(),
@@ -363,7 +363,7 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                     return TokenStream::new();
                 };
                 let wire = &f.wire_name;
-                if f.ty == Ty::Binary {
+                if f.ty.is_file() {
                     return file_setters(f, &name, &set);
                 }
                 let value_ty = setter_ty(api, &f.ty);
@@ -438,13 +438,14 @@ fn request(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
             "Sets every body field from a whole [`{name}`](super::super::models::{name}), replacing what was set before."
         ));
         // File parts are not fields of the JSON the runtime builds the body from: they are handed over one by one.
-        let files = body_struct.into_iter().flat_map(|s| &s.fields).filter(|f| f.ty == Ty::Binary).map(|f| {
+        let files = body_struct.into_iter().flat_map(|s| &s.fields).filter(|f| f.ty.is_file()).map(|f| {
             let field = ident(&f.rust_name);
             let wire = &f.wire_name;
-            if f.presence.optional() {
-                quote! { if let Some(file) = body.#field { request = request.file(#wire, file); } }
-            } else {
-                quote! { request = request.file(#wire, body.#field); }
+            match (f.ty.is_file_list(), f.presence.optional()) {
+                (false, true) => quote! { if let Some(file) = body.#field { request = request.file(#wire, file); } },
+                (false, false) => quote! { request = request.file(#wire, body.#field); },
+                (true, true) => quote! { for file in body.#field.into_iter().flatten() { request = request.file(#wire, file); } },
+                (true, false) => quote! { for file in body.#field { request = request.file(#wire, file); } },
             }
         }).collect::<Vec<_>>();
         let set_body = if files.is_empty() {
@@ -556,6 +557,29 @@ fn file_setters(
         "{} (File part `{wire}`, {required}: bytes, a path or a stream, with its file name and content type.)",
         f.doc
     ));
+    if f.ty.is_file_list() {
+        let setter_doc = doc(&format!(
+            "{} (File parts `{wire}`, one per file, {required}: each bytes, a path or a stream, with its file name \
+             and content type. Adds to the files set before.)",
+            f.doc
+        ));
+        let set_doc = doc(&format!("Adds the file parts `{wire}` (`None`: none)."));
+        return quote! {
+            #setter_doc
+            pub fn #name(self, files: impl IntoIterator<Item = rt::File>) -> Self {
+                Self(files.into_iter().fold(self.0, |request, file| request.file(#wire, file)))
+            }
+
+            #set_doc
+            #[inline]
+            pub fn #set(self, files: Option<Vec<rt::File>>) -> Self {
+                match files {
+                    Some(files) => self.#name(files),
+                    None => self,
+                }
+            }
+        };
+    }
     let set_doc = doc(&format!("Sets the file part `{wire}` (`None`: not sent)."));
     quote! {
         #setter_doc

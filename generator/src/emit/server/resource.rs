@@ -5,7 +5,7 @@ use super::super::tokens::{doc, ident, inner_doc, ty, Scope};
 use super::schema;
 use crate::ir::{
     Api, BodyEncoding, Operation, Param, Resource, ResponseEncoding, SchemeKind, Security,
-    StatusKey, Ty,
+    StatusKey,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -533,7 +533,7 @@ fn operation_static(api: &Api, op: &Operation) -> TokenStream {
                         .and_then(|id| api.struct_(id))
                         .into_iter()
                         .flat_map(|s| &s.fields)
-                        .filter(|f| f.ty == Ty::Binary)
+                        .filter(|f| f.ty.is_file())
                         .map(|f| {
                             let wire = &f.wire_name;
                             if f.presence.optional() {
@@ -591,14 +591,16 @@ fn handler(api: &Api, r: &Resource, op: &Operation) -> TokenStream {
                         .and_then(|id| api.struct_(id))
                         .into_iter()
                         .flat_map(|s| &s.fields)
-                        .filter(|f| f.ty == Ty::Binary)
+                        .filter(|f| f.ty.is_file())
                         .map(|f| {
                             let field = ident(&f.rust_name);
                             let wire = &f.wire_name;
-                            if f.presence.optional() {
-                                quote! { body.#field = input.file_opt(#wire); }
-                            } else {
-                                quote! { body.#field = input.file(#wire)?; }
+                            // A list's parts were counted by the router when required: at least one came.
+                            match (f.ty.is_file_list(), f.presence.optional()) {
+                                (false, true) => quote! { body.#field = input.file_opt(#wire); },
+                                (false, false) => quote! { body.#field = input.file(#wire)?; },
+                                (true, true) => quote! { body.#field = Some(input.files(#wire)).filter(|files| !files.is_empty()); },
+                                (true, false) => quote! { body.#field = input.files(#wire); },
                             }
                         });
                 quote! { { let mut body: #t = input.body()?; #(#files)* body } }

@@ -57,7 +57,7 @@ pub fn emit(api: &Api) -> TokenStream {
             match &t.kind {
                 TypeKind::Struct(s) => {
                     // File parts travel beside the fields (multipart): the runtime hands them over apart.
-                    let fields = s.fields.iter().filter(|f| f.ty != Ty::Binary).map(|f| {
+                    let fields = s.fields.iter().filter(|f| !f.ty.is_file()).map(|f| {
                         let wire = &f.wire_name;
                         let ty = ty(api, &f.ty);
                         let base = if f.presence.optional() {

@@ -98,6 +98,14 @@ pub struct Upload {
         deserialize_with = "super::rt::nullable::deserialize_some"
     )]
     pub note: Option<String>,
+    /// More files, one part each (`attachments`).
+    ///
+    /// May be absent.
+    #[serde(skip)]
+    pub attachments: Option<Vec<super::rt::File>>,
+    /// At least one page, one part each.
+    #[serde(skip)]
+    pub pages: Vec<super::rt::File>,
 }
 
 /// A stored file.

@@ -27,12 +27,13 @@ impl FilesClient<'_> {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &http_surface::client::Client, file: http_surface::rt::File) -> Result<(), http_surface::client::Error> {
+    /// # async fn example(client: &http_surface::client::Client, file: http_surface::rt::File, pages: Vec<http_surface::rt::File>) -> Result<(), http_surface::client::Error> {
     /// let answer = client
     ///     .files()
     ///     .upload()
     ///     .file(file)
     ///     .purpose(http_surface::models::Purpose::Assistants)
+    ///     .pages(pages)
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
@@ -224,11 +225,49 @@ impl FilesUploadRequest {
         Self(self.0.field_opt("note", value))
     }
 
+    /// More files, one part each (`attachments`). (File parts `attachments`, one per file, optional: each bytes, a path or a stream, with its file name and content type. Adds to the files set before.)
+    pub fn attachments(self, files: impl IntoIterator<Item = rt::File>) -> Self {
+        Self(
+            files
+                .into_iter()
+                .fold(self.0, |request, file| request.file("attachments", file)),
+        )
+    }
+
+    /// Adds the file parts `attachments` (`None`: none).
+    #[inline]
+    pub fn set_attachments(self, files: Option<Vec<rt::File>>) -> Self {
+        match files {
+            Some(files) => self.attachments(files),
+            None => self,
+        }
+    }
+
+    /// At least one page, one part each. (File parts `pages`, one per file, required: each bytes, a path or a stream, with its file name and content type. Adds to the files set before.)
+    pub fn pages(self, files: impl IntoIterator<Item = rt::File>) -> Self {
+        Self(files.into_iter().fold(self.0, |request, file| request.file("pages", file)))
+    }
+
+    /// Adds the file parts `pages` (`None`: none).
+    #[inline]
+    pub fn set_pages(self, files: Option<Vec<rt::File>>) -> Self {
+        match files {
+            Some(files) => self.pages(files),
+            None => self,
+        }
+    }
+
     /// Sets every body field from a whole [`Upload`](super::super::models::Upload), replacing what was set before.
     #[inline]
     pub fn body(self, body: models::Upload) -> Self {
         let mut request = self.0.body_fields(&body);
         request = request.file("file", body.file);
+        for file in body.attachments.into_iter().flatten() {
+            request = request.file("attachments", file);
+        }
+        for file in body.pages {
+            request = request.file("pages", file);
+        }
         Self(request)
     }
 

@@ -136,7 +136,14 @@ pub(super) static UPLOAD: Operation = Operation::new(
             },
         ],
     )
-    .multipart_body(Type::Named(2), &[runtime::FilePart::required("file")]);
+    .multipart_body(
+        Type::Named(2),
+        &[
+            runtime::FilePart::required("file"),
+            runtime::FilePart::optional("attachments"),
+            runtime::FilePart::required("pages"),
+        ],
+    );
 
 pub(super) async fn files_upload<T: FilesApi>(
     State(state): State<runtime::Shared<T>>,
@@ -153,6 +160,9 @@ pub(super) async fn files_upload<T: FilesApi>(
                     {
                         let mut body: models::Upload = input.body()?;
                         body.file = input.file("file")?;
+                        body.attachments = Some(input.files("attachments"))
+                            .filter(|files| !files.is_empty());
+                        body.pages = input.files("pages");
                         body
                     },
                 )
