@@ -39,8 +39,10 @@ fn mod_declaration(line: &str) -> Option<(&str, &str)> {
         None => return None,
     };
     let valid_vis = matches!(vis, "" | "pub" | "pub(crate)" | "pub(super)");
+    // A keyword-named module is a raw identifier (`mod r#type;`), its file named without the `r#`.
+    let stem = rest.strip_prefix("r#").unwrap_or(rest);
     let valid_name =
-        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        !stem.is_empty() && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     (valid_vis && valid_name).then_some((vis, rest))
 }
 
@@ -68,7 +70,7 @@ fn inline(files: &[GeneratedFile], path: &str, root: bool, out: &mut String) -> 
             continue;
         }
         if let Some((vis, name)) = mod_declaration(line) {
-            let [flat, nested] = child_path(path, name);
+            let [flat, nested] = child_path(path, name.strip_prefix("r#").unwrap_or(name));
             let child = if find(files, &flat).is_some() {
                 flat
             } else {
@@ -102,6 +104,21 @@ mod tests {
             path: path.into(),
             contents: text.into(),
         }
+    }
+
+    #[test]
+    fn inlines_a_keyword_named_module_from_its_file() {
+        let files = [
+            file("src/lib.rs", "pub mod client;\n"),
+            file("src/client/mod.rs", "mod r#type;\npub use r#type::*;\n"),
+            file("src/client/type.rs", "pub struct TypeClient;\n"),
+        ];
+        let text = assemble(&files, "header").unwrap();
+        assert!(
+            text.contains("mod r#type {\npub struct TypeClient;\n}"),
+            "{text}"
+        );
+        assert!(!text.contains("mod r#type;"), "{text}");
     }
 
     #[test]
