@@ -298,10 +298,25 @@ pub struct Constraints {
 impl Constraints {
     /// Whether any constraint is written.
     pub fn any(&self) -> bool {
-        Constraints {
-            spans: Vec::new(),
-            ..self.clone()
-        } != Constraints::default()
+        // Every field named, so that a new constraint cannot be forgotten here; where they are written is no
+        // constraint.
+        let Constraints {
+            max_length,
+            min_length,
+            pattern,
+            minimum,
+            maximum,
+            min_items,
+            max_items,
+            spans: _,
+        } = self;
+        max_length.is_some()
+            || min_length.is_some()
+            || pattern.is_some()
+            || minimum.is_some()
+            || maximum.is_some()
+            || min_items.is_some()
+            || max_items.is_some()
     }
 
     /// Where the first of `keys` written in the spec is, if any.
@@ -315,6 +330,21 @@ impl Constraints {
 }
 
 impl TypeExpr {
+    /// The type as written in a spec, for messages (`list<string>`, `uuid`, `Label`).
+    pub fn text(&self) -> String {
+        match self {
+            TypeExpr::Prim(p) => p.name().to_owned(),
+            TypeExpr::List(i) => format!("list<{}>", i.text()),
+            TypeExpr::Map(i) => format!("map<{}>", i.text()),
+            TypeExpr::Named(n) => n.clone(),
+            TypeExpr::Page(i) => format!("page<{}>", i.text()),
+            TypeExpr::Create(n) => format!("create<{n}>"),
+            TypeExpr::Patch(n) => format!("patch<{n}>"),
+            TypeExpr::Events(i) => format!("events<{}>", i.text()),
+            TypeExpr::None => "none".to_owned(),
+        }
+    }
+
     /// A multipart body's file part (`binary`), or its file parts of one name (`list<binary>`).
     pub fn is_file(&self) -> bool {
         match self {

@@ -22,7 +22,7 @@ impl<'s> Validator<'s> {
             }) else {
                 continue;
             };
-            let (e, l) = (type_text(&earlier.ty.value), type_text(&later.ty.value));
+            let (e, l) = (earlier.ty.value.text(), later.ty.value.text());
             let hint = if self.accepts_all_of(&later.ty.value, &earlier.ty.value, 0) {
                 format!("`{e}` and `{l}` accept the same values here: remove one of them")
             } else {
@@ -202,20 +202,5 @@ impl Scalars {
             AnyBool => matches!(self, AnyBool),
             Listed(values) => !values.is_empty() && values.iter().all(takes),
         }
-    }
-}
-
-/// A type as written in a spec, for messages (`list<string>`, `uuid`, `Label`).
-pub(super) fn type_text(t: &TypeExpr) -> String {
-    match t {
-        TypeExpr::Prim(p) => p.name().to_owned(),
-        TypeExpr::List(i) => format!("list<{}>", type_text(i)),
-        TypeExpr::Map(i) => format!("map<{}>", type_text(i)),
-        TypeExpr::Named(n) => n.clone(),
-        TypeExpr::Page(i) => format!("page<{}>", type_text(i)),
-        TypeExpr::Create(n) => format!("create<{n}>"),
-        TypeExpr::Patch(n) => format!("patch<{n}>"),
-        TypeExpr::Events(i) => format!("events<{}>", type_text(i)),
-        TypeExpr::None => "none".to_owned(),
     }
 }

@@ -191,7 +191,7 @@ impl Validator<'_> {
                     .unwrap_or_default()
                     .iter()
                     .filter(|v| !self.is_query_value(&v.ty.value))
-                    .map(|v| super::shadowing::type_text(&v.ty.value))
+                    .map(|v| v.ty.value.text())
                     .collect();
                 for variant in unfit {
                     self.err(
